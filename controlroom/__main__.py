@@ -1,0 +1,7 @@
+"""``python -m controlroom``: the headless command line (no window)."""
+
+from __future__ import annotations
+
+from controlroom.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,213 @@
+"""The command line: a thin layer over the same core commands and change feed.
+
+The GUI subcommands (``run``, ``screenshot``) are supplied by the front end
+(``ui.cli``) through ``Frontend``, so this module — like the rest of the core —
+never imports Qt, and every headless command works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from controlroom.commands import Actor, Commands, NewIncident
+from controlroom.config import Settings, resolve_db_url
+from controlroom.demo import load_demo
+from controlroom.domain import Category, Source
+from controlroom.errors import ControlroomError, ValidationError
+from controlroom.feed import ChangeFeed
+from controlroom.snapshots import Change
+from controlroom.storage.database import Database
+from controlroom.storage.migrate import ensure_schema, upgrade
+
+
+@dataclass(frozen=True)
+class Frontend:
+    """GUI entry points the Qt front end plugs in; absent in a headless install."""
+
+    run: Callable[[str, Settings], int]
+    screenshot: Callable[[str, Settings, str, tuple[int, int]], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="controlroom",
+        description="Night-time-economy safety control room: live incidents, venues and safe spaces.",
+    )
+    parser.add_argument("--db", metavar="URL", help="database URL (default: CONTROLROOM_DB_URL, "
+                        "else an embedded SQLite file in the user data directory)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="open the control-room window (the default)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
+    sub.add_parser("demo", help="load the Southampton demo venues and an evening of incidents")
+    sub.add_parser("venues", help="list venues and safe spaces")
+
+    report = sub.add_parser("report", help="record an incident; prints its reference")
+    where = report.add_mutually_exclusive_group(required=True)
+    where.add_argument("--venue", metavar="NAME", help="venue name (see `controlroom venues`)")
+    where.add_argument("--at", metavar="LAT,LON", type=_lat_lon, help="coordinates, e.g. 50.9060,-1.4044")
+    report.add_argument("--place", metavar="TEXT", help="where, in words (required with --at)")
+    report.add_argument("--category", required=True, metavar="C",
+                        help="one of: " + ", ".join(Category.choices()))
+    report.add_argument("--source", required=True, metavar="S",
+                        help="one of: " + ", ".join(Source.choices()))
+    report.add_argument("--summary", required=True, metavar="TEXT")
+    report.add_argument("--grade", type=_grade, metavar="1-4")
+
+    sub.add_parser("watch", help="headless console: one JSON line per change")
+    shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
+    shot.add_argument("path", metavar="PATH")
+    shot.add_argument("--size", type=_size, default=(1600, 900), metavar="WxH")
+    return parser
+
+
+def _lat_lon(text: str) -> tuple[float, float]:
+    try:
+        lat_text, lon_text = text.split(",")
+        return float(lat_text), float(lon_text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not LAT,LON; write e.g. 50.9060,-1.4044 (no spaces)") from None
+
+
+def _grade(text: str) -> int:
+    if text not in ("1", "2", "3", "4"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a grade; use 1, 2, 3 or 4")
+    return int(text)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WxH; write e.g. 1600x900") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; use 320x240 to 7680x4320")
+    return width, height
+
+
+def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) -> int:
+    """Entry point; returns the exit code (2 for usage and validation errors)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load()
+        url = resolve_db_url(args.db)
+        command = args.command or "run"
+        if command in ("run", "screenshot"):
+            if frontend is None:
+                raise ValidationError("this installation has no window; use the headless commands")
+            if command == "run":
+                return frontend.run(url, settings)
+            return frontend.screenshot(url, settings, args.path, args.size)
+        return asyncio.run(_headless(command, args, url, settings))
+    except ControlroomError as exc:
+        print(f"controlroom: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _headless(command: str, args: argparse.Namespace, url: str, settings: Settings) -> int:
+    db = Database(url)
+    try:
+        if command == "db":
+            await upgrade(db)
+            print(f"database at {db.display_url} is up to date")
+            return 0
+        await ensure_schema(db)
+        commands = Commands(db, Actor.placeholder(), reference_prefix=settings.reference_prefix)
+        if command == "demo":
+            venues, incidents = await load_demo(commands, now=datetime.now(UTC))
+            print(f"demo data ready: {venues} venues, {incidents} new incidents")
+            return 0
+        if command == "venues":
+            return await _list_venues(db)
+        if command == "report":
+            return await _report(commands, args)
+        if command == "watch":
+            return await watch(db, settings, sys.stdout)
+        raise ValidationError(f"unknown command {command!r}")
+    finally:
+        await db.dispose()
+
+
+async def _report(commands: Commands, args: argparse.Namespace) -> int:
+    lat, lon = args.at if args.at else (None, None)
+    if args.at and not (args.place or "").strip():
+        raise ValidationError("--at needs --place TEXT saying where, e.g. 'East Street bus stop'")
+    snapshot = await commands.report_incident(
+        NewIncident(category=args.category, source=args.source, summary=args.summary,
+                    grade=args.grade, venue=args.venue, lat=lat, lon=lon, place=args.place)
+    )
+    print(snapshot.reference)
+    return 0
+
+
+async def _list_venues(db: Database) -> int:
+    feed = ChangeFeed(db)
+    snapshot = await feed.start()
+    for venue in snapshot.venues:
+        safe = f"safe space ({venue.safe_space_status})" if venue.is_safe_space else ""
+        print(f"{venue.name:32} {venue.kind:14} {safe}")
+    return 0
+
+
+def change_line(change: Change, received_at: datetime) -> dict[str, Any]:
+    """The JSON object ``watch`` prints for one change."""
+    stamp = received_at.isoformat(timespec="microseconds")
+    if change.incident is not None:
+        i = change.incident
+        return {"event": "incident", "seq": change.seq, "reference": i.reference,
+                "status": i.status, "grade": i.grade, "version": i.version, "received_at": stamp}
+    if change.venue is not None:
+        v = change.venue
+        return {"event": "venue", "seq": change.seq, "name": v.name,
+                "safe_space_status": v.safe_space_status, "version": v.version,
+                "received_at": stamp}
+    return {"event": f"{change.entity}-deleted", "seq": change.seq, "id": change.entity_id,
+            "received_at": stamp}
+
+
+async def watch(db: Database, settings: Settings, out: TextIO) -> int:
+    """Follow the change feed until interrupted, one JSON object per line."""
+    feed = ChangeFeed(db, poll_interval=settings.poll_interval, window_hours=settings.window_hours)
+    snapshot = await feed.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    _emit(out, {"event": "ready", "cursor": snapshot.cursor, "incidents": len(snapshot.incidents)})
+    follower = asyncio.ensure_future(_print_changes(feed, out))
+    stopper = asyncio.ensure_future(stop.wait())
+    done, pending = await asyncio.wait({follower, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    for task in done:
+        task.result()
+    return 0
+
+
+async def _print_changes(feed: ChangeFeed, out: TextIO) -> None:
+    async for diff in feed.follow():
+        received_at = datetime.now(UTC)
+        for change in diff.changes:
+            _emit(out, change_line(change, received_at))
+
+
+def _emit(out: TextIO, obj: dict[str, Any]) -> None:
+    out.write(json.dumps(obj) + "\n")
+    out.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,392 @@
+"""The one command layer every write goes through.
+
+Each command validates its input completely before writing, then in a single
+transaction: changes the record, appends to the incident timeline, writes an
+audit entry stamped with the acting user, and appends the new state to the
+change log that every console follows. Either all of it commits or none does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from controlroom.domain import (
+    SOUTHAMPTON_CENTRE,
+    BestBarNone,
+    Category,
+    OperatingArea,
+    SafeSpaceStatus,
+    Source,
+    Status,
+    VenueKind,
+    format_reference,
+    operational_night,
+)
+from controlroom.errors import ValidationError
+from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.storage.database import Database
+from controlroom.storage.models import (
+    AuditEntry,
+    ChangeLogEntry,
+    Incident,
+    IncidentEvent,
+    ReferenceCounter,
+    Venue,
+)
+
+MAX_SUMMARY = 2000
+MAX_PLACE = 300
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting; a placeholder console name until logins exist."""
+
+    name: str
+
+    @classmethod
+    def placeholder(cls) -> Actor:
+        return cls(os.environ.get("CONTROLROOM_USER") or f"console:{getpass.getuser()}")
+
+
+@dataclass(frozen=True, slots=True)
+class NewIncident:
+    """A report as typed by an operator or partner; validated by ``report_incident``."""
+
+    category: str
+    source: str
+    summary: str
+    grade: int | None = None
+    venue: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    place: str | None = None
+    reported_at: datetime | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VenueSpec:
+    """A venue as the demo data or an administrator describes it."""
+
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    address: str = ""
+    opening_hours: str = ""
+    is_safe_space: bool = False
+    safe_space_status: str | None = None
+    wave_trained: bool = False
+    best_bar_none: str = "none"
+
+
+def incident_snapshot(row: Incident) -> IncidentSnapshot:
+    return IncidentSnapshot(
+        id=row.id,
+        reference=row.reference,
+        reported_at=row.reported_at,
+        source=row.source,
+        category=row.category,
+        grade=row.grade,
+        status=row.status,
+        venue_id=row.venue_id,
+        place=row.place,
+        lat=row.lat,
+        lon=row.lon,
+        summary=row.summary,
+        version=row.version,
+    )
+
+
+def venue_snapshot(row: Venue) -> VenueSnapshot:
+    return VenueSnapshot(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        address=row.address,
+        lat=row.lat,
+        lon=row.lon,
+        opening_hours=row.opening_hours,
+        is_safe_space=row.is_safe_space,
+        safe_space_status=row.safe_space_status,
+        wave_trained=row.wave_trained,
+        best_bar_none=row.best_bar_none,
+        version=row.version,
+    )
+
+
+def parse_choice(enum_type: Any, text: str, what: str) -> Any:
+    """Parse an enum value or raise an error listing the valid ones."""
+    try:
+        return enum_type.parse(text)
+    except ValueError:
+        valid = ", ".join(enum_type.choices())
+        raise ValidationError(f"unknown {what} {text!r}; valid {what}s are: {valid}") from None
+
+
+def parse_grade(grade: int | None) -> int | None:
+    if grade is not None and grade not in (1, 2, 3, 4):
+        raise ValidationError(f"grade {grade!r} is not valid; use 1, 2, 3 or 4")
+    return grade
+
+
+class Commands:
+    """Writes, each in one transaction with its timeline, audit and change-log rows."""
+
+    def __init__(
+        self,
+        db: Database,
+        actor: Actor,
+        *,
+        reference_prefix: str = "SOT",
+        area: OperatingArea = SOUTHAMPTON_CENTRE,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.reference_prefix = reference_prefix
+        self.area = area
+        self.clock = clock
+
+    # -- incidents -----------------------------------------------------------
+
+    async def report_incident(self, new: NewIncident) -> IncidentSnapshot:
+        """Record a new incident; replaying the same idempotency key returns the first."""
+        category = parse_choice(Category, new.category, "category")
+        source = parse_choice(Source, new.source, "source")
+        grade = parse_grade(new.grade)
+        summary = _clean_text(new.summary, "summary", MAX_SUMMARY)
+        now = self.clock()
+        reported_at = new.reported_at or now
+        try:
+            async with self.db.write() as session:
+                if new.idempotency_key:
+                    existing = await _incident_by_key(session, new.idempotency_key)
+                    if existing is not None:
+                        return incident_snapshot(existing)
+                venue_id, place, lat, lon = await self._resolve_location(session, new)
+                night = operational_night(reported_at)
+                number = await self._next_number(session, night)
+                row = Incident(
+                    reference=format_reference(self.reference_prefix, night, number),
+                    night=night,
+                    reported_at=reported_at,
+                    source=source.value,
+                    category=category.value,
+                    grade=grade,
+                    status=Status.NEW.value,
+                    venue_id=venue_id,
+                    place=place,
+                    lat=lat,
+                    lon=lon,
+                    summary=summary,
+                    idempotency_key=new.idempotency_key,
+                    created_by=self.actor.name,
+                    version=1,
+                )
+                session.add(row)
+                await session.flush()
+                snapshot = incident_snapshot(row)
+                detail = {"reference": row.reference, "source": row.source,
+                          "category": row.category, "grade": row.grade}
+                session.add(IncidentEvent(incident_id=row.id, at=now, actor=self.actor.name,
+                                          kind="reported", detail=detail))
+                await self._finish(session, "incident.report", "incident", row.id,
+                                   detail, snapshot.to_json(), now)
+                return snapshot
+        except IntegrityError:
+            # Another console replayed the same idempotency key first: theirs stands.
+            if new.idempotency_key:
+                async with self.db.write() as session:
+                    existing = await _incident_by_key(session, new.idempotency_key)
+                    if existing is not None:
+                        return incident_snapshot(existing)
+            raise
+
+    async def has_idempotency_key(self, key: str) -> bool:
+        """Whether a write with this idempotency key has already been recorded."""
+        async with self.db.read() as conn:
+            found = await conn.execute(select(Incident.id).where(Incident.idempotency_key == key))
+            return found.first() is not None
+
+    async def update_incident(
+        self,
+        reference: str,
+        *,
+        status: str | None = None,
+        grade: int | None = None,
+        note: str | None = None,
+    ) -> IncidentSnapshot:
+        """Change status and/or grade, with an optional note, bumping the version."""
+        new_status = parse_choice(Status, status, "status").value if status else None
+        new_grade = parse_grade(grade)
+        clean_note = _clean_text(note, "note", MAX_SUMMARY) if note is not None else None
+        now = self.clock()
+        async with self.db.write() as session:
+            row = (
+                await session.execute(select(Incident).where(Incident.reference == reference))
+            ).scalar_one_or_none()
+            if row is None:
+                raise ValidationError(f"no incident with reference {reference!r}")
+            changed: dict[str, Any] = {}
+            if new_status is not None and new_status != row.status:
+                changed["status"] = [row.status, new_status]
+                row.status = new_status
+            if new_grade is not None and new_grade != row.grade:
+                changed["grade"] = [row.grade, new_grade]
+                row.grade = new_grade
+            if not changed and clean_note is None:
+                return incident_snapshot(row)
+            row.version += 1
+            await session.flush()
+            snapshot = incident_snapshot(row)
+            detail: dict[str, Any] = {"reference": row.reference, "changed": changed}
+            if clean_note is not None:
+                detail["note"] = clean_note
+            session.add(IncidentEvent(incident_id=row.id, at=now, actor=self.actor.name,
+                                      kind="updated", detail=detail))
+            await self._finish(session, "incident.update", "incident", row.id,
+                               {"reference": row.reference, "changed": changed},
+                               snapshot.to_json(), now)
+            return snapshot
+
+    async def _resolve_location(
+        self, session: AsyncSession, new: NewIncident
+    ) -> tuple[int | None, str, float, float]:
+        if new.venue and (new.lat is not None or new.lon is not None):
+            raise ValidationError("give either a venue or coordinates (--at) with a place, not both")
+        if new.venue:
+            venue = await find_venue(session, new.venue)
+            place = _clean_text(new.place, "place", MAX_PLACE) if new.place else venue.name
+            return venue.id, place, venue.lat, venue.lon
+        if new.lat is None or new.lon is None:
+            raise ValidationError("say where: a venue name, or coordinates (--at LAT,LON) and --place")
+        if not self.area.contains(new.lat, new.lon):
+            raise ValidationError(
+                f"{new.lat:.5f},{new.lon:.5f} is outside the operating area "
+                f"({self.area.describe()}); check the order is LAT,LON"
+            )
+        place = _clean_text(new.place, "place", MAX_PLACE)
+        return None, place, new.lat, new.lon
+
+    async def _next_number(self, session: AsyncSession, night: Any) -> int:
+        dialect_insert = sqlite.insert if self.db.is_sqlite else postgresql.insert
+        stmt = (
+            dialect_insert(ReferenceCounter)
+            .values(night=night, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[ReferenceCounter.night],
+                set_={"last_number": ReferenceCounter.last_number + 1},
+            )
+            .returning(ReferenceCounter.last_number)
+        )
+        return int((await session.execute(stmt)).scalar_one())
+
+    # -- venues --------------------------------------------------------------
+
+    async def upsert_venue(self, spec: VenueSpec) -> VenueSnapshot:
+        """Create a venue, or update it in place if one with that name exists."""
+        kind = parse_choice(VenueKind, spec.kind, "venue kind").value
+        bbn = parse_choice(BestBarNone, spec.best_bar_none, "Best Bar None level").value
+        status = None
+        if spec.is_safe_space:
+            status = parse_choice(SafeSpaceStatus, spec.safe_space_status or "open",
+                                  "safe-space status").value
+        name = _clean_text(spec.name, "venue name", 200)
+        if not self.area.contains(spec.lat, spec.lon):
+            raise ValidationError(f"venue {name!r} lies outside the operating area")
+        now = self.clock()
+        values = {"kind": kind, "address": spec.address, "lat": spec.lat, "lon": spec.lon,
+                  "opening_hours": spec.opening_hours, "is_safe_space": spec.is_safe_space,
+                  "safe_space_status": status, "wave_trained": spec.wave_trained,
+                  "best_bar_none": bbn}
+        async with self.db.write() as session:
+            row = (
+                await session.execute(select(Venue).where(Venue.name == name))
+            ).scalar_one_or_none()
+            if row is None:
+                row = Venue(name=name, version=1, **values)
+                session.add(row)
+                action = "venue.create"
+            else:
+                if all(getattr(row, key) == value for key, value in values.items()):
+                    return venue_snapshot(row)
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.version += 1
+                action = "venue.update"
+            await session.flush()
+            snapshot = venue_snapshot(row)
+            await self._finish(session, action, "venue", row.id, {"name": name},
+                               snapshot.to_json(), now)
+            return snapshot
+
+    # -- shared tail of every write ------------------------------------------
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        action: str,
+        entity: str,
+        entity_id: int,
+        audit_detail: dict[str, Any],
+        payload: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Audit entry, then (last, under the feed lock) the change-log row."""
+        session.add(AuditEntry(at=now, actor=self.actor.name, action=action, entity=entity,
+                               entity_id=entity_id, detail=audit_detail))
+        await session.flush()
+        await self.db.take_feed_lock(session)
+        session.add(ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert",
+                                   payload=payload, committed_at=now))
+        await session.flush()
+
+
+async def find_venue(session: AsyncSession, name: str) -> Venue:
+    """The venue with this name (any case), or an error listing close matches."""
+    wanted = name.strip()
+    row = (
+        await session.execute(select(Venue).where(func.lower(Venue.name) == wanted.lower()))
+    ).scalar_one_or_none()
+    if row is not None:
+        return row
+    names: Sequence[str] = (await session.execute(select(Venue.name))).scalars().all()
+    lowered = {n.lower(): n for n in names}
+    close = [lowered[m] for m in difflib.get_close_matches(wanted.lower(), lowered, n=5, cutoff=0.5)]
+    close += [n for n in names if wanted.lower() in n.lower() and n not in close][: 5 - len(close)]
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; `controlroom venues` lists them"
+    raise ValidationError(f"unknown venue {wanted!r}{hint}")
+
+
+async def _incident_by_key(session: AsyncSession, key: str) -> Incident | None:
+    return (
+        await session.execute(select(Incident).where(Incident.idempotency_key == key))
+    ).scalar_one_or_none()
+
+
+def _clean_text(value: str | None, what: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"the {what} is empty; say briefly what happened or where")
+    if len(text) > limit:
+        raise ValidationError(f"the {what} is {len(text)} characters long; the limit is {limit}")
+    return text

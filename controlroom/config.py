@@ -1,0 +1,89 @@
+"""Where things live and how the program is tuned.
+
+The database URL comes from ``--db``, else ``CONTROLROOM_DB_URL``, else an embedded
+SQLite file in the user data directory, so one workstation needs no set-up.
+Optional settings (a tile server, the poll interval) live in ``config.toml`` in the
+user config directory; ``CONTROLROOM_HOME`` relocates both directories (tests,
+portable installs).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from controlroom.errors import ValidationError
+
+APP_NAME = "controlroom"
+
+
+def data_dir() -> Path:
+    home = os.environ.get("CONTROLROOM_HOME")
+    if home:
+        return Path(home) / "data"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    home = os.environ.get("CONTROLROOM_HOME")
+    if home:
+        return Path(home) / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_db_url() -> str:
+    return f"sqlite+aiosqlite:///{data_dir() / 'controlroom.sqlite3'}"
+
+
+def resolve_db_url(cli_value: str | None) -> str:
+    """``--db`` wins, then ``CONTROLROOM_DB_URL``, then the embedded SQLite file."""
+    return cli_value or os.environ.get("CONTROLROOM_DB_URL") or default_db_url()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Tunable settings; defaults suit a city-centre control room."""
+
+    poll_interval: float = 0.5
+    reference_prefix: str = "SOT"
+    tile_url: str | None = None
+    tile_attribution: str = ""
+    window_hours: float = 24.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        """Read ``config.toml`` if present; a malformed file is a clear error."""
+        path = path or config_dir() / "config.toml"
+        raw: dict[str, Any] = {}
+        if path.exists():
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise ValidationError(f"{path} is not valid TOML: {exc}") from exc
+        defaults = cls()
+        feed = raw.get("feed", {})
+        map_ = raw.get("map", {})
+        incidents = raw.get("incidents", {})
+        tile_url = os.environ.get("CONTROLROOM_TILE_URL") or map_.get("tile_url")
+        if tile_url is not None and "{z}" not in str(tile_url):
+            raise ValidationError(
+                f"map.tile_url {tile_url!r} must be an XYZ template such as "
+                "'http://tiles.local/{z}/{x}/{y}.png'"
+            )
+        interval = float(feed.get("poll_interval", defaults.poll_interval))
+        if not 0.05 <= interval <= 60:
+            raise ValidationError(
+                f"feed.poll_interval {interval} must be between 0.05 and 60 seconds"
+            )
+        return cls(
+            poll_interval=interval,
+            reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),
+            tile_url=tile_url,
+            tile_attribution=str(map_.get("tile_attribution", "")),
+            window_hours=float(incidents.get("window_hours", defaults.window_hours)),
+        )

@@ -1,0 +1,27 @@
+"""Errors meant for people: each says what is wrong and what would be right."""
+
+from __future__ import annotations
+
+
+class ControlroomError(Exception):
+    """Base of every error the command line and window show to a person."""
+
+    exit_code = 1
+
+
+class ValidationError(ControlroomError):
+    """Input that cannot be accepted; nothing has been written (CLI exit code 2)."""
+
+    exit_code = 2
+
+
+class DatabaseUnavailableError(ControlroomError):
+    """The database cannot be reached; the message names the (masked) URL."""
+
+    exit_code = 2
+
+
+class SchemaOutOfDateError(ControlroomError):
+    """The database schema is older than this program (run ``controlroom db upgrade``)."""
+
+    exit_code = 2

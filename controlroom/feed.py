@@ -1,0 +1,134 @@
+"""The change feed: a console's single source of truth about what changed.
+
+``ChangeFeed.start()`` takes a consistent snapshot and the change-log cursor it
+corresponds to; ``poll()`` returns every change committed after the cursor, in
+commit order, and moves the cursor past them. A poll with nothing new is one
+primary-key range seek on ``change_log`` — its cost does not grow with the number
+of incidents or changes. Writers append to the change log under the feed lock
+(``Database.take_feed_lock``), so ``seq`` values become visible in order and a
+cursor never jumps over a change that commits late: nothing is missed, and since
+the cursor only moves past what was handed out, nothing is delivered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from controlroom.domain import Status
+from controlroom.snapshots import (
+    Change,
+    Diff,
+    IncidentSnapshot,
+    Snapshot,
+    VenueSnapshot,
+)
+from controlroom.storage.database import Database
+from controlroom.storage.models import ChangeLogEntry, Incident, Venue
+
+FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)
+
+
+class ChangeFeed:
+    """Snapshot once, then diffs since a cursor; one instance per console."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        poll_interval: float = 0.5,
+        window_hours: float = 24.0,
+        batch_size: int = 2000,
+    ) -> None:
+        self.db = db
+        self.poll_interval = poll_interval
+        self.window = timedelta(hours=window_hours)
+        self.batch_size = batch_size
+        self.cursor: int | None = None
+
+    async def start(self) -> Snapshot:
+        """Load the board (open incidents plus the recent window) and set the cursor.
+
+        Both reads happen in one snapshot transaction, so the cursor matches the
+        rows exactly: later polls return precisely what committed after them.
+        """
+        now = datetime.now(UTC)
+        since = now - self.window
+        async with self.db.read(consistent=True) as conn:
+            cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
+            incident_rows = (
+                await conn.execute(
+                    select(Incident.__table__)
+                    .where(or_(Incident.reported_at >= since, Incident.status.not_in(FINISHED)))
+                    .order_by(Incident.reported_at)
+                )
+            ).mappings().all()
+            venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
+        self.cursor = int(cursor)
+        return Snapshot(
+            cursor=self.cursor,
+            incidents=tuple(_incident_from_row(r) for r in incident_rows),
+            venues=tuple(_venue_from_row(r) for r in venue_rows),
+            taken_at=now,
+        )
+
+    async def poll(self) -> Diff:
+        """Every change committed after the cursor (up to one batch), in commit order."""
+        if self.cursor is None:
+            raise RuntimeError("call start() before poll()")
+        since = self.cursor
+        async with self.db.read() as conn:
+            rows = (
+                await conn.execute(
+                    select(
+                        ChangeLogEntry.seq,
+                        ChangeLogEntry.entity,
+                        ChangeLogEntry.entity_id,
+                        ChangeLogEntry.op,
+                        ChangeLogEntry.payload,
+                    )
+                    .where(ChangeLogEntry.seq > since)
+                    .order_by(ChangeLogEntry.seq)
+                    .limit(self.batch_size)
+                )
+            ).all()
+        if not rows:
+            return Diff(since=since, cursor=since)
+        changes = tuple(_change_from_row(*row) for row in rows)
+        self.cursor = changes[-1].seq
+        return Diff(since=since, cursor=self.cursor, changes=changes)
+
+    async def follow(self) -> AsyncIterator[Diff]:
+        """Yield each non-empty diff as it arrives; sleeps ``poll_interval`` when idle."""
+        while True:
+            diff = await self.poll()
+            if diff.empty:
+                await asyncio.sleep(self.poll_interval)
+                continue
+            yield diff
+            if len(diff.changes) < self.batch_size:
+                await asyncio.sleep(self.poll_interval)
+
+
+def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: dict[str, Any]) -> Change:
+    if entity == "incident":
+        incident = IncidentSnapshot.from_json(payload) if op == "upsert" else None
+        return Change(seq=seq, entity="incident", op="upsert" if incident else "delete",
+                      entity_id=entity_id, incident=incident)
+    venue = VenueSnapshot.from_json(payload) if op == "upsert" else None
+    return Change(seq=seq, entity="venue", op="upsert" if venue else "delete",
+                  entity_id=entity_id, venue=venue)
+
+
+def _incident_from_row(row: Any) -> IncidentSnapshot:
+    return IncidentSnapshot(
+        **{name: row[name] for name in IncidentSnapshot.__dataclass_fields__}
+    )
+
+
+def _venue_from_row(row: Any) -> VenueSnapshot:
+    return VenueSnapshot(**{name: row[name] for name in VenueSnapshot.__dataclass_fields__})

@@ -1,0 +1,111 @@
+"""Immutable snapshots of what consoles show, and the diffs the change feed hands out.
+
+A snapshot is the whole visible state of one record at one version; it travels
+as JSON in the change log, so every change is delivered with the state it made,
+even if later changes follow before a console polls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+EntityKind = Literal["incident", "venue"]
+Op = Literal["upsert", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSnapshot:
+    """One incident as a console shows it."""
+
+    id: int
+    reference: str
+    reported_at: datetime
+    source: str
+    category: str
+    grade: int | None
+    status: str
+    venue_id: int | None
+    place: str
+    lat: float
+    lon: float
+    summary: str
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["reported_at"] = self.reported_at.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> IncidentSnapshot:
+        values = dict(data)
+        values["reported_at"] = datetime.fromisoformat(values["reported_at"])
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueSnapshot:
+    """One venue or safe space as the map shows it."""
+
+    id: int
+    name: str
+    kind: str
+    address: str
+    lat: float
+    lon: float
+    opening_hours: str
+    is_safe_space: bool
+    safe_space_status: str | None
+    wave_trained: bool
+    best_bar_none: str
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VenueSnapshot:
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed change, in commit order; ``seq`` is the feed cursor."""
+
+    seq: int
+    entity: EntityKind
+    op: Op
+    entity_id: int
+    incident: IncidentSnapshot | None = None
+    venue: VenueSnapshot | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """Everything committed after ``since`` up to and including ``cursor``."""
+
+    since: int
+    cursor: int
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def incident_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "incident")
+
+    def venue_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "venue")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A consistent full picture and the cursor to continue from."""
+
+    cursor: int
+    incidents: tuple[IncidentSnapshot, ...] = ()
+    venues: tuple[VenueSnapshot, ...] = ()
+    taken_at: datetime | None = field(default=None, compare=False)

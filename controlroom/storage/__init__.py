@@ -1,0 +1,1 @@
+"""Storage: typed tables, engines for SQLite and PostgreSQL, migrations."""

@@ -1,0 +1,159 @@
+"""SQLAlchemy 2 typed tables. The schema itself is owned by the alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only makes INTEGER PRIMARY KEY an alias of the rowid (monotonic, indexed);
+# PostgreSQL gets a real BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing a naive datetime: times are stored in UTC")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class Venue(Base):
+    """A licensed premises, safe space or partner base on the map."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    opening_hours: Mapped[str] = mapped_column(String(200), default="")
+    is_safe_space: Mapped[bool] = mapped_column(Boolean, default=False)
+    safe_space_status: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    wave_trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    best_bar_none: Mapped[str] = mapped_column(String(10), default="none")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Incident(Base):
+    """A report on the live board."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (CheckConstraint("grade BETWEEN 1 AND 4", name="ck_incidents_grade"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    night: Mapped[date] = mapped_column(Date, index=True)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40))
+    grade: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True)
+    place: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class IncidentEvent(Base):
+    """The append-only incident timeline (a trigger refuses UPDATE and DELETE)."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReferenceCounter(Base):
+    """Next incident number per operational night."""
+
+    __tablename__ = "reference_counters"
+
+    night: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeLogEntry(Base):
+    """The change feed: one row per committed change, ``seq`` in commit order.
+
+    Writers take the feed lock before inserting here (see ``storage.database``),
+    so a smaller ``seq`` is never made visible after a larger one.
+    """
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    op: Mapped[str] = mapped_column(String(10))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    committed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """Who did what, written in the same transaction as the change itself."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "ChangeLogEntry",
+    "Incident",
+    "IncidentEvent",
+    "ReferenceCounter",
+    "UTCDateTime",
+    "Venue",
+]
