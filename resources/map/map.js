@@ -1,0 +1,257 @@
+/* controlroom map page: layers for streets, venues, safe spaces and incidents.
+ *
+ * The page is built once by Python (folium) and then only ever updated through
+ * the QWebChannel bridge with JSON messages. Everything shown that a person typed
+ * (summaries, places, venue names) goes in with textContent, never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  var GRADE_COLOURS = { 1: "#ff3b30", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff" };
+  var UNGRADED = "#c7ccd6";
+  var SAFE_COLOURS = { open: "#30d158", full: "#ff9f0a", closed: "#8e8e93" };
+
+  var state = {
+    map: null, bridge: null,
+    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false
+  };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function row(parent, label, value) {
+    var line = el("div", "cr-popup-row");
+    line.appendChild(el("span", "cr-popup-label", label));
+    line.appendChild(el("span", "cr-popup-value", value));
+    parent.appendChild(line);
+  }
+
+  function incidentPopup(inc) {
+    var box = el("div", "cr-popup");
+    var head = el("div", "cr-popup-head");
+    head.appendChild(el("span", "cr-grade cr-grade-" + (inc.grade || "u"), inc.grade_label));
+    head.appendChild(el("span", "cr-popup-ref", inc.reference));
+    box.appendChild(head);
+    row(box, "Category", inc.category_label);
+    row(box, "Place", inc.place);
+    row(box, "Source", inc.source_label);
+    row(box, "Status", inc.status_label);
+    box.appendChild(el("div", "cr-popup-summary", inc.summary));
+    return box;
+  }
+
+  function venuePopup(v) {
+    var box = el("div", "cr-popup");
+    box.appendChild(el("div", "cr-popup-title", v.name));
+    row(box, "Type", v.kind_label);
+    if (v.is_safe_space) { row(box, "Safe space", v.safe_space_status_label); }
+    row(box, "Open", v.opening_hours);
+    row(box, "Best Bar None", v.best_bar_none_label);
+    row(box, "WAVE-trained staff", v.wave_trained ? "Yes" : "No");
+    row(box, "Address", v.address);
+    return box;
+  }
+
+  function incidentStyle(inc) {
+    var finished = inc.status === "resolved" || inc.status === "closed";
+    return {
+      radius: inc.grade === 1 ? 11 : 9,
+      color: "#0b0f16", weight: 2,
+      fillColor: inc.grade ? GRADE_COLOURS[inc.grade] : UNGRADED,
+      fillOpacity: finished ? 0.35 : 0.95,
+      opacity: finished ? 0.5 : 1
+    };
+  }
+
+  function safeIcon(v) {
+    var status = v.safe_space_status || "open";
+    return L.divIcon({
+      className: "cr-safe cr-safe-" + status,
+      html: "<span>S</span>",
+      iconSize: [22, 22], iconAnchor: [11, 11]
+    });
+  }
+
+  function upsertIncident(inc) {
+    var existing = state.incidents[inc.id];
+    if (existing) {
+      existing.marker.setLatLng([inc.lat, inc.lon]);
+      existing.marker.setStyle(incidentStyle(inc));
+      existing.marker.setPopupContent(incidentPopup(inc));
+      existing.data = inc;
+      return;
+    }
+    var marker = L.circleMarker([inc.lat, inc.lon], incidentStyle(inc));
+    marker.bindPopup(incidentPopup(inc), { maxWidth: 320, className: "cr-popup-wrap" });
+    marker.on("click", function () {
+      if (state.bridge) { state.bridge.incidentClicked(String(inc.id)); }
+    });
+    marker.addTo(state.layers.incidents);
+    state.incidents[inc.id] = { marker: marker, data: inc };
+  }
+
+  function removeIncident(id) {
+    var existing = state.incidents[id];
+    if (!existing) { return; }
+    state.layers.incidents.removeLayer(existing.marker);
+    delete state.incidents[id];
+  }
+
+  function upsertVenue(v) {
+    var existing = state.venues[v.id];
+    if (existing) {
+      existing.layer.removeLayer(existing.marker);
+      delete state.venues[v.id];
+    }
+    var marker, layer;
+    if (v.is_safe_space) {
+      marker = L.marker([v.lat, v.lon], { icon: safeIcon(v), zIndexOffset: -100 });
+      layer = state.layers.safeSpaces;
+    } else {
+      marker = L.circleMarker([v.lat, v.lon], {
+        radius: 5, color: "#9fb3d1", weight: 1.5, fillColor: "#2b3a55", fillOpacity: 0.9
+      });
+      layer = state.layers.venues;
+    }
+    marker.bindTooltip(el("span", "", v.name), { direction: "top", offset: [0, -8] });
+    marker.bindPopup(venuePopup(v), { maxWidth: 300, className: "cr-popup-wrap" });
+    marker.addTo(layer);
+    state.venues[v.id] = { marker: marker, layer: layer, data: v };
+  }
+
+  function clearAll() {
+    state.layers.incidents.clearLayers();
+    state.layers.venues.clearLayers();
+    state.layers.safeSpaces.clearLayers();
+    state.incidents = {};
+    state.venues = {};
+  }
+
+  function select(id) {
+    var entry = state.incidents[id];
+    if (!entry) { return false; }
+    state.map.setView(entry.marker.getLatLng(), Math.max(state.map.getZoom(), 17));
+    entry.marker.openPopup();
+    return true;
+  }
+
+  function apply(message) {
+    var msg = typeof message === "string" ? JSON.parse(message) : message;
+    if (msg.type === "reset") {
+      clearAll();
+      msg.venues.forEach(upsertVenue);
+      msg.incidents.forEach(upsertIncident);
+      if (!state.fitted && msg.venues.length) {
+        // First picture: the whole night-time area, whatever the window size.
+        state.fitted = true;
+        var bounds = L.latLngBounds(msg.venues.map(function (v) { return [v.lat, v.lon]; }));
+        state.map.fitBounds(bounds, { padding: [24, 24] });
+      }
+    } else if (msg.type === "diff") {
+      msg.venues.forEach(upsertVenue);
+      msg.incidents.forEach(upsertIncident);
+      msg.removed_incidents.forEach(removeIncident);
+    } else if (msg.type === "select") {
+      select(msg.id);
+    }
+    if (state.bridge && msg.type !== "select") {
+      state.bridge.layersDrawn(JSON.stringify(counts()));
+    }
+  }
+
+  function counts() {
+    var safe = 0, plain = 0;
+    Object.keys(state.venues).forEach(function (k) {
+      if (state.venues[k].data.is_safe_space) { safe += 1; } else { plain += 1; }
+    });
+    return {
+      incidents: Object.keys(state.incidents).length,
+      venues: plain, safeSpaces: safe, streets: state.streets
+    };
+  }
+
+  function addStreets(geojson) {
+    var layer = L.geoJSON(geojson, {
+      style: function (f) {
+        return f.properties.kind === "park"
+          ? { color: "#1f4d36", weight: 1, fillColor: "#173d2b", fillOpacity: 0.55 }
+          : { color: "#56657d", weight: 6, opacity: 0.9, lineCap: "round" };
+      },
+      interactive: false
+    });
+    layer.eachLayer(function (feature) {
+      var props = feature.feature.properties;
+      var centre;
+      if (props.kind === "park") {
+        centre = feature.getBounds().getCenter();
+      } else {
+        var pts = feature.getLatLngs();
+        centre = pts[Math.floor(pts.length / 2)];
+        if (pts.length % 2 === 0) {
+          var a = pts[pts.length / 2 - 1], b = pts[pts.length / 2];
+          centre = L.latLng((a.lat + b.lat) / 2, (a.lng + b.lng) / 2);
+        }
+        state.streets += 1;
+      }
+      L.tooltip({
+        permanent: true, direction: "center", interactive: false,
+        className: props.kind === "park" ? "cr-park-label" : "cr-street-label"
+      }).setLatLng(centre).setContent(el("span", "", props.name)).addTo(state.layers.streets);
+    });
+    layer.addTo(state.layers.streets);
+  }
+
+  function addLegend() {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = el("div", "cr-legend");
+      box.appendChild(el("div", "cr-legend-title", "Legend"));
+      [["1", "G1 Emergency"], ["2", "G2 Priority"], ["3", "G3 Scheduled"],
+       ["4", "G4 Resolution"], ["u", "Ungraded"]].forEach(function (item) {
+        var line = el("div", "cr-legend-row");
+        line.appendChild(el("span", "cr-dot cr-grade-" + item[0]));
+        line.appendChild(el("span", "", item[1]));
+        box.appendChild(line);
+      });
+      [["open", "Safe space open"], ["full", "Safe space full"], ["closed", "Safe space closed"]]
+        .forEach(function (item) {
+          var line = el("div", "cr-legend-row");
+          line.appendChild(el("span", "cr-safe-key cr-safe-" + item[0], "S"));
+          line.appendChild(el("span", "", item[1]));
+          box.appendChild(line);
+        });
+      var venue = el("div", "cr-legend-row");
+      venue.appendChild(el("span", "cr-venue-key"));
+      venue.appendChild(el("span", "", "Venue"));
+      box.appendChild(venue);
+      return box;
+    };
+    legend.addTo(state.map);
+  }
+
+  function boot(map, options) {
+    state.map = map;
+    state.layers.streets = L.layerGroup().addTo(map);
+    state.layers.venues = L.layerGroup().addTo(map);
+    state.layers.safeSpaces = L.layerGroup().addTo(map);
+    state.layers.incidents = L.layerGroup().addTo(map);
+    if (options.streets) { addStreets(options.streets); }
+    L.control.layers(null, {
+      "Streets": state.layers.streets, "Venues": state.layers.venues,
+      "Safe spaces": state.layers.safeSpaces, "Incidents": state.layers.incidents
+    }, { collapsed: true, position: "topright" }).addTo(map);
+    addLegend();
+    if (typeof QWebChannel === "undefined" || typeof qt === "undefined") { return; }
+    new QWebChannel(qt.webChannelTransport, function (channel) {
+      state.bridge = channel.objects.bridge;
+      state.bridge.sig_message_pushed.connect(apply);
+      state.bridge.pageReady();
+    });
+  }
+
+  window.controlroom = { boot: boot, apply: apply, counts: counts, select: select };
+}());

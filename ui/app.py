@@ -1,0 +1,153 @@
+"""Start the window on a database: ``run`` (interactive) and ``screenshot``.
+
+Qt and asyncio share one loop (qasync): the change feed's polls are coroutines
+on the GUI thread, so every model update happens on the thread Qt requires
+without any cross-thread signalling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+# QtWebEngine must be imported before the QApplication exists.
+from PySide6 import QtWebEngineWidgets  # noqa: F401
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from controlroom.config import Settings, config_dir
+from controlroom.errors import ControlroomError, ValidationError
+from controlroom.feed import ChangeFeed
+from controlroom.storage.database import Database
+from controlroom.storage.migrate import ensure_schema
+from ui.feed_controller import FeedController
+from ui.main_window import MainWindow
+from ui.theme import apply_dark_theme
+
+T = TypeVar("T")
+SCREENSHOT_TIMEOUT = 30.0
+
+
+def prepare_environment(*, offscreen: bool = False) -> None:
+    """Environment QtWebEngine needs, set before the QApplication exists."""
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run as root with its sandbox on (control-room PCs
+        # often run kiosk sessions as root); without this the process just exits.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
+def ui_state() -> QSettings:
+    path = config_dir() / "window.ini"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def create_window(db: Database, settings: Settings) -> MainWindow:
+    feed = ChangeFeed(db, poll_interval=settings.poll_interval, window_hours=settings.window_hours)
+    controller = FeedController(feed)
+    window = MainWindow(controller, settings, ui_state(), database_label=db.display_url)
+    controller.setParent(window)
+    return window
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("controlroom")
+        apply_dark_theme(app)
+    return app
+
+
+def _run_on_qt_loop(app: QApplication, main: Callable[[], Awaitable[T]]) -> T:
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(main())
+
+
+def run(url: str, settings: Settings) -> int:
+    """Open the window; returns the exit code when the window closes."""
+    prepare_environment()
+    app = _application()
+
+    async def main() -> int:
+        db = Database(url)
+        try:
+            await ensure_schema(db)
+        except ControlroomError as exc:
+            QMessageBox.critical(None, "controlroom — cannot start", str(exc))
+            raise
+        window = create_window(db, settings)
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+        window.show()
+        window.feed.start()
+        await closed.wait()
+        await window.feed.stop()
+        await db.dispose()
+        return 0
+
+    return _run_on_qt_loop(app, main)
+
+
+async def wait_until_drawn(window: MainWindow, timeout: float = SCREENSHOT_TIMEOUT) -> None:
+    """Wait until the map page has loaded and drawn every incident the list holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    bridge = window.map.bridge
+    while loop.time() < deadline:
+        counts = bridge.last_counts
+        loaded = window.feed.last_good is not None and bridge.page_ready
+        if loaded and counts and counts.get("incidents") == window.model.rowCount():
+            return
+        await asyncio.sleep(0.05)
+    raise ControlroomError(
+        f"the map did not finish drawing within {timeout:.0f} s "
+        f"(page ready: {bridge.page_ready}, drawn: {bridge.last_counts})"
+    )
+
+
+def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -> int:
+    """Open the real window offscreen, wait for the map, save a PNG of the window."""
+    target = Path(path)
+    if target.suffix.lower() != ".png":
+        raise ValidationError(f"{path!r} must end in .png")
+    prepare_environment(offscreen=True)
+    app = _application()
+    # Closing the window at the end must not quit the loop before main() returns.
+    app.setQuitOnLastWindowClosed(False)
+
+    async def main() -> int:
+        db = Database(url)
+        await ensure_schema(db)
+        window = create_window(db, settings)
+        window.resize(*size)
+        window.show()
+        window.feed.start()
+        try:
+            await wait_until_drawn(window)
+            await asyncio.sleep(0.3)  # let Chromium composite the last frame
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not window.grab().save(str(target), "PNG"):
+                raise ControlroomError(f"could not write {target}")
+        except ControlroomError as exc:
+            print(f"controlroom: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        finally:
+            await window.feed.stop()
+            window.close()
+            window.deleteLater()
+            await db.dispose()
+        print(target)
+        return 0
+
+    return _run_on_qt_loop(app, main)

@@ -1,0 +1,257 @@
+"""``IncidentTableModel``: the live incident list, changed only by applying diffs.
+
+Rows are kept with an id → row index. A diff removes rows (descending ranges),
+updates rows in place (``dataChanged`` on the changed cells with the roles that
+changed) and appends new rows (``beginInsertRows``), so selection and scroll
+position survive every refresh. ``reset`` is only for a full resynchronisation.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from controlroom.domain import Category, Source, Status, grade_label
+from controlroom.snapshots import Change, IncidentSnapshot
+from ui import theme
+
+COLUMNS = ("Reference", "Age", "Grade", "Category", "Place", "Source", "Status", "Summary")
+REF, AGE, GRADE, CATEGORY, PLACE, SOURCE, STATUS, SUMMARY = range(len(COLUMNS))
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+HIGHLIGHT_SECONDS = 6.0
+_FIELDS_BY_COLUMN = {
+    REF: ("reference",), AGE: ("reported_at",), GRADE: ("grade",), CATEGORY: ("category",),
+    PLACE: ("place",), SOURCE: ("source",), STATUS: ("status",), SUMMARY: ("summary",),
+}
+_DISPLAY_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE]
+_GRADE_ROLES = [*_DISPLAY_ROLES, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
+_STATUS_ROLES = [*_DISPLAY_ROLES, Qt.ItemDataRole.ForegroundRole]
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _label(enum_type: Any, value: str) -> str:
+    try:
+        return str(enum_type(value).label)
+    except ValueError:
+        return value
+
+
+def format_age(seconds: float) -> str:
+    """``45s``, ``4m 05s`` under ten minutes (it matters then), else ``1h 07m``."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """Table of incident snapshots that applies feed diffs without resetting."""
+
+    def __init__(
+        self,
+        *,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[IncidentSnapshot] = []
+        self._row_of: dict[int, int] = {}
+        self._fresh_until: dict[int, float] = {}
+        self._wall_clock = wall_clock
+        self._monotonic = monotonic
+        self._now = wall_clock()
+        self._grade_brushes = {g: QBrush(QColor(c)) for g, c in theme.GRADE_BACKGROUND.items()}
+        self._grade_text = {g: QBrush(QColor(c)) for g, c in theme.GRADE_FOREGROUND.items()}
+        self._fresh_brush = QBrush(QColor(theme.FRESH_ROW))
+        self._muted = QBrush(QColor(theme.MUTED))
+
+    # -- Qt model interface --------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        incident = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(incident, column)
+        if role == SORT_ROLE:
+            return self._sort_key(incident, column)
+        if role == ID_ROLE:
+            return incident.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Qt renders tooltips that look like HTML as rich text: escape what people typed.
+            return "<qt>" + html.escape(self._display(incident, column)) + "</qt>"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == GRADE:
+                return self._grade_brushes[incident.grade]
+            if incident.id in self._fresh_until:
+                return self._fresh_brush
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == GRADE:
+                return self._grade_text[incident.grade]
+            if incident.status in (Status.RESOLVED.value, Status.CLOSED.value):
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AGE, GRADE):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, incident: IncidentSnapshot, column: int) -> str:
+        if column == REF:
+            return incident.reference
+        if column == AGE:
+            return format_age((self._now - incident.reported_at).total_seconds())
+        if column == GRADE:
+            return grade_label(incident.grade)
+        if column == CATEGORY:
+            return _label(Category, incident.category)
+        if column == PLACE:
+            return incident.place
+        if column == SOURCE:
+            return _label(Source, incident.source)
+        if column == STATUS:
+            return _label(Status, incident.status)
+        # One line in the table; the full text is in the tooltip and the map popup.
+        return incident.summary.replace("\n", " ")[:300]
+
+    def _sort_key(self, incident: IncidentSnapshot, column: int) -> Any:
+        if column == AGE:
+            return -incident.reported_at.timestamp()
+        if column == GRADE:
+            return incident.grade if incident.grade is not None else 9
+        if column == STATUS:
+            return [s.value for s in Status].index(incident.status)
+        return self._display(incident, column).lower()
+
+    # -- applying the feed ---------------------------------------------------
+
+    def reset(self, incidents: Iterable[IncidentSnapshot]) -> None:
+        """Replace everything: only for the first load and a full resynchronisation."""
+        self.beginResetModel()
+        self._rows = list(incidents)
+        self._row_of = {incident.id: row for row, incident in enumerate(self._rows)}
+        self._fresh_until.clear()
+        self._now = self._wall_clock()
+        self.endResetModel()
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Apply incident changes in commit order: removals, then updates, then inserts."""
+        latest: dict[int, Change] = {}
+        for change in changes:
+            if change.entity == "incident":
+                latest[change.entity_id] = change
+        removed = sorted((self._row_of[i] for i, c in latest.items()
+                          if c.incident is None and i in self._row_of), reverse=True)
+        updates = [c.incident for i, c in latest.items() if c.incident is not None and i in self._row_of]
+        inserts = [c.incident for i, c in latest.items() if c.incident is not None and i not in self._row_of]
+        self._remove_rows(removed)
+        for incident in updates:
+            self._update_row(incident)
+        self._append_rows(inserts)
+
+    def _remove_rows(self, rows_descending: list[int]) -> None:
+        if not rows_descending:
+            return
+        ranges: list[tuple[int, int]] = []
+        for row in rows_descending:
+            if ranges and ranges[-1][0] == row + 1:
+                ranges[-1] = (row, ranges[-1][1])
+            else:
+                ranges.append((row, row))
+        for first, last in ranges:
+            self.beginRemoveRows(QModelIndex(), first, last)
+            for incident in self._rows[first:last + 1]:
+                del self._row_of[incident.id]
+                self._fresh_until.pop(incident.id, None)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+        for row in range(rows_descending[-1], len(self._rows)):
+            self._row_of[self._rows[row].id] = row
+
+    def _update_row(self, incident: IncidentSnapshot) -> None:
+        row = self._row_of[incident.id]
+        old = self._rows[row]
+        if old.version > incident.version:
+            return  # an older state than the one shown; never go backwards
+        self._rows[row] = incident
+        changed = [c for c, fields in _FIELDS_BY_COLUMN.items()
+                   if any(getattr(old, f) != getattr(incident, f) for f in fields)]
+        if not changed:
+            return
+        roles = _DISPLAY_ROLES
+        if GRADE in changed:
+            roles = _GRADE_ROLES
+        elif STATUS in changed:
+            roles = _STATUS_ROLES
+        if STATUS in changed:
+            # Finished incidents are drawn muted across the whole row.
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), roles)
+        else:
+            self.dataChanged.emit(self.index(row, min(changed)), self.index(row, max(changed)), roles)
+
+    def _append_rows(self, incidents: list[IncidentSnapshot]) -> None:
+        if not incidents:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(incidents) - 1)
+        until = self._monotonic() + HIGHLIGHT_SECONDS
+        for offset, incident in enumerate(incidents):
+            self._rows.append(incident)
+            self._row_of[incident.id] = first + offset
+            self._fresh_until[incident.id] = until
+        self.endInsertRows()
+
+    # -- time ----------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Once a second: ages move on, highlights of new incidents fade."""
+        self._now = self._wall_clock()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE),
+                                  [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+        now = self._monotonic()
+        expired = [i for i, until in self._fresh_until.items() if until <= now]
+        for incident_id in expired:
+            del self._fresh_until[incident_id]
+            row = self._row_of[incident_id]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+
+    # -- lookups -------------------------------------------------------------
+
+    def row_of(self, incident_id: int) -> int | None:
+        return self._row_of.get(incident_id)
+
+    def incident_at(self, row: int) -> IncidentSnapshot:
+        return self._rows[row]
+
+    def incidents(self) -> list[IncidentSnapshot]:
+        return list(self._rows)
+
+    def is_highlighted(self, incident_id: int) -> bool:
+        return incident_id in self._fresh_until

@@ -1,0 +1,67 @@
+"""``IncidentTableView``: the sortable live list over ``IncidentTableModel``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from ui.incident_model import AGE, COLUMNS, ID_ROLE, SORT_ROLE, IncidentTableModel
+
+_WIDTHS = {0: 168, 1: 66, 2: 112, 3: 160, 4: 170, 5: 140, 6: 96}
+
+
+class IncidentTableView(QTableView):
+    """Newest first by default; emits ``sig_incident_selected`` with the incident id."""
+
+    sig_incident_selected = Signal(int)
+
+    def __init__(self, model: IncidentTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source_model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(AGE, Qt.SortOrder.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vertical = self.verticalHeader()
+        vertical.setVisible(False)
+        # Fixed row height: ResizeToContents would measure every row on every change.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(28)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for column, width in _WIDTHS.items():
+            self.setColumnWidth(column, width)
+        assert len(COLUMNS) == len(_WIDTHS) + 1
+        self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+
+    def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.sig_incident_selected.emit(int(current.data(ID_ROLE)))
+
+    def select_incident(self, incident_id: int) -> bool:
+        """Select and reveal the row of this incident; False if it is not listed."""
+        row = self.source_model.row_of(incident_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.source_model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def selected_incident_id(self) -> int | None:
+        index = self.currentIndex()
+        return int(index.data(ID_ROLE)) if index.isValid() else None

@@ -1,0 +1,163 @@
+"""``MainWindow``: composes the live incident list, the map and the status bar.
+
+Data flows one way: ``FeedController`` → (snapshot / diff) → ``IncidentTableModel``
+and ``MapBridge`` → widgets. The window never queries the database itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from controlroom.config import Settings
+from controlroom.domain import LOCAL_TZ, Status, operational_night
+from controlroom.snapshots import Diff, Snapshot
+from ui.feed_controller import FeedController
+from ui.incident_model import IncidentTableModel
+from ui.incident_view import IncidentTableView
+from ui.map_view import MapView
+
+OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value,
+                 Status.ON_SCENE.value}
+
+
+class MainWindow(QMainWindow):
+    """The control-room window: incidents on the left, the map on the right."""
+
+    def __init__(
+        self,
+        feed: FeedController,
+        settings: Settings,
+        ui_state: QSettings,
+        *,
+        database_label: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("controlroom — city-centre night safety")
+        self.feed = feed
+        self.ui_state = ui_state
+        self.model = IncidentTableModel(parent=self)
+        self.table = IncidentTableView(self.model)
+        self.map = MapView(settings)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self._incident_panel())
+        self.splitter.addWidget(self.map)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self._connection = QLabel("connecting…")
+        self._connection.setObjectName("connection")
+        self._last_update = QLabel("")
+        self.statusBar().addWidget(self._connection)
+        self.statusBar().addWidget(self._last_update)
+        self.statusBar().addPermanentWidget(QLabel(database_label))
+        self._restore_layout()
+        self._connect()
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._on_clock_ticked)
+        self._clock.start()
+
+    def _incident_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        heading = QHBoxLayout()
+        self.title = QLabel("Live incidents")
+        self.title.setObjectName("boardTitle")
+        self.counts = QLabel("")
+        self.counts.setObjectName("boardCounts")
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        heading.addWidget(self.counts)
+        layout.addLayout(heading)
+        layout.addWidget(self.table)
+        return panel
+
+    def _connect(self) -> None:
+        self.feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        self.feed.sig_diff_received.connect(self._on_feed_diff_received)
+        self.feed.sig_connection_changed.connect(self._on_feed_connection_changed)
+        self.table.sig_incident_selected.connect(self._on_table_incident_selected)
+        self.map.bridge.sig_incident_clicked.connect(self._on_map_incident_clicked)
+
+    # -- feed ----------------------------------------------------------------
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.model.reset(snapshot.incidents)
+        self.map.bridge.reset(snapshot.incidents, snapshot.venues)
+        self._refresh_heading()
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        self.model.apply_changes(diff.changes)
+        self.map.bridge.apply_changes(diff.changes)
+        self._refresh_heading()
+
+    def _on_feed_connection_changed(self, ok: bool, message: str) -> None:
+        self._connection.setProperty("state", "ok" if ok else "lost")
+        self._connection.setText("● Live" if ok else f"● Database unreachable: {message}")
+        self._connection.style().unpolish(self._connection)
+        self._connection.style().polish(self._connection)
+
+    # -- selection both ways -------------------------------------------------
+
+    def _on_table_incident_selected(self, incident_id: int) -> None:
+        self.map.bridge.select_incident(incident_id)
+
+    def _on_map_incident_clicked(self, incident_id: int) -> None:
+        self.table.select_incident(incident_id)
+
+    # -- heading and clock ---------------------------------------------------
+
+    def _refresh_heading(self) -> None:
+        now = datetime.now(UTC)
+        night = operational_night(now)
+        self.title.setText(f"Live incidents — night of {night:%a %d %b}")
+        incidents = self.model.incidents()
+        open_ = [i for i in incidents if i.status in OPEN_STATUSES]
+        urgent = sum(1 for i in open_ if i.grade in (1, 2))
+        tonight = sum(1 for i in incidents if operational_night(i.reported_at) == night)
+        self.counts.setText(f"{len(open_)} open · {urgent} G1/G2 open · {tonight} this night")
+        if self.feed.last_good is not None:
+            self._last_update.setText(
+                f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
+
+    def _on_clock_ticked(self) -> None:
+        self.model.tick()
+        if self.feed.last_good is not None:
+            self._last_update.setText(
+                f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
+
+    # -- layout persistence --------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.ui_state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        sizes = self.ui_state.value("window/splitter")
+        restored = bool(sizes) and self.splitter.restoreState(sizes)
+        if not restored:
+            # Without explicit sizes a QSplitter may give the web view zero width.
+            width = max(self.width(), 1200)
+            self.splitter.setSizes([int(width * 0.58), int(width * 0.42)])
+
+    def save_layout(self) -> None:
+        self.ui_state.setValue("window/geometry", self.saveGeometry())
+        self.ui_state.setValue("window/splitter", self.splitter.saveState())
+        self.ui_state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        self._clock.stop()
+        super().closeEvent(event)

@@ -1,0 +1,139 @@
+"""``MapBridge``: the map page's only connection to Python, over QWebChannel.
+
+It keeps the latest state of every venue and incident it was given, so when the
+page (re)connects it receives one full ``reset`` message, and after that only
+JSON diffs. Python never rebuilds the page for a change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from controlroom.domain import BestBarNone, Category, SafeSpaceStatus, Source, Status, VenueKind, grade_label
+from controlroom.snapshots import Change, IncidentSnapshot, VenueSnapshot
+
+
+def _label(enum_type: Any, value: str | None) -> str:
+    if value is None:
+        return ""
+    try:
+        return str(enum_type(value).label)
+    except ValueError:
+        return value
+
+
+def incident_feature(incident: IncidentSnapshot) -> dict[str, Any]:
+    """What the page needs to draw one incident (all values plain data)."""
+    return {
+        "id": incident.id, "reference": incident.reference, "lat": incident.lat,
+        "lon": incident.lon, "grade": incident.grade, "grade_label": grade_label(incident.grade),
+        "status": incident.status, "status_label": _label(Status, incident.status),
+        "category_label": _label(Category, incident.category),
+        "source_label": _label(Source, incident.source), "place": incident.place,
+        "summary": incident.summary,
+    }
+
+
+def venue_feature(venue: VenueSnapshot) -> dict[str, Any]:
+    """What the page needs to draw one venue or safe space."""
+    return {
+        "id": venue.id, "name": venue.name, "lat": venue.lat, "lon": venue.lon,
+        "kind_label": _label(VenueKind, venue.kind), "address": venue.address,
+        "opening_hours": venue.opening_hours, "is_safe_space": venue.is_safe_space,
+        "safe_space_status": venue.safe_space_status,
+        "safe_space_status_label": _label(SafeSpaceStatus, venue.safe_space_status),
+        "wave_trained": venue.wave_trained,
+        "best_bar_none_label": _label(BestBarNone, venue.best_bar_none),
+    }
+
+
+class MapBridge(QObject):
+    """Registered on the page's web channel as ``bridge``."""
+
+    # Python → page: one JSON message (reset, diff or select).
+    sig_message_pushed = Signal(str)
+    # Page → Python, re-emitted as Qt signals for the window.
+    sig_page_ready = Signal()
+    sig_incident_clicked = Signal(int)
+    sig_layers_drawn = Signal(dict)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._incidents: dict[int, dict[str, Any]] = {}
+        self._venues: dict[int, dict[str, Any]] = {}
+        self._page_ready = False
+        self.last_counts: dict[str, int] = {}
+
+    # -- from the window -----------------------------------------------------
+
+    def reset(self, incidents: Iterable[IncidentSnapshot], venues: Iterable[VenueSnapshot]) -> None:
+        """Full state (first load or resynchronisation)."""
+        self._incidents = {i.id: incident_feature(i) for i in incidents}
+        self._venues = {v.id: venue_feature(v) for v in venues}
+        self._push_reset()
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Send only what changed; the last state of each record wins."""
+        incidents: dict[int, dict[str, Any]] = {}
+        venues: dict[int, dict[str, Any]] = {}
+        removed: set[int] = set()
+        for change in changes:
+            if change.incident is not None:
+                feature = incident_feature(change.incident)
+                self._incidents[change.entity_id] = incidents[change.entity_id] = feature
+                removed.discard(change.entity_id)
+            elif change.venue is not None:
+                self._venues[change.entity_id] = venues[change.entity_id] = venue_feature(change.venue)
+            elif change.entity == "incident":
+                self._incidents.pop(change.entity_id, None)
+                incidents.pop(change.entity_id, None)
+                removed.add(change.entity_id)
+        if not (incidents or venues or removed) or not self._page_ready:
+            return
+        self._push({"type": "diff", "incidents": list(incidents.values()),
+                    "venues": list(venues.values()), "removed_incidents": sorted(removed)})
+
+    def select_incident(self, incident_id: int) -> None:
+        """Centre the map on the incident and open its popup."""
+        if self._page_ready:
+            self._push({"type": "select", "id": incident_id})
+
+    @property
+    def page_ready(self) -> bool:
+        return self._page_ready
+
+    def _push_reset(self) -> None:
+        if self._page_ready:
+            self._push({"type": "reset", "incidents": list(self._incidents.values()),
+                        "venues": list(self._venues.values())})
+
+    def _push(self, message: dict[str, Any]) -> None:
+        self.sig_message_pushed.emit(json.dumps(message))
+
+    # -- from the page (names are the JavaScript API) ------------------------
+
+    @Slot()
+    def pageReady(self) -> None:  # noqa: N802
+        self._page_ready = True
+        self.sig_page_ready.emit()
+        self._push_reset()
+
+    @Slot(str)
+    def incidentClicked(self, incident_id: str) -> None:  # noqa: N802
+        try:
+            self.sig_incident_clicked.emit(int(incident_id))
+        except ValueError:
+            return  # the page only ever sends ids it was given
+
+    @Slot(str)
+    def layersDrawn(self, counts_json: str) -> None:  # noqa: N802
+        try:
+            counts = json.loads(counts_json)
+        except ValueError:
+            return
+        self.last_counts = counts
+        self.sig_layers_drawn.emit(counts)
