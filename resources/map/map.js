@@ -13,7 +13,7 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false
+    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null
   };
 
   function el(tag, className, text) {
@@ -87,6 +87,10 @@
     }
     var marker = L.circleMarker([inc.lat, inc.lon], incidentStyle(inc));
     marker.bindPopup(incidentPopup(inc), { maxWidth: 320, className: "cr-popup-wrap" });
+    marker.on("popupopen", function () { state.openIncident = inc.id; });
+    marker.on("popupclose", function () {
+      if (state.openIncident === inc.id) { state.openIncident = null; }
+    });
     marker.on("click", function () {
       if (state.bridge) { state.bridge.incidentClicked(String(inc.id)); }
     });
@@ -253,5 +257,18 @@
     });
   }
 
-  window.controlroom = { boot: boot, apply: apply, counts: counts, select: select };
+  function openIncident() { return state.openIncident; }
+
+  /* Where an incident's marker is on screen (for tests that click it for real). */
+  function incidentPoint(id) {
+    var entry = state.incidents[id];
+    if (!entry) { return null; }
+    var p = state.map.latLngToContainerPoint(entry.marker.getLatLng());
+    return { x: p.x, y: p.y };
+  }
+
+  window.controlroom = {
+    boot: boot, apply: apply, counts: counts, select: select,
+    openIncident: openIncident, incidentPoint: incidentPoint
+  };
 }());

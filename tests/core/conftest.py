@@ -1,0 +1,1 @@
+"""Core tests never import Qt: prove the headless core stands alone."""

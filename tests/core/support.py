@@ -1,0 +1,50 @@
+"""Small helpers for core tests: run a scenario against a database URL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import func, select
+
+from controlroom.commands import Actor, Commands, VenueSpec
+from controlroom.storage.database import Database
+from controlroom.storage.models import AuditEntry, ChangeLogEntry, Incident, IncidentEvent
+
+T = TypeVar("T")
+
+FIXED_NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+
+
+def run_with_db(url: str, scenario: Callable[[Database], Awaitable[T]]) -> T:
+    async def _main() -> T:
+        db = Database(url)
+        try:
+            return await scenario(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(_main())
+
+
+def commands_for(db: Database, name: str = "test-operator", now: datetime | None = None) -> Commands:
+    if now is None:
+        return Commands(db, Actor(name))
+    return Commands(db, Actor(name), clock=lambda: now)
+
+
+async def add_venue(commands: Commands, name: str = "Velvet Fox", *, safe: bool = True) -> None:
+    await commands.upsert_venue(VenueSpec(name=name, kind="bar", lat=50.9115, lon=-1.4089,
+                                          is_safe_space=safe,
+                                          safe_space_status="open" if safe else None))
+
+
+async def row_counts(db: Database) -> dict[str, int]:
+    counts = {}
+    async with db.read() as conn:
+        for name, model in (("incidents", Incident), ("events", IncidentEvent),
+                            ("audit", AuditEntry), ("changes", ChangeLogEntry)):
+            counts[name] = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
+    return counts
