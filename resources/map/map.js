@@ -13,7 +13,7 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null
+    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null, moving: false
   };
 
   function el(tag, className, text) {
@@ -59,6 +59,7 @@
   function incidentStyle(inc) {
     var finished = inc.status === "resolved" || inc.status === "closed";
     return {
+      pane: "incidents",
       radius: inc.grade === 1 ? 11 : 9,
       color: "#0b0f16", weight: 2,
       fillColor: inc.grade ? GRADE_COLOURS[inc.grade] : UNGRADED,
@@ -239,6 +240,11 @@
 
   function boot(map, options) {
     state.map = map;
+    // Incidents sit above venue and safe-space icons (markerPane is 600) so one
+    // reported at a safe space is neither hidden nor unclickable under its icon.
+    map.createPane("incidents").style.zIndex = 640;
+    map.on("movestart zoomstart", function () { state.moving = true; });
+    map.on("moveend zoomend", function () { state.moving = false; });
     state.layers.streets = L.layerGroup().addTo(map);
     state.layers.venues = L.layerGroup().addTo(map);
     state.layers.safeSpaces = L.layerGroup().addTo(map);
@@ -259,6 +265,10 @@
 
   function openIncident() { return state.openIncident; }
 
+  function closePopups() { state.map.closePopup(); return true; }
+
+  function isMoving() { return state.moving; }
+
   /* Where an incident's marker is on screen (for tests that click it for real). */
   function incidentPoint(id) {
     var entry = state.incidents[id];
@@ -269,6 +279,7 @@
 
   window.controlroom = {
     boot: boot, apply: apply, counts: counts, select: select,
-    openIncident: openIncident, incidentPoint: incidentPoint
+    openIncident: openIncident, incidentPoint: incidentPoint,
+    closePopups: closePopups, isMoving: isMoving
   };
 }());

@@ -1,0 +1,80 @@
+"""Qt test set-up: offscreen, QtWebEngine imported before the QApplication, one qasync loop.
+
+pytest-qt does not drive asyncio itself: a single session-wide qasync loop runs on
+the Qt event loop, coroutines run as tasks and tests wait with ``qtbot.waitUntil``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+from PySide6 import QtWebEngineWidgets  # noqa: E402, F401  (must precede QApplication)
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    from ui.theme import apply_dark_theme
+
+    apply_dark_theme(qapp)
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    # Never loop.stop(): it would quit the QApplication for every later test.
+
+
+@pytest.fixture
+def arun(qt_loop: qasync.QEventLoop, qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """Run a coroutine on the Qt loop and return its result."""
+    tasks: list[asyncio.Task[Any]] = []
+
+    def run(coro: Awaitable[T], timeout: int = 15000) -> T:
+        # asyncio.run() in a fixture (database set-up) clears the current loop.
+        asyncio.set_event_loop(qt_loop)
+
+        async def wrapper() -> T:
+            return await coro
+
+        task = qt_loop.create_task(wrapper())
+        tasks.append(task)
+        qtbot.waitUntil(task.done, timeout=timeout)
+        return task.result()
+
+    yield run
+    for task in tasks:
+        if not task.done():
+            task.cancel()
+    qtbot.waitUntil(lambda: all(t.done() for t in tasks), timeout=5000)
+
+
+def js(view: Any, qtbot: Any, script: str, timeout: int = 5000) -> Any:
+    """Evaluate JavaScript in the page; objects come back as JSON (PySide6 returns '' otherwise)."""
+    import json
+
+    box: list[Any] = []
+    view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    return json.loads(box[0]) if box[0] else None
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Any) -> str:
+    """A migrated SQLite file, prepared by the command line (asyncio.run cannot nest in qasync)."""
+    import subprocess
+
+    from tests.conftest import controlroom_cmd
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ui.sqlite3'}"
+    subprocess.run(controlroom_cmd("--db", url, "db", "upgrade"), check=True, capture_output=True,
+                   timeout=60)
+    return url
