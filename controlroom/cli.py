@@ -41,8 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="controlroom",
         description="Night-time-economy safety control room: live incidents, venues and safe spaces.",
     )
-    parser.add_argument("--db", metavar="URL", help="database URL (default: CONTROLROOM_DB_URL, "
-                        "else an embedded SQLite file in the user data directory)")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: CONTROLROOM_DB_URL, "
+        "else an embedded SQLite file in the user data directory)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="open the control-room window (the default)")
     db = sub.add_parser("db", help="database maintenance")
@@ -56,10 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--venue", metavar="NAME", help="venue name (see `controlroom venues`)")
     where.add_argument("--at", metavar="LAT,LON", type=_lat_lon, help="coordinates, e.g. 50.9060,-1.4044")
     report.add_argument("--place", metavar="TEXT", help="where, in words (required with --at)")
-    report.add_argument("--category", required=True, metavar="C",
-                        help="one of: " + ", ".join(Category.choices()))
-    report.add_argument("--source", required=True, metavar="S",
-                        help="one of: " + ", ".join(Source.choices()))
+    report.add_argument(
+        "--category", required=True, metavar="C", help="one of: " + ", ".join(Category.choices())
+    )
+    report.add_argument("--source", required=True, metavar="S", help="one of: " + ", ".join(Source.choices()))
     report.add_argument("--summary", required=True, metavar="TEXT")
     report.add_argument("--grade", type=_grade, metavar="1-4")
 
@@ -76,7 +80,8 @@ def _lat_lon(text: str) -> tuple[float, float]:
         return float(lat_text), float(lon_text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not LAT,LON; write e.g. 50.9060,-1.4044 (no spaces)") from None
+            f"{text!r} is not LAT,LON; write e.g. 50.9060,-1.4044 (no spaces)"
+        ) from None
 
 
 def _grade(text: str) -> int:
@@ -146,8 +151,16 @@ async def _report(commands: Commands, args: argparse.Namespace) -> int:
     if args.at and not (args.place or "").strip():
         raise ValidationError("--at needs --place TEXT saying where, e.g. 'East Street bus stop'")
     snapshot = await commands.report_incident(
-        NewIncident(category=args.category, source=args.source, summary=args.summary,
-                    grade=args.grade, venue=args.venue, lat=lat, lon=lon, place=args.place)
+        NewIncident(
+            category=args.category,
+            source=args.source,
+            summary=args.summary,
+            grade=args.grade,
+            venue=args.venue,
+            lat=lat,
+            lon=lon,
+            place=args.place,
+        )
     )
     print(snapshot.reference)
     return 0
@@ -167,15 +180,31 @@ def change_line(change: Change, received_at: datetime) -> dict[str, Any]:
     stamp = received_at.isoformat(timespec="microseconds")
     if change.incident is not None:
         i = change.incident
-        return {"event": "incident", "seq": change.seq, "reference": i.reference,
-                "status": i.status, "grade": i.grade, "version": i.version, "received_at": stamp}
+        return {
+            "event": "incident",
+            "seq": change.seq,
+            "reference": i.reference,
+            "status": i.status,
+            "grade": i.grade,
+            "version": i.version,
+            "received_at": stamp,
+        }
     if change.venue is not None:
         v = change.venue
-        return {"event": "venue", "seq": change.seq, "name": v.name,
-                "safe_space_status": v.safe_space_status, "version": v.version,
-                "received_at": stamp}
-    return {"event": f"{change.entity}-deleted", "seq": change.seq, "id": change.entity_id,
-            "received_at": stamp}
+        return {
+            "event": "venue",
+            "seq": change.seq,
+            "name": v.name,
+            "safe_space_status": v.safe_space_status,
+            "version": v.version,
+            "received_at": stamp,
+        }
+    return {
+        "event": f"{change.entity}-deleted",
+        "seq": change.seq,
+        "id": change.entity_id,
+        "received_at": stamp,
+    }
 
 
 async def watch(db: Database, settings: Settings, out: TextIO) -> int:

@@ -205,12 +205,20 @@ class Commands:
                 session.add(row)
                 await session.flush()
                 snapshot = incident_snapshot(row)
-                detail = {"reference": row.reference, "source": row.source,
-                          "category": row.category, "grade": row.grade}
-                session.add(IncidentEvent(incident_id=row.id, at=now, actor=self.actor.name,
-                                          kind="reported", detail=detail))
-                await self._finish(session, "incident.report", "incident", row.id,
-                                   detail, snapshot.to_json(), now)
+                detail = {
+                    "reference": row.reference,
+                    "source": row.source,
+                    "category": row.category,
+                    "grade": row.grade,
+                }
+                session.add(
+                    IncidentEvent(
+                        incident_id=row.id, at=now, actor=self.actor.name, kind="reported", detail=detail
+                    )
+                )
+                await self._finish(
+                    session, "incident.report", "incident", row.id, detail, snapshot.to_json(), now
+                )
                 return snapshot
         except IntegrityError:
             # Another console replayed the same idempotency key first: theirs stands.
@@ -261,11 +269,20 @@ class Commands:
             detail: dict[str, Any] = {"reference": row.reference, "changed": changed}
             if clean_note is not None:
                 detail["note"] = clean_note
-            session.add(IncidentEvent(incident_id=row.id, at=now, actor=self.actor.name,
-                                      kind="updated", detail=detail))
-            await self._finish(session, "incident.update", "incident", row.id,
-                               {"reference": row.reference, "changed": changed},
-                               snapshot.to_json(), now)
+            session.add(
+                IncidentEvent(
+                    incident_id=row.id, at=now, actor=self.actor.name, kind="updated", detail=detail
+                )
+            )
+            await self._finish(
+                session,
+                "incident.update",
+                "incident",
+                row.id,
+                {"reference": row.reference, "changed": changed},
+                snapshot.to_json(),
+                now,
+            )
             return snapshot
 
     async def _resolve_location(
@@ -308,20 +325,26 @@ class Commands:
         bbn = parse_choice(BestBarNone, spec.best_bar_none, "Best Bar None level").value
         status = None
         if spec.is_safe_space:
-            status = parse_choice(SafeSpaceStatus, spec.safe_space_status or "open",
-                                  "safe-space status").value
+            status = parse_choice(
+                SafeSpaceStatus, spec.safe_space_status or "open", "safe-space status"
+            ).value
         name = _clean_text(spec.name, "venue name", 200)
         if not self.area.contains(spec.lat, spec.lon):
             raise ValidationError(f"venue {name!r} lies outside the operating area")
         now = self.clock()
-        values = {"kind": kind, "address": spec.address, "lat": spec.lat, "lon": spec.lon,
-                  "opening_hours": spec.opening_hours, "is_safe_space": spec.is_safe_space,
-                  "safe_space_status": status, "wave_trained": spec.wave_trained,
-                  "best_bar_none": bbn}
+        values = {
+            "kind": kind,
+            "address": spec.address,
+            "lat": spec.lat,
+            "lon": spec.lon,
+            "opening_hours": spec.opening_hours,
+            "is_safe_space": spec.is_safe_space,
+            "safe_space_status": status,
+            "wave_trained": spec.wave_trained,
+            "best_bar_none": bbn,
+        }
         async with self.db.write() as session:
-            row = (
-                await session.execute(select(Venue).where(Venue.name == name))
-            ).scalar_one_or_none()
+            row = (await session.execute(select(Venue).where(Venue.name == name))).scalar_one_or_none()
             if row is None:
                 row = Venue(name=name, version=1, **values)
                 session.add(row)
@@ -335,8 +358,7 @@ class Commands:
                 action = "venue.update"
             await session.flush()
             snapshot = venue_snapshot(row)
-            await self._finish(session, action, "venue", row.id, {"name": name},
-                               snapshot.to_json(), now)
+            await self._finish(session, action, "venue", row.id, {"name": name}, snapshot.to_json(), now)
             return snapshot
 
     # -- shared tail of every write ------------------------------------------
@@ -352,12 +374,21 @@ class Commands:
         now: datetime,
     ) -> None:
         """Audit entry, then (last, under the feed lock) the change-log row."""
-        session.add(AuditEntry(at=now, actor=self.actor.name, action=action, entity=entity,
-                               entity_id=entity_id, detail=audit_detail))
+        session.add(
+            AuditEntry(
+                at=now,
+                actor=self.actor.name,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                detail=audit_detail,
+            )
+        )
         await session.flush()
         await self.db.take_feed_lock(session)
-        session.add(ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert",
-                                   payload=payload, committed_at=now))
+        session.add(
+            ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now)
+        )
         await session.flush()
 
 

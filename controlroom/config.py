@@ -77,9 +77,7 @@ class Settings:
             )
         interval = float(feed.get("poll_interval", defaults.poll_interval))
         if not 0.05 <= interval <= 60:
-            raise ValidationError(
-                f"feed.poll_interval {interval} must be between 0.05 and 60 seconds"
-            )
+            raise ValidationError(f"feed.poll_interval {interval} must be between 0.05 and 60 seconds")
         return cls(
             poll_interval=interval,
             reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),

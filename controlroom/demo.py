@@ -57,9 +57,13 @@ _VENUES: tuple[tuple[str, str, float, float, str, str | None, bool, str], ...] =
 )
 
 _HOURS = {
-    "pub": "11:00-00:00", "bar": "16:00-02:00", "club": "22:00-04:00",
-    "late_takeaway": "18:00-04:00", "safe_zone": "Fri-Sat 22:00-04:00",
-    "pastors_base": "Fri-Sat 22:00-04:00", "transport": "24 hours",
+    "pub": "11:00-00:00",
+    "bar": "16:00-02:00",
+    "club": "22:00-04:00",
+    "late_takeaway": "18:00-04:00",
+    "safe_zone": "Fri-Sat 22:00-04:00",
+    "pastors_base": "Fri-Sat 22:00-04:00",
+    "transport": "24 hours",
 }
 
 
@@ -67,9 +71,16 @@ def demo_venues() -> list[VenueSpec]:
     """The demo venues as specs, ready for ``Commands.upsert_venue``."""
     return [
         VenueSpec(
-            name=name, kind=kind, lat=lat, lon=lon, address=f"{street}, Southampton",
-            opening_hours=_HOURS.get(kind, ""), is_safe_space=status is not None,
-            safe_space_status=status, wave_trained=wave, best_bar_none=bbn,
+            name=name,
+            kind=kind,
+            lat=lat,
+            lon=lon,
+            address=f"{street}, Southampton",
+            opening_hours=_HOURS.get(kind, ""),
+            is_safe_space=status is not None,
+            safe_space_status=status,
+            wave_trained=wave,
+            best_bar_none=bbn,
         )
         for name, kind, lat, lon, street, status, wave, bbn in _VENUES
     ]
@@ -86,30 +97,85 @@ class _Template:
 
 _EVENING: tuple[_Template, ...] = (
     _Template("predatory_behaviour", "cctv", 2, "Male in grey hoodie following lone female between venues"),
-    _Template("vulnerable_person", "street_pastors", 3, "Female, very intoxicated, separated from friends, phone dead"),
-    _Template("suspected_spiking", "licensed_premises", 1, "Customer reports drink tasted odd, now drowsy and confused"),
+    _Template(
+        "vulnerable_person",
+        "street_pastors",
+        3,
+        "Female, very intoxicated, separated from friends, phone dead",
+    ),
+    _Template(
+        "suspected_spiking",
+        "licensed_premises",
+        1,
+        "Customer reports drink tasted odd, now drowsy and confused",
+    ),
     _Template("harassment", "welfare_officer", 3, "Group of men repeatedly approaching women at the bar"),
-    _Template("harassment", "ask_for_angela", 2, "Ask for Angela: woman uneasy about date, wants to leave safely"),
-    _Template("unwanted_sexual_behaviour", "licensed_premises", 2, "Door staff report man groping customers on dance floor"),
+    _Template(
+        "harassment", "ask_for_angela", 2, "Ask for Angela: woman uneasy about date, wants to leave safely"
+    ),
+    _Template(
+        "unwanted_sexual_behaviour",
+        "licensed_premises",
+        2,
+        "Door staff report man groping customers on dance floor",
+    ),
     _Template("disorder", "police_patrol", 2, "Scuffle outside, two males squaring up in queue"),
-    _Template("vulnerable_person", "st_john", 3, "St John treating young woman, unwell, friends gone home", False),
-    _Template("predatory_behaviour", "cctv", 2, "Man plying lone female with drinks and steering her to exit"),
+    _Template(
+        "vulnerable_person", "st_john", 3, "St John treating young woman, unwell, friends gone home", False
+    ),
+    _Template(
+        "predatory_behaviour", "cctv", 2, "Man plying lone female with drinks and steering her to exit"
+    ),
     _Template("assault", "public", 1, "Caller reports woman pushed to ground by male outside takeaway"),
     _Template("harassment", "street_pastors", 3, "Lone woman being shouted at by passing group", False),
     _Template("other", "police_patrol", 4, "Lost property: handbag handed to patrol"),
-    _Template("vulnerable_person", "cctv", 2, "Female sitting alone on kerb, upset, appears disorientated", False),
-    _Template("sexual_offence", "public", 1, "Woman reports sexual assault in alleyway, suspect left on foot"),
-    _Template("predatory_behaviour", "welfare_officer", 3, "Same man seen loitering outside three venues watching women"),
-    _Template("suspected_spiking", "licensed_premises", 2, "Two friends feel unwell after one drink, staff concerned"),
+    _Template(
+        "vulnerable_person", "cctv", 2, "Female sitting alone on kerb, upset, appears disorientated", False
+    ),
+    _Template(
+        "sexual_offence", "public", 1, "Woman reports sexual assault in alleyway, suspect left on foot"
+    ),
+    _Template(
+        "predatory_behaviour",
+        "welfare_officer",
+        3,
+        "Same man seen loitering outside three venues watching women",
+    ),
+    _Template(
+        "suspected_spiking",
+        "licensed_premises",
+        2,
+        "Two friends feel unwell after one drink, staff concerned",
+    ),
     _Template("disorder", "cctv", 3, "Bottle thrown in taxi queue, no injuries seen"),
-    _Template("unwanted_sexual_behaviour", "public", 3, "Female reports man leering and making comments at bus stop", False),
-    _Template("harassment", "ask_for_angela", 3, "Ask for Angela: customer being pestered, reunited with friends"),
-    _Template("vulnerable_person", "police_patrol", None, "Patrol with distressed woman, cannot get home, needs taxi"),
-    _Template("harassment", "licensed_premises", 3, "Ejected male waiting outside for the woman who complained"),
+    _Template(
+        "unwanted_sexual_behaviour",
+        "public",
+        3,
+        "Female reports man leering and making comments at bus stop",
+        False,
+    ),
+    _Template(
+        "harassment", "ask_for_angela", 3, "Ask for Angela: customer being pestered, reunited with friends"
+    ),
+    _Template(
+        "vulnerable_person",
+        "police_patrol",
+        None,
+        "Patrol with distressed woman, cannot get home, needs taxi",
+    ),
+    _Template(
+        "harassment", "licensed_premises", 3, "Ejected male waiting outside for the woman who complained"
+    ),
     _Template("assault", "police_patrol", 2, "Male with head injury after fight, ambulance requested"),
     _Template("predatory_behaviour", "cctv", None, "Man trying to isolate intoxicated female from her group"),
     _Template("other", "street_pastors", 4, "Flip-flops handed out, group of three escorted to taxi rank"),
-    _Template("vulnerable_person", "welfare_officer", 2, "Underage-looking girl alone and very drunk at closing time"),
+    _Template(
+        "vulnerable_person",
+        "welfare_officer",
+        2,
+        "Underage-looking girl alone and very drunk at closing time",
+    ),
     _Template("suspected_spiking", "public", None, "Caller thinks she was injected in the arm at a club"),
 )
 
@@ -137,14 +203,28 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
             continue  # already loaded this night: leave it as the night has left it
         if template.venue:
             venue = rng.choice([v for v in venues if v.kind not in ("pastors_base", "transport")])
-            new = NewIncident(category=template.category, source=template.source,
-                              summary=template.summary, grade=template.grade,
-                              venue=venue.name, reported_at=reported_at, idempotency_key=key)
+            new = NewIncident(
+                category=template.category,
+                source=template.source,
+                summary=template.summary,
+                grade=template.grade,
+                venue=venue.name,
+                reported_at=reported_at,
+                idempotency_key=key,
+            )
         else:
             lat, lon, place = rng.choice(_OPEN_SPOTS)
-            new = NewIncident(category=template.category, source=template.source,
-                              summary=template.summary, grade=template.grade, lat=lat,
-                              lon=lon, place=place, reported_at=reported_at, idempotency_key=key)
+            new = NewIncident(
+                category=template.category,
+                source=template.source,
+                summary=template.summary,
+                grade=template.grade,
+                lat=lat,
+                lon=lon,
+                place=place,
+                reported_at=reported_at,
+                idempotency_key=key,
+            )
         snapshot = await commands.report_incident(new)
         count += 1
         await _age_status(commands, snapshot.reference, now - reported_at)

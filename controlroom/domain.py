@@ -149,10 +149,7 @@ class OperatingArea:
         return ((self.south + self.north) / 2, (self.west + self.east) / 2)
 
     def describe(self) -> str:
-        return (
-            f"latitude {self.south:.4f} to {self.north:.4f}, "
-            f"longitude {self.west:.4f} to {self.east:.4f}"
-        )
+        return f"latitude {self.south:.4f} to {self.north:.4f}, longitude {self.west:.4f} to {self.east:.4f}"
 
 
 SOUTHAMPTON_CENTRE = OperatingArea(south=50.888, west=-1.425, north=50.925, east=-1.380)

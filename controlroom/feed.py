@@ -61,12 +61,16 @@ class ChangeFeed:
         async with self.db.read(consistent=True) as conn:
             cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
             incident_rows = (
-                await conn.execute(
-                    select(Incident.__table__)
-                    .where(or_(Incident.reported_at >= since, Incident.status.not_in(FINISHED)))
-                    .order_by(Incident.reported_at)
+                (
+                    await conn.execute(
+                        select(Incident.__table__)
+                        .where(or_(Incident.reported_at >= since, Incident.status.not_in(FINISHED)))
+                        .order_by(Incident.reported_at)
+                    )
                 )
-            ).mappings().all()
+                .mappings()
+                .all()
+            )
             venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
         self.cursor = int(cursor)
         return Snapshot(
@@ -117,17 +121,21 @@ class ChangeFeed:
 def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: dict[str, Any]) -> Change:
     if entity == "incident":
         incident = IncidentSnapshot.from_json(payload) if op == "upsert" else None
-        return Change(seq=seq, entity="incident", op="upsert" if incident else "delete",
-                      entity_id=entity_id, incident=incident)
+        return Change(
+            seq=seq,
+            entity="incident",
+            op="upsert" if incident else "delete",
+            entity_id=entity_id,
+            incident=incident,
+        )
     venue = VenueSnapshot.from_json(payload) if op == "upsert" else None
-    return Change(seq=seq, entity="venue", op="upsert" if venue else "delete",
-                  entity_id=entity_id, venue=venue)
+    return Change(
+        seq=seq, entity="venue", op="upsert" if venue else "delete", entity_id=entity_id, venue=venue
+    )
 
 
 def _incident_from_row(row: Any) -> IncidentSnapshot:
-    return IncidentSnapshot(
-        **{name: row[name] for name in IncidentSnapshot.__dataclass_fields__}
-    )
+    return IncidentSnapshot(**{name: row[name] for name in IncidentSnapshot.__dataclass_fields__})
 
 
 def _venue_from_row(row: Any) -> VenueSnapshot:

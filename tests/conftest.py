@@ -21,8 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--backend", default="all", choices=["all", "sqlite", "postgresql"],
-                     help="database backend(s) for database tests")
+    parser.addoption(
+        "--backend",
+        default="all",
+        choices=["all", "sqlite", "postgresql"],
+        help="database backend(s) for database tests",
+    )
 
 
 def _backends(config: pytest.Config) -> list[str]:

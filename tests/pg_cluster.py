@@ -15,8 +15,9 @@ from pathlib import Path
 
 def find_pg_bin() -> Path | None:
     """The newest ``/usr/lib/postgresql/N/bin`` with initdb, or initdb on PATH."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                        key=lambda p: int(Path(p).parent.parent.name))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parent.parent.name)
+    )
     if candidates:
         return Path(candidates[-1]).parent
     found = shutil.which("initdb")
@@ -56,15 +57,14 @@ class PostgresCluster:
     def start(self) -> None:
         if self.as_postgres:
             shutil.chown(self.base, "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--no-sync")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         self.restart()
 
     def restart(self) -> None:
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "log"), "-o", options,
-                  "-w", "start")
+        options = (
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "log"), "-o", options, "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
@@ -83,8 +83,9 @@ class PostgresCluster:
         async def _create() -> None:
             import asyncpg
 
-            conn = await asyncpg.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                         database="postgres")
+            conn = await asyncpg.connect(
+                host="127.0.0.1", port=self.port, user="postgres", database="postgres"
+            )
             try:
                 await conn.execute(f'CREATE DATABASE "{name}"')
             finally:

@@ -27,8 +27,14 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 HIGHLIGHT_SECONDS = 6.0
 _FIELDS_BY_COLUMN = {
-    REF: ("reference",), AGE: ("reported_at",), GRADE: ("grade",), CATEGORY: ("category",),
-    PLACE: ("place",), SOURCE: ("source",), STATUS: ("status",), SUMMARY: ("summary",),
+    REF: ("reference",),
+    AGE: ("reported_at",),
+    GRADE: ("grade",),
+    CATEGORY: ("category",),
+    PLACE: ("place",),
+    SOURCE: ("source",),
+    STATUS: ("status",),
+    SUMMARY: ("summary",),
 }
 _DISPLAY_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE]
 _GRADE_ROLES = [*_DISPLAY_ROLES, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
@@ -85,8 +91,12 @@ class IncidentTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
@@ -165,8 +175,10 @@ class IncidentTableModel(QAbstractTableModel):
         for change in changes:
             if change.entity == "incident":
                 latest[change.entity_id] = change
-        removed = sorted((self._row_of[i] for i, c in latest.items()
-                          if c.incident is None and i in self._row_of), reverse=True)
+        removed = sorted(
+            (self._row_of[i] for i, c in latest.items() if c.incident is None and i in self._row_of),
+            reverse=True,
+        )
         updates = [c.incident for i, c in latest.items() if c.incident is not None and i in self._row_of]
         inserts = [c.incident for i, c in latest.items() if c.incident is not None and i not in self._row_of]
         self._remove_rows(removed)
@@ -185,10 +197,10 @@ class IncidentTableModel(QAbstractTableModel):
                 ranges.append((row, row))
         for first, last in ranges:
             self.beginRemoveRows(QModelIndex(), first, last)
-            for incident in self._rows[first:last + 1]:
+            for incident in self._rows[first : last + 1]:
                 del self._row_of[incident.id]
                 self._fresh_until.pop(incident.id, None)
-            del self._rows[first:last + 1]
+            del self._rows[first : last + 1]
             self.endRemoveRows()
         for row in range(rows_descending[-1], len(self._rows)):
             self._row_of[self._rows[row].id] = row
@@ -199,8 +211,11 @@ class IncidentTableModel(QAbstractTableModel):
         if old.version > incident.version:
             return  # an older state than the one shown; never go backwards
         self._rows[row] = incident
-        changed = [c for c, fields in _FIELDS_BY_COLUMN.items()
-                   if any(getattr(old, f) != getattr(incident, f) for f in fields)]
+        changed = [
+            c
+            for c, fields in _FIELDS_BY_COLUMN.items()
+            if any(getattr(old, f) != getattr(incident, f) for f in fields)
+        ]
         if not changed:
             return
         roles = _DISPLAY_ROLES
@@ -232,15 +247,19 @@ class IncidentTableModel(QAbstractTableModel):
         """Once a second: ages move on, highlights of new incidents fade."""
         self._now = self._wall_clock()
         if self._rows:
-            self.dataChanged.emit(self.index(0, AGE), self.index(len(self._rows) - 1, AGE),
-                                  [Qt.ItemDataRole.DisplayRole, SORT_ROLE])
+            self.dataChanged.emit(
+                self.index(0, AGE),
+                self.index(len(self._rows) - 1, AGE),
+                [Qt.ItemDataRole.DisplayRole, SORT_ROLE],
+            )
         now = self._monotonic()
         expired = [i for i, until in self._fresh_until.items() if until <= now]
         for incident_id in expired:
             del self._fresh_until[incident_id]
             row = self._row_of[incident_id]
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1),
-                                  [Qt.ItemDataRole.BackgroundRole])
+            self.dataChanged.emit(
+                self.index(row, 0), self.index(row, len(COLUMNS) - 1), [Qt.ItemDataRole.BackgroundRole]
+            )
 
     # -- lookups -------------------------------------------------------------
 

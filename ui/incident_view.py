@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ui.incident_model import AGE, COLUMNS, ID_ROLE, SORT_ROLE, IncidentTableModel
+from ui.incident_model import AGE, ID_ROLE, SORT_ROLE, IncidentTableModel
 
 _WIDTHS = {0: 168, 1: 66, 2: 112, 3: 160, 4: 170, 5: 140, 6: 96}
 
@@ -41,7 +41,6 @@ class IncidentTableView(QTableView):
         header.setHighlightSections(False)
         for column, width in _WIDTHS.items():
             self.setColumnWidth(column, width)
-        assert len(COLUMNS) == len(_WIDTHS) + 1
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -27,8 +27,7 @@ from ui.incident_model import IncidentTableModel
 from ui.incident_view import IncidentTableView
 from ui.map_view import MapView
 
-OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value,
-                 Status.ON_SCENE.value}
+OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value, Status.ON_SCENE.value}
 
 
 class MainWindow(QMainWindow):
@@ -130,14 +129,12 @@ class MainWindow(QMainWindow):
         tonight = sum(1 for i in incidents if operational_night(i.reported_at) == night)
         self.counts.setText(f"{len(open_)} open · {urgent} G1/G2 open · {tonight} this night")
         if self.feed.last_good is not None:
-            self._last_update.setText(
-                f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
+            self._last_update.setText(f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
 
     def _on_clock_ticked(self) -> None:
         self.model.tick()
         if self.feed.last_good is not None:
-            self._last_update.setText(
-                f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
+            self._last_update.setText(f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
 
     # -- layout persistence --------------------------------------------------
 

@@ -13,7 +13,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from controlroom.domain import BestBarNone, Category, SafeSpaceStatus, Source, Status, VenueKind, grade_label
+from controlroom.domain import (
+    BestBarNone,
+    Category,
+    SafeSpaceStatus,
+    Source,
+    Status,
+    VenueKind,
+    grade_label,
+)
 from controlroom.snapshots import Change, IncidentSnapshot, VenueSnapshot
 
 
@@ -29,11 +37,17 @@ def _label(enum_type: Any, value: str | None) -> str:
 def incident_feature(incident: IncidentSnapshot) -> dict[str, Any]:
     """What the page needs to draw one incident (all values plain data)."""
     return {
-        "id": incident.id, "reference": incident.reference, "lat": incident.lat,
-        "lon": incident.lon, "grade": incident.grade, "grade_label": grade_label(incident.grade),
-        "status": incident.status, "status_label": _label(Status, incident.status),
+        "id": incident.id,
+        "reference": incident.reference,
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "grade": incident.grade,
+        "grade_label": grade_label(incident.grade),
+        "status": incident.status,
+        "status_label": _label(Status, incident.status),
         "category_label": _label(Category, incident.category),
-        "source_label": _label(Source, incident.source), "place": incident.place,
+        "source_label": _label(Source, incident.source),
+        "place": incident.place,
         "summary": incident.summary,
     }
 
@@ -41,9 +55,14 @@ def incident_feature(incident: IncidentSnapshot) -> dict[str, Any]:
 def venue_feature(venue: VenueSnapshot) -> dict[str, Any]:
     """What the page needs to draw one venue or safe space."""
     return {
-        "id": venue.id, "name": venue.name, "lat": venue.lat, "lon": venue.lon,
-        "kind_label": _label(VenueKind, venue.kind), "address": venue.address,
-        "opening_hours": venue.opening_hours, "is_safe_space": venue.is_safe_space,
+        "id": venue.id,
+        "name": venue.name,
+        "lat": venue.lat,
+        "lon": venue.lon,
+        "kind_label": _label(VenueKind, venue.kind),
+        "address": venue.address,
+        "opening_hours": venue.opening_hours,
+        "is_safe_space": venue.is_safe_space,
         "safe_space_status": venue.safe_space_status,
         "safe_space_status_label": _label(SafeSpaceStatus, venue.safe_space_status),
         "wave_trained": venue.wave_trained,
@@ -94,8 +113,14 @@ class MapBridge(QObject):
                 removed.add(change.entity_id)
         if not (incidents or venues or removed) or not self._page_ready:
             return
-        self._push({"type": "diff", "incidents": list(incidents.values()),
-                    "venues": list(venues.values()), "removed_incidents": sorted(removed)})
+        self._push(
+            {
+                "type": "diff",
+                "incidents": list(incidents.values()),
+                "venues": list(venues.values()),
+                "removed_incidents": sorted(removed),
+            }
+        )
 
     def select_incident(self, incident_id: int) -> None:
         """Centre the map on the incident and open its popup."""
@@ -108,8 +133,13 @@ class MapBridge(QObject):
 
     def _push_reset(self) -> None:
         if self._page_ready:
-            self._push({"type": "reset", "incidents": list(self._incidents.values()),
-                        "venues": list(self._venues.values())})
+            self._push(
+                {
+                    "type": "reset",
+                    "incidents": list(self._incidents.values()),
+                    "venues": list(self._venues.values()),
+                }
+            )
 
     def _push(self, message: dict[str, Any]) -> None:
         self.sig_message_pushed.emit(json.dumps(message))

@@ -64,14 +64,21 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
     fmap.default_js = [("leaflet", (assets / "leaflet.js").as_uri())]
     fmap.default_css = [("leaflet_css", (assets / "leaflet.css").as_uri())]
     if settings.tile_url:
-        folium.TileLayer(tiles=settings.tile_url, attr=settings.tile_attribution or "Local tiles",
-                         name="Tiles", max_zoom=19).add_to(fmap)
+        folium.TileLayer(
+            tiles=settings.tile_url,
+            attr=settings.tile_attribution or "Local tiles",
+            name="Tiles",
+            max_zoom=19,
+        ).add_to(fmap)
     header = fmap.get_root().header
     header.add_child(Element(f'<script src="{QWEBCHANNEL_JS}"></script>'), name="qwebchannel")
-    header.add_child(Element(f'<link rel="stylesheet" href="{resource("map", "map.css").as_uri()}"/>'),
-                     name="controlroom_css")
-    header.add_child(Element(f'<script src="{resource("map", "map.js").as_uri()}"></script>'),
-                     name="controlroom_js")
+    header.add_child(
+        Element(f'<link rel="stylesheet" href="{resource("map", "map.css").as_uri()}"/>'),
+        name="controlroom_css",
+    )
+    header.add_child(
+        Element(f'<script src="{resource("map", "map.js").as_uri()}"></script>'), name="controlroom_js"
+    )
     streets = json.loads(resource("geo", "streets.geojson").read_text(encoding="utf-8"))
     _Boot({"streets": streets}).add_to(fmap)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -122,7 +122,7 @@ class Database:
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - any driver error means "unreachable"
+        except Exception as exc:
             raise self.unavailable(exc) from exc
 
     def unavailable(self, exc: BaseException) -> DatabaseUnavailableError:

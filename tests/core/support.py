@@ -36,15 +36,26 @@ def commands_for(db: Database, name: str = "test-operator", now: datetime | None
 
 
 async def add_venue(commands: Commands, name: str = "Velvet Fox", *, safe: bool = True) -> None:
-    await commands.upsert_venue(VenueSpec(name=name, kind="bar", lat=50.9115, lon=-1.4089,
-                                          is_safe_space=safe,
-                                          safe_space_status="open" if safe else None))
+    await commands.upsert_venue(
+        VenueSpec(
+            name=name,
+            kind="bar",
+            lat=50.9115,
+            lon=-1.4089,
+            is_safe_space=safe,
+            safe_space_status="open" if safe else None,
+        )
+    )
 
 
 async def row_counts(db: Database) -> dict[str, int]:
     counts = {}
     async with db.read() as conn:
-        for name, model in (("incidents", Incident), ("events", IncidentEvent),
-                            ("audit", AuditEntry), ("changes", ChangeLogEntry)):
+        for name, model in (
+            ("incidents", Incident),
+            ("events", IncidentEvent),
+            ("audit", AuditEntry),
+            ("changes", ChangeLogEntry),
+        ):
             counts[name] = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
     return counts

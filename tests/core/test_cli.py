@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -18,8 +19,14 @@ from tests.core.support import row_counts, run_with_db
 
 
 def cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(controlroom_cmd("--db", db_url, *args), capture_output=True,
-                          text=True, timeout=60, env=os.environ.copy(), check=False)
+    return subprocess.run(
+        controlroom_cmd("--db", db_url, *args),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+        check=False,
+    )
 
 
 def counts(db_url: str) -> dict[str, int]:
@@ -55,38 +62,111 @@ def test_demo_loads_the_city_centre_once(db_url: str) -> None:
 
 
 def test_report_prints_the_reference_alone(demo_db: str) -> None:
-    done = cli(demo_db, "report", "--venue", "velvet fox", "--category", "harassment",
-               "--source", "licensed_premises", "--summary", "Man pestering women at bar",
-               "--grade", "2")
+    done = cli(
+        demo_db,
+        "report",
+        "--venue",
+        "velvet fox",
+        "--category",
+        "harassment",
+        "--source",
+        "licensed_premises",
+        "--summary",
+        "Man pestering women at bar",
+        "--grade",
+        "2",
+    )
     assert done.returncode == 0, done.stderr
     reference = done.stdout.strip()
     assert done.stdout == reference + "\n"
-    night = datetime.now().strftime("%Y")
-    assert reference.startswith(f"SOT-{night}") or reference.startswith("SOT-")
-    at = cli(demo_db, "report", "--at", "50.9015,-1.4020", "--place", "East Street corner",
-             "--category", "vulnerable_person", "--source", "street_pastors",
-             "--summary", "Woman alone, upset")
+    assert re.fullmatch(r"SOT-\d{8}-\d{4}", reference)
+    at = cli(
+        demo_db,
+        "report",
+        "--at",
+        "50.9015,-1.4020",
+        "--place",
+        "East Street corner",
+        "--category",
+        "vulnerable_person",
+        "--source",
+        "street_pastors",
+        "--summary",
+        "Woman alone, upset",
+    )
     assert at.returncode == 0, at.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--venue", "Velvet Fx", "--category", "harassment", "--source", "cctv", "--summary", "x"],
-     "did you mean: Velvet Fox"),
-    (["--venue", "Velvet Fox", "--category", "fighting", "--source", "cctv", "--summary", "x"],
-     "valid categorys are: unwanted_sexual_behaviour, harassment"),
-    (["--venue", "Velvet Fox", "--category", "harassment", "--source", "radio", "--summary", "x"],
-     "valid sources are: police_patrol, cctv"),
-    (["--at", "51.5072,-0.1276", "--place", "London", "--category", "harassment", "--source",
-      "cctv", "--summary", "x"], "outside the operating area"),
-    (["--at", "50.9,-1.40", "--category", "harassment", "--source", "cctv", "--summary", "x"],
-     "--at needs --place"),
-    (["--venue", "Velvet Fox", "--category", "harassment", "--source", "cctv", "--summary", " "],
-     "the summary is empty"),
-    (["--at", "fifty,one", "--place", "x", "--category", "harassment", "--source", "cctv",
-      "--summary", "x"], "is not LAT,LON"),
-    (["--venue", "Velvet Fox", "--category", "harassment", "--source", "cctv", "--summary", "x",
-      "--grade", "7"], "is not a grade"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--venue", "Velvet Fx", "--category", "harassment", "--source", "cctv", "--summary", "x"],
+            "did you mean: Velvet Fox",
+        ),
+        (
+            ["--venue", "Velvet Fox", "--category", "fighting", "--source", "cctv", "--summary", "x"],
+            "valid categorys are: unwanted_sexual_behaviour, harassment",
+        ),
+        (
+            ["--venue", "Velvet Fox", "--category", "harassment", "--source", "radio", "--summary", "x"],
+            "valid sources are: police_patrol, cctv",
+        ),
+        (
+            [
+                "--at",
+                "51.5072,-0.1276",
+                "--place",
+                "London",
+                "--category",
+                "harassment",
+                "--source",
+                "cctv",
+                "--summary",
+                "x",
+            ],
+            "outside the operating area",
+        ),
+        (
+            ["--at", "50.9,-1.40", "--category", "harassment", "--source", "cctv", "--summary", "x"],
+            "--at needs --place",
+        ),
+        (
+            ["--venue", "Velvet Fox", "--category", "harassment", "--source", "cctv", "--summary", " "],
+            "the summary is empty",
+        ),
+        (
+            [
+                "--at",
+                "fifty,one",
+                "--place",
+                "x",
+                "--category",
+                "harassment",
+                "--source",
+                "cctv",
+                "--summary",
+                "x",
+            ],
+            "is not LAT,LON",
+        ),
+        (
+            [
+                "--venue",
+                "Velvet Fox",
+                "--category",
+                "harassment",
+                "--source",
+                "cctv",
+                "--summary",
+                "x",
+                "--grade",
+                "7",
+            ],
+            "is not a grade",
+        ),
+    ],
+)
 def test_bad_report_exits_2_and_writes_nothing(demo_db: str, args: list[str], expected: str) -> None:
     before = counts(demo_db)
     done = cli(demo_db, "report", *args)
@@ -98,35 +178,58 @@ def test_bad_report_exits_2_and_writes_nothing(demo_db: str, args: list[str], ex
 
 def test_unreachable_database_names_the_url_without_its_password() -> None:
     url = "postgresql://warden:s3cret-pass@127.0.0.1:1/controlroom"
-    done = subprocess.run(controlroom_cmd("--db", url, "report", "--venue", "x", "--category",
-                                          "other", "--source", "cctv", "--summary", "x"),
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        controlroom_cmd(
+            "--db", url, "report", "--venue", "x", "--category", "other", "--source", "cctv", "--summary", "x"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
-    assert "cannot reach the database at postgresql+asyncpg://warden:***@127.0.0.1:1/controlroom" in done.stderr
+    assert (
+        "cannot reach the database at postgresql+asyncpg://warden:***@127.0.0.1:1/controlroom" in done.stderr
+    )
     assert "s3cret" not in done.stderr + done.stdout
 
 
 def test_database_url_from_environment_then_embedded_default(tmp_path, monkeypatch) -> None:
     url = f"sqlite:///{tmp_path / 'from-env.sqlite3'}"
     env = {**os.environ, "CONTROLROOM_DB_URL": url}
-    done = subprocess.run(controlroom_cmd("db", "upgrade"), capture_output=True, text=True,
-                          env=env, timeout=60, check=False)
+    done = subprocess.run(
+        controlroom_cmd("db", "upgrade"), capture_output=True, text=True, env=env, timeout=60, check=False
+    )
     assert done.returncode == 0 and "from-env.sqlite3" in done.stdout
-    default = subprocess.run(controlroom_cmd("db", "upgrade"), capture_output=True, text=True,
-                             timeout=60, check=False)
+    default = subprocess.run(
+        controlroom_cmd("db", "upgrade"), capture_output=True, text=True, timeout=60, check=False
+    )
     assert default.returncode == 0
     assert (tmp_path / "home" / "data" / "controlroom.sqlite3").exists()
 
 
 def test_watch_prints_ready_then_each_change_from_another_process(demo_db: str) -> None:
-    watcher = subprocess.Popen(controlroom_cmd("--db", demo_db, "watch"), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    watcher = subprocess.Popen(
+        controlroom_cmd("--db", demo_db, "watch"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         ready = json.loads(watcher.stdout.readline())
         assert ready["event"] == "ready"
         started = time.monotonic()
-        done = cli(demo_db, "report", "--venue", "Velvet Fox", "--category", "harassment",
-                   "--source", "cctv", "--summary", "seen by watch", "--grade", "1")
+        done = cli(
+            demo_db,
+            "report",
+            "--venue",
+            "Velvet Fox",
+            "--category",
+            "harassment",
+            "--source",
+            "cctv",
+            "--summary",
+            "seen by watch",
+            "--grade",
+            "1",
+        )
         reference = done.stdout.strip()
         line = json.loads(watcher.stdout.readline())
         elapsed = time.monotonic() - started
@@ -143,7 +246,8 @@ def test_watch_prints_ready_then_each_change_from_another_process(demo_db: str) 
 
 
 def test_headless_command_line_has_no_window() -> None:
-    done = subprocess.run([sys.executable, "-m", "controlroom", "run"], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "controlroom", "run"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 2
     assert "no window" in done.stderr

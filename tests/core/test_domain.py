@@ -17,8 +17,11 @@ from controlroom.domain import (
     operational_night,
 )
 
-moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1),
-                       timezones=st.just(UTC))
+moments = st.datetimes(
+    min_value=datetime(2020, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+    max_value=datetime(2035, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
 
 
 @given(moments)
@@ -48,8 +51,10 @@ def test_naive_datetimes_are_refused() -> None:
         operational_night(datetime(2026, 11, 27, 23, 0))  # noqa: DTZ001
 
 
-@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2099, 12, 31)),
-       st.integers(min_value=1, max_value=9999))
+@given(
+    st.dates(min_value=date(2020, 1, 1), max_value=date(2099, 12, 31)),
+    st.integers(min_value=1, max_value=9999),
+)
 def test_references_sort_by_night_then_number(night: date, number: int) -> None:
     ref = format_reference("SOT", night, number)
     assert ref == f"SOT-{night:%Y%m%d}-{number:04d}"

@@ -16,8 +16,15 @@ from tests.core.support import add_venue, commands_for, run_with_db
 
 
 def _new(summary: str, key: str | None = None) -> NewIncident:
-    return NewIncident(category="harassment", source="cctv", summary=summary, lat=50.905,
-                       lon=-1.404, place="Above Bar Street", idempotency_key=key)
+    return NewIncident(
+        category="harassment",
+        source="cctv",
+        summary=summary,
+        lat=50.905,
+        lon=-1.404,
+        place="Above Bar Street",
+        idempotency_key=key,
+    )
 
 
 def test_snapshot_then_diffs_in_commit_order(db_url: str) -> None:
@@ -39,7 +46,9 @@ def test_snapshot_then_diffs_in_commit_order(db_url: str) -> None:
     assert [v.name for v in snapshot.venues] == ["Velvet Fox"]
     assert idle.empty and idle.cursor == snapshot.cursor
     assert [(c.incident.reference, c.incident.version) for c in diff.changes] == [
-        (second.reference, 1), (first.reference, 2)]
+        (second.reference, 1),
+        (first.reference, 2),
+    ]
     assert diff.changes[1].incident.status == "acknowledged"
     assert again.empty and again.cursor == diff.cursor
 
@@ -62,8 +71,15 @@ def test_a_late_committing_writer_is_never_skipped(db_url: str) -> None:
         async def writer_a() -> None:
             async with db.write() as session:
                 await db.take_feed_lock(session)
-                session.add(ChangeLogEntry(entity="incident", entity_id=999999, op="delete",
-                                           payload={}, committed_at=commands.clock()))
+                session.add(
+                    ChangeLogEntry(
+                        entity="incident",
+                        entity_id=999999,
+                        op="delete",
+                        payload={},
+                        committed_at=commands.clock(),
+                    )
+                )
                 await session.flush()
                 a_appended.set()
                 await a_may_commit.wait()
@@ -136,8 +152,9 @@ def test_concurrent_writers_every_change_delivered_exactly_once(db_url: str) -> 
         done.set()
         await reader
         async with db.read() as conn:
-            committed = list((await conn.execute(
-                select(ChangeLogEntry.seq).order_by(ChangeLogEntry.seq))).scalars())
+            committed = list(
+                (await conn.execute(select(ChangeLogEntry.seq).order_by(ChangeLogEntry.seq))).scalars()
+            )
         return delivered, committed, versions, in_order
 
     delivered, committed, versions, in_order = run_with_db(db_url, scenario)
@@ -145,5 +162,3 @@ def test_concurrent_writers_every_change_delivered_exactly_once(db_url: str) -> 
     assert len(committed) >= writers * per_writer
     assert set(versions.values()) == {1}
     assert in_order
-
-

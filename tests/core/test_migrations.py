@@ -20,8 +20,15 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
         return tables, await current_revision(db)
 
     tables, revision = run_with_db(db_url, scenario)
-    assert {"venues", "incidents", "incident_events", "change_log", "audit_log",
-            "reference_counters", "alembic_version"} <= tables
+    assert {
+        "venues",
+        "incidents",
+        "incident_events",
+        "change_log",
+        "audit_log",
+        "reference_counters",
+        "alembic_version",
+    } <= tables
     assert revision == head_revision()
 
 
@@ -30,8 +37,9 @@ def test_history_tables_refuse_update_and_delete(db_url: str, table: str) -> Non
     async def scenario(db: Database) -> list[str]:
         commands = commands_for(db)
         await add_venue(commands)
-        await commands.report_incident(NewIncident(category="harassment", source="cctv",
-                                                   summary="x", venue="Velvet Fox"))
+        await commands.report_incident(
+            NewIncident(category="harassment", source="cctv", summary="x", venue="Velvet Fox")
+        )
         errors = []
         key = "seq" if table == "change_log" else "id"
         for statement in (f"UPDATE {table} SET {key} = {key}", f"DELETE FROM {table}"):  # noqa: S608

@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-import pytest  # noqa: E402
-import qasync  # noqa: E402
-from PySide6 import QtWebEngineWidgets  # noqa: E402, F401  (must precede QApplication)
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+import qasync
+from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
+from PySide6.QtWidgets import QApplication
 
 T = TypeVar("T")
 
@@ -75,6 +75,5 @@ def sqlite_url(tmp_path: Any) -> str:
     from tests.conftest import controlroom_cmd
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'ui.sqlite3'}"
-    subprocess.run(controlroom_cmd("--db", url, "db", "upgrade"), check=True, capture_output=True,
-                   timeout=60)
+    subprocess.run(controlroom_cmd("--db", url, "db", "upgrade"), check=True, capture_output=True, timeout=60)
     return url

@@ -17,9 +17,20 @@ NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
 
 def incident(n: int, **changes: object) -> IncidentSnapshot:
     base = IncidentSnapshot(
-        id=n, reference=f"SOT-20261127-{n:04d}", reported_at=NOW - timedelta(minutes=n),
-        source="cctv", category="harassment", grade=(n % 4) + 1, status="new", venue_id=None,
-        place=f"Place {n}", lat=50.905, lon=-1.404, summary=f"summary {n}", version=1)
+        id=n,
+        reference=f"SOT-20261127-{n:04d}",
+        reported_at=NOW - timedelta(minutes=n),
+        source="cctv",
+        category="harassment",
+        grade=(n % 4) + 1,
+        status="new",
+        venue_id=None,
+        place=f"Place {n}",
+        lat=50.905,
+        lon=-1.404,
+        summary=f"summary {n}",
+        version=1,
+    )
     return replace(base, **changes)
 
 
@@ -48,8 +59,15 @@ def make_model(rows: int = 10, clock: FakeMonotonic | None = None) -> IncidentTa
 def test_model_passes_qt_model_tester_through_diffs(qtmodeltester) -> None:
     model = make_model(20)
     qtmodeltester.check(model, force_py=True)
-    model.apply_changes([delete(3), delete(4), delete(10), upsert(incident(21)),
-                         upsert(incident(5, status="acknowledged", version=2))])
+    model.apply_changes(
+        [
+            delete(3),
+            delete(4),
+            delete(10),
+            upsert(incident(21)),
+            upsert(incident(5, status="acknowledged", version=2)),
+        ]
+    )
     qtmodeltester.check(model, force_py=True)
 
 
@@ -59,13 +77,20 @@ def test_diff_inserts_updates_and_removes_without_reset(qtbot) -> None:
     model.modelReset.connect(lambda: resets.append(1))
     model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
     model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
-    model.dataChanged.connect(lambda tl, br, roles: changed.append((tl.row(), tl.column(), br.column(), roles)))
+    model.dataChanged.connect(
+        lambda tl, br, roles: changed.append((tl.row(), tl.column(), br.column(), roles))
+    )
 
-    model.apply_changes([
-        upsert(incident(11)), upsert(incident(12)),
-        delete(2), delete(3), delete(7),
-        upsert(incident(5, summary="now with more detail", version=2)),
-    ])
+    model.apply_changes(
+        [
+            upsert(incident(11)),
+            upsert(incident(12)),
+            delete(2),
+            delete(3),
+            delete(7),
+            upsert(incident(5, summary="now with more detail", version=2)),
+        ]
+    )
 
     assert resets == []
     assert removed == [(6, 6), (1, 2)]  # descending, contiguous ranges merged
@@ -109,7 +134,13 @@ def test_new_rows_are_highlighted_for_a_few_seconds_and_ages_tick() -> None:
 
 def test_age_format() -> None:
     assert [format_age(s) for s in (-5, 42, 65, 599, 900, 3720)] == [
-        "0s", "42s", "1m 05s", "9m 59s", "15m", "1h 02m"]
+        "0s",
+        "42s",
+        "1m 05s",
+        "9m 59s",
+        "15m",
+        "1h 02m",
+    ]
 
 
 def test_selection_and_scroll_survive_a_diff(qtbot) -> None:
@@ -121,8 +152,13 @@ def test_selection_and_scroll_survive_a_diff(qtbot) -> None:
     assert view.select_incident(150)
     view.scrollTo(view.currentIndex(), QAbstractItemView.ScrollHint.PositionAtTop)
     scroll = view.verticalScrollBar().value()
-    model.apply_changes([upsert(incident(201, reported_at=NOW - timedelta(days=1))),
-                         delete(199), upsert(incident(150, summary="updated", version=2))])
+    model.apply_changes(
+        [
+            upsert(incident(201, reported_at=NOW - timedelta(days=1))),
+            delete(199),
+            upsert(incident(150, summary="updated", version=2)),
+        ]
+    )
     assert view.selected_incident_id() == 150
     assert view.verticalScrollBar().value() == scroll
 

@@ -37,8 +37,9 @@ class RequestRecorder(QWebEngineUrlRequestInterceptor):
 
 
 def cli(url: str, *args: str) -> str:
-    done = subprocess.run(controlroom_cmd("--db", url, *args), capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        controlroom_cmd("--db", url, *args), capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -81,7 +82,8 @@ def open_window(qtbot: Any, arun: Any) -> Iterator[Any]:
 
 
 def test_map_loads_offline_and_draws_every_venue_and_incident(
-        demo_url: str, recorder: RequestRecorder, open_window: Any, qtbot: Any, arun: Any) -> None:
+    demo_url: str, recorder: RequestRecorder, open_window: Any, qtbot: Any, arun: Any
+) -> None:
     window = open_window(demo_url)
     assert js(window.map, qtbot, "typeof L") == "object"
     remote = [u for u in recorder.urls if not u.startswith(("file:", "qrc:", "data:"))]
@@ -104,18 +106,31 @@ def test_map_loads_offline_and_draws_every_venue_and_incident(
         "streets": sum(f["properties"]["kind"] == "street" for f in streets["features"]),
     }
     assert window.model.rowCount() == len(expected.incidents)
-    labels = js(window.map, qtbot,
-                "Array.from(document.querySelectorAll('.cr-street-label')).map(e => e.textContent)")
+    labels = js(
+        window.map, qtbot, "Array.from(document.querySelectorAll('.cr-street-label')).map(e => e.textContent)"
+    )
     assert "Above Bar Street" in labels and "Bedford Place" in labels
 
 
 def test_incident_from_another_process_reaches_table_and_map_within_2s(
-        demo_url: str, open_window: Any, qtbot: Any) -> None:
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
     window = open_window(demo_url)
     before = window.model.rowCount()
-    reference = cli(demo_url, "report", "--venue", "Moonlit Parlour", "--category",
-                    "suspected_spiking", "--source", "licensed_premises", "--summary",
-                    "Customer feels drugged", "--grade", "1")
+    reference = cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Moonlit Parlour",
+        "--category",
+        "suspected_spiking",
+        "--source",
+        "licensed_premises",
+        "--summary",
+        "Customer feels drugged",
+        "--grade",
+        "1",
+    )
     committed = time.monotonic()
 
     def on_map() -> bool:
@@ -135,9 +150,20 @@ def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) 
     assert window.table.select_incident(first.id)
     qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.openIncident()") == first.id)
 
-    reference = cli(demo_url, "report", "--at", "50.9000,-1.3990", "--place", "Queensway lay-by",
-                    "--category", "predatory_behaviour", "--source", "cctv", "--summary",
-                    "Man following lone woman")
+    reference = cli(
+        demo_url,
+        "report",
+        "--at",
+        "50.9000,-1.3990",
+        "--place",
+        "Queensway lay-by",
+        "--category",
+        "predatory_behaviour",
+        "--source",
+        "cctv",
+        "--summary",
+        "Man following lone woman",
+    )
     qtbot.waitUntil(lambda: any(i.reference == reference for i in window.model.incidents()))
     target = next(i for i in window.model.incidents() if i.reference == reference)
     window.map.bridge.select_incident(target.id)  # bring it into view, then click it for real
@@ -146,24 +172,46 @@ def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) 
     assert window.table.selected_incident_id() == first.id
     qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.isMoving()") is False)
     point = js(window.map, qtbot, f"controlroom.incidentPoint({target.id})")
-    QTest.mouseClick(window.map.focusProxy(), Qt.MouseButton.LeftButton,
-                     Qt.KeyboardModifier.NoModifier, QPoint(round(point["x"]), round(point["y"])))
+    QTest.mouseClick(
+        window.map.focusProxy(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(round(point["x"]), round(point["y"])),
+    )
     qtbot.waitUntil(lambda: window.table.selected_incident_id() == target.id, timeout=3000)
 
 
 def test_typed_text_stays_inert_in_map_popups(demo_url: str, open_window: Any, qtbot: Any) -> None:
     window = open_window(demo_url)
-    payload = ('<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>'
-               '`${window.__pwned=3}` <a href="javascript:window.__pwned=4">link</a> \u202eevil')
-    cli(demo_url, "report", "--at", "50.9040,-1.4044", "--place", "<b>Above Bar</b>",
-        "--category", "other", "--source", "public", "--summary", payload)
+    payload = (
+        '<img src=x onerror="window.__pwned=1"></script><script>window.__pwned=2</script>'
+        '`${window.__pwned=3}` <a href="javascript:window.__pwned=4">link</a> \u202eevil'
+    )
+    cli(
+        demo_url,
+        "report",
+        "--at",
+        "50.9040,-1.4044",
+        "--place",
+        "<b>Above Bar</b>",
+        "--category",
+        "other",
+        "--source",
+        "public",
+        "--summary",
+        payload,
+    )
     qtbot.waitUntil(lambda: any(i.summary == payload for i in window.model.incidents()))
     target = next(i for i in window.model.incidents() if i.summary == payload)
     window.table.select_incident(target.id)
     qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.openIncident()") == target.id)
-    popup = js(window.map, qtbot, "(() => { const p = document.querySelector('.cr-popup');"
-               " return {text: p.textContent, imgs: p.querySelectorAll('img,script,a,b').length,"
-               " pwned: window.__pwned === undefined ? null : window.__pwned}; })()")
+    popup = js(
+        window.map,
+        qtbot,
+        "(() => { const p = document.querySelector('.cr-popup');"
+        " return {text: p.textContent, imgs: p.querySelectorAll('img,script,a,b').length,"
+        " pwned: window.__pwned === undefined ? null : window.__pwned}; })()",
+    )
     assert payload in popup["text"] and "<b>Above Bar</b>" in popup["text"]
     assert popup["imgs"] == 0 and popup["pwned"] is None
 
@@ -180,16 +228,25 @@ def test_splitter_sizes_are_saved_and_restored(demo_url: str, open_window: Any, 
 
 def test_screenshot_command_saves_the_drawn_window(demo_url: str, tmp_path: Any) -> None:
     target = tmp_path / "board.png"
-    done = subprocess.run(controlroom_cmd_gui("--db", demo_url, "screenshot", str(target),
-                                              "--size", "1280x800"),
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        controlroom_cmd_gui("--db", demo_url, "screenshot", str(target), "--size", "1280x800"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
     assert len(colours) > 50  # a drawn board and map, not a blank frame
-    bad = subprocess.run(controlroom_cmd_gui("--db", demo_url, "screenshot", str(tmp_path / "x.jpg")),
-                         capture_output=True, text=True, timeout=60, check=False)
+    bad = subprocess.run(
+        controlroom_cmd_gui("--db", demo_url, "screenshot", str(tmp_path / "x.jpg")),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2 and "must end in .png" in bad.stderr
 
 
