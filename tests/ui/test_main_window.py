@@ -6,6 +6,7 @@ import json
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,7 +16,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlRequestInterceptor
 
+from controlroom.commands import Actor, Commands
 from controlroom.config import Settings
+from controlroom.demo import demo_venues
 from controlroom.feed import ChangeFeed
 from controlroom.resources import resource
 from controlroom.storage.database import Database
@@ -116,6 +119,7 @@ def test_incident_from_another_process_reaches_table_and_map_within_2s(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
     window = open_window(demo_url)
+    js(window.map, qtbot, "window.__sameDocument = true")
     before = window.model.rowCount()
     reference = cli(
         demo_url,
@@ -142,6 +146,27 @@ def test_incident_from_another_process_reaches_table_and_map_within_2s(
     assert row.reference == reference
     assert window.model.is_highlighted(row.id)
     assert elapsed < 2.0
+    assert js(window.map, qtbot, "window.__sameDocument") is True  # updated, not reloaded
+
+
+def test_safe_space_status_change_reaches_the_map(
+    demo_url: str, open_window: Any, qtbot: Any, arun: Any
+) -> None:
+    window = open_window(demo_url)
+    selector = "document.querySelectorAll('.cr-safe-full').length"
+    full_before = js(window.map, qtbot, selector)
+
+    async def mark_full() -> None:
+        db = Database(demo_url)
+        try:
+            commands = Commands(db, Actor("partner:velvet-fox"))
+            venue = next(v for v in demo_venues() if v.name == "Velvet Fox")
+            await commands.upsert_venue(replace(venue, safe_space_status="full"))
+        finally:
+            await db.dispose()
+
+    arun(mark_full())
+    qtbot.waitUntil(lambda: js(window.map, qtbot, selector) == full_before + 1, timeout=2000)
 
 
 def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) -> None:
