@@ -10,14 +10,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 from tests.pg_cluster import PostgresCluster, find_pg_bin
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -72,15 +75,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     else:
         cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
         url = cluster.create_database()
-    asyncio.run(_migrate(url))
+    run_isolated(_migrate(url))
     return url
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'ui.sqlite3'}"
-    asyncio.run(_migrate(url))
+    run_isolated(_migrate(url))
     return url
+
+
+def run_isolated(coro: Coroutine[Any, Any, T]) -> T:
+    """Run set-up coroutines on a private loop in a worker thread.
+
+    UI tests keep a qasync loop running on the main thread for the whole session,
+    and asyncio.run() refuses to start inside a running loop.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _migrate(url: str) -> None:

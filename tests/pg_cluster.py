@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -91,5 +92,7 @@ class PostgresCluster:
             finally:
                 await conn.close()
 
-        asyncio.run(_create())
+        # A worker thread: the UI tests' qasync loop is running on this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(asyncio.run, _create()).result()
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"

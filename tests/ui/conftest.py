@@ -65,15 +65,3 @@ def js(view: Any, qtbot: Any, script: str, timeout: int = 5000) -> Any:
     view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=timeout)
     return json.loads(box[0]) if box[0] else None
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Any) -> str:
-    """A migrated SQLite file, prepared by the command line (asyncio.run cannot nest in qasync)."""
-    import subprocess
-
-    from tests.conftest import controlroom_cmd
-
-    url = f"sqlite+aiosqlite:///{tmp_path / 'ui.sqlite3'}"
-    subprocess.run(controlroom_cmd("--db", url, "db", "upgrade"), check=True, capture_output=True, timeout=60)
-    return url

@@ -54,6 +54,13 @@ def demo_url(sqlite_url: str) -> str:
 
 
 @pytest.fixture
+def demo_db_url(db_url: str) -> str:
+    """Demo data on each backend (SQLite and PostgreSQL)."""
+    cli(db_url, "demo")
+    return db_url
+
+
+@pytest.fixture
 def recorder() -> Iterator[RequestRecorder]:
     rec = RequestRecorder()
     profile = QWebEngineProfile.defaultProfile()
@@ -85,8 +92,9 @@ def open_window(qtbot: Any, arun: Any) -> Iterator[Any]:
 
 
 def test_map_loads_offline_and_draws_every_venue_and_incident(
-    demo_url: str, recorder: RequestRecorder, open_window: Any, qtbot: Any, arun: Any
+    demo_db_url: str, recorder: RequestRecorder, open_window: Any, qtbot: Any, arun: Any
 ) -> None:
+    demo_url = demo_db_url
     window = open_window(demo_url)
     assert js(window.map, qtbot, "typeof L") == "object"
     remote = [u for u in recorder.urls if not u.startswith(("file:", "qrc:", "data:"))]
@@ -116,8 +124,9 @@ def test_map_loads_offline_and_draws_every_venue_and_incident(
 
 
 def test_incident_from_another_process_reaches_table_and_map_within_2s(
-    demo_url: str, open_window: Any, qtbot: Any
+    demo_db_url: str, open_window: Any, qtbot: Any
 ) -> None:
+    demo_url = demo_db_url
     window = open_window(demo_url)
     js(window.map, qtbot, "window.__sameDocument = true")
     before = window.model.rowCount()
