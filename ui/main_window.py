@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         if not restored:
             # Without explicit sizes a QSplitter may give the web view zero width.
             width = max(self.width(), 1200)
-            self.splitter.setSizes([int(width * 0.58), int(width * 0.42)])
+            self.splitter.setSizes([int(width * 0.6), int(width * 0.4)])
 
     def save_layout(self) -> None:
         self.ui_state.setValue("window/geometry", self.saveGeometry())
