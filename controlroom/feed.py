@@ -49,6 +49,8 @@ class ChangeFeed:
         self.window = timedelta(hours=window_hours)
         self.batch_size = batch_size
         self.cursor: int | None = None
+        # When the database last answered: "last good data" for an outage banner.
+        self.last_answered_at: datetime | None = None
 
     async def start(self) -> Snapshot:
         """Load the board (open incidents plus the recent window) and set the cursor.
@@ -73,6 +75,7 @@ class ChangeFeed:
             )
             venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
         self.cursor = int(cursor)
+        self.last_answered_at = datetime.now(UTC)
         return Snapshot(
             cursor=self.cursor,
             incidents=tuple(_incident_from_row(r) for r in incident_rows),
@@ -100,6 +103,7 @@ class ChangeFeed:
                     .limit(self.batch_size)
                 )
             ).all()
+        self.last_answered_at = datetime.now(UTC)
         if not rows:
             return Diff(since=since, cursor=since)
         changes = tuple(_change_from_row(*row) for row in rows)

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.errors import ControlroomError
 from controlroom.feed import ChangeFeed
-from controlroom.snapshots import Diff, Snapshot
+from controlroom.snapshots import Snapshot
 
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
 
@@ -33,7 +32,6 @@ class FeedController(QObject):
         super().__init__(parent)
         self.feed = feed
         self._task: asyncio.Task[None] | None = None
-        self.last_good: datetime | None = None
         self._ok = False
 
     def start(self) -> None:
@@ -55,7 +53,8 @@ class FeedController(QObject):
                 self._mark_good()
                 self.sig_snapshot_loaded.emit(snapshot)
                 failures = 0
-                async for diff in self._diffs():
+                async for diff in self.feed.follow():
+                    self._mark_good()
                     self.sig_diff_received.emit(diff)
             except (ControlroomError, OSError, SQLAlchemyError) as exc:
                 self._ok = False
@@ -63,18 +62,12 @@ class FeedController(QObject):
                 await asyncio.sleep(RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)])
                 failures += 1
 
-    async def _diffs(self) -> AsyncIterator[Diff]:
-        while True:
-            diff = await self.feed.poll()
-            self._mark_good()
-            if not diff.empty:
-                yield diff
-                if len(diff.changes) >= self.feed.batch_size:
-                    continue
-            await asyncio.sleep(self.feed.poll_interval)
+    @property
+    def last_good(self) -> datetime | None:
+        """When the database last answered a snapshot or poll."""
+        return self.feed.last_answered_at
 
     def _mark_good(self) -> None:
-        self.last_good = datetime.now(UTC)
         if not self._ok:
             self._ok = True
             self.sig_connection_changed.emit(True, "connected")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -271,6 +271,16 @@ class IncidentTableModel(QAbstractTableModel):
 
     def incidents(self) -> list[IncidentSnapshot]:
         return list(self._rows)
+
+    def tally(self, open_statuses: Container[str], since: datetime) -> tuple[int, int, int]:
+        """(open, open graded 1 or 2, reported since ``since``) in one pass."""
+        open_ = urgent = recent = 0
+        for incident in self._rows:
+            if incident.status in open_statuses:
+                open_ += 1
+                urgent += incident.grade in (1, 2)
+            recent += incident.reported_at >= since
+        return open_, urgent, recent
 
     def is_highlighted(self, incident_id: int) -> bool:
         return incident_id in self._fresh_until

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.config import Settings
-from controlroom.domain import LOCAL_TZ, Status, operational_night
+from controlroom.domain import LOCAL_TZ, Status, night_start, operational_night
 from controlroom.snapshots import Diff, Snapshot
 from ui.feed_controller import FeedController
 from ui.incident_model import IncidentTableModel
@@ -123,11 +123,8 @@ class MainWindow(QMainWindow):
         now = datetime.now(UTC)
         night = operational_night(now)
         self.title.setText(f"Live incidents — night of {night:%a %d %b}")
-        incidents = self.model.incidents()
-        open_ = [i for i in incidents if i.status in OPEN_STATUSES]
-        urgent = sum(1 for i in open_ if i.grade in (1, 2))
-        tonight = sum(1 for i in incidents if operational_night(i.reported_at) == night)
-        self.counts.setText(f"{len(open_)} open · {urgent} G1/G2 open · {tonight} this night")
+        open_, urgent, tonight = self.model.tally(OPEN_STATUSES, since=night_start(night))
+        self.counts.setText(f"{open_} open · {urgent} G1/G2 open · {tonight} this night")
         if self.feed.last_good is not None:
             self._last_update.setText(f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
 
