@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from controlroom import cli_incident
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--summary", required=True, metavar="TEXT")
     report.add_argument("--grade", type=_grade, metavar="1-4")
 
+    cli_incident.add_parsers(sub, _grade)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
     shot.add_argument("path", metavar="PATH")
@@ -139,6 +141,10 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             return await _list_venues(db)
         if command == "report":
             return await _report(commands, args)
+        if command == "incident":
+            return await cli_incident.run_incident(db, commands, args)
+        if command == "safe-space":
+            return await cli_incident.run_safe_space(commands, args)
         if command == "watch":
             return await watch(db, settings, sys.stdout)
         raise ValidationError(f"unknown command {command!r}")

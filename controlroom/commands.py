@@ -8,15 +8,14 @@ change log that every console follows. Either all of it commits or none does.
 
 from __future__ import annotations
 
-import difflib
 import getpass
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +33,16 @@ from controlroom.domain import (
     operational_night,
 )
 from controlroom.errors import ValidationError
+from controlroom.incident_edits import IncidentEditing
+from controlroom.records import (
+    clean_text,
+    find_venue,
+    incident_by_key,
+    incident_snapshot,
+    parse_choice,
+    parse_grade,
+    venue_snapshot,
+)
 from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import (
@@ -98,57 +107,7 @@ class VenueSpec:
     best_bar_none: str = "none"
 
 
-def incident_snapshot(row: Incident) -> IncidentSnapshot:
-    return IncidentSnapshot(
-        id=row.id,
-        reference=row.reference,
-        reported_at=row.reported_at,
-        source=row.source,
-        category=row.category,
-        grade=row.grade,
-        status=row.status,
-        venue_id=row.venue_id,
-        place=row.place,
-        lat=row.lat,
-        lon=row.lon,
-        summary=row.summary,
-        version=row.version,
-    )
-
-
-def venue_snapshot(row: Venue) -> VenueSnapshot:
-    return VenueSnapshot(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        address=row.address,
-        lat=row.lat,
-        lon=row.lon,
-        opening_hours=row.opening_hours,
-        is_safe_space=row.is_safe_space,
-        safe_space_status=row.safe_space_status,
-        wave_trained=row.wave_trained,
-        best_bar_none=row.best_bar_none,
-        version=row.version,
-    )
-
-
-def parse_choice(enum_type: Any, text: str, what: str) -> Any:
-    """Parse an enum value or raise an error listing the valid ones."""
-    try:
-        return enum_type.parse(text)
-    except ValueError:
-        valid = ", ".join(enum_type.choices())
-        raise ValidationError(f"unknown {what} {text!r}; valid {what}s are: {valid}") from None
-
-
-def parse_grade(grade: int | None) -> int | None:
-    if grade is not None and grade not in (1, 2, 3, 4):
-        raise ValidationError(f"grade {grade!r} is not valid; use 1, 2, 3 or 4")
-    return grade
-
-
-class Commands:
+class Commands(IncidentEditing):
     """Writes, each in one transaction with its timeline, audit and change-log rows."""
 
     def __init__(
@@ -173,13 +132,13 @@ class Commands:
         category = parse_choice(Category, new.category, "category")
         source = parse_choice(Source, new.source, "source")
         grade = parse_grade(new.grade)
-        summary = _clean_text(new.summary, "summary", MAX_SUMMARY)
+        summary = clean_text(new.summary, "summary", MAX_SUMMARY)
         now = self.clock()
         reported_at = new.reported_at or now
         try:
             async with self.db.write() as session:
                 if new.idempotency_key:
-                    existing = await _incident_by_key(session, new.idempotency_key)
+                    existing = await incident_by_key(session, new.idempotency_key)
                     if existing is not None:
                         return incident_snapshot(existing)
                 venue_id, place, lat, lon = await self._resolve_location(session, new)
@@ -224,7 +183,7 @@ class Commands:
             # Another console replayed the same idempotency key first: theirs stands.
             if new.idempotency_key:
                 async with self.db.write() as session:
-                    existing = await _incident_by_key(session, new.idempotency_key)
+                    existing = await incident_by_key(session, new.idempotency_key)
                     if existing is not None:
                         return incident_snapshot(existing)
             raise
@@ -235,56 +194,6 @@ class Commands:
             found = await conn.execute(select(Incident.id).where(Incident.idempotency_key == key))
             return found.first() is not None
 
-    async def update_incident(
-        self,
-        reference: str,
-        *,
-        status: str | None = None,
-        grade: int | None = None,
-        note: str | None = None,
-    ) -> IncidentSnapshot:
-        """Change status and/or grade, with an optional note, bumping the version."""
-        new_status = parse_choice(Status, status, "status").value if status else None
-        new_grade = parse_grade(grade)
-        clean_note = _clean_text(note, "note", MAX_SUMMARY) if note is not None else None
-        now = self.clock()
-        async with self.db.write() as session:
-            row = (
-                await session.execute(select(Incident).where(Incident.reference == reference))
-            ).scalar_one_or_none()
-            if row is None:
-                raise ValidationError(f"no incident with reference {reference!r}")
-            changed: dict[str, Any] = {}
-            if new_status is not None and new_status != row.status:
-                changed["status"] = [row.status, new_status]
-                row.status = new_status
-            if new_grade is not None and new_grade != row.grade:
-                changed["grade"] = [row.grade, new_grade]
-                row.grade = new_grade
-            if not changed and clean_note is None:
-                return incident_snapshot(row)
-            row.version += 1
-            await session.flush()
-            snapshot = incident_snapshot(row)
-            detail: dict[str, Any] = {"reference": row.reference, "changed": changed}
-            if clean_note is not None:
-                detail["note"] = clean_note
-            session.add(
-                IncidentEvent(
-                    incident_id=row.id, at=now, actor=self.actor.name, kind="updated", detail=detail
-                )
-            )
-            await self._finish(
-                session,
-                "incident.update",
-                "incident",
-                row.id,
-                {"reference": row.reference, "changed": changed},
-                snapshot.to_json(),
-                now,
-            )
-            return snapshot
-
     async def _resolve_location(
         self, session: AsyncSession, new: NewIncident
     ) -> tuple[int | None, str, float, float]:
@@ -292,7 +201,7 @@ class Commands:
             raise ValidationError("give either a venue or coordinates (--at) with a place, not both")
         if new.venue:
             venue = await find_venue(session, new.venue)
-            place = _clean_text(new.place, "place", MAX_PLACE) if new.place else venue.name
+            place = clean_text(new.place, "place", MAX_PLACE) if new.place else venue.name
             return venue.id, place, venue.lat, venue.lon
         if new.lat is None or new.lon is None:
             raise ValidationError("say where: a venue name, or coordinates (--at LAT,LON) and --place")
@@ -301,7 +210,7 @@ class Commands:
                 f"{new.lat:.5f},{new.lon:.5f} is outside the operating area "
                 f"({self.area.describe()}); check the order is LAT,LON"
             )
-        place = _clean_text(new.place, "place", MAX_PLACE)
+        place = clean_text(new.place, "place", MAX_PLACE)
         return None, place, new.lat, new.lon
 
     async def _next_number(self, session: AsyncSession, night: Any) -> int:
@@ -328,7 +237,7 @@ class Commands:
             status = parse_choice(
                 SafeSpaceStatus, spec.safe_space_status or "open", "safe-space status"
             ).value
-        name = _clean_text(spec.name, "venue name", 200)
+        name = clean_text(spec.name, "venue name", 200)
         if not self.area.contains(spec.lat, spec.lon):
             raise ValidationError(f"venue {name!r} lies outside the operating area")
         now = self.clock()
@@ -361,6 +270,25 @@ class Commands:
             await self._finish(session, action, "venue", row.id, {"name": name}, snapshot.to_json(), now)
             return snapshot
 
+    async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
+        """Open, close or mark full a safe space (partners and operators do this all night)."""
+        wanted = parse_choice(SafeSpaceStatus, status, "safe-space status").value
+        now = self.clock()
+        async with self.db.write() as session:
+            row = await find_venue(session, venue_name)
+            if not row.is_safe_space:
+                raise ValidationError(f"{row.name!r} is not a safe space; only safe spaces have a status")
+            if row.safe_space_status == wanted:
+                return venue_snapshot(row)
+            before = row.safe_space_status
+            row.safe_space_status = wanted
+            row.version += 1
+            await session.flush()
+            snapshot = venue_snapshot(row)
+            detail = {"name": row.name, "safe_space_status": [before, wanted]}
+            await self._finish(session, "venue.safe_space", "venue", row.id, detail, snapshot.to_json(), now)
+            return snapshot
+
     # -- shared tail of every write ------------------------------------------
 
     async def _finish(
@@ -390,34 +318,3 @@ class Commands:
             ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now)
         )
         await session.flush()
-
-
-async def find_venue(session: AsyncSession, name: str) -> Venue:
-    """The venue with this name (any case), or an error listing close matches."""
-    wanted = name.strip()
-    row = (
-        await session.execute(select(Venue).where(func.lower(Venue.name) == wanted.lower()))
-    ).scalar_one_or_none()
-    if row is not None:
-        return row
-    names: Sequence[str] = (await session.execute(select(Venue.name))).scalars().all()
-    lowered = {n.lower(): n for n in names}
-    close = [lowered[m] for m in difflib.get_close_matches(wanted.lower(), lowered, n=5, cutoff=0.5)]
-    close += [n for n in names if wanted.lower() in n.lower() and n not in close][: 5 - len(close)]
-    hint = f"; did you mean: {', '.join(close)}?" if close else "; `controlroom venues` lists them"
-    raise ValidationError(f"unknown venue {wanted!r}{hint}")
-
-
-async def _incident_by_key(session: AsyncSession, key: str) -> Incident | None:
-    return (
-        await session.execute(select(Incident).where(Incident.idempotency_key == key))
-    ).scalar_one_or_none()
-
-
-def _clean_text(value: str | None, what: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(f"the {what} is empty; say briefly what happened or where")
-    if len(text) > limit:
-        raise ValidationError(f"the {what} is {len(text)} characters long; the limit is {limit}")
-    return text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Self, cast
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Europe/London")
@@ -31,7 +32,12 @@ class LabelledEnum(str, enum.Enum):
         return member
 
     @classmethod
-    def parse(cls, text: str) -> LabelledEnum:
+    def of(cls, value: str) -> Self:
+        """The member with this stored value (KeyError if there is none)."""
+        return cast(Self, cls._value2member_map_[value])
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
         """Accept the slug or the label, any case, spaces or dashes for underscores."""
         key = text.strip().lower().replace("-", "_").replace(" ", "_")
         for member in cls:

@@ -25,3 +25,17 @@ class SchemaOutOfDateError(ControlroomError):
     """The database schema is older than this program (run ``controlroom db upgrade``)."""
 
     exit_code = 2
+
+
+class StaleVersionError(ControlroomError):
+    """A save based on an old version: someone else changed the record first (CLI exit 3).
+
+    ``current`` carries the record as it is now, so the operator can see what the
+    other console changed and choose.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current

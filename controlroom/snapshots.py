@@ -32,17 +32,34 @@ class IncidentSnapshot:
     lon: float
     summary: str
     version: int
+    thrive: dict[str, str] | None = None
+    vulnerable_person: str = ""
+    person_of_concern: str = ""
+    reporter_contact: str = ""
+    angela_outcome: str | None = None
+    duplicate_of: int | None = None
+    updated_by: str = ""
+    updated_at: datetime | None = None
+    attended_at: datetime | None = None
+    caller_updated_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["reported_at"] = self.reported_at.isoformat()
+        for name in _TIMES:
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value is not None else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IncidentSnapshot:
-        values = dict(data)
-        values["reported_at"] = datetime.fromisoformat(values["reported_at"])
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for name in _TIMES:
+            if values.get(name) is not None:
+                values[name] = datetime.fromisoformat(values[name])
         return cls(**values)
+
+
+_TIMES = ("reported_at", "updated_at", "attended_at", "caller_updated_at")
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,6 +92,17 @@ class Incident(Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
     created_by: Mapped[str] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    thrive: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    vulnerable_person: Mapped[str] = mapped_column(Text, default="")
+    person_of_concern: Mapped[str] = mapped_column(Text, default="")
+    reporter_contact: Mapped[str] = mapped_column(String(200), default="")
+    angela_outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # A duplicate report keeps its own record and points at the one being worked.
+    duplicate_of: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    caller_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class IncidentEvent(Base):

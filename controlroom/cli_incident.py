@@ -1,0 +1,93 @@
+"""``controlroom incident show|update`` and ``controlroom safe-space``: thin CLI over the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from controlroom.commands import Commands
+from controlroom.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
+from controlroom.queries import incident_detail
+from controlroom.storage.database import Database
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], grade: object) -> None:
+    incident = sub.add_parser("incident", help="show or update one incident")
+    actions = incident.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="the incident and its timeline")
+    show.add_argument("reference", metavar="REF")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    update = actions.add_parser("update", help="change status or grade, or add a note")
+    update.add_argument("reference", metavar="REF")
+    update.add_argument("--status", metavar="S", help="one of: " + ", ".join(Status.choices()))
+    update.add_argument("--grade", type=grade, metavar="1-4")  # type: ignore[arg-type]
+    update.add_argument("--note", metavar="TEXT")
+    update.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        dest="if_version",
+        help="refuse (exit 3) unless the incident is still at version N",
+    )
+    safe = sub.add_parser("safe-space", help="set a safe space open, closed or full")
+    safe.add_argument("venue", metavar="VENUE")
+    safe.add_argument(
+        "--status", required=True, metavar="S", help="one of: " + ", ".join(SafeSpaceStatus.choices())
+    )
+
+
+async def run_incident(db: Database, commands: Commands, args: argparse.Namespace) -> int:
+    if args.incident_command == "show":
+        return await _show(db, args.reference, as_json=args.json)
+    if args.status is None and args.grade is None and args.note is None:
+        from controlroom.errors import ValidationError
+
+        raise ValidationError("nothing to change: give --status, --grade and/or --note")
+    snapshot = await commands.update_incident(
+        args.reference, status=args.status, grade=args.grade, note=args.note, expected_version=args.if_version
+    )
+    print(
+        f"{snapshot.reference} version {snapshot.version}: {snapshot.status}, {grade_label(snapshot.grade)}"
+    )
+    return 0
+
+
+async def run_safe_space(commands: Commands, args: argparse.Namespace) -> int:
+    venue = await commands.set_safe_space_status(args.venue, args.status)
+    print(f"{venue.name}: safe space {venue.safe_space_status}")
+    return 0
+
+
+async def _show(db: Database, reference: str, *, as_json: bool) -> int:
+    detail = await incident_detail(db, reference)
+    i = detail.incident
+    if as_json:
+        data = {
+            "incident": i.to_json(),
+            "duplicate_of": detail.duplicate_of_reference,
+            "timeline": [e.to_json() for e in detail.timeline],
+        }
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    reported = i.reported_at.astimezone(LOCAL_TZ).strftime("%a %d %b %H:%M")
+    lines = [
+        f"{i.reference}  {grade_label(i.grade)}  {Status.of(i.status).label}  (version {i.version})",
+        f"  reported   {reported} by {Source.of(i.source).label}",
+        f"  category   {Category.of(i.category).label}",
+        f"  place      {i.place}",
+        f"  summary    {i.summary}",
+    ]
+    if detail.duplicate_of_reference:
+        lines.append(f"  duplicate of {detail.duplicate_of_reference}")
+    lines.append("  timeline")
+    lines += [f"    {e.local_time()}  {e.actor:20} {e.describe()}" for e in detail.timeline]
+    # Text people typed is printed as it is, never interpreted: strip control characters
+    # that could rewrite the terminal.
+    print("\n".join(_printable(line) for line in lines))
+    return 0
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == " " else "\ufffd" for ch in text)

@@ -1,0 +1,100 @@
+"""Read-only questions the consoles ask: one incident with its timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from controlroom.domain import LOCAL_TZ, grade_label
+from controlroom.errors import ValidationError
+from controlroom.snapshots import IncidentSnapshot
+from controlroom.storage.database import Database
+from controlroom.storage.models import Incident, IncidentEvent
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One entry of the append-only incident timeline."""
+
+    at: datetime
+    actor: str
+    kind: str
+    detail: dict[str, Any]
+
+    def describe(self) -> str:
+        """The entry in words, as the detail panel and ``incident show`` print it."""
+        d = self.detail
+        if self.kind == "reported":
+            return f"reported ({d.get('source')}, {d.get('category')}, {grade_label(d.get('grade'))})"
+        if self.kind == "status":
+            return f"status {d['from']} → {d['to']}"
+        if self.kind == "regraded":
+            return f"regraded {grade_label(d['from'])} → {grade_label(d['to'])}"
+        if self.kind == "thrive":
+            filled = ", ".join(f"{k}: {v}" for k, v in d["thrive"].items() if v)
+            return f"THRIVE assessed — {filled or 'blank'}"
+        if self.kind == "edited":
+            return "edited " + ", ".join(d["fields"])
+        if self.kind == "note":
+            return f"note: {d['text']}"
+        if self.kind == "linked":
+            return f"marked as duplicate of {d['duplicate_of']}"
+        if self.kind == "caller_updated":
+            return f"reporter updated: {d['text']}"
+        if self.kind == "updated":  # entries written before per-aspect entries existed
+            return f"updated {d.get('changed', {})} {d.get('note', '')}".strip()
+        return self.kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "kind": self.kind,
+            "detail": self.detail,
+            "text": self.describe(),
+        }
+
+    def local_time(self) -> str:
+        return self.at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDetail:
+    incident: IncidentSnapshot
+    timeline: tuple[TimelineEntry, ...]
+    duplicate_of_reference: str | None = None
+
+
+async def incident_detail(db: Database, reference: str) -> IncidentDetail:
+    """The incident as it is now, with every timeline entry in order."""
+    async with db.read() as conn:
+        row = (
+            (
+                await conn.execute(
+                    select(Incident.__table__).where(Incident.reference == reference.strip().upper())
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise ValidationError(
+                f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
+            )
+        events = (
+            await conn.execute(
+                select(IncidentEvent.at, IncidentEvent.actor, IncidentEvent.kind, IncidentEvent.detail)
+                .where(IncidentEvent.incident_id == row["id"])
+                .order_by(IncidentEvent.id)
+            )
+        ).all()
+        duplicate_ref = None
+        if row["duplicate_of"] is not None:
+            duplicate_ref = (
+                await conn.execute(select(Incident.reference).where(Incident.id == row["duplicate_of"]))
+            ).scalar_one()
+    snapshot = IncidentSnapshot(**{k: row[k] for k in IncidentSnapshot.__dataclass_fields__})
+    return IncidentDetail(snapshot, tuple(TimelineEntry(*e) for e in events), duplicate_ref)
