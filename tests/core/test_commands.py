@@ -143,8 +143,8 @@ def test_replaying_an_idempotency_key_records_once(db_url: str) -> None:
     assert counts["incidents"] == 1 and counts["changes"] == 1
 
 
-def test_update_bumps_version_and_records_the_change(db_url: str) -> None:
-    async def scenario(db: Database) -> tuple[object, list[dict[str, object]]]:
+def test_update_bumps_version_and_records_each_aspect_in_the_timeline(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[object, list[tuple[str, dict[str, object]]]]:
         commands = commands_for(db)
         await add_venue(commands)
         made = await commands.report_incident(
@@ -154,12 +154,18 @@ def test_update_bumps_version_and_records_the_change(db_url: str) -> None:
             made.reference, status="acknowledged", grade=2, note="Door staff informed"
         )
         async with db.read() as conn:
-            details = (
-                (await conn.execute(select(IncidentEvent.detail).order_by(IncidentEvent.id))).scalars().all()
-            )
-        return updated, list(details)
+            rows = (
+                await conn.execute(
+                    select(IncidentEvent.kind, IncidentEvent.detail).order_by(IncidentEvent.id)
+                )
+            ).all()
+        return updated, [(kind, detail) for kind, detail in rows]
 
-    updated, details = run_with_db(db_url, scenario)
+    updated, events = run_with_db(db_url, scenario)
     assert updated.version == 2 and updated.status == "acknowledged" and updated.grade == 2
-    assert details[-1]["changed"] == {"status": ["new", "acknowledged"], "grade": [None, 2]}
-    assert details[-1]["note"] == "Door staff informed"
+    assert updated.updated_by == "test-operator"
+    assert events[1:] == [
+        ("status", {"from": "new", "to": "acknowledged"}),
+        ("regraded", {"from": None, "to": 2}),
+        ("note", {"text": "Door staff informed"}),
+    ]
