@@ -18,8 +18,8 @@ from controlroom.domain import (
 )
 
 moments = st.datetimes(
-    min_value=datetime(2020, 1, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
-    max_value=datetime(2035, 1, 1),  # noqa: DTZ001
+    min_value=datetime(2020, 1, 1),
+    max_value=datetime(2035, 1, 1),
     timezones=st.just(UTC),
 )
 
@@ -48,7 +48,7 @@ def test_summer_time_uses_local_clock() -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
-        operational_night(datetime(2026, 11, 27, 23, 0))  # noqa: DTZ001
+        operational_night(datetime(2026, 11, 27, 23, 0))
 
 
 @given(
