@@ -65,7 +65,7 @@ def parse_choice(enum_type: Any, text: str, what: str) -> Any:
         return enum_type.parse(text)
     except ValueError:
         valid = ", ".join(enum_type.choices())
-        raise ValidationError(f"unknown {what} {text!r}; valid {what}s are: {valid}") from None
+        raise ValidationError(f"unknown {what} {text!r}; choose one of: {valid}") from None
 
 
 def parse_grade(grade: int | None) -> int | None:

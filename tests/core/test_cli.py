@@ -106,11 +106,11 @@ def test_report_prints_the_reference_alone(demo_db: str) -> None:
         ),
         (
             ["--venue", "Velvet Fox", "--category", "fighting", "--source", "cctv", "--summary", "x"],
-            "valid categorys are: unwanted_sexual_behaviour, harassment",
+            "choose one of: unwanted_sexual_behaviour, harassment",
         ),
         (
             ["--venue", "Velvet Fox", "--category", "harassment", "--source", "radio", "--summary", "x"],
-            "valid sources are: police_patrol, cctv",
+            "choose one of: police_patrol, cctv",
         ),
         (
             [

@@ -78,11 +78,11 @@ def test_references_count_up_within_a_night_and_restart_the_next(db_url: str) ->
         ),
         (
             NewIncident(category="shouting", source="cctv", summary="x", venue="Velvet Fox"),
-            "valid categorys are: unwanted_sexual_behaviour",
+            "choose one of: unwanted_sexual_behaviour",
         ),
         (
             NewIncident(category="harassment", source="radio", summary="x", venue="Velvet Fox"),
-            "valid sources are: police_patrol, cctv",
+            "choose one of: police_patrol, cctv",
         ),
         (
             NewIncident(category="harassment", source="cctv", summary="  ", venue="Velvet Fox"),

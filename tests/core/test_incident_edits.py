@@ -88,7 +88,7 @@ def test_full_edit_records_thrive_details_and_attendance(db_url: str) -> None:
         (IncidentEdit(thrive={"threat": "x", "mood": "y"}), "unknown THRIVE field(s) mood"),
         (IncidentEdit(angela_outcome="hug"), "valid outcomes are: reunited_with_friends, taxi"),
         (IncidentEdit(summary=""), "the summary is empty"),
-        (IncidentEdit(category="nonsense"), "valid categorys are"),
+        (IncidentEdit(category="nonsense"), "choose one of"),
     ],
 )
 def test_bad_edits_are_refused(db_url: str, edit: IncidentEdit, message: str) -> None:
