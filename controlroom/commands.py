@@ -33,7 +33,7 @@ from controlroom.domain import (
     operational_night,
 )
 from controlroom.errors import ValidationError
-from controlroom.incident_edits import IncidentEditing
+from controlroom.incident_edits import IncidentEdit, IncidentEditing, validated_edit
 from controlroom.records import (
     clean_text,
     find_venue,
@@ -89,6 +89,11 @@ class NewIncident:
     place: str | None = None
     reported_at: datetime | None = None
     idempotency_key: str | None = None
+    thrive: dict[str, str] | None = None
+    vulnerable_person: str = ""
+    person_of_concern: str = ""
+    reporter_contact: str = ""
+    angela_outcome: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +138,15 @@ class Commands(IncidentEditing):
         source = parse_choice(Source, new.source, "source")
         grade = parse_grade(new.grade)
         summary = clean_text(new.summary, "summary", MAX_SUMMARY)
+        details = validated_edit(
+            IncidentEdit(
+                thrive=new.thrive,
+                vulnerable_person=new.vulnerable_person,
+                person_of_concern=new.person_of_concern,
+                reporter_contact=new.reporter_contact,
+                angela_outcome=new.angela_outcome,
+            )
+        )
         now = self.clock()
         reported_at = new.reported_at or now
         try:
@@ -160,6 +174,7 @@ class Commands(IncidentEditing):
                     idempotency_key=new.idempotency_key,
                     created_by=self.actor.name,
                     version=1,
+                    **details,
                 )
                 session.add(row)
                 await session.flush()

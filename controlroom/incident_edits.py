@@ -55,7 +55,7 @@ class IncidentEdit:
     note: str | None = None
 
 
-def _validated(edit: IncidentEdit) -> dict[str, Any]:
+def validated_edit(edit: IncidentEdit) -> dict[str, Any]:
     """The edit's values, parsed and cleaned; raises before anything is written."""
     values: dict[str, Any] = {}
     if edit.status is not None:
@@ -144,7 +144,7 @@ class IncidentEditing:
             **{f.name: getattr(edit, f.name) for f in fields(edit)}
             | {k: v for k, v in (("status", status), ("grade", grade), ("note", note)) if v is not None}
         )
-        values = _validated(merged)
+        values = validated_edit(merged)
         clean_note = clean_text(merged.note, "note", MAX_TEXT) if merged.note is not None else None
         now = self.clock()
         async with self.db.write() as session:

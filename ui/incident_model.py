@@ -14,21 +14,24 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from controlroom.domain import Category, Source, Status, grade_label
+from controlroom.grading import GradeTargets, TargetLevel, TargetState, format_remaining, target_state
+from controlroom.lifecycle import AWAITING_ATTENDANCE
 from controlroom.snapshots import Change, IncidentSnapshot
 from ui import theme
 
-COLUMNS = ("Reference", "Age", "Grade", "Category", "Place", "Source", "Status", "Summary")
-REF, AGE, GRADE, CATEGORY, PLACE, SOURCE, STATUS, SUMMARY = range(len(COLUMNS))
+COLUMNS = ("Reference", "Age", "Due", "Grade", "Category", "Place", "Source", "Status", "Summary")
+REF, AGE, DUE, GRADE, CATEGORY, PLACE, SOURCE, STATUS, SUMMARY = range(len(COLUMNS))
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 HIGHLIGHT_SECONDS = 6.0
 _FIELDS_BY_COLUMN = {
     REF: ("reference",),
     AGE: ("reported_at",),
+    DUE: ("grade", "status", "attended_at"),
     GRADE: ("grade",),
     CATEGORY: ("category",),
     PLACE: ("place",),
@@ -64,14 +67,22 @@ def format_age(seconds: float) -> str:
 class IncidentTableModel(QAbstractTableModel):
     """Table of incident snapshots that applies feed diffs without resetting."""
 
+    # An open Grade 1/2 incident ran past its attendance target (once per incident).
+    sig_target_breached = Signal(object)  # IncidentSnapshot
+
     def __init__(
         self,
         *,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monotonic: Callable[[], float] = time.monotonic,
+        targets: GradeTargets | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
+        self.targets = targets or GradeTargets()
+        self._alerting: set[int] = set()
+        self._flash_on = False
+        self._breached: set[int] = set()
         self._rows: list[IncidentSnapshot] = []
         self._row_of: dict[int, int] = {}
         self._fresh_until: dict[int, float] = {}
@@ -82,6 +93,11 @@ class IncidentTableModel(QAbstractTableModel):
         self._grade_text = {g: QBrush(QColor(c)) for g, c in theme.GRADE_FOREGROUND.items()}
         self._fresh_brush = QBrush(QColor(theme.FRESH_ROW))
         self._muted = QBrush(QColor(theme.MUTED))
+        self._level_brushes = {
+            TargetLevel.AMBER: QBrush(QColor(theme.AMBER)),
+            TargetLevel.RED: QBrush(QColor(theme.RED)),
+        }
+        self._flash_brush = QBrush(QColor(theme.FLASH_ROW))
 
     # -- Qt model interface --------------------------------------------------
 
@@ -118,16 +134,22 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == GRADE:
                 return self._grade_brushes[incident.grade]
+            if column == DUE:
+                return self._level_brushes.get(self.target(incident).level)
+            if self._flash_on and incident.id in self._alerting:
+                return self._flash_brush
             if incident.id in self._fresh_until:
                 return self._fresh_brush
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == GRADE:
                 return self._grade_text[incident.grade]
+            if column == DUE and self.target(incident).level in self._level_brushes:
+                return self._grade_text[2]
             if incident.status in (Status.RESOLVED.value, Status.CLOSED.value):
                 return self._muted
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AGE, GRADE):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AGE, DUE, GRADE):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
@@ -136,6 +158,9 @@ class IncidentTableModel(QAbstractTableModel):
             return incident.reference
         if column == AGE:
             return format_age((self._now - incident.reported_at).total_seconds())
+        if column == DUE:
+            state = self.target(incident)
+            return format_remaining(state.remaining) if state.remaining is not None else ""
         if column == GRADE:
             return grade_label(incident.grade)
         if column == CATEGORY:
@@ -154,6 +179,9 @@ class IncidentTableModel(QAbstractTableModel):
             return -incident.reported_at.timestamp()
         if column == GRADE:
             return incident.grade if incident.grade is not None else 9
+        if column == DUE:
+            state = self.target(incident)
+            return state.remaining.total_seconds() if state.remaining is not None else 1e12
         if column == STATUS:
             return [s.value for s in Status].index(incident.status)
         return self._display(incident, column).lower()
@@ -249,9 +277,19 @@ class IncidentTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, AGE),
-                self.index(len(self._rows) - 1, AGE),
-                [Qt.ItemDataRole.DisplayRole, SORT_ROLE],
+                self.index(len(self._rows) - 1, DUE),
+                [
+                    Qt.ItemDataRole.DisplayRole,
+                    SORT_ROLE,
+                    Qt.ItemDataRole.BackgroundRole,
+                    Qt.ItemDataRole.ForegroundRole,
+                ],
             )
+        self._check_breaches()
+        if self._alerting:
+            self._flash_on = not self._flash_on
+            for incident_id in self._alerting:
+                self._repaint_row(incident_id, [Qt.ItemDataRole.BackgroundRole])
         now = self._monotonic()
         expired = [i for i, until in self._fresh_until.items() if until <= now]
         for incident_id in expired:
@@ -260,6 +298,35 @@ class IncidentTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(row, 0), self.index(row, len(COLUMNS) - 1), [Qt.ItemDataRole.BackgroundRole]
             )
+
+    def target(self, incident: IncidentSnapshot) -> TargetState:
+        attended = incident.attended_at is not None or Status.of(incident.status) not in AWAITING_ATTENDANCE
+        return target_state(self.targets, incident.grade, incident.reported_at, self._now, attended)
+
+    def _check_breaches(self) -> None:
+        for incident in self._rows:
+            if incident.grade not in (1, 2) or incident.id in self._breached:
+                continue
+            if self.target(incident).level is TargetLevel.RED:
+                self._breached.add(incident.id)
+                if incident.caller_updated_at is None:
+                    self.sig_target_breached.emit(incident)
+
+    def set_alerting(self, incident_ids: Iterable[int]) -> None:
+        """Rows that flash until someone acknowledges them."""
+        wanted = set(incident_ids)
+        stopped = self._alerting - wanted
+        self._alerting = wanted
+        for incident_id in stopped:
+            self._repaint_row(incident_id, [Qt.ItemDataRole.BackgroundRole])
+
+    def is_alerting(self, incident_id: int) -> bool:
+        return incident_id in self._alerting
+
+    def _repaint_row(self, incident_id: int, roles: list[Qt.ItemDataRole]) -> None:
+        row = self._row_of.get(incident_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), roles)
 
     # -- lookups -------------------------------------------------------------
 

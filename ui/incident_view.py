@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from ui.incident_model import AGE, ID_ROLE, SORT_ROLE, IncidentTableModel
 
-_WIDTHS = {0: 160, 1: 62, 2: 122, 3: 142, 4: 140, 5: 124, 6: 92}
+_WIDTHS = {0: 160, 1: 62, 2: 86, 3: 122, 4: 142, 5: 140, 6: 124, 7: 92}
 
 
 class IncidentTableView(QTableView):

@@ -16,6 +16,9 @@ ACCENT = "#3fa7ff"
 GRADE_BACKGROUND = {1: "#ff3b30", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff", None: "#c7ccd6"}
 GRADE_FOREGROUND = {1: "#ffffff", 2: "#0d1117", 3: "#0d1117", 4: "#0d1117", None: "#0d1117"}
 FRESH_ROW = "#12496b"
+FLASH_ROW = "#7a1010"
+AMBER = "#ff9f0a"
+RED = "#ff3b30"
 
 STYLESHEET = f"""
 QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10.5pt; }}

@@ -1,0 +1,49 @@
+"""``IncidentService``: how widgets reach the core — commands out, questions answered.
+
+Widgets never touch the database: they call this object, whose methods are thin
+coroutines over ``controlroom.commands`` and ``controlroom.queries``. What a
+command changes comes back to every console (this one included) through the feed.
+"""
+
+from __future__ import annotations
+
+from controlroom.commands import Commands, NewIncident
+from controlroom.incident_edits import IncidentEdit
+from controlroom.queries import IncidentDetail, incident_detail
+from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+
+
+class IncidentService:
+    """The front end's single door to incident and safe-space commands."""
+
+    def __init__(self, commands: Commands) -> None:
+        self.commands = commands
+
+    @property
+    def actor_name(self) -> str:
+        return str(self.commands.actor.name)
+
+    async def report(self, new: NewIncident) -> IncidentSnapshot:
+        return await self.commands.report_incident(new)
+
+    async def edit(self, reference: str, edit: IncidentEdit, expected_version: int) -> IncidentSnapshot:
+        return await self.commands.update_incident(reference, edit, expected_version=expected_version)
+
+    async def set_status(self, reference: str, status: str, expected_version: int) -> IncidentSnapshot:
+        return await self.commands.update_incident(
+            reference, status=status, expected_version=expected_version
+        )
+
+    async def link_duplicate(
+        self, reference: str, of_reference: str, expected_version: int
+    ) -> IncidentSnapshot:
+        return await self.commands.link_duplicate(reference, of_reference, expected_version)
+
+    async def caller_updated(self, reference: str, note: str) -> IncidentSnapshot:
+        return await self.commands.record_caller_updated(reference, note)
+
+    async def detail(self, reference: str) -> IncidentDetail:
+        return await incident_detail(self.commands.db, reference)
+
+    async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
+        return await self.commands.set_safe_space_status(venue_name, status)
