@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from controlroom.errors import ValidationError
+from controlroom.grading import GradeTargets
 
 APP_NAME = "controlroom"
 
@@ -54,6 +55,7 @@ class Settings:
     tile_url: str | None = None
     tile_attribution: str = ""
     window_hours: float = 24.0
+    grade_targets: GradeTargets = field(default_factory=GradeTargets)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -78,10 +80,25 @@ class Settings:
         interval = float(feed.get("poll_interval", defaults.poll_interval))
         if not 0.05 <= interval <= 60:
             raise ValidationError(f"feed.poll_interval {interval} must be between 0.05 and 60 seconds")
+        targets = _grade_targets(raw.get("grades", {}), defaults.grade_targets)
         return cls(
+            grade_targets=targets,
             poll_interval=interval,
             reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),
             tile_url=tile_url,
             tile_attribution=str(map_.get("tile_attribution", "")),
             window_hours=float(incidents.get("window_hours", defaults.window_hours)),
         )
+
+
+def _grade_targets(raw: dict[str, Any], defaults: GradeTargets) -> GradeTargets:
+    """``[grades] grade1_minutes = 15``, ``grade2_minutes = 60`` (attendance targets)."""
+    minutes = dict(defaults.minutes)
+    for grade in (1, 2):
+        key = f"grade{grade}_minutes"
+        if key in raw:
+            value = raw[key]
+            if not isinstance(value, int | float) or not 1 <= value <= 24 * 60:
+                raise ValidationError(f"grades.{key} = {value!r} must be a number of minutes, 1 to 1440")
+            minutes[grade] = float(value)
+    return GradeTargets(minutes=tuple(sorted(minutes.items())))

@@ -64,8 +64,10 @@ def target_state(
 
 
 def format_remaining(remaining: timedelta) -> str:
-    """``12:30 left`` or ``3:05 over``."""
+    """``12:30 left``, ``3:05 over``, ``1h41 over``."""
     seconds = int(remaining.total_seconds())
     sign = "left" if seconds >= 0 else "over"
     seconds = abs(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d} {sign}"
     return f"{seconds // 60}:{seconds % 60:02d} {sign}"

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   fonts-dejavu-core fontconfig-config
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxkbcommon-x11-0
+  libpulse0
   postgresql poppler-utils
 )
 

@@ -19,12 +19,14 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from controlroom.commands import Actor, Commands
 from controlroom.config import Settings, config_dir
 from controlroom.errors import ControlroomError, ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
 from ui.feed_controller import FeedController
+from ui.incident_service import IncidentService
 from ui.main_window import MainWindow
 from ui.theme import apply_dark_theme
 
@@ -48,10 +50,24 @@ def ui_state() -> QSettings:
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
-def create_window(db: Database, settings: Settings) -> MainWindow:
+def create_window(
+    db: Database,
+    settings: Settings,
+    *,
+    alert_sound: Callable[[], None] | None = None,
+    actor: Actor | None = None,
+) -> MainWindow:
     feed = ChangeFeed(db, poll_interval=settings.poll_interval, window_hours=settings.window_hours)
     controller = FeedController(feed)
-    window = MainWindow(controller, settings, ui_state(), database_label=db.display_url)
+    commands = Commands(db, actor or Actor.placeholder(), reference_prefix=settings.reference_prefix)
+    window = MainWindow(
+        controller,
+        IncidentService(commands),
+        settings,
+        ui_state(),
+        database_label=db.display_url,
+        alert_sound=alert_sound,
+    )
     controller.setParent(window)
     return window
 

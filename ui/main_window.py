@@ -6,6 +6,7 @@ and ``MapBridge`` → widgets. The window never queries the database itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -14,16 +15,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from controlroom.config import Settings
-from controlroom.domain import LOCAL_TZ, Status, night_start, operational_night
-from controlroom.snapshots import Diff, Snapshot
+from controlroom.domain import LOCAL_TZ, Status, grade_label, night_start, operational_night
+from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, VenueSnapshot
+from ui.alerts import AlertController
 from ui.feed_controller import FeedController
+from ui.incident_actions import IncidentActions
+from ui.incident_detail import IncidentDetailPanel
 from ui.incident_model import IncidentTableModel
+from ui.incident_service import IncidentService
 from ui.incident_view import IncidentTableView
 from ui.map_view import MapView
 
@@ -36,21 +42,30 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         feed: FeedController,
+        service: IncidentService,
         settings: Settings,
         ui_state: QSettings,
         *,
         database_label: str = "",
+        alert_sound: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("controlroom — city-centre night safety")
         self.feed = feed
+        self.service = service
         self.ui_state = ui_state
-        self.model = IncidentTableModel(parent=self)
+        self.venues: dict[int, VenueSnapshot] = {}
+        self.model = IncidentTableModel(targets=settings.grade_targets, parent=self)
         self.table = IncidentTableView(self.model)
         self.map = MapView(settings)
+        self.detail = IncidentDetailPanel(service)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(self._incident_panel())
+        self.left.addWidget(self.detail)
+        self.left.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self._incident_panel())
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.map)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
@@ -60,6 +75,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self._connection)
         self.statusBar().addWidget(self._last_update)
         self.statusBar().addPermanentWidget(QLabel(database_label))
+        self.alerts = AlertController(self.model, self.map.bridge, self, sound=alert_sound)
+        self.actions = IncidentActions(
+            self,
+            service,
+            self.table,
+            self.detail,
+            self.map.bridge,
+            lambda: sorted(self.venues.values(), key=lambda v: v.name),
+        )
         self._restore_layout()
         self._connect()
         self._clock = QTimer(self)
@@ -81,6 +105,11 @@ class MainWindow(QMainWindow):
         heading.addStretch(1)
         heading.addWidget(self.counts)
         layout.addLayout(heading)
+        self.breach_banner = QPushButton("")
+        self.breach_banner.setObjectName("breachBanner")
+        self.breach_banner.hide()
+        self.breach_banner.clicked.connect(self._on_breach_banner_clicked)
+        layout.addWidget(self.breach_banner)
         layout.addWidget(self.table)
         return panel
 
@@ -90,17 +119,31 @@ class MainWindow(QMainWindow):
         self.feed.sig_connection_changed.connect(self._on_feed_connection_changed)
         self.table.sig_incident_selected.connect(self._on_table_incident_selected)
         self.map.bridge.sig_incident_clicked.connect(self._on_map_incident_clicked)
+        self.model.sig_target_breached.connect(self._on_model_target_breached)
+        self.detail.sig_message.connect(self.show_message)
+        self.actions.sig_message.connect(self.show_message)
 
     # -- feed ----------------------------------------------------------------
 
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.venues = {v.id: v for v in snapshot.venues}
         self.model.reset(snapshot.incidents)
         self.map.bridge.reset(snapshot.incidents, snapshot.venues)
+        self.alerts.load(snapshot.incidents)
         self._refresh_heading()
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
+        for change in diff.venue_changes():
+            if change.venue is not None:
+                self.venues[change.entity_id] = change.venue
         self.model.apply_changes(diff.changes)
         self.map.bridge.apply_changes(diff.changes)
+        self.alerts.apply_changes(diff.incident_changes())
+        shown = self.detail.incident
+        if shown is not None:
+            for change in diff.incident_changes():
+                if change.entity_id == shown.id and change.incident is not None:
+                    self.detail.show_incident(change.incident)
         self._refresh_heading()
 
     def _on_feed_connection_changed(self, ok: bool, message: str) -> None:
@@ -113,6 +156,26 @@ class MainWindow(QMainWindow):
 
     def _on_table_incident_selected(self, incident_id: int) -> None:
         self.map.bridge.select_incident(incident_id)
+        row = self.model.row_of(incident_id)
+        self.detail.show_incident(self.model.incident_at(row) if row is not None else None)
+
+    # -- messages and target breaches ----------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15_000)
+
+    def _on_model_target_breached(self, incident: IncidentSnapshot) -> None:
+        self._breached = incident
+        self.breach_banner.setText(
+            f"⚠ {incident.reference} {grade_label(incident.grade)} target breached — "
+            "tell the reporter about the delay (click to record)"
+        )
+        self.breach_banner.show()
+
+    def _on_breach_banner_clicked(self) -> None:
+        self.breach_banner.hide()
+        if self.table.select_incident(self._breached.id):
+            self.detail.prompt_caller_update()
 
     def _on_map_incident_clicked(self, incident_id: int) -> None:
         self.table.select_incident(incident_id)
@@ -139,6 +202,9 @@ class MainWindow(QMainWindow):
         geometry = self.ui_state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        left = self.ui_state.value("window/left")
+        if not (left and self.left.restoreState(left)):
+            self.left.setSizes([560, 300])
         sizes = self.ui_state.value("window/splitter")
         restored = bool(sizes) and self.splitter.restoreState(sizes)
         if not restored:
@@ -149,6 +215,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.ui_state.setValue("window/geometry", self.saveGeometry())
         self.ui_state.setValue("window/splitter", self.splitter.saveState())
+        self.ui_state.setValue("window/left", self.left.saveState())
         self.ui_state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -79,12 +79,15 @@ class MapBridge(QObject):
     sig_page_ready = Signal()
     sig_incident_clicked = Signal(int)
     sig_layers_drawn = Signal(dict)
+    sig_map_clicked = Signal(float, float)
+    sig_safe_space_status_requested = Signal(str, str)  # venue name, status
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._incidents: dict[int, dict[str, Any]] = {}
         self._venues: dict[int, dict[str, Any]] = {}
         self._page_ready = False
+        self._alerting: list[int] = []
         self.last_counts: dict[str, int] = {}
 
     # -- from the window -----------------------------------------------------
@@ -122,6 +125,12 @@ class MapBridge(QObject):
             }
         )
 
+    def set_alerting(self, incident_ids: list[int]) -> None:
+        """Markers that flash until their incident is acknowledged."""
+        self._alerting = incident_ids
+        if self._page_ready:
+            self._push({"type": "alerts", "ids": incident_ids})
+
     def select_incident(self, incident_id: int) -> None:
         """Centre the map on the incident and open its popup."""
         if self._page_ready:
@@ -133,6 +142,7 @@ class MapBridge(QObject):
 
     def _push_reset(self) -> None:
         if self._page_ready:
+            self._push({"type": "alerts", "ids": self._alerting})
             self._push(
                 {
                     "type": "reset",
@@ -158,6 +168,19 @@ class MapBridge(QObject):
             self.sig_incident_clicked.emit(int(incident_id))
         except ValueError:
             return  # the page only ever sends ids it was given
+
+    @Slot(float, float)
+    def mapClicked(self, lat: float, lon: float) -> None:  # noqa: N802
+        self.sig_map_clicked.emit(lat, lon)
+
+    @Slot(str, str)
+    def safeSpaceStatus(self, venue_id: str, status: str) -> None:  # noqa: N802
+        try:
+            venue = self._venues.get(int(venue_id))
+        except ValueError:
+            return
+        if venue is not None:
+            self.sig_safe_space_status_requested.emit(venue["name"], status)
 
     @Slot(str)
     def layersDrawn(self, counts_json: str) -> None:  # noqa: N802

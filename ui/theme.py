@@ -36,6 +36,22 @@ QLabel#boardTitle {{ font-size: 13pt; font-weight: bold; padding: 6px 8px; }}
 QLabel#boardCounts {{ color: {MUTED}; padding: 6px 8px; }}
 QLabel#connection[state="ok"] {{ color: #30d158; }}
 QLabel#connection[state="lost"] {{ color: #ff453a; font-weight: bold; }}
+QPushButton#breachBanner {{
+    background: #7a1010; color: #ffffff; font-weight: bold; border: none; padding: 6px; text-align: left;
+}}
+QLabel#detailHeader {{ font-size: 12pt; font-weight: bold; padding: 4px 0; }}
+QLabel#formError {{ color: #ff6961; font-weight: bold; }}
+QLabel#formHint {{ color: {MUTED}; }}
+QLineEdit, QComboBox, QPlainTextEdit {{
+    background: {RAISED}; border: 1px solid {BORDER}; padding: 3px 5px; border-radius: 3px;
+}}
+QLineEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
+QPushButton {{ background: {RAISED}; border: 1px solid {BORDER}; padding: 4px 10px; border-radius: 3px; }}
+QPushButton:focus, QPushButton:hover {{ border: 1px solid {ACCENT}; }}
+QPushButton:default {{ background: #1f4f7a; }}
+QGroupBox {{ border: 1px solid {BORDER}; margin-top: 10px; padding-top: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {MUTED}; }}
+QListWidget {{ background: {PANEL}; border: 1px solid {BORDER}; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; }}
 QScrollBar:vertical {{ background: {PANEL}; width: 12px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; min-height: 24px; border-radius: 4px; }}

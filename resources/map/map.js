@@ -13,7 +13,7 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null, moving: false
+    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
   };
 
   function el(tag, className, text) {
@@ -53,6 +53,18 @@
     row(box, "Best Bar None", v.best_bar_none_label);
     row(box, "WAVE-trained staff", v.wave_trained ? "Yes" : "No");
     row(box, "Address", v.address);
+    if (v.is_safe_space) {
+      var actions = el("div", "cr-popup-actions");
+      ["open", "full", "closed"].forEach(function (status) {
+        var button = el("button", "cr-safe-button cr-safe-" + status, status);
+        button.disabled = v.safe_space_status === status;
+        button.addEventListener("click", function () {
+          if (state.bridge) { state.bridge.safeSpaceStatus(String(v.id), status); }
+        });
+        actions.appendChild(button);
+      });
+      box.appendChild(actions);
+    }
     return box;
   }
 
@@ -82,6 +94,7 @@
     if (existing) {
       existing.marker.setLatLng([inc.lat, inc.lon]);
       existing.marker.setStyle(incidentStyle(inc));
+      markAlert(inc.id);
       existing.marker.setPopupContent(incidentPopup(inc));
       existing.data = inc;
       return;
@@ -96,7 +109,21 @@
       if (state.bridge) { state.bridge.incidentClicked(String(inc.id)); }
     });
     marker.addTo(state.layers.incidents);
+    marker.getElement().setAttribute("data-incident", String(inc.id));
     state.incidents[inc.id] = { marker: marker, data: inc };
+    markAlert(inc.id);
+  }
+
+  function markAlert(id) {
+    var entry = state.incidents[id];
+    var path = entry && entry.marker.getElement();
+    if (path) { path.classList.toggle("cr-flash", !!state.alerting[id]); }
+  }
+
+  function flashing() {
+    return Array.prototype.map.call(document.querySelectorAll(".cr-flash"), function (p) {
+      return p.getAttribute("data-incident");
+    });
   }
 
   function removeIncident(id) {
@@ -162,6 +189,10 @@
       msg.removed_incidents.forEach(removeIncident);
     } else if (msg.type === "select") {
       select(msg.id);
+    } else if (msg.type === "alerts") {
+      state.alerting = {};
+      msg.ids.forEach(function (id) { state.alerting[id] = true; });
+      Object.keys(state.incidents).forEach(function (id) { markAlert(id); });
     }
     if (state.bridge && msg.type !== "select") {
       state.bridge.layersDrawn(JSON.stringify(counts()));
@@ -243,6 +274,9 @@
     // Incidents sit above venue and safe-space icons (markerPane is 600) so one
     // reported at a safe space is neither hidden nor unclickable under its icon.
     map.createPane("incidents").style.zIndex = 640;
+    map.on("click", function (e) {
+      if (state.bridge) { state.bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
+    });
     map.on("movestart zoomstart", function () { state.moving = true; });
     map.on("moveend zoomend", function () { state.moving = false; });
     state.layers.streets = L.layerGroup().addTo(map);
@@ -280,6 +314,6 @@
   window.controlroom = {
     boot: boot, apply: apply, counts: counts, select: select,
     openIncident: openIncident, incidentPoint: incidentPoint,
-    closePopups: closePopups, isMoving: isMoving
+    closePopups: closePopups, isMoving: isMoving, flashing: flashing
   };
 }());

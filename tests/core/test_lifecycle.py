@@ -113,3 +113,4 @@ def test_configurable_targets_and_remaining_text() -> None:
     assert targets.for_grade(1) == timedelta(minutes=10)
     assert format_remaining(timedelta(minutes=12, seconds=30)) == "12:30 left"
     assert format_remaining(timedelta(seconds=-185)) == "3:05 over"
+    assert format_remaining(timedelta(minutes=-101, seconds=-19)) == "1h41 over"
