@@ -8,6 +8,7 @@ and whenever the feed brings a new version of the selected incident.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -52,6 +53,7 @@ class IncidentDetailPanel(QWidget):
         self.detail: IncidentDetail | None = None
         self._load: asyncio.Future[Any] | None = None
         self._actions: set[asyncio.Future[Any]] = set()
+        self.dialog: QInputDialog | None = None
         self.header = _plain("Select an incident")
         self.header.setObjectName("detailHeader")
         self.fields = {
@@ -194,24 +196,39 @@ class IncidentDetailPanel(QWidget):
         incident = self.incident
         if incident is None:
             return
-        text, ok = QInputDialog.getText(
-            self, "Reporter updated", f"What was the reporter told about {incident.reference}?"
-        )
-        if ok and text.strip():
-            action = self.service.caller_updated(incident.reference, text)
-            self._spawn(action, f"{incident.reference}: reporter update recorded")
+        reference = incident.reference
+
+        def record(text: str) -> None:
+            if text.strip():
+                self._spawn(
+                    self.service.caller_updated(reference, text), f"{reference}: reporter update recorded"
+                )
+
+        self.dialog = self._ask("Reporter updated", f"What was the reporter told about {reference}?", record)
 
     def _on_duplicate_clicked(self) -> None:
         incident = self.incident
         if incident is None:
             return
-        other, ok = QInputDialog.getText(
-            self, "Duplicate report", f"{incident.reference} is a duplicate of which reference?"
+
+        def link(other: str) -> None:
+            if other.strip():
+                target = other.strip().upper()
+                action = self.service.link_duplicate(incident.reference, target, incident.version)
+                self._spawn(action, f"{incident.reference}: marked as duplicate of {target}")
+
+        self.dialog = self._ask(
+            "Duplicate report", f"{incident.reference} is a duplicate of which reference?", link
         )
-        if ok and other.strip():
-            target = other.strip().upper()
-            action = self.service.link_duplicate(incident.reference, target, incident.version)
-            self._spawn(action, f"{incident.reference}: marked as duplicate of {target}")
+
+    def _ask(self, title: str, label: str, on_text: Callable[[str], None]) -> QInputDialog:
+        # Window-modal but not a nested event loop: the feed keeps running meanwhile.
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.textValueSelected.connect(on_text)
+        dialog.open()
+        return dialog
 
 
 def _plain(text: str) -> QLabel:

@@ -299,6 +299,13 @@
 
   function openIncident() { return state.openIncident; }
 
+  function openVenue(id) {
+    var entry = state.venues[id];
+    if (!entry) { return false; }
+    entry.marker.openPopup();
+    return true;
+  }
+
   function closePopups() { state.map.closePopup(); return true; }
 
   function isMoving() { return state.moving; }
@@ -314,6 +321,7 @@
   window.controlroom = {
     boot: boot, apply: apply, counts: counts, select: select,
     openIncident: openIncident, incidentPoint: incidentPoint,
-    closePopups: closePopups, isMoving: isMoving, flashing: flashing
+    closePopups: closePopups, isMoving: isMoving, flashing: flashing,
+    openVenue: openVenue
   };
 }());

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -16,8 +17,16 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 import pytest
 import qasync
+import shiboken6
 from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
 from PySide6.QtWidgets import QApplication
+
+from controlroom.commands import Actor
+from controlroom.config import Settings
+from controlroom.storage.database import Database
+from tests.conftest import controlroom_cmd
+from ui.app import create_window, wait_until_drawn
+from ui.main_window import MainWindow
 
 T = TypeVar("T")
 
@@ -65,3 +74,57 @@ def js(view: Any, qtbot: Any, script: str, timeout: int = 5000) -> Any:
     view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=timeout)
     return json.loads(box[0]) if box[0] else None
+
+
+def cli(url: str, *args: str) -> str:
+    done = subprocess.run(
+        controlroom_cmd("--db", url, *args), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def demo_url(sqlite_url: str) -> str:
+    cli(sqlite_url, "demo")
+    return sqlite_url
+
+
+@pytest.fixture
+def demo_db_url(db_url: str) -> str:
+    """Demo data on each backend (SQLite and PostgreSQL)."""
+    cli(db_url, "demo")
+    return db_url
+
+
+@pytest.fixture
+def open_window(qtbot: Any, arun: Any) -> Iterator[Any]:
+    opened: list[tuple[MainWindow, Database]] = []
+
+    def _open(
+        url: str,
+        *,
+        settings: Settings | None = None,
+        actor: Actor | None = None,
+        alert_sound: Callable[[], None] | None = None,
+    ) -> MainWindow:
+        db = Database(url)
+        window = create_window(
+            db,
+            settings or Settings(poll_interval=0.1),
+            actor=actor,
+            alert_sound=alert_sound or (lambda: None),
+        )
+        qtbot.addWidget(window)
+        window.resize(1400, 850)
+        window.show()
+        window.feed.start()
+        arun(wait_until_drawn(window))
+        opened.append((window, db))
+        return window
+
+    yield _open
+    for window, db in opened:
+        if shiboken6.isValid(window):
+            arun(window.feed.stop())
+        arun(db.dispose())

@@ -10,22 +10,18 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlRequestInterceptor
 
 from controlroom.commands import Actor, Commands
-from controlroom.config import Settings
 from controlroom.demo import demo_venues
 from controlroom.feed import ChangeFeed
 from controlroom.resources import resource
 from controlroom.storage.database import Database
-from tests.conftest import controlroom_cmd
-from tests.ui.conftest import js
-from ui.app import create_window, ui_state, wait_until_drawn
-from ui.main_window import MainWindow
+from tests.ui.conftest import cli, js
+from ui.app import ui_state
 
 
 class RequestRecorder(QWebEngineUrlRequestInterceptor):
@@ -39,27 +35,6 @@ class RequestRecorder(QWebEngineUrlRequestInterceptor):
         self.urls.append(info.requestUrl().toString())
 
 
-def cli(url: str, *args: str) -> str:
-    done = subprocess.run(
-        controlroom_cmd("--db", url, *args), capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-@pytest.fixture
-def demo_url(sqlite_url: str) -> str:
-    cli(sqlite_url, "demo")
-    return sqlite_url
-
-
-@pytest.fixture
-def demo_db_url(db_url: str) -> str:
-    """Demo data on each backend (SQLite and PostgreSQL)."""
-    cli(db_url, "demo")
-    return db_url
-
-
 @pytest.fixture
 def recorder() -> Iterator[RequestRecorder]:
     rec = RequestRecorder()
@@ -67,28 +42,6 @@ def recorder() -> Iterator[RequestRecorder]:
     profile.setUrlRequestInterceptor(rec)
     yield rec
     profile.setUrlRequestInterceptor(None)
-
-
-@pytest.fixture
-def open_window(qtbot: Any, arun: Any) -> Iterator[Any]:
-    opened: list[tuple[MainWindow, Database]] = []
-
-    def _open(url: str) -> MainWindow:
-        db = Database(url)
-        window = create_window(db, Settings(poll_interval=0.1))
-        qtbot.addWidget(window)
-        window.resize(1400, 850)
-        window.show()
-        window.feed.start()
-        arun(wait_until_drawn(window))
-        opened.append((window, db))
-        return window
-
-    yield _open
-    for window, db in opened:
-        if shiboken6.isValid(window):
-            arun(window.feed.stop())
-        arun(db.dispose())
 
 
 def test_map_loads_offline_and_draws_every_venue_and_incident(
