@@ -41,7 +41,9 @@ _STYLESHEET = f"""
     background: {theme.RAISED}; border: 1px solid {theme.BORDER}; border-radius: 4px; padding: 3px 8px;
 }}
 #filterBar QToolButton[choices="true"] {{ padding-right: 16px; }}
-#filterBar QToolButton::menu-indicator {{ subcontrol-origin: padding; subcontrol-position: center right; right: 5px; }}
+#filterBar QToolButton::menu-indicator {{
+    subcontrol-origin: padding; subcontrol-position: center right; right: 5px;
+}}
 #filterBar QComboBox:hover, #filterBar QToolButton:hover, #filterBar QPushButton:hover {{
     border-color: {theme.MUTED};
 }}
@@ -130,9 +132,8 @@ class _Choices:
         else:
             text = self.name
         self.button.setText(text)
-        self.button.setToolTip(
-            f"{self.name}: " + ", ".join(chosen) if chosen else f"All {self.name.lower()} values; tick some to narrow"
-        )
+        everything = f"Any {self.name.lower()}; tick some to narrow the list"
+        self.button.setToolTip(f"{self.name}: " + ", ".join(chosen) if chosen else everything)
         _set_active(self.button, bool(chosen))
 
 

@@ -40,7 +40,7 @@ class IncidentFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
 
-    def setSourceModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
         if model is not None and not isinstance(model, IncidentTableModel):
             raise TypeError(f"IncidentFilterProxy filters an IncidentTableModel, not {type(model).__name__}")
         # Keep the Python object: sourceModel() would wrap it again for every row.

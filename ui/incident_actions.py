@@ -87,6 +87,7 @@ class IncidentActions(QObject):
         self.form.sig_saved.connect(self._on_form_saved)
         self.form.finished.connect(self._on_form_finished)
         self.form.show()
+        self.form.activateWindow()
         self.form.place.setFocus() if incident is None else self.form.summary.setFocus()
         return self.form
 

@@ -128,6 +128,10 @@ class IncidentForm(QDialog):
         layout.addWidget(self.buttons)
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self._on_source_changed()
+        # Enter saves from any one-line field: only the save button may be the default.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        self.save_button.setDefault(True)
 
     def _fill(self, incident: IncidentSnapshot) -> None:
         self.place.setText(incident.place)
