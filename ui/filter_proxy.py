@@ -12,8 +12,8 @@ from controlroom.filters import Check, IncidentFilter
 from controlroom.snapshots import IncidentSnapshot
 from ui.incident_model import SORT_ROLE, IncidentTableModel
 
-# Qt 6.10 replaced invalidateRowsFilter() with beginFilterChange()/endFilterChange(Rows)
-# (the old call is deprecated from 6.13); pyproject still admits PySide6 6.8.
+# Qt 6.10 brought beginFilterChange()/endFilterChange(Rows); the invalidate*Filter() calls
+# they replace are due to be deprecated in 6.13. pyproject still admits PySide6 6.8.
 _HAS_FILTER_CHANGE = hasattr(QSortFilterProxyModel, "endFilterChange")
 
 
