@@ -69,6 +69,8 @@ class IncidentTableModel(QAbstractTableModel):
 
     # An open Grade 1/2 incident ran past its attendance target (once per incident).
     sig_target_breached = Signal(object)  # IncidentSnapshot
+    # The clock moved on: views repaint the time columns (no data changed).
+    sig_clock_ticked = Signal()
 
     def __init__(
         self,
@@ -274,17 +276,11 @@ class IncidentTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Once a second: ages move on, highlights of new incidents fade."""
         self._now = self._wall_clock()
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, AGE),
-                self.index(len(self._rows) - 1, DUE),
-                [
-                    Qt.ItemDataRole.DisplayRole,
-                    SORT_ROLE,
-                    Qt.ItemDataRole.BackgroundRole,
-                    Qt.ItemDataRole.ForegroundRole,
-                ],
-            )
+        # Age and Due are computed from the clock when painted, and their sort order
+        # never changes with time (it follows reported_at + target), so views only
+        # repaint: a dataChanged over every row would make each proxy re-filter and
+        # re-sort the whole list every second.
+        self.sig_clock_ticked.emit()
         self._check_breaches()
         if self._alerting:
             self._flash_on = not self._flash_on

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ui.incident_model import AGE, ID_ROLE, SORT_ROLE, IncidentTableModel
+from ui.filter_proxy import IncidentFilterProxy
+from ui.incident_model import AGE, ID_ROLE, IncidentTableModel
 
 _WIDTHS = {0: 160, 1: 62, 2: 86, 3: 122, 4: 142, 5: 140, 6: 124, 7: 92}
 
@@ -18,11 +19,10 @@ class IncidentTableView(QTableView):
     def __init__(self, model: IncidentTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_model = model
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = IncidentFilterProxy(self)
         self.proxy.setSourceModel(model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setDynamicSortFilter(True)
         self.setModel(self.proxy)
+        model.sig_clock_ticked.connect(self.viewport().update)
         self.setSortingEnabled(True)
         self.sortByColumn(AGE, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

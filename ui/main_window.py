@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from controlroom.config import Settings
 from controlroom.domain import LOCAL_TZ, Status, grade_label, night_start, operational_night
+from controlroom.filters import IncidentFilter
 from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, VenueSnapshot
 from ui.alerts import AlertController
 from ui.feed_controller import FeedController
+from ui.filter_bar import FilterBar
 from ui.incident_actions import IncidentActions
 from ui.incident_detail import IncidentDetailPanel
 from ui.incident_model import IncidentTableModel
@@ -86,6 +88,13 @@ class MainWindow(QMainWindow):
         )
         self._restore_layout()
         self._connect()
+        # After connecting: restoring a saved filter emits it to the list and the map.
+        self.filter_bar.restore(self.ui_state)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, activated=self.filter_bar.focus_search)
+        self._minute = QTimer(self)
+        self._minute.setInterval(60_000)
+        self._minute.timeout.connect(self._on_minute_ticked)
+        self._minute.start()
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._on_clock_ticked)
@@ -105,6 +114,8 @@ class MainWindow(QMainWindow):
         heading.addStretch(1)
         heading.addWidget(self.counts)
         layout.addLayout(heading)
+        self.filter_bar = FilterBar()
+        layout.addWidget(self.filter_bar)
         self.breach_banner = QPushButton("")
         self.breach_banner.setObjectName("breachBanner")
         self.breach_banner.hide()
@@ -120,6 +131,7 @@ class MainWindow(QMainWindow):
         self.table.sig_incident_selected.connect(self._on_table_incident_selected)
         self.map.bridge.sig_incident_clicked.connect(self._on_map_incident_clicked)
         self.model.sig_target_breached.connect(self._on_model_target_breached)
+        self.filter_bar.sig_filter_changed.connect(self._on_filter_bar_filter_changed)
         self.detail.sig_message.connect(self.show_message)
         self.actions.sig_message.connect(self.show_message)
 
@@ -159,6 +171,19 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(incident_id)
         self.detail.show_incident(self.model.incident_at(row) if row is not None else None)
 
+    # -- filters ------------------------------------------------------------
+
+    def _on_filter_bar_filter_changed(self, incident_filter: IncidentFilter) -> None:
+        self.table.proxy.set_filter(incident_filter)
+        self.map.bridge.set_filter(incident_filter)
+        self._refresh_heading()
+
+    def _on_minute_ticked(self) -> None:
+        # "Last 2 h" and "this night" windows move with the clock.
+        self.table.proxy.refresh_time_window()
+        self.map.bridge.refresh_filter()
+        self._refresh_heading()
+
     # -- messages and target breaches ----------------------------------------
 
     def show_message(self, text: str) -> None:
@@ -187,7 +212,11 @@ class MainWindow(QMainWindow):
         night = operational_night(now)
         self.title.setText(f"Live incidents — night of {night:%a %d %b}")
         open_, urgent, tonight = self.model.tally(OPEN_STATUSES, since=night_start(night))
-        self.counts.setText(f"{open_} open · {urgent} G1/G2 open · {tonight} this night")
+        shown = ""
+        incident_filter = self.filter_bar.current_filter()
+        if not incident_filter.is_empty:
+            shown = f"{self.table.proxy.rowCount()} shown ({incident_filter.describe()}) · "
+        self.counts.setText(f"{shown}{open_} open · {urgent} G1/G2 open · {tonight} this night")
         if self.feed.last_good is not None:
             self._last_update.setText(f"  last update {self.feed.last_good.astimezone(LOCAL_TZ):%H:%M:%S}")
 
@@ -216,6 +245,7 @@ class MainWindow(QMainWindow):
         self.ui_state.setValue("window/geometry", self.saveGeometry())
         self.ui_state.setValue("window/splitter", self.splitter.saveState())
         self.ui_state.setValue("window/left", self.left.saveState())
+        self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -8,7 +8,8 @@ JSON diffs. Python never rebuilds the page for a change.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -22,6 +23,7 @@ from controlroom.domain import (
     VenueKind,
     grade_label,
 )
+from controlroom.filters import IncidentFilter
 from controlroom.snapshots import Change, IncidentSnapshot, VenueSnapshot
 
 
@@ -82,38 +84,71 @@ class MapBridge(QObject):
     sig_map_clicked = Signal(float, float)
     sig_safe_space_status_requested = Signal(str, str)  # venue name, status
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         super().__init__(parent)
-        self._incidents: dict[int, dict[str, Any]] = {}
+        self._snapshots: dict[int, IncidentSnapshot] = {}
         self._venues: dict[int, dict[str, Any]] = {}
+        self._filter = IncidentFilter()
+        self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
         self._alerting: list[int] = []
+        self._clock = wall_clock
         self.last_counts: dict[str, int] = {}
 
     # -- from the window -----------------------------------------------------
 
     def reset(self, incidents: Iterable[IncidentSnapshot], venues: Iterable[VenueSnapshot]) -> None:
         """Full state (first load or resynchronisation)."""
-        self._incidents = {i.id: incident_feature(i) for i in incidents}
+        self._snapshots = {i.id: i for i in incidents}
         self._venues = {v.id: venue_feature(v) for v in venues}
+        self._visible = self._filter.matching_ids(self._snapshots.values(), self._clock())
         self._push_reset()
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        """Send only what changed; the last state of each record wins."""
-        incidents: dict[int, dict[str, Any]] = {}
+        """Send only what changed and is shown under the filter; the last state wins."""
+        shown: dict[int, dict[str, Any]] = {}
         venues: dict[int, dict[str, Any]] = {}
-        removed: set[int] = set()
+        hidden: set[int] = set()
+        matches = self._filter.matcher(self._clock())
         for change in changes:
-            if change.incident is not None:
-                feature = incident_feature(change.incident)
-                self._incidents[change.entity_id] = incidents[change.entity_id] = feature
-                removed.discard(change.entity_id)
-            elif change.venue is not None:
-                self._venues[change.entity_id] = venues[change.entity_id] = venue_feature(change.venue)
-            elif change.entity == "incident":
-                self._incidents.pop(change.entity_id, None)
-                incidents.pop(change.entity_id, None)
-                removed.add(change.entity_id)
+            if change.venue is not None:
+                venues[change.entity_id] = self._venues[change.entity_id] = venue_feature(change.venue)
+                continue
+            if change.entity != "incident":
+                continue
+            incident = change.incident
+            if incident is not None:
+                self._snapshots[incident.id] = incident
+            else:
+                self._snapshots.pop(change.entity_id, None)
+            if incident is not None and matches(incident):
+                shown[incident.id] = incident_feature(incident)
+                hidden.discard(incident.id)
+                self._visible.add(incident.id)
+            elif change.entity_id in self._visible:
+                shown.pop(change.entity_id, None)
+                hidden.add(change.entity_id)
+                self._visible.discard(change.entity_id)
+        self._push_diff(shown, venues, hidden)
+
+    def set_filter(self, incident_filter: IncidentFilter) -> None:
+        """Draw only the incidents the list shows; one diff, never a page reload."""
+        self._filter = incident_filter
+        self.refresh_filter()
+
+    def refresh_filter(self) -> None:
+        """Re-apply the filter (its time window moves with the clock)."""
+        wanted = self._filter.matching_ids(self._snapshots.values(), self._clock())
+        appear = {i: incident_feature(self._snapshots[i]) for i in wanted - self._visible}
+        vanish = self._visible - wanted
+        self._visible = wanted
+        self._push_diff(appear, {}, vanish)
+
+    def _push_diff(
+        self, incidents: dict[int, dict[str, Any]], venues: dict[int, dict[str, Any]], removed: set[int]
+    ) -> None:
         if not (incidents or venues or removed) or not self._page_ready:
             return
         self._push(
@@ -133,7 +168,7 @@ class MapBridge(QObject):
 
     def select_incident(self, incident_id: int) -> None:
         """Centre the map on the incident and open its popup."""
-        if self._page_ready:
+        if self._page_ready and incident_id in self._visible:
             self._push({"type": "select", "id": incident_id})
 
     @property
@@ -146,7 +181,7 @@ class MapBridge(QObject):
             self._push(
                 {
                     "type": "reset",
-                    "incidents": list(self._incidents.values()),
+                    "incidents": [incident_feature(self._snapshots[i]) for i in self._visible],
                     "venues": list(self._venues.values()),
                 }
             )
