@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from controlroom.domain import Status
 from controlroom.snapshots import (
@@ -30,7 +30,7 @@ from controlroom.snapshots import (
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, Incident, Venue
 
-FINISHED = (Status.RESOLVED.value, Status.CLOSED.value)
+OPEN = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
 
 class ChangeFeed:
@@ -62,17 +62,24 @@ class ChangeFeed:
         since = now - self.window
         async with self.db.read(consistent=True) as conn:
             cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
-            incident_rows = (
+            # Two index range reads instead of one OR that scans reported_at's whole index.
+            recent = (
+                (await conn.execute(select(Incident.__table__).where(Incident.reported_at >= since)))
+                .mappings()
+                .all()
+            )
+            still_open = (
                 (
                     await conn.execute(
-                        select(Incident.__table__)
-                        .where(or_(Incident.reported_at >= since, Incident.status.not_in(FINISHED)))
-                        .order_by(Incident.reported_at)
+                        select(Incident.__table__).where(
+                            Incident.status.in_(OPEN), Incident.reported_at < since
+                        )
                     )
                 )
                 .mappings()
                 .all()
             )
+            incident_rows = sorted([*still_open, *recent], key=lambda r: r["reported_at"])
             venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)

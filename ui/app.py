@@ -116,14 +116,14 @@ def run(url: str, settings: Settings) -> int:
 
 
 async def wait_until_drawn(window: MainWindow, timeout: float = SCREENSHOT_TIMEOUT) -> None:
-    """Wait until the map page has loaded and drawn every incident the list holds."""
+    """Wait until the map page has loaded and drawn every incident the list shows."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     bridge = window.map.bridge
     while loop.time() < deadline:
         counts = bridge.last_counts
         loaded = window.feed.last_good is not None and bridge.page_ready
-        if loaded and counts and counts.get("incidents") == window.model.rowCount():
+        if loaded and counts and counts.get("incidents") == window.table.proxy.rowCount():
             return
         await asyncio.sleep(0.05)
     raise ControlroomError(

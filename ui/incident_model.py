@@ -9,9 +9,11 @@ position survive every refresh. ``reset`` is only for a full resynchronisation.
 from __future__ import annotations
 
 import html
+import itertools
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -85,6 +87,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._alerting: set[int] = set()
         self._flash_on = False
         self._breached: set[int] = set()
+        self._running: dict[int, IncidentSnapshot] = {}  # attendance clock running
         self._rows: list[IncidentSnapshot] = []
         self._row_of: dict[int, int] = {}
         self._fresh_until: dict[int, float] = {}
@@ -197,6 +200,9 @@ class IncidentTableModel(QAbstractTableModel):
         self._row_of = {incident.id: row for row, incident in enumerate(self._rows)}
         self._fresh_until.clear()
         self._now = self._wall_clock()
+        self._running.clear()
+        for incident in self._rows:
+            self._track_target(incident)
         self.endResetModel()
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
@@ -230,10 +236,13 @@ class IncidentTableModel(QAbstractTableModel):
             for incident in self._rows[first : last + 1]:
                 del self._row_of[incident.id]
                 self._fresh_until.pop(incident.id, None)
+                self._running.pop(incident.id, None)
             del self._rows[first : last + 1]
             self.endRemoveRows()
-        for row in range(rows_descending[-1], len(self._rows)):
-            self._row_of[self._rows[row].id] = row
+        start = rows_descending[-1]
+        self._row_of.update(
+            zip(map(attrgetter("id"), self._rows[start:]), itertools.count(start), strict=False)
+        )
 
     def _update_row(self, incident: IncidentSnapshot) -> None:
         row = self._row_of[incident.id]
@@ -241,6 +250,7 @@ class IncidentTableModel(QAbstractTableModel):
         if old.version > incident.version:
             return  # an older state than the one shown; never go backwards
         self._rows[row] = incident
+        self._track_target(incident)
         changed = [
             c
             for c, fields in _FIELDS_BY_COLUMN.items()
@@ -268,6 +278,7 @@ class IncidentTableModel(QAbstractTableModel):
         for offset, incident in enumerate(incidents):
             self._rows.append(incident)
             self._row_of[incident.id] = first + offset
+            self._track_target(incident)
             self._fresh_until[incident.id] = until
         self.endInsertRows()
 
@@ -299,12 +310,22 @@ class IncidentTableModel(QAbstractTableModel):
         attended = incident.attended_at is not None or Status.of(incident.status) not in AWAITING_ATTENDANCE
         return target_state(self.targets, incident.grade, incident.reported_at, self._now, attended)
 
+    def _track_target(self, incident: IncidentSnapshot) -> None:
+        """Keep the (few) incidents whose attendance clock is running, for the tick."""
+        if (
+            incident.grade in (1, 2)
+            and incident.id not in self._breached
+            and self.target(incident).level is not TargetLevel.NONE
+        ):
+            self._running[incident.id] = incident
+        else:
+            self._running.pop(incident.id, None)
+
     def _check_breaches(self) -> None:
-        for incident in self._rows:
-            if incident.grade not in (1, 2) or incident.id in self._breached:
-                continue
+        for incident in list(self._running.values()):
             if self.target(incident).level is TargetLevel.RED:
                 self._breached.add(incident.id)
+                del self._running[incident.id]
                 if incident.caller_updated_at is None:
                     self.sig_target_breached.emit(incident)
 

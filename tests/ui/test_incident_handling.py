@@ -221,3 +221,34 @@ def test_safe_space_status_set_from_the_map_popup(demo_url: str, open_window: An
     qtbot.waitUntil(lambda: window.venues[venue.id].safe_space_status == "full", timeout=3000)
     qtbot.waitUntil(lambda: other.venues[venue.id].safe_space_status == "full", timeout=3000)
     assert "Velvet Fox: safe space full" in window.statusBar().currentMessage()
+
+
+def test_filters_apply_to_list_and_map_and_persist(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    total = window.model.rowCount()
+    window.filter_bar.focus_search()
+    QTest.keyClicks(window.filter_bar.focusWidget(), "velvet")
+    cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Velvet Fox",
+        "--category",
+        "harassment",
+        "--source",
+        "cctv",
+        "--summary",
+        "Man pestering bar staff",
+        "--grade",
+        "3",
+    )
+    qtbot.waitUntil(lambda: window.model.rowCount() == total + 1, timeout=3000)
+    shown = window.table.proxy.rowCount()
+    assert 1 <= shown < total
+    assert all("Velvet" in window.table.proxy.index(r, 5).data() for r in range(shown))
+    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("incidents") == shown, timeout=3000)
+    assert "shown" in window.counts.text()
+    window.save_layout()
+    again = open_window(demo_url)
+    assert again.filter_bar.current_filter().text == "velvet"
+    qtbot.waitUntil(lambda: again.table.proxy.rowCount() == shown)
