@@ -83,9 +83,14 @@ async def form_runs(url: str, runs: int) -> tuple[list[float], list[float], int]
     app_times: list[float] = []
     presses = 0
     for n in range(runs):
+        window.activateWindow()
+        while QApplication.activeWindow() is not window:
+            await asyncio.sleep(0.005)
         QTest.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         presses = 1
         form = window.actions.form
+        while QApplication.activeWindow() is not form:
+            await asyncio.sleep(0.005)
         for text, key in KEYS:
             QTest.keyClicks(form.focusWidget(), text)
             QTest.keyClick(form.focusWidget(), key)
@@ -97,7 +102,10 @@ async def form_runs(url: str, runs: int) -> tuple[list[float], list[float], int]
         saving_before, applying_before = len(saving), len(applying)
         started = time.perf_counter()
         QTest.keyClick(form.focusWidget(), Qt.Key.Key_Return)
+        deadline = time.perf_counter() + 10
         while window.model.rowCount() == rows:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"the form did not save: {form.error.text()!r}")
             await asyncio.sleep(0.001)
         walls.append(time.perf_counter() - started)
         app_times.append(sum(saving[saving_before:]) + sum(applying[applying_before:]))
