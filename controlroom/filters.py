@@ -42,6 +42,15 @@ _SPANS = {
 }
 
 
+def current_night_start(now: datetime) -> datetime:
+    """18:00 local of the night under way, or during the day shift of the one just ended (UTC)."""
+    start = night_start(operational_night(now))
+    if start > now:
+        start = night_start(operational_night(now) - timedelta(days=1))
+    # One conversion here, so each row compares two UTC datetimes (the fast path).
+    return start.astimezone(UTC)
+
+
 def window_start(window: str, now: datetime) -> datetime | None:
     """The earliest ``reported_at`` the window admits (UTC), or None for no limit.
 
@@ -52,11 +61,7 @@ def window_start(window: str, now: datetime) -> datetime | None:
     if now.tzinfo is None:
         raise ValueError("the time window needs an aware 'now' (e.g. datetime.now(UTC))")
     if window == TimeWindow.NIGHT.value:
-        start = night_start(operational_night(now))
-        if start > now:
-            start = night_start(operational_night(now) - timedelta(days=1))
-        # One conversion here, so each row compares two UTC datetimes (the fast path).
-        return start.astimezone(UTC)
+        return current_night_start(now)
     span = _SPANS.get(window)
     return None if span is None else (now - span).astimezone(UTC)
 

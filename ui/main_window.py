@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.config import Settings
-from controlroom.domain import LOCAL_TZ, Status, grade_label, night_start, operational_night
-from controlroom.filters import IncidentFilter
+from controlroom.domain import LOCAL_TZ, Status, grade_label
+from controlroom.filters import IncidentFilter, current_night_start
 from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, VenueSnapshot
 from ui.alerts import AlertController
 from ui.feed_controller import FeedController
@@ -208,10 +208,10 @@ class MainWindow(QMainWindow):
     # -- heading and clock ---------------------------------------------------
 
     def _refresh_heading(self) -> None:
-        now = datetime.now(UTC)
-        night = operational_night(now)
-        self.title.setText(f"Live incidents — night of {night:%a %d %b}")
-        open_, urgent, tonight = self.model.tally(OPEN_STATUSES, since=night_start(night))
+        # The same night the "This night" filter shows: during the day shift, the one just ended.
+        since = current_night_start(datetime.now(UTC))
+        self.title.setText(f"Live incidents — night of {since.astimezone(LOCAL_TZ):%a %d %b}")
+        open_, urgent, tonight = self.model.tally(OPEN_STATUSES, since=since)
         shown = ""
         incident_filter = self.filter_bar.current_filter()
         if not incident_filter.is_empty:
