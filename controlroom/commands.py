@@ -8,11 +8,8 @@ change log that every console follows. Either all of it commits or none does.
 
 from __future__ import annotations
 
-import getpass
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,33 +43,17 @@ from controlroom.records import (
 from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import (
-    AuditEntry,
-    ChangeLogEntry,
     Incident,
     IncidentEvent,
     ReferenceCounter,
     Venue,
 )
+from controlroom.writes import Actor, Clock, utcnow
+
+__all__ = ["Actor", "Commands", "NewIncident", "VenueSpec", "utcnow"]
 
 MAX_SUMMARY = 2000
 MAX_PLACE = 300
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting; a placeholder console name until logins exist."""
-
-    name: str
-
-    @classmethod
-    def placeholder(cls) -> Actor:
-        return cls(os.environ.get("CONTROLROOM_USER") or f"console:{getpass.getuser()}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +105,9 @@ class Commands(IncidentEditing):
         area: OperatingArea = SOUTHAMPTON_CENTRE,
         clock: Clock = utcnow,
     ) -> None:
-        self.db = db
-        self.actor = actor
+        super().__init__(db, actor, clock)
         self.reference_prefix = reference_prefix
         self.area = area
-        self.clock = clock
 
     # -- incidents -----------------------------------------------------------
 
@@ -303,33 +282,3 @@ class Commands(IncidentEditing):
             detail = {"name": row.name, "safe_space_status": [before, wanted]}
             await self._finish(session, "venue.safe_space", "venue", row.id, detail, snapshot.to_json(), now)
             return snapshot
-
-    # -- shared tail of every write ------------------------------------------
-
-    async def _finish(
-        self,
-        session: AsyncSession,
-        action: str,
-        entity: str,
-        entity_id: int,
-        audit_detail: dict[str, Any],
-        payload: dict[str, Any],
-        now: datetime,
-    ) -> None:
-        """Audit entry, then (last, under the feed lock) the change-log row."""
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=self.actor.name,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                detail=audit_detail,
-            )
-        )
-        await session.flush()
-        await self.db.take_feed_lock(session)
-        session.add(
-            ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now)
-        )
-        await session.flush()

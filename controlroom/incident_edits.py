@@ -7,10 +7,9 @@ applied over it. Each aspect that changes gets its own timeline entry.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,9 +20,7 @@ from controlroom.lifecycle import check_transition
 from controlroom.records import clean_text, incident_snapshot, parse_choice, parse_grade
 from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.models import Incident, IncidentEvent
-
-if TYPE_CHECKING:
-    from controlroom.storage.database import Database
+from controlroom.writes import CommandBase
 
 THRIVE_KEYS = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 ANGELA_OUTCOMES = ("reunited_with_friends", "taxi", "security", "police")
@@ -108,25 +105,8 @@ def stale_message(row: Incident, expected: int) -> str:
     )
 
 
-class IncidentEditing:
+class IncidentEditing(CommandBase):
     """Mixed into ``Commands``: the edit commands for incidents."""
-
-    db: Database
-    actor: Any
-    clock: Callable[[], datetime]
-
-    if TYPE_CHECKING:
-
-        def _finish(
-            self,
-            session: AsyncSession,
-            action: str,
-            entity: str,
-            entity_id: int,
-            audit_detail: dict[str, Any],
-            payload: dict[str, Any],
-            now: datetime,
-        ) -> Awaitable[None]: ...
 
     async def update_incident(
         self,
