@@ -106,6 +106,36 @@ class BestBarNone(LabelledEnum):
     GOLD = ("gold", "Gold")
 
 
+class UnitKind(LabelledEnum):
+    POLICE_FOOT = ("police_foot", "Police foot patrol")
+    POLICE_VEHICLE = ("police_vehicle", "Police vehicle")
+    PLAIN_CLOTHES = ("plain_clothes", "Plain-clothes pair")
+    STREET_PASTORS = ("street_pastors", "Street Pastors")
+    ST_JOHN = ("st_john", "St John Ambulance")
+    WELFARE = ("welfare", "Welfare officer")
+
+
+class UnitStatus(LabelledEnum):
+    AVAILABLE = ("available", "Available")
+    EN_ROUTE = ("en_route", "En route")
+    ON_SCENE = ("on_scene", "On scene")
+    BUSY = ("busy", "Busy")
+    REFRESHMENT = ("refreshment", "Refreshment")
+    OFF_DUTY = ("off_duty", "Off duty")
+
+
+class Behaviour(LabelledEnum):
+    """Predatory-behaviour codes a flag or sighting records (the "red flag")."""
+
+    LOITERING = ("loitering", "Loitering")
+    FOLLOWING = ("following", "Following")
+    UNWANTED_TOUCHING = ("unwanted_touching", "Unwanted touching")
+    LEERING = ("leering", "Leering")
+    ISOLATING = ("isolating", "Isolating a lone woman")
+    PLYING_WITH_DRINK = ("plying_with_drink", "Plying with drink")
+    HARASSMENT = ("harassment", "Harassment")
+
+
 GRADE_LABELS = {1: "Emergency", 2: "Priority", 3: "Scheduled", 4: "Resolution"}
 
 

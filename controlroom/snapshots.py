@@ -88,6 +88,24 @@ class VenueSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class UnitSnapshot:
+    """A patrol unit as the unit board and the map show it."""
+
+    id: int
+    callsign: str
+    kind: str
+    agency: str
+    status: str
+    lat: float | None
+    lon: float | None
+    position_at: datetime | None
+    status_since: datetime
+    incident_id: int | None
+    flag_id: int | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One committed change, in commit order; ``seq`` is the feed cursor."""
 
