@@ -31,6 +31,7 @@ from controlroom.domain import (
 )
 from controlroom.errors import ValidationError
 from controlroom.incident_edits import IncidentEdit, IncidentEditing, validated_edit
+from controlroom.patrols import PatrolCommands
 from controlroom.records import (
     clean_text,
     find_venue,
@@ -93,7 +94,7 @@ class VenueSpec:
     best_bar_none: str = "none"
 
 
-class Commands(IncidentEditing):
+class Commands(IncidentEditing, PatrolCommands):
     """Writes, each in one transaction with its timeline, audit and change-log rows."""
 
     def __init__(

@@ -23,12 +23,16 @@ from controlroom.domain import Status
 from controlroom.snapshots import (
     Change,
     Diff,
+    FlagSnapshot,
     IncidentSnapshot,
     Snapshot,
+    UnitSnapshot,
     VenueSnapshot,
+    flag_from_json,
+    unit_from_json,
 )
 from controlroom.storage.database import Database
-from controlroom.storage.models import ChangeLogEntry, Incident, Venue
+from controlroom.storage.models import ChangeLogEntry, Flag, Incident, Unit, Venue
 
 OPEN = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
@@ -81,12 +85,26 @@ class ChangeFeed:
             )
             incident_rows = sorted([*still_open, *recent], key=lambda r: r["reported_at"])
             venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
+            unit_rows = (await conn.execute(select(Unit.__table__).order_by(Unit.callsign))).mappings().all()
+            flag_rows = (
+                (
+                    await conn.execute(
+                        select(Flag.__table__).where(
+                            Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None)
+                        )
+                    )
+                )
+                .mappings()
+                .all()
+            )
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
         return Snapshot(
             cursor=self.cursor,
             incidents=tuple(_incident_from_row(r) for r in incident_rows),
             venues=tuple(_venue_from_row(r) for r in venue_rows),
+            units=tuple(_from_row(UnitSnapshot, r) for r in unit_rows),
+            flags=tuple(_from_row(FlagSnapshot, r) for r in flag_rows),
             taken_at=now,
         )
 
@@ -139,6 +157,10 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: di
             entity_id=entity_id,
             incident=incident,
         )
+    if entity == "unit":
+        return Change(seq=seq, entity="unit", op="upsert", entity_id=entity_id, unit=unit_from_json(payload))
+    if entity == "flag":
+        return Change(seq=seq, entity="flag", op="upsert", entity_id=entity_id, flag=flag_from_json(payload))
     venue = VenueSnapshot.from_json(payload) if op == "upsert" else None
     return Change(
         seq=seq, entity="venue", op="upsert" if venue else "delete", entity_id=entity_id, venue=venue
@@ -147,6 +169,10 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: di
 
 def _incident_from_row(row: Any) -> IncidentSnapshot:
     return IncidentSnapshot(**{name: row[name] for name in IncidentSnapshot.__dataclass_fields__})
+
+
+def _from_row(cls: Any, row: Any) -> Any:
+    return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
 def _venue_from_row(row: Any) -> VenueSnapshot:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from controlroom.domain import LOCAL_TZ, grade_label
+from controlroom.domain import LOCAL_TZ, Category, Source, grade_label
 from controlroom.errors import ValidationError
 from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.database import Database
@@ -28,9 +28,16 @@ class TimelineEntry:
         """The entry in words, as the detail panel and ``incident show`` print it."""
         d = self.detail
         if self.kind == "reported":
-            return f"reported ({d.get('source')}, {d.get('category')}, {grade_label(d.get('grade'))})"
+            source, category = Source.of(d["source"]).label, Category.of(d["category"]).label
+            return f"reported by {source}: {category}, {grade_label(d.get('grade'))}"
         if self.kind == "status":
-            return f"status {d['from']} → {d['to']}"
+            unit = f" ({d['unit']})" if d.get("unit") else ""
+            return f"status {d['from']} → {d['to']}{unit}"
+        if self.kind == "dispatched":
+            diverted = f", diverted from {d['diverted_from']}" if d.get("diverted_from") else ""
+            return f"dispatched {d['unit']}{diverted}"
+        if self.kind == "diverted":
+            return f"{d['unit']} diverted to {d['to']}"
         if self.kind == "regraded":
             return f"regraded {grade_label(d['from'])} → {grade_label(d['to'])}"
         if self.kind == "thrive":

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-EntityKind = Literal["incident", "venue"]
+EntityKind = Literal["incident", "venue", "unit", "flag"]
 Op = Literal["upsert", "delete"]
 
 
@@ -106,6 +106,60 @@ class UnitSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class FlagSnapshot:
+    """A flagged location on the map and in the flag list."""
+
+    id: int
+    lat: float
+    lon: float
+    venue_id: int | None
+    place: str
+    behaviour: str
+    reason: str
+    flagged_at: datetime
+    expires_at: datetime
+    cleared_at: datetime | None
+    incident_id: int | None
+    created_by: str
+    version: int
+
+    def active(self, now: datetime) -> bool:
+        return self.cleared_at is None and self.incident_id is None and self.expires_at > now
+
+
+def _times_to_json(obj: Any) -> dict[str, Any]:
+    data = asdict(obj)
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            data[key] = value.isoformat()
+    return data
+
+
+def _times_from_json(cls: Any, data: dict[str, Any], times: tuple[str, ...]) -> Any:
+    values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+    for name in times:
+        if values.get(name) is not None:
+            values[name] = datetime.fromisoformat(values[name])
+    return cls(**values)
+
+
+def unit_to_json(unit: UnitSnapshot) -> dict[str, Any]:
+    return _times_to_json(unit)
+
+
+def unit_from_json(data: dict[str, Any]) -> UnitSnapshot:
+    return _times_from_json(UnitSnapshot, data, ("position_at", "status_since"))  # type: ignore[no-any-return]
+
+
+def flag_to_json(flag: FlagSnapshot) -> dict[str, Any]:
+    return _times_to_json(flag)
+
+
+def flag_from_json(data: dict[str, Any]) -> FlagSnapshot:
+    return _times_from_json(FlagSnapshot, data, ("flagged_at", "expires_at", "cleared_at"))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One committed change, in commit order; ``seq`` is the feed cursor."""
 
@@ -115,6 +169,8 @@ class Change:
     entity_id: int
     incident: IncidentSnapshot | None = None
     venue: VenueSnapshot | None = None
+    unit: UnitSnapshot | None = None
+    flag: FlagSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +191,12 @@ class Diff:
     def venue_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "venue")
 
+    def unit_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "unit")
+
+    def flag_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "flag")
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -143,4 +205,6 @@ class Snapshot:
     cursor: int
     incidents: tuple[IncidentSnapshot, ...] = ()
     venues: tuple[VenueSnapshot, ...] = ()
+    units: tuple[UnitSnapshot, ...] = ()
+    flags: tuple[FlagSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)

@@ -64,6 +64,12 @@ class CommandBase:
             )
         )
         await session.flush()
+        await self._append_change(session, entity, entity_id, payload, now)
+
+    async def _append_change(
+        self, session: AsyncSession, entity: str, entity_id: int, payload: dict[str, Any], now: datetime
+    ) -> None:
+        """Append one record's new state to the change log (under the feed lock: last step)."""
         await self.db.take_feed_lock(session)
         session.add(
             ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now)

@@ -118,6 +118,61 @@ class IncidentEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class Flag(Base):
+    """A flagged location: worrying behaviour seen before any offence is reported."""
+
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True)
+    place: Mapped[str] = mapped_column(String(300))
+    behaviour: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Unit(Base):
+    """A patrol unit: police pairs and vehicles, plain clothes, partner teams."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    callsign: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    agency: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    position_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    status_since: Mapped[datetime] = mapped_column(UTCDateTime())
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Dispatch(Base):
+    """One unit sent to one incident or flag; the times report response against targets."""
+
+    __tablename__ = "dispatches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True, index=True)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"), nullable=True)
+    dispatched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    diverted_from: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
 class ReferenceCounter(Base):
     """Next incident number per operational night."""
 
@@ -162,9 +217,12 @@ __all__ = [
     "AuditEntry",
     "Base",
     "ChangeLogEntry",
+    "Dispatch",
+    "Flag",
     "Incident",
     "IncidentEvent",
     "ReferenceCounter",
     "UTCDateTime",
+    "Unit",
     "Venue",
 ]
