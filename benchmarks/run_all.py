@@ -1,6 +1,6 @@
 """Run every benchmark in turn, each in its own interpreter, and print their tables.
 
-Run: ``.venv/bin/python benchmarks/run_all.py [--only model,poll,watch,form] [--postgres URL]``
+Run: ``.venv/bin/python benchmarks/run_all.py [--only model,poll,watch,form,recommend] [--postgres URL]``
 (``make bench`` does the same). Exits non-zero only if a benchmark crashed: a missed
 target is a finding printed in the tables, not a failure.
 """
@@ -21,12 +21,15 @@ BENCHMARKS = {
     "poll": "bench_poll.py",
     "watch": "bench_watch_latency.py",
     "form": "bench_form.py",
+    "recommend": "bench_recommend.py",
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated: model,poll,watch,form")
+    parser.add_argument(
+        "--only", default=",".join(BENCHMARKS), help="comma-separated: model,poll,watch,form,recommend"
+    )
     parser.add_argument("--postgres", metavar="URL", help="also run the poll benchmark on this server")
     args = parser.parse_args(argv)
     chosen = [name.strip() for name in args.only.split(",") if name.strip()]

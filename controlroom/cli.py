@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from controlroom import cli_incident
+from controlroom import cli_incident, cli_patrol
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--grade", type=_grade, metavar="1-4")
 
     cli_incident.add_parsers(sub, _grade)
+    cli_patrol.add_parsers(sub, _lat_lon)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
     shot.add_argument("path", metavar="PATH")
@@ -143,6 +144,8 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             return await _report(commands, args)
         if command == "incident":
             return await cli_incident.run_incident(db, commands, args)
+        if command in ("unit", "flag", "recommend", "dispatch"):
+            return await cli_patrol.run(command, db, commands, args)
         if command == "safe-space":
             return await cli_incident.run_safe_space(commands, args)
         if command == "watch":

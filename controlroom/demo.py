@@ -12,8 +12,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from controlroom.commands import Commands, NewIncident, VenueSpec
 from controlroom.domain import operational_night
+from controlroom.storage.models import Unit
 
 # name, kind, lat, lon, street, safe space status (None = not a safe space), WAVE, BBN
 _VENUES: tuple[tuple[str, str, float, float, str, str | None, bool, str], ...] = (
@@ -189,9 +192,45 @@ _OPEN_SPOTS = (
 )
 
 
+# A Friday-night deployment: police foot pairs and vehicles, a plain-clothes pair
+# watching for predatory behaviour, two Street Pastors teams, St John, a welfare officer.
+_UNITS: tuple[tuple[str, str, float, float, str], ...] = (
+    ("SN-11", "police_foot", 50.9110, -1.4089, "available"),
+    ("SN-12", "police_foot", 50.9050, -1.4044, "available"),
+    ("SN-13", "police_foot", 50.8985, -1.4050, "available"),
+    ("SN-14", "police_foot", 50.9130, -1.4049, "refreshment"),
+    ("SN-15", "police_foot", 50.8974, -1.3985, "available"),
+    ("SN-16", "police_foot", 50.9090, -1.4100, "busy"),
+    ("SN-21", "police_vehicle", 50.9075, -1.4120, "available"),
+    ("SN-22", "police_vehicle", 50.9015, -1.4020, "available"),
+    ("SN-23", "police_vehicle", 50.9160, -1.4035, "off_duty"),
+    ("PC-31", "plain_clothes", 50.9120, -1.4095, "available"),
+    ("SP-1", "street_pastors", 50.9104, -1.4058, "available"),
+    ("SP-2", "street_pastors", 50.9000, -1.4048, "available"),
+    ("SJ-1", "st_john", 50.9084, -1.4052, "available"),
+    ("WO-1", "welfare", 50.9060, -1.4077, "available"),
+)
+
+
+async def load_demo_units(commands: Commands) -> int:
+    """Put the demo deployment on duty (units already present are left as they are)."""
+    added = 0
+    async with commands.db.read() as conn:
+        existing = set((await conn.execute(select(Unit.callsign))).scalars())
+    for callsign, kind, lat, lon, status in _UNITS:
+        if callsign in existing:
+            continue
+        await commands.add_unit(callsign, kind, (lat, lon))
+        if status != "available":
+            await commands.update_unit(callsign, status=status)
+        added += 1
+    return added
+
+
 async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
     """Upsert the venues and record this night's evening; returns (venues, new incidents)."""
     venues = [await commands.upsert_venue(spec) for spec in demo_venues()]
+    await load_demo_units(commands)
     night = operational_night(now)
     rng = random.Random(night.toordinal())
     span = timedelta(hours=4)

@@ -15,10 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+import hypothesis  # noqa: F401
 import pytest
 
 from tests.pg_cluster import PostgresCluster, find_pg_bin
 
+# hypothesis is imported up front: its pytest plugin otherwise imports it at the very
+# end of a run, and CPython 3.11's AST recursion-depth check (gh-106905) can then fail
+# spuriously inside pytest's assertion rewriting after a Qt session.
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
 

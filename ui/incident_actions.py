@@ -58,6 +58,7 @@ class IncidentActions(QObject):
         detail.sig_edit_requested.connect(self.edit)
         bridge.sig_map_clicked.connect(self._on_map_clicked)
         bridge.sig_safe_space_status_requested.connect(self._on_map_safe_space_status_requested)
+        bridge.sig_unit_moved.connect(self._on_map_unit_moved)
 
     def _shortcut(
         self,
@@ -103,9 +104,23 @@ class IncidentActions(QObject):
             self.form.set_point(lat, lon)
 
     def _on_map_safe_space_status_requested(self, venue_name: str, status: str) -> None:
-        task = asyncio.ensure_future(self._set_safe_space(venue_name, status))
+        self._spawn(self._set_safe_space(venue_name, status))
+
+    def _on_map_unit_moved(self, callsign: str, lat: float, lon: float) -> None:
+        self._spawn(self._move_unit(callsign, lat, lon))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _move_unit(self, callsign: str, lat: float, lon: float) -> None:
+        try:
+            await self.service.update_unit(callsign, at=(lat, lon))
+        except ControlroomError as exc:
+            self.sig_message.emit(str(exc))
+            return
+        self.sig_message.emit(f"{callsign} moved to {lat:.5f}, {lon:.5f}")
 
     async def _set_safe_space(self, venue_name: str, status: str) -> None:
         try:

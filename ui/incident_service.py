@@ -10,7 +10,7 @@ from __future__ import annotations
 from controlroom.commands import Commands, NewIncident
 from controlroom.incident_edits import IncidentEdit
 from controlroom.queries import IncidentDetail, incident_detail
-from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
 
 
 class IncidentService:
@@ -44,6 +44,14 @@ class IncidentService:
 
     async def detail(self, reference: str) -> IncidentDetail:
         return await incident_detail(self.commands.db, reference)
+
+    async def update_unit(
+        self, callsign: str, *, status: str | None = None, at: tuple[float, float] | None = None
+    ) -> UnitSnapshot:
+        return await self.commands.update_unit(callsign, status=status, at=at)
+
+    async def dispatch(self, reference: str, callsigns: list[str]) -> list[UnitSnapshot]:
+        return await self.commands.dispatch(reference, callsigns)
 
     async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
         return await self.commands.set_safe_space_status(venue_name, status)

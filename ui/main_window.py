@@ -6,7 +6,7 @@ and ``MapBridge`` → widgets. The window never queries the database itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from controlroom.config import Settings
 from controlroom.domain import LOCAL_TZ, Status, grade_label
 from controlroom.filters import IncidentFilter, current_night_start
-from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, VenueSnapshot
+from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot, VenueSnapshot
 from ui.alerts import AlertController
 from ui.feed_controller import FeedController
 from ui.filter_bar import FilterBar
@@ -34,6 +34,7 @@ from ui.incident_model import IncidentTableModel
 from ui.incident_service import IncidentService
 from ui.incident_view import IncidentTableView
 from ui.map_view import MapView
+from ui.unit_board import UnitBoard
 
 OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value, Status.ON_SCENE.value}
 
@@ -66,9 +67,14 @@ class MainWindow(QMainWindow):
         self.left.addWidget(self._incident_panel())
         self.left.addWidget(self.detail)
         self.left.setChildrenCollapsible(False)
+        self.units = UnitBoard(service)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.map)
+        self.right.addWidget(self.units)
+        self.right.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left)
-        self.splitter.addWidget(self.map)
+        self.splitter.addWidget(self.right)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._connection = QLabel("connecting…")
@@ -133,6 +139,7 @@ class MainWindow(QMainWindow):
         self.model.sig_target_breached.connect(self._on_model_target_breached)
         self.filter_bar.sig_filter_changed.connect(self._on_filter_bar_filter_changed)
         self.detail.sig_message.connect(self.show_message)
+        self.units.sig_message.connect(self.show_message)
         self.actions.sig_message.connect(self.show_message)
 
     # -- feed ----------------------------------------------------------------
@@ -142,6 +149,9 @@ class MainWindow(QMainWindow):
         self.model.reset(snapshot.incidents)
         self.map.bridge.reset(snapshot.incidents, snapshot.venues)
         self.alerts.load(snapshot.incidents)
+        names = self._task_names(snapshot.units)
+        self.units.model.reset(snapshot.units, names)
+        self.map.bridge.reset_patrols(snapshot.units, snapshot.flags, names)
         self._refresh_heading()
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
@@ -151,6 +161,11 @@ class MainWindow(QMainWindow):
         self.model.apply_changes(diff.changes)
         self.map.bridge.apply_changes(diff.changes)
         self.alerts.apply_changes(diff.incident_changes())
+        patrol_changes = diff.unit_changes() + diff.flag_changes()
+        if patrol_changes:
+            names = self._task_names(c.unit for c in patrol_changes if c.unit is not None)
+            self.units.model.apply_changes(patrol_changes, names)
+            self.map.bridge.apply_patrol_changes(patrol_changes, names)
         shown = self.detail.incident
         if shown is not None:
             for change in diff.incident_changes():
@@ -163,6 +178,14 @@ class MainWindow(QMainWindow):
         self._connection.setText("● Live" if ok else f"● Database unreachable: {message}")
         self._connection.style().unpolish(self._connection)
         self._connection.style().polish(self._connection)
+
+    def _task_names(self, units: Iterable[UnitSnapshot]) -> dict[int, str]:
+        names = {}
+        for unit in units:
+            row = self.model.row_of(unit.incident_id) if unit.incident_id else None
+            if row is not None:
+                names[unit.incident_id] = self.model.incident_at(row).reference
+        return names
 
     # -- selection both ways -------------------------------------------------
 
@@ -231,6 +254,9 @@ class MainWindow(QMainWindow):
         geometry = self.ui_state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        right = self.ui_state.value("window/right")
+        if not (right and self.right.restoreState(right)):
+            self.right.setSizes([620, 220])
         left = self.ui_state.value("window/left")
         if not (left and self.left.restoreState(left)):
             self.left.setSizes([560, 300])
@@ -245,6 +271,7 @@ class MainWindow(QMainWindow):
         self.ui_state.setValue("window/geometry", self.saveGeometry())
         self.ui_state.setValue("window/splitter", self.splitter.saveState())
         self.ui_state.setValue("window/left", self.left.saveState())
+        self.ui_state.setValue("window/right", self.right.saveState())
         self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
 

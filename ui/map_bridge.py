@@ -15,16 +15,19 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from controlroom.domain import (
+    Behaviour,
     BestBarNone,
     Category,
     SafeSpaceStatus,
     Source,
     Status,
+    UnitKind,
+    UnitStatus,
     VenueKind,
     grade_label,
 )
 from controlroom.filters import IncidentFilter
-from controlroom.snapshots import Change, IncidentSnapshot, VenueSnapshot
+from controlroom.snapshots import Change, FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
 
 
 def _label(enum_type: Any, value: str | None) -> str:
@@ -72,6 +75,35 @@ def venue_feature(venue: VenueSnapshot) -> dict[str, Any]:
     }
 
 
+def unit_feature(unit: UnitSnapshot, task: str = "") -> dict[str, Any]:
+    """A unit for the map; staleness is judged in the page from ``position_at``."""
+    return {
+        "id": unit.id,
+        "callsign": unit.callsign,
+        "kind": unit.kind,
+        "kind_label": _label(UnitKind, unit.kind),
+        "status": unit.status,
+        "status_label": _label(UnitStatus, unit.status),
+        "lat": unit.lat,
+        "lon": unit.lon,
+        "position_at": unit.position_at.isoformat() if unit.position_at else None,
+        "task": task,
+    }
+
+
+def flag_feature(flag: FlagSnapshot) -> dict[str, Any]:
+    return {
+        "id": flag.id,
+        "lat": flag.lat,
+        "lon": flag.lon,
+        "place": flag.place,
+        "behaviour_label": _label(Behaviour, flag.behaviour),
+        "reason": flag.reason,
+        "expires_at": flag.expires_at.isoformat(),
+        "active": flag.cleared_at is None and flag.incident_id is None,
+    }
+
+
 class MapBridge(QObject):
     """Registered on the page's web channel as ``bridge``."""
 
@@ -83,6 +115,7 @@ class MapBridge(QObject):
     sig_layers_drawn = Signal(dict)
     sig_map_clicked = Signal(float, float)
     sig_safe_space_status_requested = Signal(str, str)  # venue name, status
+    sig_unit_moved = Signal(str, float, float)  # callsign, lat, lon
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -90,6 +123,8 @@ class MapBridge(QObject):
         super().__init__(parent)
         self._snapshots: dict[int, IncidentSnapshot] = {}
         self._venues: dict[int, dict[str, Any]] = {}
+        self._units: dict[int, dict[str, Any]] = {}
+        self._flags: dict[int, dict[str, Any]] = {}
         self._filter = IncidentFilter()
         self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
@@ -132,6 +167,35 @@ class MapBridge(QObject):
                 hidden.add(change.entity_id)
                 self._visible.discard(change.entity_id)
         self._push_diff(shown, venues, hidden)
+
+    def reset_patrols(
+        self, units: Iterable[UnitSnapshot], flags: Iterable[FlagSnapshot], task_names: dict[int, str]
+    ) -> None:
+        """Units and flags with the snapshot (first load or resynchronisation)."""
+        self._units = {u.id: unit_feature(u, task_names.get(u.incident_id or -1, "")) for u in units}
+        self._flags = {f.id: flag_feature(f) for f in flags}
+        self._push_reset()
+
+    def apply_patrol_changes(self, changes: Sequence[Change], task_names: dict[int, str]) -> None:
+        units = {
+            c.entity_id: unit_feature(c.unit, task_names.get(c.unit.incident_id or -1, ""))
+            for c in changes
+            if c.unit is not None
+        }
+        flags = {c.entity_id: flag_feature(c.flag) for c in changes if c.flag is not None}
+        self._units.update(units)
+        self._flags.update(flags)
+        if (units or flags) and self._page_ready:
+            self._push(
+                {
+                    "type": "diff",
+                    "incidents": [],
+                    "venues": [],
+                    "removed_incidents": [],
+                    "units": list(units.values()),
+                    "flags": list(flags.values()),
+                }
+            )
 
     def set_filter(self, incident_filter: IncidentFilter) -> None:
         """Draw only the incidents the list shows; one diff, never a page reload."""
@@ -182,6 +246,8 @@ class MapBridge(QObject):
                 {
                     "type": "reset",
                     "incidents": [incident_feature(self._snapshots[i]) for i in self._visible],
+                    "units": list(self._units.values()),
+                    "flags": list(self._flags.values()),
                     "venues": list(self._venues.values()),
                 }
             )
@@ -216,6 +282,15 @@ class MapBridge(QObject):
             return
         if venue is not None:
             self.sig_safe_space_status_requested.emit(venue["name"], status)
+
+    @Slot(str, float, float)
+    def unitMoved(self, unit_id: str, lat: float, lon: float) -> None:  # noqa: N802
+        try:
+            unit = self._units.get(int(unit_id))
+        except ValueError:
+            return
+        if unit is not None:
+            self.sig_unit_moved.emit(unit["callsign"], lat, lon)
 
     @Slot(str)
     def layersDrawn(self, counts_json: str) -> None:  # noqa: N802

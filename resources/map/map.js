@@ -13,7 +13,7 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
+    layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
   };
 
   function el(tag, className, text) {
@@ -155,12 +155,82 @@
     state.venues[v.id] = { marker: marker, layer: layer, data: v };
   }
 
+  var UNIT_LETTERS = { police_foot: "P", police_vehicle: "V", plain_clothes: "C",
+    street_pastors: "SP", st_john: "SJ", welfare: "W" };
+  var STALE_MS = 10 * 60 * 1000;
+
+  function unitIcon(u) {
+    var stale = !u.position_at || (Date.now() - Date.parse(u.position_at)) > STALE_MS;
+    return L.divIcon({
+      className: "cr-unit cr-unit-" + u.status + (stale ? " cr-unit-stale" : ""),
+      html: "<span>" + (UNIT_LETTERS[u.kind] || "U") + "</span>",
+      iconSize: [26, 26], iconAnchor: [13, 13]
+    });
+  }
+
+  function unitPopup(u) {
+    var box = el("div", "cr-popup");
+    box.appendChild(el("div", "cr-popup-title", u.callsign));
+    row(box, "Type", u.kind_label);
+    row(box, "Status", u.status_label);
+    row(box, "Task", u.task || "—");
+    row(box, "Position", u.position_at ? new Date(u.position_at).toLocaleTimeString() : "unknown");
+    return box;
+  }
+
+  function upsertUnit(u) {
+    var existing = state.units[u.id];
+    if (existing) { state.layers.units.removeLayer(existing.marker); delete state.units[u.id]; }
+    if (u.lat === null || u.lon === null || u.status === "off_duty") { return; }
+    var marker = L.marker([u.lat, u.lon], { icon: unitIcon(u), draggable: true, zIndexOffset: 500 });
+    marker.bindTooltip(el("span", "", u.callsign), { direction: "right", offset: [12, 0] });
+    marker.bindPopup(unitPopup(u), { className: "cr-popup-wrap" });
+    marker.on("dragend", function () {
+      var p = marker.getLatLng();
+      if (state.bridge) { state.bridge.unitMoved(String(u.id), p.lat, p.lng); }
+    });
+    marker.addTo(state.layers.units);
+    state.units[u.id] = { marker: marker, data: u };
+  }
+
+  function flagPopup(f) {
+    var box = el("div", "cr-popup");
+    box.appendChild(el("div", "cr-popup-title", "Flag: " + f.behaviour_label));
+    row(box, "Where", f.place);
+    row(box, "Why", f.reason);
+    row(box, "Until", new Date(f.expires_at).toLocaleTimeString());
+    return box;
+  }
+
+  function upsertFlag(f) {
+    var existing = state.flags[f.id];
+    if (existing) { state.layers.flags.removeLayer(existing.marker); delete state.flags[f.id]; }
+    if (!f.active || Date.parse(f.expires_at) <= Date.now()) { return; }
+    var marker = L.marker([f.lat, f.lon], {
+      icon: L.divIcon({ className: "cr-flag", html: "<span>⚑</span>", iconSize: [22, 22], iconAnchor: [4, 20] }),
+      zIndexOffset: 400
+    });
+    marker.bindPopup(flagPopup(f), { className: "cr-popup-wrap" });
+    marker.addTo(state.layers.flags);
+    state.flags[f.id] = { marker: marker, data: f };
+  }
+
+  function refreshTimes() {
+    // Positions go stale and flags expire with the clock, not with a message.
+    Object.keys(state.units).forEach(function (id) { upsertUnit(state.units[id].data); });
+    Object.keys(state.flags).forEach(function (id) { upsertFlag(state.flags[id].data); });
+  }
+
   function clearAll() {
     state.layers.incidents.clearLayers();
     state.layers.venues.clearLayers();
     state.layers.safeSpaces.clearLayers();
+    state.layers.units.clearLayers();
+    state.layers.flags.clearLayers();
     state.incidents = {};
     state.venues = {};
+    state.units = {};
+    state.flags = {};
   }
 
   function select(id) {
@@ -177,6 +247,8 @@
       clearAll();
       msg.venues.forEach(upsertVenue);
       msg.incidents.forEach(upsertIncident);
+      (msg.units || []).forEach(upsertUnit);
+      (msg.flags || []).forEach(upsertFlag);
       if (!state.fitted && msg.venues.length) {
         // First picture: the whole night-time area, whatever the window size.
         state.fitted = true;
@@ -187,6 +259,8 @@
       msg.venues.forEach(upsertVenue);
       msg.incidents.forEach(upsertIncident);
       msg.removed_incidents.forEach(removeIncident);
+      (msg.units || []).forEach(upsertUnit);
+      (msg.flags || []).forEach(upsertFlag);
     } else if (msg.type === "select") {
       select(msg.id);
     } else if (msg.type === "alerts") {
@@ -206,7 +280,8 @@
     });
     return {
       incidents: Object.keys(state.incidents).length,
-      venues: plain, safeSpaces: safe, streets: state.streets
+      venues: plain, safeSpaces: safe, streets: state.streets,
+      units: Object.keys(state.units).length, flags: Object.keys(state.flags).length
     };
   }
 
@@ -283,10 +358,14 @@
     state.layers.venues = L.layerGroup().addTo(map);
     state.layers.safeSpaces = L.layerGroup().addTo(map);
     state.layers.incidents = L.layerGroup().addTo(map);
+    state.layers.flags = L.layerGroup().addTo(map);
+    state.layers.units = L.layerGroup().addTo(map);
+    window.setInterval(refreshTimes, 30000);
     if (options.streets) { addStreets(options.streets); }
     L.control.layers(null, {
       "Streets": state.layers.streets, "Venues": state.layers.venues,
-      "Safe spaces": state.layers.safeSpaces, "Incidents": state.layers.incidents
+      "Safe spaces": state.layers.safeSpaces, "Incidents": state.layers.incidents,
+      "Units": state.layers.units, "Flags": state.layers.flags
     }, { collapsed: true, position: "topright" }).addTo(map);
     addLegend();
     if (typeof QWebChannel === "undefined" || typeof qt === "undefined") { return; }
@@ -322,6 +401,9 @@
     boot: boot, apply: apply, counts: counts, select: select,
     openIncident: openIncident, incidentPoint: incidentPoint,
     closePopups: closePopups, isMoving: isMoving, flashing: flashing,
-    openVenue: openVenue
+    openVenue: openVenue, unitPoint: function (id) {
+      var e = state.units[id]; if (!e) { return null; }
+      var p = state.map.latLngToContainerPoint(e.marker.getLatLng()); return { x: p.x, y: p.y };
+    }
   };
 }());
