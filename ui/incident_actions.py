@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QWidget
 
 from controlroom.domain import Status
 from controlroom.errors import ControlroomError
-from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from ui.dispatch_dialog import DispatchDialog
 from ui.incident_detail import STATUS_KEYS, IncidentDetailPanel
 from ui.incident_form import IncidentForm
 from ui.incident_service import IncidentService
@@ -39,6 +40,7 @@ class IncidentActions(QObject):
         detail: IncidentDetailPanel,
         bridge: MapBridge,
         venues: Callable[[], list[VenueSnapshot]],
+        units: Callable[[], list[UnitSnapshot]],
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -47,15 +49,21 @@ class IncidentActions(QObject):
         self.detail = detail
         self.bridge = bridge
         self.venues = venues
+        self.units = units
         self.form: IncidentForm | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self._shortcut("Ctrl+N", window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
         for key in ("E", "Return"):
             self._shortcut(key, table, self.edit_selected)
         for status, key in STATUS_KEYS.items():
+            if status is Status.DISPATCHED:
+                continue  # dispatching means choosing units: D opens the dispatch dialog
             self._shortcut(key, table, lambda s=status: self.detail.set_status(s))
+        self._shortcut("D", table, self.dispatch_selected)
+        self.dispatcher: DispatchDialog | None = None
         self._shortcut("U", table, lambda: self.detail.set_status(Status.ACKNOWLEDGED))  # reopen
         detail.sig_edit_requested.connect(self.edit)
+        detail.sig_dispatch_requested.connect(self.dispatch_selected)
         bridge.sig_map_clicked.connect(self._on_map_clicked)
         bridge.sig_safe_space_status_requested.connect(self._on_map_safe_space_status_requested)
         bridge.sig_unit_moved.connect(self._on_map_unit_moved)
@@ -91,6 +99,20 @@ class IncidentActions(QObject):
         self.form.activateWindow()
         self.form.place.setFocus() if incident is None else self.form.summary.setFocus()
         return self.form
+
+    def dispatch_selected(self) -> DispatchDialog | None:
+        """Recommend units for the selected incident; Enter sends the first."""
+        incident = self.detail.incident
+        if incident is None:
+            return None
+        self.dispatcher = DispatchDialog(self.service, incident, self.units(), self.window)
+        self.dispatcher.sig_dispatched.connect(
+            lambda signs: self.sig_message.emit(f"{incident.reference}: dispatched {', '.join(signs)}")
+        )
+        self.dispatcher.finished.connect(lambda _r: self.table.setFocus())
+        self.dispatcher.show()
+        self.dispatcher.activateWindow()
+        return self.dispatcher
 
     def _on_form_saved(self, incident: IncidentSnapshot) -> None:
         self.sig_message.emit(f"{incident.reference} saved (version {incident.version})")

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -45,6 +46,7 @@ class IncidentDetailPanel(QWidget):
 
     sig_edit_requested = Signal(object)  # IncidentSnapshot
     sig_message = Signal(str)  # for the status bar: result or error of an action
+    sig_dispatch_requested = Signal()
 
     def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,7 +147,11 @@ class IncidentDetailPanel(QWidget):
                 else status.label
             )
             button = QPushButton(f"{label} [{key}]" if key else label)
-            button.clicked.connect(lambda _=False, s=status: self.set_status(s))
+            if status is Status.DISPATCHED:
+                button.setText("Dispatch units… [D]")
+                button.clicked.connect(self.sig_dispatch_requested.emit)
+            else:
+                button.clicked.connect(lambda _=False, s=status: self.set_status(s))
             self.status_row.addWidget(button)
 
     async def _load_timeline(self, reference: str) -> None:
@@ -154,7 +160,8 @@ class IncidentDetailPanel(QWidget):
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return
-        if self.incident is None or self.incident.reference != reference:
+        # The window may have closed while the timeline was loading.
+        if not shiboken6.isValid(self) or self.incident is None or self.incident.reference != reference:
             return
         self.detail = detail
         self.fields["Duplicate of"].setText(detail.duplicate_of_reference or "")

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
             self.detail,
             self.map.bridge,
             lambda: sorted(self.venues.values(), key=lambda v: v.name),
+            lambda: self.units.model.units(),
         )
         self._restore_layout()
         self._connect()
