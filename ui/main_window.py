@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -261,8 +261,10 @@ class MainWindow(QMainWindow):
         left = self.ui_state.value("window/left")
         if not (left and self.left.restoreState(left)):
             self.left.setSizes([560, 300])
-        sizes = self.ui_state.value("window/splitter")
-        restored = bool(sizes) and self.splitter.restoreState(sizes)
+        # The splitter is restored again once the window has its real size
+        # (see showEvent): sizes applied to an unsized splitter get rescaled.
+        self._pending_splitter = self.ui_state.value("window/splitter")
+        restored = bool(self._pending_splitter) and self.splitter.restoreState(self._pending_splitter)
         if not restored:
             # Without explicit sizes a QSplitter may give the web view zero width.
             width = max(self.width(), 1200)
@@ -275,6 +277,12 @@ class MainWindow(QMainWindow):
         self.ui_state.setValue("window/right", self.right.saveState())
         self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        pending, self._pending_splitter = self._pending_splitter, None
+        if pending:
+            QTimer.singleShot(0, lambda: self.splitter.restoreState(pending))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
