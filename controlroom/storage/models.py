@@ -213,15 +213,190 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class Subject(Base):
+    """A person of concern: starts from a description; identity is optional.
+
+    ``review_date`` is the Management of Police Information review point: after it
+    the record must be reviewed and kept only with a reason, or erased.
+    """
+
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    clothing: Mapped[str] = mapped_column(String(300), default="")
+    build: Mapped[str] = mapped_column(String(100), default="")
+    distinguishing_features: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    review_date: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SubjectSighting(Base):
+    """A subject linked to an incident, a flagged location, or seen at a point."""
+
+    __tablename__ = "subject_sightings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True, index=True)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"), nullable=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    behaviours: Mapped[list[str]] = mapped_column(JSON)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    repeat_behaviour: Mapped[bool] = mapped_column(Boolean, default=False)
+    direction_id: Mapped[int | None] = mapped_column(ForeignKey("directions.id"), nullable=True)
+    breach_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+
+
+class SubjectWarning(Base):
+    """Words of advice given to a subject: who gave them, when and where."""
+
+    __tablename__ = "warnings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    officer: Mapped[str] = mapped_column(String(200))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    place: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class DispersalZone(Base):
+    """An s.34 authorisation: the locality, the period (at most 48 h) and why."""
+
+    __tablename__ = "dispersal_zones"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    log_number: Mapped[str] = mapped_column(String(60))
+    officer_rank: Mapped[str] = mapped_column(String(40))
+    officer_number: Mapped[str] = mapped_column(String(20))
+    officer_name: Mapped[str] = mapped_column(String(100))
+    polygon: Mapped[list[list[float]]] = mapped_column(JSON)
+    area_in_words: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    grounds: Mapped[str] = mapped_column(Text)
+    rights_consideration: Mapped[str] = mapped_column(Text)
+    authorised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    authorised_by: Mapped[str] = mapped_column(String(100))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Direction(Base):
+    """An s.35 direction to leave a locality (or part of it) and not return."""
+
+    __tablename__ = "directions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("dispersal_zones.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"), index=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    first_given_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    officer_rank: Mapped[str] = mapped_column(String(40))
+    officer_number: Mapped[str] = mapped_column(String(20))
+    officer_name: Mapped[str] = mapped_column(String(100))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    apparent_age: Mapped[int] = mapped_column(Integer)
+    behaviour: Mapped[str] = mapped_column(Text)
+    grounds: Mapped[str] = mapped_column(Text)
+    exclusion_polygon: Mapped[list[list[float]]] = mapped_column(JSON)
+    exclusion_in_words: Mapped[str] = mapped_column(Text)
+    exclusion_ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    leave_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    route: Mapped[str | None] = mapped_column(Text, nullable=True)
+    offence_warning_given: Mapped[bool] = mapped_column(Boolean)
+    no_offence_warning_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    written_notice_given: Mapped[bool] = mapped_column(Boolean)
+    no_written_notice_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    collection_station: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SurrenderedItem(Base):
+    """An item surrendered under s.37, returnable after the exclusion period."""
+
+    __tablename__ = "surrendered_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction_id: Mapped[int] = mapped_column(ForeignKey("directions.id"), index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    surrendered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    collect_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DirectionChange(Base):
+    """A variation or withdrawal of a direction (s.35(8)-(9), recorded under s.38).
+
+    Append-only (a trigger refuses UPDATE and DELETE): the record shows every
+    version of the terms the person was given.
+    """
+
+    __tablename__ = "direction_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction_id: Mapped[int] = mapped_column(ForeignKey("directions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    officer: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notice_given: Mapped[bool] = mapped_column(Boolean)
+    no_notice_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class Task(Base):
+    """Something an officer must do because of a record, e.g. take a child home (s.35(7))."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    direction_id: Mapped[int | None] = mapped_column(ForeignKey("directions.id"), nullable=True, index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
 __all__ = [
     "AuditEntry",
     "Base",
     "ChangeLogEntry",
+    "Direction",
+    "DirectionChange",
     "Dispatch",
+    "DispersalZone",
     "Flag",
     "Incident",
     "IncidentEvent",
     "ReferenceCounter",
+    "Subject",
+    "SubjectSighting",
+    "SubjectWarning",
+    "SurrenderedItem",
+    "Task",
     "UTCDateTime",
     "Unit",
     "Venue",
