@@ -13,7 +13,7 @@ import functools
 import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -345,8 +345,12 @@ def recommend(
     *,
     category: str | None = None,
     limit: int | None = None,
+    also: Callable[[UnitSnapshot], bool] | None = None,
 ) -> list[Recommendation]:
     """Available, suitable units with a known position, soonest first (ties by callsign).
+
+    ``also`` admits units that are not available but may be taken anyway (a unit on a
+    lower-graded task, for a Grade 1); they are ranked after every available unit.
 
     ``target`` is ``(lat, lon)``; ``category`` is the incident's category slug, or None
     for a flagged location (see :func:`suitable`). One shortest-path search from the
@@ -357,7 +361,9 @@ def recommend(
     routes = graph.routes_to(target)
     found: list[Recommendation] = []
     for unit in units:
-        if unit.status != UnitStatus.AVAILABLE or unit.lat is None or unit.lon is None:
+        if unit.lat is None or unit.lon is None:
+            continue
+        if unit.status != UnitStatus.AVAILABLE and not (also is not None and also(unit)):
             continue
         if not suitable(unit.kind, category):
             continue
@@ -366,5 +372,5 @@ def recommend(
         found.append(
             Recommendation(unit.callsign, unit.kind, unit.status, eta, route.metres, route.on_network)
         )
-    found.sort(key=lambda r: (r.eta_minutes, r.callsign))
+    found.sort(key=lambda r: (r.status != UnitStatus.AVAILABLE, r.eta_minutes, r.callsign))
     return found if limit is None else found[:limit]

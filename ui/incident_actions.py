@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 from controlroom.domain import Status
 from controlroom.errors import ControlroomError
 from controlroom.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
-from ui.dispatch_dialog import DispatchDialog
+from ui.dispatch_dialog import DispatchDialog, Tasks
 from ui.incident_detail import STATUS_KEYS, IncidentDetailPanel
 from ui.incident_form import IncidentForm
 from ui.incident_service import IncidentService
@@ -41,6 +41,8 @@ class IncidentActions(QObject):
         bridge: MapBridge,
         venues: Callable[[], list[VenueSnapshot]],
         units: Callable[[], list[UnitSnapshot]],
+        *,
+        tasks: Tasks = lambda _id: None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -50,6 +52,7 @@ class IncidentActions(QObject):
         self.bridge = bridge
         self.venues = venues
         self.units = units
+        self.tasks = tasks
         self.form: IncidentForm | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self._shortcut("Ctrl+N", window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
@@ -105,7 +108,7 @@ class IncidentActions(QObject):
         incident = self.detail.incident
         if incident is None:
             return None
-        self.dispatcher = DispatchDialog(self.service, incident, self.units(), self.window)
+        self.dispatcher = DispatchDialog(self.service, incident, self.units(), self.window, tasks=self.tasks)
         self.dispatcher.sig_dispatched.connect(
             lambda signs: self.sig_message.emit(f"{incident.reference}: dispatched {', '.join(signs)}")
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from controlroom.commands import Commands, NewIncident
 from controlroom.incident_edits import IncidentEdit
 from controlroom.queries import IncidentDetail, incident_detail
-from controlroom.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
 
 
 class IncidentService:
@@ -52,6 +52,38 @@ class IncidentService:
 
     async def dispatch(self, reference: str, callsigns: list[str]) -> list[UnitSnapshot]:
         return await self.commands.dispatch(reference, callsigns)
+
+    async def dispatch_to_flag(self, flag_id: int, callsigns: list[str]) -> list[UnitSnapshot]:
+        return await self.commands.dispatch_to_flag(flag_id, callsigns)
+
+    async def flag_location(
+        self,
+        *,
+        behaviour: str,
+        reason: str,
+        venue: str | None = None,
+        at: tuple[float, float] | None = None,
+        place: str | None = None,
+        expires_in_minutes: int = 120,
+    ) -> FlagSnapshot:
+        return await self.commands.flag_location(
+            behaviour=behaviour,
+            reason=reason,
+            venue=venue,
+            at=at,
+            place=place,
+            expires_in_minutes=expires_in_minutes,
+        )
+
+    async def clear_flag(self, flag_id: int) -> FlagSnapshot:
+        return await self.commands.clear_flag(flag_id)
+
+    async def convert_flag(
+        self, flag_id: int, *, category: str, source: str, grade: int | None, summary: str
+    ) -> IncidentSnapshot:
+        return await self.commands.convert_flag(
+            flag_id, category=category, source=source, grade=grade, summary=summary
+        )
 
     async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
         return await self.commands.set_safe_space_status(venue_name, status)

@@ -28,12 +28,14 @@ from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot
 from ui.alerts import AlertController
 from ui.feed_controller import FeedController
 from ui.filter_bar import FilterBar
+from ui.flag_board import FlagBoard
 from ui.incident_actions import IncidentActions
 from ui.incident_detail import IncidentDetailPanel
 from ui.incident_model import IncidentTableModel
 from ui.incident_service import IncidentService
 from ui.incident_view import IncidentTableView
 from ui.map_view import MapView
+from ui.patrol_actions import PatrolActions, incident_tasks
 from ui.unit_board import UnitBoard
 
 OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value, Status.ON_SCENE.value}
@@ -68,9 +70,11 @@ class MainWindow(QMainWindow):
         self.left.addWidget(self.detail)
         self.left.setChildrenCollapsible(False)
         self.units = UnitBoard(service)
+        self.flags = FlagBoard()
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.map)
         self.right.addWidget(self.units)
+        self.right.addWidget(self.flags)
         self.right.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left)
@@ -92,6 +96,16 @@ class MainWindow(QMainWindow):
             self.map.bridge,
             lambda: sorted(self.venues.values(), key=lambda v: v.name),
             lambda: self.units.model.units(),
+            tasks=incident_tasks(self._incident_by_id),
+        )
+        self.patrols = PatrolActions(
+            self,
+            service,
+            self.flags,
+            self.units,
+            self.map.bridge,
+            lambda: sorted(self.venues.values(), key=lambda v: v.name),
+            incident_tasks(self._incident_by_id),
         )
         self._restore_layout()
         self._connect()
@@ -142,6 +156,7 @@ class MainWindow(QMainWindow):
         self.detail.sig_message.connect(self.show_message)
         self.units.sig_message.connect(self.show_message)
         self.actions.sig_message.connect(self.show_message)
+        self.patrols.sig_message.connect(self.show_message)
 
     # -- feed ----------------------------------------------------------------
 
@@ -153,6 +168,7 @@ class MainWindow(QMainWindow):
         names = self._task_names(snapshot.units)
         self.units.model.reset(snapshot.units, names)
         self.map.bridge.reset_patrols(snapshot.units, snapshot.flags, names)
+        self.flags.model.reset(snapshot.flags, snapshot.units)
         self._refresh_heading()
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
@@ -167,6 +183,8 @@ class MainWindow(QMainWindow):
             names = self._task_names(c.unit for c in patrol_changes if c.unit is not None)
             self.units.model.apply_changes(patrol_changes, names)
             self.map.bridge.apply_patrol_changes(patrol_changes, names)
+            self.flags.model.apply_changes(patrol_changes)
+            self.flags.model.set_units(self.units.model.units())
         shown = self.detail.incident
         if shown is not None:
             for change in diff.incident_changes():
@@ -187,6 +205,10 @@ class MainWindow(QMainWindow):
             if row is not None:
                 names[unit.incident_id] = self.model.incident_at(row).reference
         return names
+
+    def _incident_by_id(self, incident_id: int) -> IncidentSnapshot | None:
+        row = self.model.row_of(incident_id)
+        return self.model.incident_at(row) if row is not None else None
 
     # -- selection both ways -------------------------------------------------
 
@@ -257,7 +279,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         right = self.ui_state.value("window/right")
         if not (right and self.right.restoreState(right)):
-            self.right.setSizes([620, 220])
+            self.right.setSizes([560, 200, 120])
         left = self.ui_state.value("window/left")
         if not (left and self.left.restoreState(left)):
             self.left.setSizes([560, 300])

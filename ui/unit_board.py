@@ -3,7 +3,7 @@
 ``UnitTableModel`` applies feed diffs like the incident model (insert / update in
 place, never a reset on refresh). On the board one key changes the selected
 unit's status: V available, E en route, S on scene, B busy, R refreshment,
-X off duty.
+X off duty; L types its position (a venue or LAT,LON).
 """
 
 from __future__ import annotations
@@ -129,6 +129,7 @@ class UnitBoard(QWidget):
     """The dock panel: the table of units and one-key status changes."""
 
     sig_message = Signal(str)
+    sig_locate_requested = Signal(object)  # UnitSnapshot
 
     def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +152,9 @@ class UnitBoard(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda s=status: self.set_status(s))
+        locate = QShortcut(QKeySequence("L"), self.table)
+        locate.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        locate.activated.connect(self._on_locate_pressed)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.table.viewport().update)
@@ -159,6 +163,11 @@ class UnitBoard(QWidget):
     def selected_unit(self) -> UnitSnapshot | None:
         index = self.table.currentIndex()
         return self.model.unit_at(index.row()) if index.isValid() else None
+
+    def _on_locate_pressed(self) -> None:
+        unit = self.selected_unit()
+        if unit is not None:
+            self.sig_locate_requested.emit(unit)
 
     def set_status(self, status: UnitStatus) -> asyncio.Future[Any] | None:
         unit = self.selected_unit()

@@ -404,6 +404,10 @@
     openVenue: openVenue, unitPoint: function (id) {
       var e = state.units[id]; if (!e) { return null; }
       var p = state.map.latLngToContainerPoint(e.marker.getLatLng()); return { x: p.x, y: p.y };
+    },
+    unitLatLng: function (id) {
+      var e = state.units[id]; if (!e) { return null; }
+      var ll = e.marker.getLatLng(); return [ll.lat, ll.lng];
     }
   };
 }());
