@@ -66,7 +66,7 @@ class FlagTableModel(QAbstractTableModel):
                 return flag.reason if role == Qt.ItemDataRole.DisplayRole else flag.reason[:500]
             if column == EXPIRES:
                 local = flag.expires_at.astimezone(LOCAL_TZ)
-                return f"{local:%H:%M} ({max(0, int(left // 60))} min)"
+                return f"{local:%H:%M} · {max(0, int(left // 60))}m"
             return ", ".join(self._units.get(flag.id, []))
         if role == Qt.ItemDataRole.ForegroundRole and column == EXPIRES and left < SOON:
             return self._amber

@@ -27,7 +27,14 @@ from controlroom.domain import (
     grade_label,
 )
 from controlroom.filters import IncidentFilter
-from controlroom.snapshots import Change, FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.snapshots import (
+    Change,
+    FlagSnapshot,
+    IncidentSnapshot,
+    UnitSnapshot,
+    VenueSnapshot,
+    ZoneSnapshot,
+)
 
 
 def _label(enum_type: Any, value: str | None) -> str:
@@ -104,6 +111,20 @@ def flag_feature(flag: FlagSnapshot) -> dict[str, Any]:
     }
 
 
+def zone_feature(zone: ZoneSnapshot) -> dict[str, Any]:
+    return {
+        "id": zone.id,
+        "name": zone.name,
+        "officer": zone.officer,
+        "log_number": zone.log_number,
+        "area_in_words": zone.area_in_words,
+        "polygon": [list(p) for p in zone.polygon],
+        "starts_at": zone.starts_at.isoformat(),
+        "ends_at": zone.ends_at.isoformat(),
+        "withdrawn": zone.withdrawn_at is not None,
+    }
+
+
 class MapBridge(QObject):
     """Registered on the page's web channel as ``bridge``."""
 
@@ -116,6 +137,7 @@ class MapBridge(QObject):
     sig_map_clicked = Signal(float, float)
     sig_safe_space_status_requested = Signal(str, str)  # venue name, status
     sig_unit_moved = Signal(str, float, float)  # callsign, lat, lon
+    sig_zone_drawn = Signal(list)  # [[lat, lon], ...] as the operator draws
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -125,6 +147,7 @@ class MapBridge(QObject):
         self._venues: dict[int, dict[str, Any]] = {}
         self._units: dict[int, dict[str, Any]] = {}
         self._flags: dict[int, dict[str, Any]] = {}
+        self._zones: dict[int, dict[str, Any]] = {}
         self._filter = IncidentFilter()
         self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
@@ -197,6 +220,35 @@ class MapBridge(QObject):
                 }
             )
 
+    def reset_zones(self, zones: Iterable[ZoneSnapshot]) -> None:
+        """s.34 zones with the snapshot (first load or resynchronisation)."""
+        self._zones = {z.id: zone_feature(z) for z in zones}
+        self._push_reset()
+
+    def apply_zone_changes(self, zones: Sequence[ZoneSnapshot]) -> None:
+        features = {z.id: zone_feature(z) for z in zones}
+        self._zones.update(features)
+        if features and self._page_ready:
+            self._push(
+                {
+                    "type": "diff",
+                    "incidents": [],
+                    "venues": [],
+                    "removed_incidents": [],
+                    "zones": list(features.values()),
+                }
+            )
+
+    def start_drawing(self, points: Sequence[tuple[float, float]] = ()) -> None:
+        """Clicks on the map now add corners of a zone (``sig_zone_drawn`` follows each)."""
+        self._push({"type": "draw", "points": [list(p) for p in points]})
+
+    def undo_corner(self) -> None:
+        self._push({"type": "draw_undo"})
+
+    def stop_drawing(self) -> None:
+        self._push({"type": "draw_stop"})
+
     def set_filter(self, incident_filter: IncidentFilter) -> None:
         """Draw only the incidents the list shows; one diff, never a page reload."""
         self._filter = incident_filter
@@ -248,6 +300,7 @@ class MapBridge(QObject):
                     "incidents": [incident_feature(self._snapshots[i]) for i in self._visible],
                     "units": list(self._units.values()),
                     "flags": list(self._flags.values()),
+                    "zones": list(self._zones.values()),
                     "venues": list(self._venues.values()),
                 }
             )
@@ -291,6 +344,14 @@ class MapBridge(QObject):
             return
         if unit is not None:
             self.sig_unit_moved.emit(unit["callsign"], lat, lon)
+
+    @Slot(str)
+    def zoneDrawn(self, points_json: str) -> None:  # noqa: N802
+        try:
+            points = [(float(p[0]), float(p[1])) for p in json.loads(points_json)]
+        except (ValueError, TypeError, IndexError):
+            return
+        self.sig_zone_drawn.emit(points)
 
     @Slot(str)
     def layersDrawn(self, counts_json: str) -> None:  # noqa: N802

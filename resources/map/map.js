@@ -13,7 +13,7 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
+    layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, zones: {}, drawing: null, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
   };
 
   function el(tag, className, text) {
@@ -215,10 +215,103 @@
     state.flags[f.id] = { marker: marker, data: f };
   }
 
+  /* s.34 dispersal zones: the authorised locality, with the time left in force. */
+  function countdown(iso) {
+    var minutes = Math.max(0, Math.round((Date.parse(iso) - Date.now()) / 60000));
+    var h = Math.floor(minutes / 60), m = minutes % 60;
+    return (h ? h + "h " : "") + m + "m left";
+  }
+
+  function zoneLabel(z) {
+    var box = el("span", "cr-zone-text");
+    box.appendChild(el("b", "", "s.34 " + z.name));
+    box.appendChild(el("span", "", " · " + countdown(z.ends_at)));
+    return box;
+  }
+
+  function zonePopup(z) {
+    var box = el("div", "cr-popup");
+    box.appendChild(el("div", "cr-popup-title", "Dispersal zone: " + z.name));
+    row(box, "Authorised by", z.officer);
+    row(box, "Log", z.log_number);
+    row(box, "From", new Date(z.starts_at).toLocaleString());
+    row(box, "Until", new Date(z.ends_at).toLocaleString());
+    row(box, "Area", z.area_in_words);
+    return box;
+  }
+
+  function upsertZone(z) {
+    var existing = state.zones[z.id];
+    if (existing) { state.layers.zones.removeLayer(existing.shape); delete state.zones[z.id]; }
+    var now = Date.now();
+    if (z.withdrawn || Date.parse(z.ends_at) <= now) { return; }
+    var waiting = Date.parse(z.starts_at) > now;
+    var shape = L.polygon(z.polygon, {
+      pane: "zones", color: "#bf5af2", weight: 3, dashArray: waiting ? "4 8" : "10 6",
+      fillColor: "#bf5af2", fillOpacity: waiting ? 0.04 : 0.12, interactive: true
+    });
+    shape.bindTooltip(zoneLabel(z), { permanent: true, direction: "center", className: "cr-zone-label" });
+    shape.bindPopup(zonePopup(z), { className: "cr-popup-wrap" });
+    shape.addTo(state.layers.zones);
+    state.zones[z.id] = { shape: shape, data: z };
+  }
+
+  /* Drawing a zone: each click adds a corner; corners drag to edit; the page sends
+     every change to Python, which closes the polygon when the operator says so. */
+  function startDrawing(points) {
+    stopDrawing();
+    state.drawing = { points: [], markers: [], shape: L.polygon([], {
+      pane: "zones", color: "#ffd60a", weight: 3, fillColor: "#ffd60a", fillOpacity: 0.15
+    }).addTo(state.layers.zones) };
+    (points || []).forEach(function (p) { addCorner(L.latLng(p[0], p[1])); });
+    state.map.getContainer().style.cursor = "crosshair";
+    sendDrawing();
+  }
+
+  function addCorner(latlng) {
+    var d = state.drawing;
+    var index = d.points.length;
+    var marker = L.marker(latlng, {
+      draggable: true, zIndexOffset: 900,
+      icon: L.divIcon({ className: "cr-corner", html: "<span>" + (index + 1) + "</span>", iconSize: [18, 18], iconAnchor: [9, 9] })
+    });
+    marker.on("drag", function () { d.points[index] = marker.getLatLng(); d.shape.setLatLngs(d.points); });
+    marker.on("dragend", sendDrawing);
+    marker.addTo(state.layers.zones);
+    d.points.push(latlng);
+    d.markers.push(marker);
+    d.shape.setLatLngs(d.points);
+  }
+
+  function undoCorner() {
+    var d = state.drawing;
+    if (!d || !d.points.length) { return; }
+    state.layers.zones.removeLayer(d.markers.pop());
+    d.points.pop();
+    d.shape.setLatLngs(d.points);
+    sendDrawing();
+  }
+
+  function stopDrawing() {
+    var d = state.drawing;
+    if (!d) { return; }
+    d.markers.forEach(function (m) { state.layers.zones.removeLayer(m); });
+    state.layers.zones.removeLayer(d.shape);
+    state.drawing = null;
+    state.map.getContainer().style.cursor = "";
+  }
+
+  function sendDrawing() {
+    var d = state.drawing;
+    if (!d || !state.bridge) { return; }
+    state.bridge.zoneDrawn(JSON.stringify(d.points.map(function (p) { return [p.lat, p.lng]; })));
+  }
+
   function refreshTimes() {
-    // Positions go stale and flags expire with the clock, not with a message.
+    // Positions go stale, flags expire and zones count down with the clock, not with a message.
     Object.keys(state.units).forEach(function (id) { upsertUnit(state.units[id].data); });
     Object.keys(state.flags).forEach(function (id) { upsertFlag(state.flags[id].data); });
+    Object.keys(state.zones).forEach(function (id) { upsertZone(state.zones[id].data); });
   }
 
   function clearAll() {
@@ -227,6 +320,8 @@
     state.layers.safeSpaces.clearLayers();
     state.layers.units.clearLayers();
     state.layers.flags.clearLayers();
+    Object.keys(state.zones).forEach(function (id) { state.layers.zones.removeLayer(state.zones[id].shape); });
+    state.zones = {};
     state.incidents = {};
     state.venues = {};
     state.units = {};
@@ -249,6 +344,7 @@
       msg.incidents.forEach(upsertIncident);
       (msg.units || []).forEach(upsertUnit);
       (msg.flags || []).forEach(upsertFlag);
+      (msg.zones || []).forEach(upsertZone);
       if (!state.fitted && msg.venues.length) {
         // First picture: the whole night-time area, whatever the window size.
         state.fitted = true;
@@ -261,6 +357,13 @@
       msg.removed_incidents.forEach(removeIncident);
       (msg.units || []).forEach(upsertUnit);
       (msg.flags || []).forEach(upsertFlag);
+      (msg.zones || []).forEach(upsertZone);
+    } else if (msg.type === "draw") {
+      startDrawing(msg.points);
+    } else if (msg.type === "draw_undo") {
+      undoCorner();
+    } else if (msg.type === "draw_stop") {
+      stopDrawing();
     } else if (msg.type === "select") {
       select(msg.id);
     } else if (msg.type === "alerts") {
@@ -281,7 +384,8 @@
     return {
       incidents: Object.keys(state.incidents).length,
       venues: plain, safeSpaces: safe, streets: state.streets,
-      units: Object.keys(state.units).length, flags: Object.keys(state.flags).length
+      units: Object.keys(state.units).length, flags: Object.keys(state.flags).length,
+      zones: Object.keys(state.zones).length
     };
   }
 
@@ -349,7 +453,9 @@
     // Incidents sit above venue and safe-space icons (markerPane is 600) so one
     // reported at a safe space is neither hidden nor unclickable under its icon.
     map.createPane("incidents").style.zIndex = 640;
+    map.createPane("zones").style.zIndex = 380;  // above tiles and streets, below markers
     map.on("click", function (e) {
+      if (state.drawing) { addCorner(e.latlng); sendDrawing(); return; }
       if (state.bridge) { state.bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
     });
     map.on("movestart zoomstart", function () { state.moving = true; });
@@ -358,6 +464,7 @@
     state.layers.venues = L.layerGroup().addTo(map);
     state.layers.safeSpaces = L.layerGroup().addTo(map);
     state.layers.incidents = L.layerGroup().addTo(map);
+    state.layers.zones = L.layerGroup().addTo(map);
     state.layers.flags = L.layerGroup().addTo(map);
     state.layers.units = L.layerGroup().addTo(map);
     window.setInterval(refreshTimes, 30000);
@@ -365,7 +472,7 @@
     L.control.layers(null, {
       "Streets": state.layers.streets, "Venues": state.layers.venues,
       "Safe spaces": state.layers.safeSpaces, "Incidents": state.layers.incidents,
-      "Units": state.layers.units, "Flags": state.layers.flags
+      "Units": state.layers.units, "Flags": state.layers.flags, "Dispersal zones": state.layers.zones
     }, { collapsed: true, position: "topright" }).addTo(map);
     addLegend();
     if (typeof QWebChannel === "undefined" || typeof qt === "undefined") { return; }
@@ -404,6 +511,12 @@
     openVenue: openVenue, unitPoint: function (id) {
       var e = state.units[id]; if (!e) { return null; }
       var p = state.map.latLngToContainerPoint(e.marker.getLatLng()); return { x: p.x, y: p.y };
+    },
+    drawing: function () {
+      return state.drawing ? state.drawing.points.map(function (p) { return [p.lat, p.lng]; }) : null;
+    },
+    zoneLabel: function (id) {
+      var e = state.zones[id]; return e ? e.shape.getTooltip().getElement().textContent : null;
     },
     unitLatLng: function (id) {
       var e = state.units[id]; if (!e) { return null; }
