@@ -114,64 +114,24 @@ class Commands(IncidentEditing, PatrolCommands):
 
     async def report_incident(self, new: NewIncident) -> IncidentSnapshot:
         """Record a new incident; replaying the same idempotency key returns the first."""
-        category = parse_choice(Category, new.category, "category")
-        source = parse_choice(Source, new.source, "source")
-        grade = parse_grade(new.grade)
-        summary = clean_text(new.summary, "summary", MAX_SUMMARY)
-        details = validated_edit(
-            IncidentEdit(
-                thrive=new.thrive,
-                vulnerable_person=new.vulnerable_person,
-                person_of_concern=new.person_of_concern,
-                reporter_contact=new.reporter_contact,
-                angela_outcome=new.angela_outcome,
-            )
-        )
+        columns = self._validated(new)
         now = self.clock()
-        reported_at = new.reported_at or now
         try:
             async with self.db.write() as session:
                 if new.idempotency_key:
                     existing = await incident_by_key(session, new.idempotency_key)
                     if existing is not None:
                         return incident_snapshot(existing)
-                venue_id, place, lat, lon = await self._resolve_location(session, new)
-                night = operational_night(reported_at)
-                number = await self._next_number(session, night)
-                row = Incident(
-                    reference=format_reference(self.reference_prefix, night, number),
-                    night=night,
-                    reported_at=reported_at,
-                    source=source.value,
-                    category=category.value,
-                    grade=grade,
-                    status=Status.NEW.value,
-                    venue_id=venue_id,
-                    place=place,
-                    lat=lat,
-                    lon=lon,
-                    summary=summary,
-                    idempotency_key=new.idempotency_key,
-                    created_by=self.actor.name,
-                    version=1,
-                    **details,
-                )
-                session.add(row)
-                await session.flush()
+                row = await self._insert_incident(session, new, columns, now)
                 snapshot = incident_snapshot(row)
-                detail = {
-                    "reference": row.reference,
-                    "source": row.source,
-                    "category": row.category,
-                    "grade": row.grade,
-                }
-                session.add(
-                    IncidentEvent(
-                        incident_id=row.id, at=now, actor=self.actor.name, kind="reported", detail=detail
-                    )
-                )
                 await self._finish(
-                    session, "incident.report", "incident", row.id, detail, snapshot.to_json(), now
+                    session,
+                    "incident.report",
+                    "incident",
+                    row.id,
+                    reported_detail(row),
+                    snapshot.to_json(),
+                    now,
                 )
                 return snapshot
         except IntegrityError:
@@ -182,6 +142,64 @@ class Commands(IncidentEditing, PatrolCommands):
                     if existing is not None:
                         return incident_snapshot(existing)
             raise
+
+    def _validated(self, new: NewIncident) -> dict[str, Any]:
+        """The typed columns of a new report, or a ValidationError saying what to fix."""
+        details = validated_edit(
+            IncidentEdit(
+                thrive=new.thrive,
+                vulnerable_person=new.vulnerable_person,
+                person_of_concern=new.person_of_concern,
+                reporter_contact=new.reporter_contact,
+                angela_outcome=new.angela_outcome,
+            )
+        )
+        return {
+            "category": parse_choice(Category, new.category, "category").value,
+            "source": parse_choice(Source, new.source, "source").value,
+            "grade": parse_grade(new.grade),
+            "summary": clean_text(new.summary, "summary", MAX_SUMMARY),
+            **details,
+        }
+
+    async def _insert_incident(
+        self, session: AsyncSession, new: NewIncident, columns: dict[str, Any], now: datetime
+    ) -> Incident:
+        """Insert a validated report and its "reported" timeline entry; the caller audits it.
+
+        Shared by ``report_incident`` and flag conversion, so both make identical
+        references and check the place the same way.
+        """
+        reported_at = new.reported_at or now
+        venue_id, place, lat, lon = await self._resolve_location(session, new)
+        night = operational_night(reported_at)
+        number = await self._next_number(session, night)
+        row = Incident(
+            reference=format_reference(self.reference_prefix, night, number),
+            night=night,
+            reported_at=reported_at,
+            status=Status.NEW.value,
+            venue_id=venue_id,
+            place=place,
+            lat=lat,
+            lon=lon,
+            idempotency_key=new.idempotency_key,
+            created_by=self.actor.name,
+            version=1,
+            **columns,
+        )
+        session.add(row)
+        await session.flush()
+        session.add(
+            IncidentEvent(
+                incident_id=row.id,
+                at=now,
+                actor=self.actor.name,
+                kind="reported",
+                detail=reported_detail(row),
+            )
+        )
+        return row
 
     async def has_idempotency_key(self, key: str) -> bool:
         """Whether a write with this idempotency key has already been recorded."""
@@ -283,3 +301,8 @@ class Commands(IncidentEditing, PatrolCommands):
             detail = {"name": row.name, "safe_space_status": [before, wanted]}
             await self._finish(session, "venue.safe_space", "venue", row.id, detail, snapshot.to_json(), now)
             return snapshot
+
+
+def reported_detail(row: Incident) -> dict[str, Any]:
+    """What the "reported" timeline entry and the report's audit entry record."""
+    return {"reference": row.reference, "source": row.source, "category": row.category, "grade": row.grade}

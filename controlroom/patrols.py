@@ -11,18 +11,29 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.domain import SOUTHAMPTON_CENTRE, Behaviour, OperatingArea, Status, UnitKind, UnitStatus
+from controlroom.domain import (
+    LOCAL_TZ,
+    SOUTHAMPTON_CENTRE,
+    Behaviour,
+    OperatingArea,
+    Status,
+    UnitKind,
+    UnitStatus,
+)
 from controlroom.errors import ValidationError
 from controlroom.lifecycle import check_transition
 from controlroom.records import clean_text, find_venue, incident_snapshot, parse_choice
-from controlroom.snapshots import FlagSnapshot, UnitSnapshot, flag_to_json, unit_to_json
-from controlroom.storage.models import Dispatch, Flag, Incident, IncidentEvent, Unit
+from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, flag_to_json, unit_to_json
+from controlroom.storage.models import Dispatch, Flag, Incident, IncidentEvent, Unit, Venue
 from controlroom.writes import CommandBase
+
+if TYPE_CHECKING:
+    from controlroom.commands import NewIncident
 
 AGENCY = {
     "police_foot": "Police",
@@ -228,11 +239,14 @@ class PatrolCommands(CommandBase):
             return snapshot
 
     async def clear_flag(self, flag_id: int) -> FlagSnapshot:
+        """Take a flag off the map; clearing one already cleared changes nothing."""
         now = self.clock()
         async with self.db.write() as session:
             row = await session.get(Flag, flag_id)
             if row is None:
-                raise ValidationError(f"no flag number {flag_id}")
+                raise ValidationError(f"no flag number {flag_id}; `controlroom flags` lists the active ones")
+            if row.cleared_at is not None:
+                return flag_snapshot(row)
             row.cleared_at = now
             row.version += 1
             await session.flush()
@@ -305,7 +319,10 @@ class PatrolCommands(CommandBase):
         current_grade = (current.grade or 9) if current is not None else 9
         if incident.grade == 1 and current_grade > 1:
             return current
-        task = f"{current.reference} (G{current.grade or '-'})" if current else unit.status.replace("_", " ")
+        if current is not None:
+            task = f"{current.reference} (G{current.grade or '-'})"
+        else:
+            task = f"flag {unit.flag_id}" if unit.flag_id else "another task"
         raise ValidationError(
             f"{unit.callsign} is {unit.status.replace('_', ' ')} on {task}; "
             "a busy unit can only be diverted to a Grade 1 incident"
@@ -340,6 +357,8 @@ class PatrolCommands(CommandBase):
         detail: dict[str, Any] = {"unit": unit.callsign}
         if previous is not None:
             detail["diverted_from"] = previous.reference
+        elif unit.flag_id is not None:
+            detail["diverted_from_flag"] = unit.flag_id
         session.add(
             IncidentEvent(
                 incident_id=incident.id, at=now, actor=self.actor.name, kind="dispatched", detail=detail
@@ -348,6 +367,160 @@ class PatrolCommands(CommandBase):
         unit.status, unit.status_since = UnitStatus.EN_ROUTE.value, now
         unit.incident_id, unit.flag_id = incident.id, None
         unit.version += 1
+
+    # -- flagged locations: dispatch and conversion --------------------------
+
+    async def dispatch_to_flag(self, flag_id: int, callsigns: Sequence[str]) -> list[UnitSnapshot]:
+        """Send available units to watch a flagged location; each goes en route with a dispatch.
+
+        Only available units go: taking a busy unit off its task is kept for Grade 1
+        incidents. Arrival (``update_unit(status="on_scene")``) stamps the dispatch.
+        """
+        if not callsigns:
+            raise ValidationError("name at least one unit: --unit CALLSIGN")
+        now = self.clock()
+        async with self.db.write() as session:
+            flag = await _active_flag(session, flag_id, now)
+            signs = dict.fromkeys(sign.strip().upper() for sign in callsigns)
+            units = [await _unit(session, sign) for sign in signs]
+            for unit in units:
+                await _check_free_for_flag(session, unit, flag)
+            for unit in units:
+                session.add(
+                    Dispatch(unit_id=unit.id, flag_id=flag.id, dispatched_at=now, actor=self.actor.name)
+                )
+                unit.status, unit.status_since = UnitStatus.EN_ROUTE.value, now
+                unit.incident_id, unit.flag_id = None, flag.id
+                unit.version += 1
+            # The flag's own columns do not change, but its version moves so a console's
+            # flag list redraws the units now tasked to it.
+            flag.version += 1
+            await session.flush()
+            await self._finish(
+                session,
+                "flag.dispatch",
+                "flag",
+                flag.id,
+                {"units": [u.callsign for u in units]},
+                flag_to_json(flag_snapshot(flag)),
+                now,
+            )
+            snapshots = [unit_snapshot(u) for u in units]
+            for snapshot in snapshots:
+                await self._append_change(session, "unit", snapshot.id, unit_to_json(snapshot), now)
+            return snapshots
+
+    async def convert_flag(
+        self,
+        flag_id: int,
+        *,
+        category: str,
+        source: str = "cctv",
+        grade: int | None = None,
+        summary: str | None = None,
+    ) -> IncidentSnapshot:
+        """Turn an active flag into an incident at its venue or point, in one transaction.
+
+        The incident is made exactly as ``report_incident`` makes one; its timeline
+        records the flag it came from; units tasked to the flag move onto it (their
+        dispatches too), so it starts Dispatched, or On scene if one had arrived.
+        The flag is cleared and points at the incident.
+        """
+        now = self.clock()
+        async with self.db.write() as session:
+            flag = await _active_flag(session, flag_id, now)
+            new = await _new_incident_from_flag(session, flag, category, source, grade, summary)
+            columns = self._validated(new)
+            incident = await self._insert_incident(session, new, columns, now)
+            session.add(
+                IncidentEvent(
+                    incident_id=incident.id,
+                    at=now,
+                    actor=self.actor.name,
+                    kind="from_flag",
+                    detail={
+                        "flag_id": flag.id,
+                        "place": flag.place,
+                        "behaviour": flag.behaviour,
+                        "reason": flag.reason,
+                        "flagged_by": flag.created_by,
+                        "flagged_at": flag.flagged_at.isoformat(),
+                    },
+                )
+            )
+            units = await self._move_flag_units(session, flag, incident, now)
+            flag.incident_id, flag.cleared_at = incident.id, now
+            flag.version += 1
+            await session.flush()
+            snapshot = incident_snapshot(incident)
+            detail = {
+                "flag_id": flag.id,
+                "reference": incident.reference,
+                "units": [u.callsign for u in units],
+            }
+            await self._finish(
+                session, "flag.convert", "incident", incident.id, detail, snapshot.to_json(), now
+            )
+            await self._append_change(session, "flag", flag.id, flag_to_json(flag_snapshot(flag)), now)
+            for unit in units:
+                await self._append_change(session, "unit", unit.id, unit_to_json(unit_snapshot(unit)), now)
+            return snapshot
+
+    async def _move_flag_units(
+        self, session: AsyncSession, flag: Flag, incident: Incident, now: datetime
+    ) -> list[Unit]:
+        """Put the flag's units and their open dispatches on the incident; advance its status."""
+        units = (
+            (await session.execute(select(Unit).where(Unit.flag_id == flag.id).order_by(Unit.callsign)))
+            .scalars()
+            .all()
+        )
+        first_arrived: str | None = None
+        for unit in units:
+            dispatch = await _open_dispatch(session, unit.id)
+            detail: dict[str, Any] = {"unit": unit.callsign, "from_flag": flag.id}
+            if dispatch is not None and dispatch.flag_id == flag.id:
+                dispatch.incident_id = incident.id
+                detail["dispatched_at"] = dispatch.dispatched_at.isoformat()
+                if dispatch.arrived_at is not None and first_arrived is None:
+                    first_arrived = unit.callsign
+            session.add(
+                IncidentEvent(
+                    incident_id=incident.id, at=now, actor=self.actor.name, kind="dispatched", detail=detail
+                )
+            )
+            unit.incident_id, unit.flag_id = incident.id, None
+            unit.version += 1
+        if units:
+            self._advance(session, incident, Status.DISPATCHED, None, now)
+        if first_arrived is not None:
+            self._advance(session, incident, Status.ON_SCENE, first_arrived, now)
+            incident.attended_at = now
+        return list(units)
+
+    def _advance(
+        self, session: AsyncSession, incident: Incident, wanted: Status, unit: str | None, now: datetime
+    ) -> None:
+        check_transition(Status.of(incident.status), wanted)
+        detail: dict[str, Any] = {"from": incident.status, "to": wanted.value}
+        if unit is not None:
+            detail["unit"] = unit
+        session.add(
+            IncidentEvent(
+                incident_id=incident.id, at=now, actor=self.actor.name, kind="status", detail=detail
+            )
+        )
+        incident.status = wanted.value
+
+    # Supplied by ``Commands`` (the report_incident path), so a converted flag makes
+    # an incident exactly as a typed report would.
+    def _validated(self, new: NewIncident) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def _insert_incident(
+        self, session: AsyncSession, new: NewIncident, columns: dict[str, Any], now: datetime
+    ) -> Incident:
+        raise NotImplementedError
 
 
 def _touch(incident: Incident, actor: str, now: datetime) -> None:
@@ -394,3 +567,67 @@ async def _open_dispatch(session: AsyncSession, unit_id: int) -> Dispatch | None
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+async def _active_flag(session: AsyncSession, flag_id: int, now: datetime) -> Flag:
+    """The flag if it is still active, else an error saying what became of it."""
+    flag = await session.get(Flag, flag_id)
+    if flag is None:
+        raise ValidationError(f"no flag number {flag_id}; `controlroom flags` lists the active ones")
+    if flag.incident_id is not None:
+        incident = await session.get(Incident, flag.incident_id)
+        ref = incident.reference if incident is not None else str(flag.incident_id)
+        raise ValidationError(f"flag {flag_id} is already incident {ref}; work that incident instead")
+    if flag.cleared_at is not None:
+        raise ValidationError(
+            f"flag {flag_id} was cleared at {_local(flag.cleared_at)}; "
+            "flag the location again if the behaviour is still going on"
+        )
+    if flag.expires_at <= now:
+        raise ValidationError(
+            f"flag {flag_id} expired at {_local(flag.expires_at)}; "
+            "flag the location again if the behaviour is still going on"
+        )
+    return flag
+
+
+async def _check_free_for_flag(session: AsyncSession, unit: Unit, flag: Flag) -> None:
+    if unit.status == UnitStatus.AVAILABLE.value:
+        return
+    if unit.status == UnitStatus.OFF_DUTY.value:
+        raise ValidationError(f"{unit.callsign} is off duty; choose an available unit")
+    if unit.flag_id == flag.id:
+        raise ValidationError(f"{unit.callsign} is already tasked to flag {flag.id}")
+    current = await session.get(Incident, unit.incident_id) if unit.incident_id else None
+    if current is not None:
+        task = f" on {current.reference} (G{current.grade or '-'})"
+    else:
+        task = f" on flag {unit.flag_id}" if unit.flag_id else ""
+    raise ValidationError(
+        f"{unit.callsign} is {unit.status.replace('_', ' ')}{task}; only an available unit can be "
+        "sent to a flag (a busy unit can only be diverted to a Grade 1 incident)"
+    )
+
+
+async def _new_incident_from_flag(
+    session: AsyncSession, flag: Flag, category: str, source: str, grade: int | None, summary: str | None
+) -> NewIncident:
+    from controlroom.commands import NewIncident  # commands imports this module
+
+    venue = await session.get(Venue, flag.venue_id) if flag.venue_id is not None else None
+    if summary is None:
+        summary = f"Flagged: {Behaviour.of(flag.behaviour).label} — {flag.reason}"
+    return NewIncident(
+        category=category,
+        source=source,
+        summary=summary,
+        grade=grade,
+        venue=venue.name if venue is not None else None,
+        lat=None if venue is not None else flag.lat,
+        lon=None if venue is not None else flag.lon,
+        place=flag.place,
+    )

@@ -1,4 +1,4 @@
-"""Read-only questions the consoles ask: one incident with its timeline."""
+"""Read-only questions the consoles ask: one incident with its timeline, the active flags."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from controlroom.domain import LOCAL_TZ, Category, Source, grade_label
+from controlroom.domain import LOCAL_TZ, Behaviour, Category, Source, grade_label
 from controlroom.errors import ValidationError
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
 from controlroom.storage.database import Database
-from controlroom.storage.models import Incident, IncidentEvent
+from controlroom.storage.models import Flag, Incident, IncidentEvent, Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,12 @@ class TimelineEntry:
             unit = f" ({d['unit']})" if d.get("unit") else ""
             return f"status {d['from']} → {d['to']}{unit}"
         if self.kind == "dispatched":
-            diverted = f", diverted from {d['diverted_from']}" if d.get("diverted_from") else ""
-            return f"dispatched {d['unit']}{diverted}"
+            return f"dispatched {d['unit']}{_dispatch_origin(d)}"
+        if self.kind == "from_flag":
+            return (
+                f"from flag {d['flag_id']} at {d['place']}: {Behaviour.of(d['behaviour']).label} — "
+                f"{d['reason']} (flagged by {d['flagged_by']} at {_hh_mm(d['flagged_at'])})"
+            )
         if self.kind == "diverted":
             return f"{d['unit']} diverted to {d['to']}"
         if self.kind == "regraded":
@@ -66,6 +70,21 @@ class TimelineEntry:
 
     def local_time(self) -> str:
         return self.at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")
+
+
+def _hh_mm(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+def _dispatch_origin(d: dict[str, Any]) -> str:
+    if d.get("diverted_from"):
+        return f", diverted from {d['diverted_from']}"
+    if d.get("diverted_from_flag"):
+        return f", diverted from flag {d['diverted_from_flag']}"
+    if d.get("from_flag"):
+        since = f" since {_hh_mm(d['dispatched_at'])}" if d.get("dispatched_at") else ""
+        return f", tasked to flag {d['from_flag']}{since}"
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +124,43 @@ async def incident_detail(db: Database, reference: str) -> IncidentDetail:
             ).scalar_one()
     snapshot = IncidentSnapshot(**{k: row[k] for k in IncidentSnapshot.__dataclass_fields__})
     return IncidentDetail(snapshot, tuple(TimelineEntry(*e) for e in events), duplicate_ref)
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveFlag:
+    """A flag still on the map, with the units tasked to it (by callsign)."""
+
+    flag: FlagSnapshot
+    units: tuple[UnitSnapshot, ...]
+
+
+async def active_flags(db: Database, now: datetime) -> tuple[ActiveFlag, ...]:
+    """Flags neither cleared, converted nor expired at ``now``, oldest first, with their units."""
+    async with db.read(consistent=True) as conn:
+        flag_rows = (
+            (
+                await conn.execute(
+                    select(Flag.__table__)
+                    .where(Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None))
+                    .order_by(Flag.flagged_at, Flag.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        ids = [row["id"] for row in flag_rows]
+        unit_rows = (
+            (await conn.execute(select(Unit.__table__).where(Unit.flag_id.in_(ids)).order_by(Unit.callsign)))
+            .mappings()
+            .all()
+            if ids
+            else []
+        )
+    units = [UnitSnapshot(**{k: row[k] for k in UnitSnapshot.__dataclass_fields__}) for row in unit_rows]
+    return tuple(
+        ActiveFlag(
+            FlagSnapshot(**{k: row[k] for k in FlagSnapshot.__dataclass_fields__}),
+            tuple(u for u in units if u.flag_id == row["id"]),
+        )
+        for row in flag_rows
+    )
