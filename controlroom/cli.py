@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from controlroom import cli_incident, cli_patrol
+from controlroom import cli_incident, cli_paperwork, cli_patrol
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
@@ -35,6 +35,8 @@ class Frontend:
 
     run: Callable[[str, Settings], int]
     screenshot: Callable[[str, Settings, str, tuple[int, int]], int]
+    # Rendered paperwork -> A4 PDF at a path (atomically); returns the page count.
+    write_pdf: cli_paperwork.PdfWriter | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_incident.add_parsers(sub, _grade)
     cli_patrol.add_parsers(sub, _lat_lon)
+    cli_paperwork.add_parsers(sub)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
     shot.add_argument("path", metavar="PATH")
@@ -117,6 +120,8 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
             if command == "run":
                 return frontend.run(url, settings)
             return frontend.screenshot(url, settings, args.path, args.size)
+        if command == "paperwork":  # PDF needs Qt: the front end's writer, outside asyncio
+            return cli_paperwork.run(args, url, frontend.write_pdf if frontend else None)
         return asyncio.run(_headless(command, args, url, settings))
     except ControlroomError as exc:
         print(f"controlroom: error: {exc}", file=sys.stderr)

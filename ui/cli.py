@@ -8,9 +8,12 @@ from controlroom import cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ui import app
+    from ui import app, paperwork_pdf
 
-    return cli.main(argv, frontend=cli.Frontend(run=app.run, screenshot=app.screenshot))
+    frontend = cli.Frontend(
+        run=app.run, screenshot=app.screenshot, write_pdf=paperwork_pdf.write_pdf_from_cli
+    )
+    return cli.main(argv, frontend=frontend)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -211,3 +211,21 @@ def _write(documents: Sequence[RenderedDocument], path: str) -> int:
     writer.setCreator("controlroom")
     writer.setTitle(documents[0].title if documents else "")
     return print_documents(documents, writer)
+
+
+def write_pdf_from_cli(documents: Sequence[RenderedDocument], path: str) -> int:
+    """``write_pdf`` for the command line: starts a GUI application if none is running.
+
+    Writing a PDF needs fonts, not a screen, so with no platform chosen this runs
+    offscreen; a terminal on a server without a display can still print paperwork.
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QGuiApplication([])
+        try:
+            return write_pdf(documents, path)
+        finally:
+            del app
+    return write_pdf(documents, path)
