@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from controlroom.dispersal import DispersalCommands
 from controlroom.domain import (
     SOUTHAMPTON_CENTRE,
     BestBarNone,
@@ -94,7 +95,7 @@ class VenueSpec:
     best_bar_none: str = "none"
 
 
-class Commands(IncidentEditing, PatrolCommands):
+class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
     """Writes, each in one transaction with its timeline, audit and change-log rows."""
 
     def __init__(

@@ -59,6 +59,8 @@ class Category(LabelledEnum):
     ASSAULT = ("assault", "Assault")
     DISORDER = ("disorder", "Disorder")
     SEXUAL_OFFENCE = ("sexual_offence", "Sexual offence reported")
+    # A directed person back inside the exclusion area: possibly the s.39 offence.
+    DISPERSAL_BREACH = ("dispersal_breach", "Possible breach of dispersal direction")
     OTHER = ("other", "Other")
 
 
@@ -104,6 +106,13 @@ class BestBarNone(LabelledEnum):
     BRONZE = ("bronze", "Bronze")
     SILVER = ("silver", "Silver")
     GOLD = ("gold", "Gold")
+
+
+class DirectionStatus(LabelledEnum):
+    """An s.35 direction is active until it expires or any constable withdraws it (s.35(8))."""
+
+    ACTIVE = ("active", "Active")
+    WITHDRAWN = ("withdrawn", "Withdrawn")
 
 
 class UnitKind(LabelledEnum):

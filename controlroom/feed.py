@@ -19,15 +19,19 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from controlroom.dispersal_queries import dispersal_board
 from controlroom.domain import Status
 from controlroom.snapshots import (
     Change,
     Diff,
+    DirectionSnapshot,
     FlagSnapshot,
     IncidentSnapshot,
     Snapshot,
+    SubjectSnapshot,
     UnitSnapshot,
     VenueSnapshot,
+    ZoneSnapshot,
     flag_from_json,
     unit_from_json,
 )
@@ -97,6 +101,7 @@ class ChangeFeed:
                 .mappings()
                 .all()
             )
+            zones, directions = await dispersal_board(conn, now)
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
         return Snapshot(
@@ -105,6 +110,8 @@ class ChangeFeed:
             venues=tuple(_venue_from_row(r) for r in venue_rows),
             units=tuple(_from_row(UnitSnapshot, r) for r in unit_rows),
             flags=tuple(_from_row(FlagSnapshot, r) for r in flag_rows),
+            zones=tuple(zones),
+            directions=tuple(directions),
             taken_at=now,
         )
 
@@ -161,6 +168,15 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: di
         return Change(seq=seq, entity="unit", op="upsert", entity_id=entity_id, unit=unit_from_json(payload))
     if entity == "flag":
         return Change(seq=seq, entity="flag", op="upsert", entity_id=entity_id, flag=flag_from_json(payload))
+    if entity == "subject":
+        subject = SubjectSnapshot.from_json(payload)
+        return Change(seq=seq, entity="subject", op="upsert", entity_id=entity_id, subject=subject)
+    if entity == "zone":
+        zone = ZoneSnapshot.from_json(payload)
+        return Change(seq=seq, entity="zone", op="upsert", entity_id=entity_id, zone=zone)
+    if entity == "direction":
+        direction = DirectionSnapshot.from_json(payload)
+        return Change(seq=seq, entity="direction", op="upsert", entity_id=entity_id, direction=direction)
     venue = VenueSnapshot.from_json(payload) if op == "upsert" else None
     return Change(
         seq=seq, entity="venue", op="upsert" if venue else "delete", entity_id=entity_id, venue=venue

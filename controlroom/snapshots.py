@@ -8,10 +8,10 @@ even if later changes follow before a console polls.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
-EntityKind = Literal["incident", "venue", "unit", "flag"]
+EntityKind = Literal["incident", "venue", "unit", "flag", "subject", "zone", "direction"]
 Op = Literal["upsert", "delete"]
 
 
@@ -159,6 +159,125 @@ def flag_from_json(data: dict[str, Any]) -> FlagSnapshot:
     return _times_from_json(FlagSnapshot, data, ("flagged_at", "expires_at", "cleared_at"))  # type: ignore[no-any-return]
 
 
+LatLonPair = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSnapshot:
+    """A person of concern as every console sees him.
+
+    Name, date of birth and address are deliberately absent: the change log is
+    append-only and copied to every console, so identity stays in the subjects
+    table, read only through a logged consultation (DPA 2018 s.62).
+    ``alert`` is set when a sighting or incident links a subject who already had a
+    warning or a direction (repeat behaviour) or looks like a breach; consoles
+    alert on a change whose ``alert_at`` is newer than what they last showed.
+    """
+
+    id: int
+    description: str
+    clothing: str
+    build: str
+    distinguishing_features: str
+    review_date: date
+    warnings: int
+    active_directions: tuple[str, ...]
+    sightings: int
+    last_seen_at: datetime | None
+    alert: str | None
+    alert_at: datetime | None
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["review_date"] = self.review_date.isoformat()
+        data["active_directions"] = list(self.active_directions)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SubjectSnapshot:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["review_date"] = date.fromisoformat(values["review_date"])
+        values["active_directions"] = tuple(values.get("active_directions") or ())
+        return _times_from_json(cls, values, ("last_seen_at", "alert_at"))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSnapshot:
+    """An s.34 dispersal zone (authorisation) on the map, with its period."""
+
+    id: int
+    name: str
+    log_number: str
+    officer: str
+    polygon: tuple[LatLonPair, ...]
+    area_in_words: str
+    starts_at: datetime
+    ends_at: datetime
+    authorised_at: datetime
+    withdrawn_at: datetime | None
+    version: int
+
+    def in_force(self, now: datetime) -> bool:
+        """Whether directions can be given now (s.35(1))."""
+        if self.withdrawn_at is not None and self.withdrawn_at <= now:
+            return False
+        return self.starts_at <= now < self.ends_at
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["polygon"] = [list(p) for p in self.polygon]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ZoneSnapshot:
+        values = dict(data)
+        values["polygon"] = tuple((float(a), float(b)) for a, b in data["polygon"])
+        return _times_from_json(cls, values, ("starts_at", "ends_at", "authorised_at", "withdrawn_at"))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionSnapshot:
+    """An s.35 direction: who, where they are excluded from, and until when."""
+
+    id: int
+    reference: str
+    zone_id: int
+    subject_id: int
+    subject_description: str
+    given_at: datetime
+    officer: str
+    lat: float
+    lon: float
+    apparent_age: int
+    exclusion_polygon: tuple[LatLonPair, ...]
+    exclusion_in_words: str
+    exclusion_ends_at: datetime
+    leave_by: datetime | None
+    route: str | None
+    status: str
+    surrendered_items: tuple[str, ...]
+    take_home_task: bool
+    breaches: int
+    version: int
+
+    def active(self, now: datetime) -> bool:
+        return self.status == "active" and now < self.exclusion_ends_at
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["exclusion_polygon"] = [list(p) for p in self.exclusion_polygon]
+        data["surrendered_items"] = list(self.surrendered_items)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DirectionSnapshot:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["exclusion_polygon"] = tuple((float(a), float(b)) for a, b in data["exclusion_polygon"])
+        values["surrendered_items"] = tuple(data.get("surrendered_items") or ())
+        return _times_from_json(cls, values, ("given_at", "exclusion_ends_at", "leave_by"))  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One committed change, in commit order; ``seq`` is the feed cursor."""
@@ -171,6 +290,9 @@ class Change:
     venue: VenueSnapshot | None = None
     unit: UnitSnapshot | None = None
     flag: FlagSnapshot | None = None
+    subject: SubjectSnapshot | None = None
+    zone: ZoneSnapshot | None = None
+    direction: DirectionSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +319,10 @@ class Diff:
     def flag_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "flag")
 
+    def dispersal_changes(self) -> tuple[Change, ...]:
+        """Subjects, zones and directions (persons of concern and dispersal powers)."""
+        return tuple(c for c in self.changes if c.entity in ("subject", "zone", "direction"))
+
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
@@ -207,4 +333,6 @@ class Snapshot:
     venues: tuple[VenueSnapshot, ...] = ()
     units: tuple[UnitSnapshot, ...] = ()
     flags: tuple[FlagSnapshot, ...] = ()
+    zones: tuple[ZoneSnapshot, ...] = ()
+    directions: tuple[DirectionSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
