@@ -40,7 +40,7 @@ PLAN_HEIGHT = 280
 
 # Longest value printed from one field; the rest stays in the electronic record.
 SHORT_FIELD_LIMIT = 200
-TEXT_FIELD_LIMIT = 3000
+TEXT_FIELD_LIMIT = 2000
 _SHORT_FIELDS = frozenset(
     {"rank", "number", "name", "reference", "log_number", "person_name", "collection_station"}
 )

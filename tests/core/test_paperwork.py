@@ -1,0 +1,284 @@
+"""Paperwork HTML and plan SVG, without Qt: what a custody sergeant would look for, and escaping."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from controlroom.cli_paperwork import specimen_direction
+from controlroom.paperwork import (
+    PLAN_HEIGHT,
+    PLAN_WIDTH,
+    TEXT_FIELD_LIMIT,
+    plan_svg,
+    printable,
+    render_authorisation,
+    render_direction,
+    render_direction_set,
+    written_date_time,
+)
+from controlroom.paperwork_data import DirectionPaper, Officer
+
+PRINTED = datetime(2026, 11, 28, 1, 15, tzinfo=UTC)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class _Tags(HTMLParser):
+    """The sequence of tags in a document and its text, as a browser-ish parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append("/" + tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parsed(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", " ".join(parsed(html).text).replace("\u200b", ""))
+
+
+def test_notice_tells_the_person_everything_the_act_requires() -> None:
+    paper = specimen_direction()
+    notice = render_direction(paper, "notice", printed_at=PRINTED)
+    text = text_of(notice.html)
+    assert "Direction to leave an area" in text
+    assert "SPECIMEN-S35-0001" in text and "SPECIMEN-S35-0001" in notice.footer
+    assert "leave the area described below and shown on the plan" in text  # s.35(1), (5)(b)
+    assert paper.exclusion_in_words in text
+    assert "not to return to it before 01:10 on Sunday 29 November 2026 (GMT)" in text
+    assert "01:25 on Saturday 28 November 2026 (GMT)" in text  # leave-by, s.35(5)(c)
+    assert "South along London Road to Above Bar Street" in text  # route, s.35(5)(c)
+    assert "without reasonable excuse" in text and "section 39" in text  # s.35(6)
+    assert "3 months" in text and "level 4" in text and "level 2" in text
+    assert "Bottle of vodka (open)" in text and "Specimen Central Police Station" in text  # s.37
+    assert "from 01:10 on Sunday 29 November 2026 (GMT)" in text
+    assert "where you live" in text and "medical treatment" in text  # s.36(2), (3)
+    assert "PC 0001 B. Specimen" in text and "SPECIMEN-LOG-0001" in text
+    assert '<img src="plan:exclusion"' in notice.html and set(notice.images) == {"exclusion"}
+
+
+def test_notice_without_leave_by_route_or_items_says_so() -> None:
+    paper = dataclasses.replace(specimen_direction(), leave_by=None, route=None, surrendered_items=())
+    text = text_of(render_direction(paper, "notice").html)
+    assert "Now: no later time was set" in text
+    assert "No route was set" in text
+    assert "surrendered" not in text
+    assert [d.title for d in render_direction_set(paper)] == [
+        "Direction to leave an area (s.35): notice to the person",
+        "Direction to leave an area (s.35): record copy",
+    ]
+
+
+def test_record_copy_holds_the_s38_record() -> None:
+    paper = dataclasses.replace(
+        specimen_direction(),
+        apparent_age=15,
+        written_notice_given=False,
+        no_written_notice_reason="Person ran off before it could be handed over",
+        variations=("Exclusion end brought forward to 20:00 by PC 0002",),
+        withdrawn_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC),
+    )
+    text = text_of(render_direction(paper, "record").html)
+    for expected in (
+        paper.person_description,
+        "C. Specimen",
+        "15 (under 16: removal to home or a place of safety to be considered)",
+        paper.behaviour,
+        paper.grounds,
+        "01:10 on Saturday 28 November 2026 (GMT)",  # given at
+        "01:10 on Sunday 29 November 2026 (GMT)",  # exclusion ends
+        "Offence warning given (s.35(6)) Yes",
+        "No: Person ran off before it could be handed over",
+        "Exclusion end brought forward to 20:00 by PC 0002",
+        "Withdrawn at 13:00 on Wednesday 1 July 2026 (BST)",
+        "Bottle of vodka (open)",
+        "Signature of officer making this record",
+    ):
+        assert expected in text, expected
+
+
+def test_receipt_lists_items_and_where_to_collect_them() -> None:
+    paper = dataclasses.replace(specimen_direction(), surrendered_items=("Glass bottle", "Can of lager"))
+    receipt = render_direction(paper, "receipt")
+    text = text_of(receipt.html)
+    assert "Receipt for surrendered items" in text and "Section 37" in text
+    assert "1 Glass bottle" in text and "2 Can of lager" in text
+    assert "Collect from Specimen Central Police Station" in text
+    assert "Not before 01:10 on Sunday 29 November 2026 (GMT)" in text
+    assert "Signature of person surrendering the items" in text and receipt.images == {}
+
+
+def test_authorisation_form_has_what_s34_requires() -> None:
+    zone = specimen_direction().zone
+    form = render_authorisation(zone)
+    text = text_of(form.html)
+    for expected in (
+        "Authorisation to use dispersal powers",
+        "Rank Inspector",
+        "Number 0000",
+        "Name A. Specimen",
+        zone.area_in_words,
+        "From 20:00 on Friday 27 November 2026 (GMT)",
+        "Until 20:00 on Sunday 29 November 2026 (GMT)",
+        "48 hours",
+        zone.grounds,
+        "Articles 10 and 11",
+        zone.rights_consideration,
+        "SPECIMEN-LOG-0001",
+        "Signature of authorising officer",
+    ):
+        assert expected in text, expected
+    assert "SPECIMEN-LOG-0001" in form.footer and '<img src="plan:locality"' in form.html
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "01:30 on Sunday 25 October 2026 (BST)"),
+        (datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "01:30 on Sunday 25 October 2026 (GMT)"),
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "02:00 on Sunday 29 March 2026 (BST)"),
+        (datetime(2026, 12, 31, 23, 59), "23:59 on Thursday 31 December 2026 (GMT)"),  # naive = UTC
+    ],
+)
+def test_times_are_written_in_london_time_with_the_zone(moment: datetime, written: str) -> None:
+    # Around the October change 01:30 happens twice: the zone name says which one.
+    assert written_date_time(moment) == written
+
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "</table></td></tr><h1>Forged</h1>",
+    "\u202egnp.exe Innocent",
+    "{{ 7 * 7 }} {% if true %}x{% endif %}",
+    '"><script>alert("x")</script>',
+    "A" * 100_000,
+]
+
+
+def _poisoned(payload: str) -> DirectionPaper:
+    paper = specimen_direction()
+    zone = dataclasses.replace(
+        paper.zone, name=payload, area_in_words=payload, grounds=payload, log_number=payload
+    )
+    return dataclasses.replace(
+        paper,
+        zone=zone,
+        officer=Officer(payload, payload, payload),
+        person_description=payload,
+        person_name=payload,
+        behaviour=payload,
+        grounds=payload,
+        exclusion_in_words=payload,
+        route=payload,
+        no_written_notice_reason=payload,
+        written_notice_given=False,
+        surrendered_items=(payload, "Can of lager"),
+        collection_station=payload,
+        variations=(payload,),
+    )
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=["img", "table", "rtl", "jinja", "script", "100k"])
+def test_typed_values_never_become_markup(payload: str) -> None:
+    clean = specimen_direction()
+    poisoned = _poisoned(payload)
+    for part in ("notice", "record", "receipt"):
+        same_shape = dataclasses.replace(
+            clean, variations=("x",), written_notice_given=False, surrendered_items=("x", "y")
+        )
+        base = render_direction(same_shape, part)
+        html = render_direction(poisoned, part).html
+        assert parsed(html).tags == parsed(base.html).tags, part  # same structure: nothing injected
+        assert "<img src=x" not in html and "<script" not in html and "<h1>Forged" not in html
+        assert "\u202e" not in html
+        assert len(html) < len(base.html) + 40 * TEXT_FIELD_LIMIT  # long values are cut, not printed whole
+    form = render_authorisation(poisoned.zone).html
+    assert parsed(form).tags == parsed(render_authorisation(clean.zone).html).tags
+    assert "<img src=x" not in form and "\u202e" not in form
+
+
+def test_control_characters_are_shown_and_long_values_cut_and_breakable() -> None:
+    assert printable("\u202eabc") == "[U+202E]abc"
+    assert printable("a\x00b\x1bc") == "a b c"
+    long = printable("A" * 100_000)
+    assert "97,000 more characters are in the electronic record" not in long
+    assert "98,000 more characters are in the electronic record" in long
+    assert max(len(word) for run in long.split("\u200b") for word in run.split()) <= 40
+
+
+@given(st.text(max_size=5000))
+def test_printable_never_keeps_bidi_overrides_or_grows_unbounded(text: str) -> None:
+    out = printable(text, 300)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", out)
+    assert len(out.replace("\u200b", "")) <= 300 * 9 + 80  # each kept character shows as at most [U+XXXX]
+
+
+def _xml(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 - parsing our own output, to prove it is well-formed
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+def _svg_paths(svg: str) -> list[list[tuple[float, float]]]:
+    return [_points(element.get("d", "")) for element in _xml(svg).iter(f"{SVG}path")]
+
+
+def test_plan_shows_streets_names_area_scale_bar_and_north_arrow() -> None:
+    svg = plan_svg(specimen_direction().exclusion_polygon, caption="Area you must leave")
+    root = _xml(svg)  # well-formed XML
+    assert root.get("width") == str(PLAN_WIDTH) and root.get("height") == str(PLAN_HEIGHT)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"London Road", "Bedford Place", "Cumberland Place"} <= set(texts)
+    assert "N" in texts  # north arrow
+    assert any(t and t.endswith(" m") for t in texts)  # scale bar
+    assert "Area you must leave" in texts  # legend
+    assert 'fill="#e0301e"' in svg and 'stroke="#b00000"' in svg  # the shaded, outlined area
+    for path in _svg_paths(svg):  # everything is clipped to the plan
+        assert all(-0.5 <= x <= PLAN_WIDTH + 0.5 and -0.5 <= y <= PLAN_HEIGHT + 0.5 for x, y in path)
+
+
+def test_scale_bar_agrees_with_the_drawn_area() -> None:
+    # A box 0.01° of longitude wide at 50.91° N is 702 m across (local equirectangular).
+    box = ((50.912, -1.410), (50.912, -1.400), (50.908, -1.400), (50.908, -1.410))
+    svg = plan_svg(box)
+    root = _xml(svg)
+    area = next(p for p in root.iter(f"{SVG}path") if p.get("fill") == "#e0301e")
+    xs = [x for x, _ in _points(area.get("d", ""))]
+    px_per_metre = (max(xs) - min(xs)) / 702.0
+    black = next(r for r in root.iter(f"{SVG}rect") if r.get("height") == "6" and r.get("fill") == "#000000")
+    label = next(t.text for t in root.iter(f"{SVG}text") if t.text and t.text.endswith(" m"))
+    metres = float(label.removesuffix(" m"))
+    assert float(black.get("width", "0")) * 2 == pytest.approx(metres * px_per_metre, rel=0.02)
+
+
+def test_plan_text_is_escaped_and_an_empty_area_still_draws() -> None:
+    svg = plan_svg((), caption="<script>alert(1)</script>\u202e")
+    root = _xml(svg)
+    assert "<script>" not in svg and "\u202e" not in svg
+    assert root.find(f"{SVG}title") is not None
+    assert not any(p.get("fill") == "#e0301e" for p in root.iter(f"{SVG}path"))
