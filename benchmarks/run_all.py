@@ -22,6 +22,7 @@ BENCHMARKS = {
     "watch": "bench_watch_latency.py",
     "form": "bench_form.py",
     "recommend": "bench_recommend.py",
+    "paperwork": "bench_paperwork.py",
 }
 
 
