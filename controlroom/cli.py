@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from controlroom import cli_incident, cli_paperwork, cli_patrol
+from controlroom import cli_dispersal, cli_incident, cli_paperwork, cli_patrol
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_incident.add_parsers(sub, _grade)
     cli_patrol.add_parsers(sub, _lat_lon)
+    cli_dispersal.add_parsers(sub, _lat_lon)
     cli_paperwork.add_parsers(sub)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
@@ -151,6 +152,8 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             return await cli_incident.run_incident(db, commands, args)
         if command in ("unit", "flag", "recommend", "dispatch"):
             return await cli_patrol.run(command, db, commands, args)
+        if command in cli_dispersal.COMMANDS:
+            return await cli_dispersal.run(command, db, commands, args)
         if command == "safe-space":
             return await cli_incident.run_safe_space(commands, args)
         if command == "watch":
@@ -213,6 +216,9 @@ def change_line(change: Change, received_at: datetime) -> dict[str, Any]:
             "version": v.version,
             "received_at": stamp,
         }
+    dispersal = cli_dispersal.change_line(change, stamp)
+    if dispersal is not None:
+        return dispersal
     return {
         "event": f"{change.entity}-deleted",
         "seq": change.seq,

@@ -105,6 +105,7 @@ class DirectionVariation:
     officer: str
     reason: str
     exclusion_ends_at: datetime | None = None
+    hours_from_first_given: float | None = None  # instead of exclusion_ends_at
     exclusion_polygon: Sequence[LatLon] | None = None
     exclusion_in_words: str | None = None
     leave_by: datetime | None = None
@@ -393,8 +394,12 @@ def _direction_terms(spec: DirectionSpec, zone: DispersalZone, given_at: datetim
 
 def _variation_terms(row: Direction, variation: DirectionVariation, zone: DispersalZone) -> dict[str, object]:
     terms: dict[str, object] = {}
-    if variation.exclusion_ends_at is not None:
-        ends = utc(variation.exclusion_ends_at, "new exclusion end")
+    ends = utc(variation.exclusion_ends_at, "new exclusion end") if variation.exclusion_ends_at else None
+    if variation.hours_from_first_given is not None:
+        if ends is not None:
+            raise ValidationError("give either a new end time or a number of hours, not both")
+        ends = row.first_given_at + timedelta(hours=variation.hours_from_first_given)
+    if ends is not None:
         check_variation(row.first_given_at, ends)
         terms["exclusion_ends_at"] = ends
     if variation.exclusion_polygon is not None:
