@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from controlroom.commands import Commands, NewIncident, VenueSpec
+from controlroom.dispersal import DirectionSpec, ZoneSpec
 from controlroom.domain import operational_night
-from controlroom.storage.models import Unit
+from controlroom.persons import NewSubject
+from controlroom.storage.models import DispersalZone, Unit
 
 # name, kind, lat, lon, street, safe space status (None = not a safe space), WAVE, BBN
 _VENUES: tuple[tuple[str, str, float, float, str, str | None, bool, str], ...] = (
@@ -231,6 +233,7 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
     """Upsert the venues and record this night's evening; returns (venues, new incidents)."""
     venues = [await commands.upsert_venue(spec) for spec in demo_venues()]
     await load_demo_units(commands)
+    await load_demo_dispersal(commands, now=now)
     night = operational_night(now)
     rng = random.Random(night.toordinal())
     span = timedelta(hours=4)
@@ -268,6 +271,73 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
         count += 1
         await _age_status(commands, snapshot.reference, now - reported_at)
     return len(venues), count
+
+
+# Bedford Place and London Road (approximate), drawn clockwise from Cumberland Place.
+DEMO_ZONE = (
+    (50.9100, -1.4100),
+    (50.9100, -1.4050),
+    (50.9110, -1.4025),
+    (50.9175, -1.4020),
+    (50.9175, -1.4045),
+    (50.9155, -1.4100),
+)
+
+
+async def load_demo_dispersal(commands: Commands, *, now: datetime) -> bool:
+    """This night's s.34 zone, a man given words of advice, and one s.35 direction (once a night)."""
+    log_number = f"DEMO-{operational_night(now):%Y%m%d}"
+    async with commands.db.read() as conn:
+        found = await conn.execute(select(DispersalZone.id).where(DispersalZone.log_number == log_number))
+        if found.first() is not None:
+            return False
+    await commands.authorise_zone(
+        ZoneSpec(
+            name="Bedford Place and London Road",
+            polygon=DEMO_ZONE,
+            starts_at=now - timedelta(hours=3),
+            ends_at=now + timedelta(hours=9),
+            officer="Insp 2741 Demo Officer",
+            grounds="Reports this evening of men following and harassing women leaving venues on "
+            "Bedford Place and London Road; likely to continue until closing time",
+            rights_consideration="No protest, procession or assembly is planned in the area; the "
+            "authorisation does not restrict Art. 10/11 activity",
+            log_number=log_number,
+            area_in_words="Bedford Place and London Road, from Cumberland Place north to The Avenue",
+        )
+    )
+    warned = await commands.add_subject(
+        NewSubject(
+            description="White male, 30s, slim, dark curly hair",
+            clothing="Navy bomber jacket, grey joggers, white trainers",
+            build="slim",
+        )
+    )
+    await commands.warn_subject(
+        warned.id,
+        officer="PC 4410 Demo Constable",
+        place="Outside Nightjar Social",
+        note="Approaching lone women at the bar; advised to leave them alone",
+        given_at=now - timedelta(hours=2),
+    )
+    await commands.give_direction(
+        DirectionSpec(
+            zone="Bedford Place and London Road",
+            at=(50.9131, -1.4051),
+            apparent_age=25,
+            officer="PC 4410 Demo Constable",
+            grounds="Followed two women from venue to venue after being asked to stop; likely to cause "
+            "harassment, alarm or distress",
+            behaviour="following, isolating",
+            exclusion_hours=24,
+            description="Male, mid 20s, stocky, shaved head, black puffer jacket",
+            given_at=now - timedelta(hours=1),
+            leave_by=now - timedelta(minutes=45),
+            route="South along London Road to Cumberland Place",
+            surrendered_items=("Bottle of vodka",),
+        )
+    )
+    return True
 
 
 async def _age_status(commands: Commands, reference: str, age: timedelta) -> None:
