@@ -91,6 +91,17 @@ def test_notice_without_leave_by_route_or_items_says_so() -> None:
     ]
 
 
+def test_notice_reprinted_after_a_variation_or_withdrawal_says_so() -> None:
+    varied = dataclasses.replace(
+        specimen_direction(), variations=("Exclusion area reduced to Bedford Place",)
+    )
+    text = text_of(render_direction(varied, "notice").html)
+    assert "This direction has been varied" in text and "Exclusion area reduced to Bedford Place" in text
+    withdrawn = dataclasses.replace(varied, withdrawn_at=datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
+    text = text_of(render_direction(withdrawn, "notice").html)
+    assert "withdrawn at 03:00 on Saturday 28 November 2026 (GMT) and no longer applies" in text
+
+
 def test_record_copy_holds_the_s38_record() -> None:
     paper = dataclasses.replace(
         specimen_direction(),
