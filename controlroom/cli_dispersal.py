@@ -93,6 +93,9 @@ def _zone_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     auth.add_argument("--log", default="", metavar="NUMBER", help="the log number (required)")
     auth.add_argument("--area", default="", metavar="TEXT", help="the locality in words")
+    withdraw = actions.add_parser("withdraw", help="end an authorisation early")
+    withdraw.add_argument("zone", metavar="N", help="zone number or name")
+    withdraw.add_argument("--reason", required=True, metavar="TEXT")
     listing = actions.add_parser("list", help="every zone and whether it is in force")
     listing.add_argument("--json", action="store_true")
 
@@ -228,6 +231,10 @@ async def _zone(db: Database, commands: Commands, args: argparse.Namespace) -> i
             )
         )
         print(f"zone {zone.id}: {zone.name}, {_local(zone.starts_at)} to {_local(zone.ends_at)}")
+        return 0
+    if args.zone_command == "withdraw":
+        withdrawn = await commands.withdraw_zone(args.zone, args.reason)
+        print(f"zone {withdrawn.id}: {withdrawn.name} withdrawn at {_local(withdrawn.withdrawn_at)}")
         return 0
     now = datetime.now(UTC)
     rows = [

@@ -182,3 +182,11 @@ def test_vary_and_withdraw(zone_db: str) -> None:
         zone_db, "direction", "withdraw", "S35-19990101-001", "--officer", "PC 2 C D", "--reason", "x"
     )
     assert missing.returncode == 2 and "no direction with reference" in missing.stderr
+
+
+def test_a_withdrawn_zone_takes_no_more_directions(zone_db: str) -> None:
+    done = cli(zone_db, "zone", "withdraw", "1", "--reason", "Crowds gone")
+    assert done.returncode == 0 and "withdrawn at" in done.stdout
+    refused = give(zone_db, "--description", "Man in red cap")
+    assert refused.returncode == 2 and "has been withdrawn" in refused.stderr
+    assert json.loads(cli(zone_db, "zone", "list", "--json").stdout)[0]["status"] == "withdrawn"

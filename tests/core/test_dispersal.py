@@ -202,6 +202,27 @@ def test_a_directed_person_seen_inside_the_area_raises_a_grade_2_breach(db_url: 
     assert detail.incident.person_of_concern.startswith("White male")
 
 
+def test_linking_a_flag_inside_the_area_raises_a_breach_with_the_flags_behaviour(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[Any, Any]:
+        commands = commands_for(db)
+        now = datetime.now(UTC)
+        await commands.authorise_zone(
+            zone_spec(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5))
+        )
+        given = await commands.give_direction(direction_spec())
+        flag = await commands.flag_location(
+            behaviour="following", reason="Man from earlier back on Bedford Place", at=(50.9125, -1.4090)
+        )
+        seen = await commands.record_sighting(given.subject.id, flag=flag.id)
+        async with db.read() as conn:
+            behaviours = (await conn.execute(text("SELECT behaviours FROM subject_sightings"))).scalar_one()
+        return seen, behaviours
+
+    seen, behaviours = run_with_db(db_url, scenario)
+    assert seen.breach_incident is not None and seen.breach_incident.grade == 2
+    assert "following" in str(behaviours)
+
+
 def test_no_breach_before_leave_by_after_the_exclusion_or_once_withdrawn(db_url: str) -> None:
     async def scenario(db: Database) -> list[Any]:
         commands = commands_for(db, now=NOW)

@@ -106,6 +106,26 @@ def test_48_hours_across_the_clock_change_means_elapsed_hours() -> None:
         check_direction(_direction(start, exclusion_ends_at=wall_clock_end), zone)
 
 
+# Local (Europe/London) times in the days around both clock changes of 2026.
+around_clock_changes = st.one_of(
+    st.datetimes(min_value=datetime(2026, 3, 26), max_value=datetime(2026, 3, 30)),
+    st.datetimes(min_value=datetime(2026, 10, 22), max_value=datetime(2026, 10, 26)),
+).map(lambda naive: naive.replace(tzinfo=LOCAL_TZ))
+
+
+@given(start=around_clock_changes)
+def test_48_elapsed_hours_from_a_local_time_near_a_clock_change(start: datetime) -> None:
+    real_end = (start.astimezone(UTC) + timedelta(hours=48)).astimezone(LOCAL_TZ)
+    check_authorisation(_authorisation(start, real_end))
+    zone = ZoneTerms("Bedford Place", BOX, start, real_end)
+    check_direction(_direction(start, exclusion_ends_at=real_end), zone)
+    one_more = real_end + timedelta(minutes=1)
+    with pytest.raises(ValidationError, match=r"s\.34\(1\)"):
+        check_authorisation(_authorisation(start, one_more))
+    with pytest.raises(ValidationError, match=r"s\.35\(4\)"):
+        check_direction(_direction(start, exclusion_ends_at=one_more), zone)
+
+
 @given(offset=st.integers(min_value=0, max_value=48 * 60 - 1), length=minutes)
 def test_an_exclusion_of_up_to_48_hours_is_accepted(offset: int, length: int) -> None:
     given_at = START + timedelta(minutes=offset)
