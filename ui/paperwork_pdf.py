@@ -8,8 +8,10 @@ than with ``QTextDocument.print_`` so every page gets a footer with the referenc
 
 The window's print preview uses the same painting::
 
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.paintRequested.connect(document_painter(documents))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # keep a reference: the dialog
+    dialog = QPrintPreviewDialog(printer, parent)             # does not own it (a temporary
+    dialog.paintRequested.connect(document_painter(documents))  # QPrinter here segfaults)
+    dialog.exec()
 """
 
 from __future__ import annotations

@@ -6,10 +6,11 @@ import dataclasses
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication
 
 from controlroom.cli_paperwork import specimen_direction
@@ -164,6 +165,16 @@ def test_the_preview_painter_prints_on_a_qprinter(qapp: QApplication, tmp_path: 
     document_painter([render_direction(specimen_direction(), "receipt")])(printer)
     assert "Receipt for surrendered items" in pdf_text(target)
     assert page_count(target) == 1
+
+
+def test_print_preview_dialog_shows_every_page(qapp: QApplication, qtbot: Any) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintPreviewDialog(printer)
+    qtbot.addWidget(dialog)
+    dialog.paintRequested.connect(document_painter(render_direction_set(specimen_direction())))
+    preview = dialog.findChild(QPrintPreviewWidget)
+    preview.updatePreview()
+    assert preview.pageCount() == 4  # notice 1, record copy 2, receipt 1
 
 
 def test_plan_rasterises_at_print_resolution(qapp: QApplication) -> None:
