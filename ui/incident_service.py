@@ -8,9 +8,18 @@ command changes comes back to every console (this one included) through the feed
 from __future__ import annotations
 
 from controlroom.commands import Commands, NewIncident
+from controlroom.dispersal import DirectionResult, DirectionSpec, ZoneSpec
+from controlroom.dispersal_queries import (
+    NightTally,
+    authorisation_paper,
+    direction_paper,
+    list_zones,
+    night_tally,
+)
 from controlroom.incident_edits import IncidentEdit
+from controlroom.paperwork import RenderedDocument, render_authorisation, render_direction_set
 from controlroom.queries import IncidentDetail, incident_detail
-from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot, ZoneSnapshot
 
 
 class IncidentService:
@@ -87,3 +96,24 @@ class IncidentService:
 
     async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
         return await self.commands.set_safe_space_status(venue_name, status)
+
+    # -- dispersal powers (s.34 zones, s.35 directions) and their paperwork --------
+
+    async def authorise_zone(self, spec: ZoneSpec) -> ZoneSnapshot:
+        return await self.commands.authorise_zone(spec)
+
+    async def give_direction(self, spec: DirectionSpec) -> DirectionResult:
+        return await self.commands.give_direction(spec)
+
+    async def saved_zones(self) -> list[ZoneSnapshot]:
+        return await list_zones(self.commands.db)
+
+    async def night_tally(self) -> NightTally:
+        return await night_tally(self.commands.db)
+
+    async def direction_documents(self, reference: str) -> list[RenderedDocument]:
+        """Notice to the person, record copy and (if items were surrendered) the receipt."""
+        return render_direction_set(await direction_paper(self.commands.db, reference))
+
+    async def zone_documents(self, zone_id: int) -> list[RenderedDocument]:
+        return [render_authorisation(await authorisation_paper(self.commands.db, zone_id))]

@@ -6,6 +6,7 @@ and ``MapBridge`` → widgets. The window never queries the database itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -17,15 +18,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.config import Settings
 from controlroom.domain import LOCAL_TZ, Status, grade_label
+from controlroom.errors import ControlroomError
 from controlroom.filters import IncidentFilter, current_night_start
 from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot, VenueSnapshot
 from ui.alerts import AlertController
+from ui.dispersal_actions import DispersalActions
+from ui.dispersal_panel import DispersalPanel
 from ui.feed_controller import FeedController
 from ui.filter_bar import FilterBar
 from ui.flag_board import FlagBoard
@@ -61,6 +67,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self.ui_state = ui_state
         self.venues: dict[int, VenueSnapshot] = {}
+        self._tally_tasks: set[asyncio.Future[None]] = set()
         self.model = IncidentTableModel(targets=settings.grade_targets, parent=self)
         self.table = IncidentTableView(self.model)
         self.map = MapView(settings)
@@ -71,10 +78,14 @@ class MainWindow(QMainWindow):
         self.left.setChildrenCollapsible(False)
         self.units = UnitBoard(service)
         self.flags = FlagBoard()
+        self.dispersal = DispersalPanel()
+        self.boards = QTabWidget()
+        self.boards.addTab(self.units, "&Units")
+        self.boards.addTab(self.flags, "F&lags")
+        self.boards.addTab(self.dispersal, "Dis&persal")
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.map)
-        self.right.addWidget(self.units)
-        self.right.addWidget(self.flags)
+        self.right.addWidget(self.boards)
         self.right.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.left)
@@ -107,6 +118,7 @@ class MainWindow(QMainWindow):
             lambda: sorted(self.venues.values(), key=lambda v: v.name),
             incident_tasks(self._incident_by_id),
         )
+        self.dispersal_actions = DispersalActions(self, service, self.dispersal, self.map.bridge)
         self._restore_layout()
         self._connect()
         # After connecting: restoring a saved filter emits it to the list and the map.
@@ -157,6 +169,7 @@ class MainWindow(QMainWindow):
         self.units.sig_message.connect(self.show_message)
         self.actions.sig_message.connect(self.show_message)
         self.patrols.sig_message.connect(self.show_message)
+        self.dispersal_actions.sig_message.connect(self.show_message)
 
     # -- feed ----------------------------------------------------------------
 
@@ -169,6 +182,10 @@ class MainWindow(QMainWindow):
         self.units.model.reset(snapshot.units, names)
         self.map.bridge.reset_patrols(snapshot.units, snapshot.flags, names)
         self.flags.model.reset(snapshot.flags, snapshot.units)
+        self._refresh_flag_tab()
+        self.dispersal.reset(snapshot.zones, snapshot.directions)
+        self.map.bridge.reset_zones(snapshot.zones)
+        self._refresh_tally()
         self._refresh_heading()
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
@@ -185,6 +202,14 @@ class MainWindow(QMainWindow):
             self.map.bridge.apply_patrol_changes(patrol_changes, names)
             self.flags.model.apply_changes(patrol_changes)
             self.flags.model.set_units(self.units.model.units())
+            self._refresh_flag_tab()
+        dispersal = diff.dispersal_changes()
+        if dispersal:
+            self.map.bridge.apply_zone_changes([c.zone for c in dispersal if c.zone is not None])
+            for subject in self.dispersal.apply_changes(dispersal):
+                self.show_message(f"⚠ {subject.alert}: person #{subject.id}")
+                self.boards.setCurrentWidget(self.dispersal)
+            self._refresh_tally()
         shown = self.detail.incident
         if shown is not None:
             for change in diff.incident_changes():
@@ -205,6 +230,22 @@ class MainWindow(QMainWindow):
             if row is not None:
                 names[unit.incident_id] = self.model.incident_at(row).reference
         return names
+
+    def _refresh_flag_tab(self) -> None:
+        count = self.flags.model.rowCount()
+        self.boards.setTabText(self.boards.indexOf(self.flags), f"F&lags ({count})" if count else "F&lags")
+
+    def _refresh_tally(self) -> None:
+        task = asyncio.ensure_future(self._load_tally())
+        self._tally_tasks.add(task)
+        task.add_done_callback(self._tally_tasks.discard)
+
+    async def _load_tally(self) -> None:
+        try:
+            tally = await self.service.night_tally()
+        except (ControlroomError, SQLAlchemyError, OSError):
+            return  # the connection banner already says the database is unreachable
+        self.dispersal.set_tally(tally.warnings, tally.directions, tally.surrendered_items, tally.breaches)
 
     def _incident_by_id(self, incident_id: int) -> IncidentSnapshot | None:
         row = self.model.row_of(incident_id)
@@ -279,7 +320,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         right = self.ui_state.value("window/right")
         if not (right and self.right.restoreState(right)):
-            self.right.setSizes([560, 200, 120])
+            self.right.setSizes([560, 280])
         left = self.ui_state.value("window/left")
         if not (left and self.left.restoreState(left)):
             self.left.setSizes([560, 300])

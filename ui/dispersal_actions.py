@@ -1,0 +1,127 @@
+"""``DispersalActions``: zones, directions and their paperwork from the window.
+
+Z on the dispersal panel (or Ctrl+Shift+Z) authorises a zone, G (Ctrl+Shift+G)
+records a direction; after a direction is recorded its paperwork opens in a
+print preview (notice to the person, record copy, receipt), and P / Shift+P
+reprint a direction's or a zone's paperwork. Clicking the map while the
+direction form is open sets where it was given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
+
+from controlroom.dispersal import DirectionResult
+from controlroom.errors import ControlroomError
+from controlroom.paperwork import RenderedDocument
+from ui.dispersal_dialogs import DirectionDialog, ZoneDialog
+from ui.dispersal_panel import DispersalPanel
+from ui.incident_service import IncidentService
+from ui.map_bridge import MapBridge
+from ui.paperwork_pdf import document_painter
+
+
+class DispersalActions(QObject):
+    """Owns the open zone/direction form and the print preview."""
+
+    sig_message = Signal(str)
+    sig_preview_painted = Signal(int)  # pages painted (for tests and the status bar)
+
+    def __init__(
+        self, window: QWidget, service: IncidentService, panel: DispersalPanel, bridge: MapBridge
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = service
+        self.panel = panel
+        self.bridge = bridge
+        self.dialog: ZoneDialog | DirectionDialog | None = None
+        self.preview: QPrintPreviewDialog | None = None
+        self._pending: set[asyncio.Future[Any]] = set()
+        for key, slot in (("Ctrl+Shift+Z", self.new_zone), ("Ctrl+Shift+G", self.new_direction)):
+            shortcut = QShortcut(QKeySequence(key), window)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+        panel.sig_new_zone_requested.connect(self.new_zone)
+        panel.sig_new_direction_requested.connect(self.new_direction)
+        panel.sig_print_direction_requested.connect(self.print_direction)
+        panel.sig_print_zone_requested.connect(self.print_zone)
+        bridge.sig_map_clicked.connect(self._on_map_clicked)
+
+    def new_zone(self) -> asyncio.Future[Any]:
+        """Open the authorisation form once the saved zones are known."""
+        return self._spawn(self._open_zone())
+
+    async def _open_zone(self) -> ZoneDialog:
+        saved = await self.service.saved_zones()
+        dialog = ZoneDialog(self.service, self.bridge, saved, self.window)
+        dialog.sig_saved.connect(lambda z: self.sig_message.emit(f"dispersal zone {z.name} authorised"))
+        self._show(dialog, dialog.name)
+        return dialog
+
+    def new_direction(self) -> DirectionDialog:
+        dialog = DirectionDialog(self.service, self.panel.zones_in_force(), self.window)
+        dialog.sig_saved.connect(self._on_direction_saved)
+        self._show(dialog, dialog.where)
+        return dialog
+
+    def print_direction(self, reference: str) -> asyncio.Future[Any]:
+        return self._spawn(self._preview(lambda: self.service.direction_documents(reference), reference))
+
+    def print_zone(self, zone_id: int) -> asyncio.Future[Any]:
+        return self._spawn(self._preview(lambda: self.service.zone_documents(zone_id), f"zone {zone_id}"))
+
+    def _on_direction_saved(self, result: DirectionResult) -> None:
+        reference = result.direction.reference
+        task = " — a take-home / place-of-safety task was created" if result.take_home_task_id else ""
+        self.sig_message.emit(f"{reference} recorded{task}")
+        self.print_direction(reference)
+
+    async def _preview(self, load: Callable[[], Awaitable[list[RenderedDocument]]], what: str) -> None:
+        try:
+            documents = await load()
+        except ControlroomError as exc:
+            self.sig_message.emit(str(exc))
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(what)
+        preview = QPrintPreviewDialog(printer, self.window)
+        preview.setWindowTitle(f"Print {what}")
+        paint = document_painter(documents)
+
+        def on_paint(device: QPrinter) -> None:
+            paint(device)
+            self.sig_preview_painted.emit(len(documents))
+
+        preview.paintRequested.connect(on_paint)
+        preview.resize(900, 1000)
+        if self.preview is not None:
+            self.preview.close()
+        self.preview = preview
+        preview.open()
+
+    def _show(self, dialog: ZoneDialog | DirectionDialog, focus: QWidget) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: self.panel.table.setFocus())
+        dialog.show()
+        dialog.activateWindow()
+        focus.setFocus()
+
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
+        task = asyncio.ensure_future(coro)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        return task
+
+    def _on_map_clicked(self, lat: float, lon: float) -> None:
+        if isinstance(self.dialog, DirectionDialog) and self.dialog.isVisible():
+            self.dialog.set_point(lat, lon)
