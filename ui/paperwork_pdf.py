@@ -6,12 +6,10 @@ it, Qt has already tried and failed to load them). Pages are painted one by one 
 than with ``QTextDocument.print_`` so every page gets a footer with the reference and
 "page n of m", and several documents share one PDF, each starting on a new page.
 
-The window's print preview uses the same painting::
-
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)  # keep a reference: the dialog
-    dialog = QPrintPreviewDialog(printer, parent)             # does not own it (a temporary
-    dialog.paintRequested.connect(document_painter(documents))  # QPrinter here segfaults)
-    dialog.exec()
+The window's print preview uses the same painting: ``print_preview_dialog(documents,
+parent)`` returns a ready ``QPrintPreviewDialog`` (``open()`` it). Building one by hand,
+keep the ``QPrinter`` alive as long as the dialog: the dialog does not own it, and a
+printer that Python has collected crashes the preview (segfault) when it repaints.
 """
 
 from __future__ import annotations
@@ -35,7 +33,9 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QWidget
 
 from controlroom.paperwork import RenderedDocument
 
@@ -183,6 +183,23 @@ def document_painter(
         print_documents(documents, printer, plan_dpi)
 
     return paint
+
+
+def print_preview_dialog(
+    documents: Sequence[RenderedDocument], parent: QWidget | None = None, title: str = "Print paperwork"
+) -> QPrintPreviewDialog:
+    """A print preview of ``documents`` on an A4 high-resolution printer; Print sends them to it."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(title)
+
+    # The default argument holds ``printer`` for as long as the connection, i.e. the dialog.
+    def paint(device: QPrinter, _keep_alive: QPrinter = printer) -> None:
+        print_documents(documents, device)
+
+    dialog.paintRequested.connect(paint)
+    return dialog
 
 
 def write_pdf(documents: Sequence[RenderedDocument], path: str | os.PathLike[str]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 import subprocess
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from controlroom.cli_paperwork import specimen_direction
 from controlroom.paperwork import (
@@ -22,7 +23,7 @@ from controlroom.paperwork import (
 )
 from controlroom.paperwork_data import Officer
 from ui import paperwork_pdf
-from ui.paperwork_pdf import document_painter, plan_image, write_pdf
+from ui.paperwork_pdf import document_painter, plan_image, print_preview_dialog, write_pdf
 
 
 def pdf_text(path: Path, page: int | None = None) -> str:
@@ -168,12 +169,18 @@ def test_the_preview_painter_prints_on_a_qprinter(qapp: QApplication, tmp_path: 
 
 
 def test_print_preview_dialog_shows_every_page(qapp: QApplication, qtbot: Any) -> None:
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    dialog = QPrintPreviewDialog(printer)
-    qtbot.addWidget(dialog)
-    dialog.paintRequested.connect(document_painter(render_direction_set(specimen_direction())))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def open_preview() -> None:  # the caller keeps no reference, as a menu action would not
+        print_preview_dialog(render_direction_set(specimen_direction()), parent, "Print SPECIMEN")
+
+    open_preview()
+    gc.collect()  # a collected QPrinter would crash the next repaint
+    dialog = parent.findChild(QPrintPreviewDialog)
     preview = dialog.findChild(QPrintPreviewWidget)
     preview.updatePreview()
+    assert dialog.windowTitle() == "Print SPECIMEN"
     assert preview.pageCount() == 4  # notice 1, record copy 2, receipt 1
 
 
