@@ -1,4 +1,9 @@
-"""``controlroom unit|flag|recommend|dispatch``: thin CLI over the patrol commands."""
+"""``controlroom unit|flag|flags|recommend|dispatch|responses``: thin CLI over the patrol commands.
+
+Reasons, places and summaries were typed by people: they are printed as plain
+text (control characters made visible, so a line cannot rewrite the terminal)
+and never interpreted.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from controlroom.commands import Commands
-from controlroom.domain import LOCAL_TZ, Behaviour, UnitKind, UnitStatus
+from controlroom.config import Settings
+from controlroom.domain import LOCAL_TZ, Behaviour, Category, Source, UnitKind, UnitStatus, grade_label
 from controlroom.errors import ValidationError
 from controlroom.feed import ChangeFeed
+from controlroom.queries import ActiveFlag, active_flags
+from controlroom.reports import ResponseReport, response_report
 from controlroom.storage.database import Database
 
 LatLon = Callable[[str], tuple[float, float]]
+# Every command this module serves (cli.py may route on this).
+COMMANDS = ("unit", "flag", "flags", "recommend", "dispatch", "responses")
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], lat_lon: LatLon) -> None:
@@ -40,17 +50,53 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], lat_lo
     )
     flag.add_argument("--reason", required=True, metavar="TEXT")
     flag.add_argument("--expires-in", type=int, default=120, metavar="MINUTES", dest="expires_in")
+    flag.set_defaults(patrol_command="flag")
     recommend = sub.add_parser("recommend", help="suitable available units ranked by ETA")
     recommend.add_argument("reference", metavar="REF")
     recommend.add_argument("--json", action="store_true")
-    dispatch = sub.add_parser("dispatch", help="send units to an incident")
-    dispatch.add_argument("reference", metavar="REF")
+    dispatch = sub.add_parser("dispatch", help="send units to an incident (REF) or a flag (--flag ID)")
+    dispatch.add_argument("reference", metavar="REF", nargs="?")
+    dispatch.add_argument("--flag", type=int, metavar="ID", help="a flag number from `controlroom flags`")
     dispatch.add_argument(
         "--unit", dest="units", action="extend", nargs="+", required=True, metavar="CALLSIGN"
     )
+    _add_flags_parser(sub)
+    responses = sub.add_parser("responses", help="response times against the grade targets")
+    responses.add_argument(
+        "--hours", type=float, metavar="H", help="the last H hours (default: this operational night)"
+    )
+    responses.add_argument("--json", action="store_true")
+    # The top-level dispatcher (cli.py) sends only "unit", "flag", "recommend" and
+    # "dispatch" here; "flags" and "responses" travel under "flag" and say what
+    # they are in ``patrol_command``.
+    responses.set_defaults(command="flag", patrol_command="responses")
+
+
+def _add_flags_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    flags = sub.add_parser("flags", help="active flags and their units; clear or convert one")
+    flags.add_argument("--json", action="store_true")
+    flags.set_defaults(command="flag", patrol_command="flags")
+    actions = flags.add_subparsers(dest="flags_command", metavar="ACTION")
+    clear = actions.add_parser("clear", help="take a flag off the map")
+    clear.add_argument("flag_id", type=int, metavar="ID")
+    convert = actions.add_parser("convert", help="turn a flag into an incident; prints its reference")
+    convert.add_argument("flag_id", type=int, metavar="ID")
+    convert.add_argument(
+        "--category", required=True, metavar="C", help="one of: " + ", ".join(Category.choices())
+    )
+    convert.add_argument("--grade", type=int, metavar="1-4")
+    convert.add_argument(
+        "--source", default="cctv", metavar="S", help="one of: " + ", ".join(Source.choices())
+    )
+    convert.add_argument("--summary", metavar="TEXT", help="default: the flag's behaviour and reason")
 
 
 async def run(command: str, db: Database, commands: Commands, args: argparse.Namespace) -> int:
+    command = getattr(args, "patrol_command", None) or command
+    if command == "flags":
+        return await _flags(db, commands, args)
+    if command == "responses":
+        return await _responses(db, args)
     if command == "unit":
         return await _unit(db, commands, args)
     if command == "flag":
@@ -66,9 +112,102 @@ async def run(command: str, db: Database, commands: Commands, args: argparse.Nam
         return 0
     if command == "recommend":
         return await _recommend(db, args.reference, as_json=args.json)
+    if (args.reference is None) == (args.flag is None):
+        raise ValidationError("say where to send the units: an incident REF or --flag ID, not both")
+    if args.flag is not None:
+        units = await commands.dispatch_to_flag(args.flag, args.units)
+        print(f"flag {args.flag}: dispatched {', '.join(u.callsign for u in units)}")
+        return 0
     units = await commands.dispatch(args.reference, args.units)
     print(f"{args.reference.upper()}: dispatched {', '.join(u.callsign for u in units)}")
     return 0
+
+
+async def _flags(db: Database, commands: Commands, args: argparse.Namespace) -> int:
+    if args.flags_command == "clear":
+        flag = await commands.clear_flag(args.flag_id)
+        print(f"flag {flag.id} cleared")
+        return 0
+    if args.flags_command == "convert":
+        incident = await commands.convert_flag(
+            args.flag_id, category=args.category, source=args.source, grade=args.grade, summary=args.summary
+        )
+        print(incident.reference)
+        return 0
+    flags = await active_flags(db, datetime.now(UTC))
+    if args.json:
+        print(json.dumps([_flag_json(f) for f in flags], indent=2))
+        return 0
+    if not flags:
+        print("no active flags")
+    for f in flags:
+        until = f.flag.expires_at.astimezone(LOCAL_TZ)
+        units = ", ".join(f"{u.callsign} ({u.status.replace('_', ' ')})" for u in f.units)
+        print(
+            f"{f.flag.id:4}  {_plain(f.flag.place)[:28]:28} {f.flag.behaviour:17} until {until:%H:%M}  "
+            f"{units or 'no units'}\n      {_plain(f.flag.reason)}"
+        )
+    return 0
+
+
+def _flag_json(active: ActiveFlag) -> dict[str, Any]:
+    flag = active.flag
+    return {
+        "id": flag.id,
+        "place": flag.place,
+        "lat": flag.lat,
+        "lon": flag.lon,
+        "behaviour": flag.behaviour,
+        "reason": flag.reason,
+        "flagged_by": flag.created_by,
+        "flagged_at": flag.flagged_at.isoformat(),
+        "expires_at": flag.expires_at.isoformat(),
+        "units": [{"callsign": u.callsign, "status": u.status} for u in active.units],
+    }
+
+
+async def _responses(db: Database, args: argparse.Namespace) -> int:
+    report = await response_report(db, Settings.load().grade_targets, now=datetime.now(UTC), hours=args.hours)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+        return 0
+    _print_report(report)
+    return 0
+
+
+def _print_report(report: ResponseReport) -> None:
+    print(f"Response times, {report.label}: {len(report.incidents)} incidents")
+    print(
+        f"{'REFERENCE':19} {'GRADE':5} {'REPORTED':8} {'DISPATCH':>8} {'ARRIVAL':>8} {'TARGET':>6}  OUTCOME"
+    )
+    for r in report.incidents:
+        grade = f"G{r.grade}" if r.grade else "-"
+        outcome = r.outcome.value.replace("_", " ")
+        print(
+            f"{r.reference:19} {grade:5} {r.reported_at.astimezone(LOCAL_TZ):%H:%M}    "
+            f"{_mins(r.minutes_to_dispatch):>8} {_mins(r.minutes_to_arrival):>8} "
+            f"{_mins(r.target_minutes):>6}  {outcome}"
+        )
+    print()
+    print(f"{'GRADE':14} {'INCIDENTS':>9} {'ATTENDED':>8} {'MEDIAN':>7} {'P90':>7} {'IN TARGET':>9}")
+    for g in report.grades:
+        share = f"{g.within_target:.0%}" if g.within_target is not None else "-"
+        print(
+            f"{grade_label(g.grade):14} {g.incidents:9} {g.attended:8} {_mins(g.median_minutes):>7} "
+            f"{_mins(g.p90_minutes):>7} {share:>9}"
+        )
+    print("(minutes from report; DISPATCH/ARRIVAL are the first unit sent and the first to arrive)")
+
+
+def _mins(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
+def _plain(text: str) -> str:
+    """Typed text on one line, with control characters shown rather than obeyed."""
+    return "".join(
+        ch if ch.isprintable() else (" " if ch in "\t\r\n" else f"\\x{ord(ch):02x}") for ch in text
+    )
 
 
 async def _unit(db: Database, commands: Commands, args: argparse.Namespace) -> int:

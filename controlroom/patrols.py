@@ -265,7 +265,7 @@ class PatrolCommands(CommandBase):
                 raise ValidationError(
                     f"{incident.reference} is {incident.status}; reopen it before dispatching"
                 )
-            units = [await _unit(session, sign) for sign in callsigns]
+            units = [await _unit(session, sign, lock=not self.db.is_sqlite) for sign in callsigns]
             diverted = [await self._check_available(session, unit, incident) for unit in units]
             touched = {incident.id: incident}
             for unit, previous in zip(units, diverted, strict=True):
@@ -380,9 +380,9 @@ class PatrolCommands(CommandBase):
             raise ValidationError("name at least one unit: --unit CALLSIGN")
         now = self.clock()
         async with self.db.write() as session:
-            flag = await _active_flag(session, flag_id, now)
+            flag = await _active_flag(session, flag_id, now, lock=not self.db.is_sqlite)
             signs = dict.fromkeys(sign.strip().upper() for sign in callsigns)
-            units = [await _unit(session, sign) for sign in signs]
+            units = [await _unit(session, sign, lock=not self.db.is_sqlite) for sign in signs]
             for unit in units:
                 await _check_free_for_flag(session, unit, flag)
             for unit in units:
@@ -428,7 +428,7 @@ class PatrolCommands(CommandBase):
         """
         now = self.clock()
         async with self.db.write() as session:
-            flag = await _active_flag(session, flag_id, now)
+            flag = await _active_flag(session, flag_id, now, lock=not self.db.is_sqlite)
             new = await _new_incident_from_flag(session, flag, category, source, grade, summary)
             columns = self._validated(new)
             incident = await self._insert_incident(session, new, columns, now)
@@ -536,9 +536,14 @@ def _callsign(text: str) -> str:
     return sign
 
 
-async def _unit(session: AsyncSession, callsign: str, *, missing_ok: bool = False) -> Unit:
+async def _unit(
+    session: AsyncSession, callsign: str, *, missing_ok: bool = False, lock: bool = False
+) -> Unit:
     sign = callsign.strip().upper()
-    row = (await session.execute(select(Unit).where(Unit.callsign == sign))).scalar_one_or_none()
+    query = select(Unit).where(Unit.callsign == sign)
+    if lock:  # two consoles sending the same unit: the second waits, then sees it busy
+        query = query.with_for_update()
+    row = (await session.execute(query)).scalar_one_or_none()
     if row is None and not missing_ok:
         known = (await session.execute(select(Unit.callsign))).scalars().all()
         close = difflib.get_close_matches(sign, known, n=4, cutoff=0.5)
@@ -573,9 +578,13 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%H:%M")
 
 
-async def _active_flag(session: AsyncSession, flag_id: int, now: datetime) -> Flag:
-    """The flag if it is still active, else an error saying what became of it."""
-    flag = await session.get(Flag, flag_id)
+async def _active_flag(session: AsyncSession, flag_id: int, now: datetime, *, lock: bool) -> Flag:
+    """The flag if it is still active, else an error saying what became of it.
+
+    ``lock`` (PostgreSQL) makes a second console converting the same flag wait and
+    then find it converted, instead of making a second incident.
+    """
+    flag = await session.get(Flag, flag_id, with_for_update=lock)
     if flag is None:
         raise ValidationError(f"no flag number {flag_id}; `controlroom flags` lists the active ones")
     if flag.incident_id is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.errors import ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.queries import active_flags, incident_detail
+from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import Dispatch, Flag, Unit
 from tests.core.support import FIXED_NOW, add_venue, commands_for, row_counts, run_with_db
@@ -473,3 +475,25 @@ def test_a_unit_on_a_flag_can_be_diverted_only_to_a_grade_1(db_url: str) -> None
     refused, flag_id, urgent = run_with_db(db_url, scenario)
     assert f"PC-1 is en route on flag {flag_id}; a busy unit can only be diverted to a Grade 1" in refused
     assert f"dispatched PC-1, diverted from flag {flag_id}" in [e.describe() for e in urgent.timeline]
+
+
+def test_two_consoles_converting_one_flag_make_one_incident(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[list[object], dict[str, int], dict[str, int]]:
+        commands = commands_for(db, now=FIXED_NOW)
+        await add_venue(commands)
+        flag_id = await _flagged(commands)
+        before = await _counts(db)
+        alice, bob = commands_for(db, "alice", FIXED_NOW), commands_for(db, "bob", FIXED_NOW)
+        outcomes = await asyncio.gather(
+            alice.convert_flag(flag_id, category="harassment"),
+            bob.convert_flag(flag_id, category="harassment"),
+            return_exceptions=True,
+        )
+        return list(outcomes), before, await _counts(db)
+
+    outcomes, before, after = run_with_db(db_url, scenario)
+    made = [o for o in outcomes if isinstance(o, IncidentSnapshot)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(made) == 1 and len(refused) == 1
+    assert f"is already incident {made[0].reference}" in str(refused[0])
+    assert after["incidents"] == before["incidents"] + 1
