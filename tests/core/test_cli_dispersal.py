@@ -115,8 +115,9 @@ def test_a_refused_direction_exits_2_with_the_section_and_writes_nothing(
     zone_db: str, args: dict[str, object], message: str
 ) -> None:
     before = run_with_db(zone_db, table_counts)
-    extra = args.pop("extra", ("--description", "Man in red cap"))
-    done = give(zone_db, *extra, **args)
+    options = dict(args)  # parametrize shares the dict between backends: never mutate it
+    extra = options.pop("extra", ("--description", "Man in red cap"))
+    done = give(zone_db, *extra, **options)
     assert done.returncode == 2, done.stderr
     assert message in done.stderr
     assert run_with_db(zone_db, table_counts) == before
