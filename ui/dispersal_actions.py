@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from controlroom.dispersal import DirectionResult
@@ -25,7 +25,7 @@ from ui.dispersal_dialogs import DirectionDialog, ZoneDialog
 from ui.dispersal_panel import DispersalPanel
 from ui.incident_service import IncidentService
 from ui.map_bridge import MapBridge
-from ui.paperwork_pdf import document_painter
+from ui.paperwork_pdf import print_preview_dialog
 
 
 class DispersalActions(QObject):
@@ -90,17 +90,9 @@ class DispersalActions(QObject):
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(what)
-        preview = QPrintPreviewDialog(printer, self.window)
-        preview.setWindowTitle(f"Print {what}")
-        paint = document_painter(documents)
-
-        def on_paint(device: QPrinter) -> None:
-            paint(device)
-            self.sig_preview_painted.emit(len(documents))
-
-        preview.paintRequested.connect(on_paint)
+        # The dialog owns nothing: print_preview_dialog keeps its printer alive with it.
+        preview = print_preview_dialog(documents, self.window, f"Print {what}")
+        preview.paintRequested.connect(lambda _device: self.sig_preview_painted.emit(len(documents)))
         preview.resize(900, 1000)
         if self.preview is not None:
             self.preview.close()

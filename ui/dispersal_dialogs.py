@@ -9,6 +9,7 @@ the core; a refusal is shown in the form with its section and nothing typed is l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -70,9 +71,12 @@ class ZoneDialog(_AsyncDialog):
         self.officer = QLineEdit()
         self.officer.setPlaceholderText("Rank, number, name — inspector or above, e.g. Insp 1234 Jane Smith")
         self.reuse = QComboBox()
-        self.reuse.addItem("Draw a new locality on the map", None)
+        # Polygons stay on the Python side: the combo only holds the labels.
+        self._saved_polygons: list[tuple[tuple[float, float], ...]] = [()]
+        self.reuse.addItem("Draw a new locality on the map")
         for zone in saved:
-            self.reuse.addItem(f"Same locality as: {zone.name}", zone.polygon)
+            self.reuse.addItem(f"Same locality as: {zone.name}")
+            self._saved_polygons.append(zone.polygon)
         self.corners = QLabel("")
         self.corners.setObjectName("formHint")
         self.starts = _date_time_edit(start)
@@ -105,7 +109,9 @@ class ZoneDialog(_AsyncDialog):
         self.reuse.currentIndexChanged.connect(self._on_reuse_changed)
         bridge.sig_zone_drawn.connect(self._on_zone_drawn)
         undo = QShortcut(QKeySequence("Ctrl+Z"), self)
-        undo.activated.connect(bridge.undo_corner)
+        # A lambda, not the bound method: connecting a shortcut straight to a method of
+        # the object shared over QWebChannel stopped messages reaching the page.
+        undo.activated.connect(lambda: self.bridge.undo_corner())
         self.finished.connect(lambda _r: self._stop())
         bridge.start_drawing()
         self._show_corners()
@@ -115,11 +121,10 @@ class ZoneDialog(_AsyncDialog):
         self.bridge.sig_zone_drawn.disconnect(self._on_zone_drawn)
 
     def _on_reuse_changed(self) -> None:
-        polygon = self.reuse.currentData()
-        self.bridge.start_drawing(list(polygon or []))
+        self.bridge.start_drawing(list(self._saved_polygons[max(0, self.reuse.currentIndex())]))
 
-    def _on_zone_drawn(self, points: list[tuple[float, float]]) -> None:
-        self.polygon = [(float(a), float(b)) for a, b in points]
+    def _on_zone_drawn(self, points_json: str) -> None:
+        self.polygon = [(float(a), float(b)) for a, b in json.loads(points_json)]
         self._show_corners()
 
     def _show_corners(self) -> None:

@@ -137,7 +137,7 @@ class MapBridge(QObject):
     sig_map_clicked = Signal(float, float)
     sig_safe_space_status_requested = Signal(str, str)  # venue name, status
     sig_unit_moved = Signal(str, float, float)  # callsign, lat, lon
-    sig_zone_drawn = Signal(list)  # [[lat, lon], ...] as the operator draws
+    sig_zone_drawn = Signal(str)  # JSON [[lat, lon], ...] each time the operator changes the shape
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -348,10 +348,10 @@ class MapBridge(QObject):
     @Slot(str)
     def zoneDrawn(self, points_json: str) -> None:  # noqa: N802
         try:
-            points = [(float(p[0]), float(p[1])) for p in json.loads(points_json)]
+            points = [[float(p[0]), float(p[1])] for p in json.loads(points_json)]
         except (ValueError, TypeError, IndexError):
             return
-        self.sig_zone_drawn.emit(points)
+        self.sig_zone_drawn.emit(json.dumps(points))
 
     @Slot(str)
     def layersDrawn(self, counts_json: str) -> None:  # noqa: N802

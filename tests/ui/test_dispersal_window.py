@@ -1,0 +1,115 @@
+"""Dispersal powers in the real window: a zone drawn on the map, a direction recorded
+and its paperwork previewed, a breach alerting every console."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import cli, js
+
+
+def focus(window: Any, qtbot: Any, widget: Any) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    widget.setFocus()
+
+
+def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("zones") == 1)
+    window.boards.setCurrentWidget(window.dispersal)
+    focus(window, qtbot, window.dispersal.table)
+    QTest.keyClick(window.dispersal.table, Qt.Key.Key_Z)
+    qtbot.waitUntil(lambda: window.dispersal_actions.dialog is not None)
+    dialog = window.dispersal_actions.dialog
+    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") == [])
+    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.isMoving()") is False)
+    width, height = window.map.width(), window.map.height()
+    for x, y in ((0.08, 0.55), (0.22, 0.55), (0.22, 0.75), (0.08, 0.75)):  # clear of markers
+        QTest.mouseClick(
+            window.map.focusProxy(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            QPoint(round(width * x), round(height * y)),
+        )
+    qtbot.waitUntil(lambda: len(dialog.polygon) == 4, timeout=3000)
+    assert "4 corners" in dialog.corners.text()
+    dialog.bridge.undo_corner()  # Ctrl+Z in the form
+    qtbot.waitUntil(lambda: len(dialog.polygon) == 3, timeout=3000)
+    QTest.keyClicks(dialog.name, "Above Bar late night")
+    QTest.keyClicks(dialog.officer, "Insp 3310 Ria Kaur")
+    QTest.keyClicks(dialog.grounds, "Groups harassing women queueing for taxis")
+    QTest.keyClicks(dialog.rights, "No assembly planned; Art. 10/11 not engaged")
+    QTest.keyClicks(dialog.log_number, "LOG-77")
+    dialog.hours.setValue(49)
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "48" in dialog.error.text(), timeout=3000)
+    assert "s.34" in dialog.error.text() and dialog.isVisible()
+    assert len(window.dispersal.zones) == 1  # nothing written
+    dialog.hours.setValue(8)
+    QTest.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.dispersal.zones) == 2, timeout=3000)
+    made = next(z for z in window.dispersal.zones.values() if z.name == "Above Bar late night")
+    assert len(made.polygon) == 3 and made.log_number == "LOG-77"
+    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("zones") == 2)
+    label = js(window.map, qtbot, f"controlroom.zoneLabel({made.id})")
+    assert label.startswith("s.34 Above Bar late night") and "left" in label
+    assert js(window.map, qtbot, "controlroom.drawing()") is None  # drawing ended with the form
+    texts = [window.dispersal.zone_list.item(i).text() for i in range(window.dispersal.zone_list.count())]
+    assert any(t.startswith("s.34 Above Bar late night") for t in texts)
+
+
+def test_give_a_direction_and_preview_its_paperwork(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    other = open_window(demo_url)
+    qtbot.waitUntil(lambda: len(window.dispersal.zones_in_force()) == 1)
+    qtbot.waitUntil(lambda: "1 direction" in window.dispersal.tally.text())
+    dialog = window.dispersal_actions.new_direction()
+    window.map.bridge.mapClicked(50.9120, -1.4060)  # inside the demo zone
+    assert "50.91200" in dialog.where_label.text()
+    QTest.keyClicks(dialog.description, "Male, 40s, red cap <script>x</script>, grey hoodie")
+    QTest.keyClicks(dialog.officer, "PC 5120 Alex Reed")
+    QTest.keyClicks(dialog.behaviour, "Following lone women")
+    QTest.keyClicks(dialog.grounds, "Followed women after being warned")
+    QTest.keyClicks(dialog.items, "Bottle of wine; Hip flask")
+    dialog.age.setValue(9)
+    QTest.keyClick(dialog.description, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "10" in dialog.error.text(), timeout=3000)
+    assert dialog.isVisible() and len(window.dispersal.model.directions()) == 1
+    dialog.age.setValue(35)
+    painted: list[int] = []
+    window.dispersal_actions.sig_preview_painted.connect(painted.append)
+    QTest.keyClick(dialog.description, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 2, timeout=3000)
+    made = window.dispersal.model.directions()[-1]
+    assert made.surrendered_items == ("Bottle of wine", "Hip flask")
+    qtbot.waitUntil(lambda: window.dispersal_actions.preview is not None, timeout=5000)
+    qtbot.waitUntil(lambda: bool(painted), timeout=10000)
+    assert painted[-1] == 3  # notice, record copy, receipt
+    qtbot.waitUntil(lambda: len(other.dispersal.model.directions()) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: "2 directions" in other.dispersal.tally.text(), timeout=3000)
+    assert "3 items surrendered" in other.dispersal.tally.text()
+
+
+def test_a_directed_man_seen_back_inside_alerts_every_console(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 1)
+    directed = window.dispersal.model.directions()[0]
+    incidents_before = len(window.model.incidents())
+    cli(demo_url, "person", "seen", str(directed.subject_id), "--at", "50.9140,-1.4040")
+    qtbot.waitUntil(lambda: window.dispersal.alert.isVisible(), timeout=3000)
+    assert f"#{directed.subject_id}" in window.dispersal.alert.text()
+    qtbot.waitUntil(lambda: len(window.model.incidents()) == incidents_before + 1, timeout=3000)
+    breach = max(window.model.incidents(), key=lambda i: i.id)
+    assert breach.grade == 2 and directed.reference in breach.summary
+    qtbot.waitUntil(lambda: "1 breach" in window.dispersal.tally.text(), timeout=3000)
+    assert window.boards.currentWidget() is window.dispersal
+    listed = json.loads(cli(demo_url, "direction", "list", "--json"))
+    assert listed[0]["breaches"] == 1
