@@ -27,6 +27,9 @@ def flag_with(window: Any, reason: str) -> Any:
 
 
 def focus(window: Any, qtbot: Any, widget: Any) -> None:
+    for board in (window.units, window.flags, window.dispersal):
+        if board.isAncestorOf(widget):
+            window.boards.setCurrentWidget(board)  # the operator picks the tab
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     widget.setFocus()
