@@ -191,6 +191,7 @@ class PersonCommands(CommandBase):
             lat, lon, where_text, when, incident_row, flag_row = where
             if flag_row is not None and not codes:
                 codes = [flag_row.behaviour]
+            await _refuse_second_link(session, subject.id, incident_row, flag_row)
             repeat = await _has_history(session, subject.id, when)
             sighting = SubjectSighting(
                 subject_id=subject.id,
@@ -206,7 +207,13 @@ class PersonCommands(CommandBase):
             )
             session.add(sighting)
             await session.flush()
-            breach = await self._breach(session, subject, sighting, source_value, now)
+            # A breach incident already is the report of this breach: linking it raises no other.
+            raised_already = (
+                incident_row is not None and incident_row.category == Category.DISPERSAL_BREACH.value
+            )
+            breach = (
+                None if raised_already else await self._breach(session, subject, sighting, source_value, now)
+            )
             subject.version += 1
             if incident_row is not None:
                 _note_on(incident_row, session, self.actor.name, now, subject.id, repeat)
@@ -396,6 +403,24 @@ def _optional(value: str | None, limit: int) -> str | None:
     if len(text) > limit:
         raise ValidationError(f"{text[:20]!r}… is {len(text)} characters long; the limit is {limit}")
     return text or None
+
+
+async def _refuse_second_link(
+    session: AsyncSession, subject_id: int, incident: Incident | None, flag: Flag | None
+) -> None:
+    """One link per subject and incident (or flag): a second would count the sighting twice."""
+    if incident is None and flag is None:
+        return
+    query = select(SubjectSighting.id).where(SubjectSighting.subject_id == subject_id)
+    if incident is not None:
+        query = query.where(SubjectSighting.incident_id == incident.id)
+        what = incident.reference
+    else:
+        assert flag is not None  # noqa: S101 - one of the two, checked above
+        query = query.where(SubjectSighting.flag_id == flag.id)
+        what = f"flag {flag.id}"
+    if (await session.execute(query)).first() is not None:
+        raise ValidationError(f"person of concern #{subject_id} is already linked to {what}")
 
 
 async def _has_history(session: AsyncSession, subject_id: int, at: datetime) -> bool:

@@ -203,7 +203,7 @@ def test_a_directed_person_seen_inside_the_area_raises_a_grade_2_breach(db_url: 
 
 
 def test_linking_a_flag_inside_the_area_raises_a_breach_with_the_flags_behaviour(db_url: str) -> None:
-    async def scenario(db: Database) -> tuple[Any, Any]:
+    async def scenario(db: Database) -> tuple[Any, ...]:
         commands = commands_for(db)
         now = datetime.now(UTC)
         await commands.authorise_zone(
@@ -216,11 +216,24 @@ def test_linking_a_flag_inside_the_area_raises_a_breach_with_the_flags_behaviour
         seen = await commands.record_sighting(given.subject.id, flag=flag.id)
         async with db.read() as conn:
             behaviours = (await conn.execute(text("SELECT behaviours FROM subject_sightings"))).scalar_one()
-        return seen, behaviours
+        assert seen.breach_incident is not None
+        with pytest.raises(ValidationError) as twice:
+            await commands.record_sighting(given.subject.id, flag=flag.id)
+        before = await table_counts(db)
+        # Linking him to the breach incident itself records the link but raises no second breach.
+        linked = await commands.record_sighting(given.subject.id, incident=seen.breach_incident.reference)
+        after = await table_counts(db)
+        return seen, behaviours, str(twice.value), linked, before, after
 
-    seen, behaviours = run_with_db(db_url, scenario)
+    seen, behaviours, twice, linked, before, after = run_with_db(db_url, scenario)
     assert seen.breach_incident is not None and seen.breach_incident.grade == 2
     assert "following" in str(behaviours)
+    assert "already linked to flag" in twice
+    assert linked.breach_incident is None and linked.repeat_behaviour
+    assert (
+        after["incidents"] == before["incidents"]
+        and after["subject_sightings"] == before["subject_sightings"] + 1
+    )
 
 
 def test_no_breach_before_leave_by_after_the_exclusion_or_once_withdrawn(db_url: str) -> None:
