@@ -150,7 +150,7 @@ def _change_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _person_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], lat_lon: LatLonParser) -> None:
-    person = sub.add_parser("person", help="persons of concern: add, list, warn, seen, show")
+    person = sub.add_parser("person", help="persons of concern: add, list, warn, seen, show, review")
     actions = person.add_subparsers(dest="person_command", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="record a person of concern; prints his number")
     add.add_argument("--description", required=True, metavar="TEXT")
@@ -187,6 +187,11 @@ def _person_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], la
     seen.add_argument(
         "--source", default="police_patrol", metavar="S", help="one of: " + ", ".join(Source.choices())
     )
+    review = actions.add_parser("review", help="MoPI review: next review date and/or erase the identity")
+    review.add_argument("subject", type=int, metavar="ID")
+    review.add_argument("--reason", required=True, metavar="TEXT")
+    review.add_argument("--next", type=_day, metavar="YYYY-MM-DD", dest="next_review")
+    review.add_argument("--erase-identity", action="store_true", dest="erase_identity")
     show = actions.add_parser("show", help="the full record with identity (the look-up is logged)")
     show.add_argument("subject", type=int, metavar="ID")
     show.add_argument("--reason", required=True, metavar="TEXT", help="why you need it (DPA 2018 s.62)")
@@ -387,6 +392,12 @@ async def _person(db: Database, commands: Commands, args: argparse.Namespace) ->
             args.subject, officer=args.officer, place=args.where, note=args.note, given_at=args.given_at
         )
         print(f"person {person.id}: {person.warnings} warning(s) recorded")
+        return 0
+    if action == "review":
+        reviewed = await commands.review_subject(
+            args.subject, reason=args.reason, next_review=args.next_review, erase_identity=args.erase_identity
+        )
+        print(f"person {reviewed.id}: next review {reviewed.review_date}")
         return 0
     if action == "show":
         record = await commands.consult_subject(args.subject, args.reason)

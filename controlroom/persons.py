@@ -375,6 +375,42 @@ class PersonCommands(CommandBase):
                 created_by=row.created_by,
             )
 
+    async def review_subject(
+        self, subject_id: int, *, reason: str, next_review: date | None = None, erase_identity: bool = False
+    ) -> SubjectSnapshot:
+        """A MoPI review: set the next review date, and/or erase name, date of birth and address.
+
+        The erasure log entry names the fields erased, never their content (DPA 2018 s.62).
+        """
+        why = clean_text(reason, "reason for the review", 1000)
+        now = self.clock()
+        today = now.astimezone(LOCAL_TZ).date()
+        if next_review is None and not erase_identity:
+            raise ValidationError(
+                "a review either sets the next review date or erases the identity (or both)"
+            )
+        if next_review is not None and next_review <= today:
+            raise ValidationError(
+                "the next review date must be in the future (Management of Police Information)"
+            )
+        async with self.db.write() as session:
+            row = await find_subject(session, subject_id)
+            detail: dict[str, Any] = {"reason": why}
+            if next_review is not None:
+                detail["review_date"] = [row.review_date.isoformat(), next_review.isoformat()]
+                row.review_date = next_review
+            if erase_identity:
+                detail["erased"] = [
+                    f for f in ("name", "date_of_birth", "address") if getattr(row, f) is not None
+                ]
+                row.name = row.date_of_birth = row.address = None
+            row.version += 1
+            await session.flush()
+            snapshot = await subject_snapshot(session, row, now)
+            action = "subject.erase" if erase_identity else "subject.review"
+            await self._finish(session, action, "subject", row.id, detail, snapshot.to_json(), now)
+            return snapshot
+
 
 def _subject_row(new: NewSubject, now: datetime, actor: str) -> Subject:
     description = clean_text(new.description, "description", MAX_DESCRIPTION)

@@ -191,3 +191,14 @@ def test_a_withdrawn_zone_takes_no_more_directions(zone_db: str) -> None:
     refused = give(zone_db, "--description", "Man in red cap")
     assert refused.returncode == 2 and "has been withdrawn" in refused.stderr
     assert json.loads(cli(zone_db, "zone", "list", "--json").stdout)[0]["status"] == "withdrawn"
+
+
+def test_person_review_erases_identity_or_exits_2(db_url: str) -> None:
+    assert (
+        cli(db_url, "person", "add", "--description", "Man, green cap", "--name", "A N Other").returncode == 0
+    )
+    nothing = cli(db_url, "person", "review", "1", "--reason", "Routine")
+    assert nothing.returncode == 2 and "sets the next review date or erases" in nothing.stderr
+    done = cli(db_url, "person", "review", "1", "--reason", "No further reports", "--erase-identity")
+    assert done.returncode == 0 and done.stdout.startswith("person 1: next review ")
+    assert json.loads(cli(db_url, "person", "show", "1", "--reason", "Audit").stdout)["name"] is None

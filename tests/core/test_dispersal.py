@@ -307,6 +307,32 @@ def test_consulting_the_full_record_is_logged_with_its_justification(db_url: str
     }
 
 
+def test_a_review_erases_identity_and_logs_which_fields_not_their_content(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[Any, ...]:
+        commands = commands_for(db, now=NOW)
+        person = await commands.add_subject(NewSubject(description="Man, green cap", name="A. N. Other"))
+        with pytest.raises(ValidationError) as past:
+            await commands.review_subject(person.id, reason="x", next_review=NOW.date())
+        reviewed = await commands.review_subject(
+            person.id,
+            reason="No further reports",
+            next_review=NOW.date() + timedelta(days=90),
+            erase_identity=True,
+        )
+        record = await commands.consult_subject(person.id, "Check erasure")
+        async with db.read() as conn:
+            audit = (
+                await conn.execute(select(AuditEntry.detail).where(AuditEntry.action == "subject.erase"))
+            ).scalar_one()
+        return str(past.value), reviewed, record, audit
+
+    past, reviewed, record, audit = run_with_db(db_url, scenario)
+    assert "must be in the future" in past
+    assert reviewed.review_date == NOW.date() + timedelta(days=90)
+    assert record.name is None and record.address is None
+    assert audit["erased"] == ["name"] and "A. N. Other" not in str(audit)
+
+
 def test_variation_and_withdrawal_are_recorded_and_never_pass_48_hours(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
         commands = commands_for(db, now=NOW)
