@@ -26,6 +26,7 @@ from ui.dispersal_panel import DispersalPanel
 from ui.incident_service import IncidentService
 from ui.map_bridge import MapBridge
 from ui.paperwork_pdf import print_preview_dialog
+from ui.person_dialogs import SightingDialog, WarningDialog
 
 
 class DispersalActions(QObject):
@@ -42,7 +43,7 @@ class DispersalActions(QObject):
         self.service = service
         self.panel = panel
         self.bridge = bridge
-        self.dialog: ZoneDialog | DirectionDialog | None = None
+        self.dialog: ZoneDialog | DirectionDialog | WarningDialog | SightingDialog | None = None
         self.preview: QPrintPreviewDialog | None = None
         self._pending: set[asyncio.Future[Any]] = set()
         for key, slot in (("Ctrl+Shift+Z", self.new_zone), ("Ctrl+Shift+G", self.new_direction)):
@@ -53,6 +54,8 @@ class DispersalActions(QObject):
         panel.sig_new_direction_requested.connect(self.new_direction)
         panel.sig_print_direction_requested.connect(self.print_direction)
         panel.sig_print_zone_requested.connect(self.print_zone)
+        panel.sig_warning_requested.connect(self.new_warning)
+        panel.sig_sighting_requested.connect(self.new_sighting)
         bridge.sig_map_clicked.connect(self._on_map_clicked)
 
     def new_zone(self) -> asyncio.Future[Any]:
@@ -71,6 +74,37 @@ class DispersalActions(QObject):
         dialog.sig_saved.connect(self._on_direction_saved)
         self._show(dialog, dialog.where)
         return dialog
+
+    def new_warning(self) -> asyncio.Future[Any]:
+        return self._spawn(self._open_warning())
+
+    async def _open_warning(self) -> WarningDialog:
+        dialog = WarningDialog(self.service, await self.service.subjects(), self.window)
+        dialog.sig_saved.connect(
+            lambda s: self.sig_message.emit(f"words of advice recorded for person #{s.id}")
+        )
+        self._show(dialog, dialog.person)
+        return dialog
+
+    def new_sighting(self, incident_reference: str = "") -> asyncio.Future[Any]:
+        return self._spawn(self._open_sighting(incident_reference))
+
+    async def _open_sighting(self, incident_reference: str) -> SightingDialog:
+        subjects = await self.service.subjects()
+        dialog = SightingDialog(self.service, subjects, self.window, incident_reference=incident_reference)
+        dialog.sig_saved.connect(self._on_sighting_saved)
+        self._show(dialog, dialog.person)
+        return dialog
+
+    def _on_sighting_saved(self, result: Any) -> None:
+        if result.breach_incident is not None:
+            self.sig_message.emit(
+                f"⚠ possible breach of {result.breached_direction}: {result.breach_incident.reference}"
+            )
+        elif result.repeat_behaviour:
+            self.sig_message.emit(f"⚠ repeat behaviour: person #{result.subject.id} seen again")
+        else:
+            self.sig_message.emit(f"sighting of person #{result.subject.id} recorded")
 
     def print_direction(self, reference: str) -> asyncio.Future[Any]:
         return self._spawn(self._preview(lambda: self.service.direction_documents(reference), reference))
@@ -99,7 +133,9 @@ class DispersalActions(QObject):
         self.preview = preview
         preview.open()
 
-    def _show(self, dialog: ZoneDialog | DirectionDialog, focus: QWidget) -> None:
+    def _show(
+        self, dialog: ZoneDialog | DirectionDialog | WarningDialog | SightingDialog, focus: QWidget
+    ) -> None:
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = dialog
@@ -115,5 +151,5 @@ class DispersalActions(QObject):
         return task
 
     def _on_map_clicked(self, lat: float, lon: float) -> None:
-        if isinstance(self.dialog, DirectionDialog) and self.dialog.isVisible():
+        if isinstance(self.dialog, DirectionDialog | SightingDialog) and self.dialog.isVisible():
             self.dialog.set_point(lat, lon)

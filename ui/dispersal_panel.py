@@ -2,8 +2,9 @@
 
 ``DirectionTableModel`` applies feed diffs (insert, update in place, remove when a
 direction ends or is withdrawn). Zones are listed with their countdown. Keys on
-the panel: Z authorise a zone, G give a direction, P print the selected
-direction's paperwork (Shift+P the zone's authorisation). A repeat-behaviour or
+the panel: Z authorise a zone, G give a direction, W record words of advice,
+S record a person of concern seen, P print the selected direction's paperwork
+(Shift+P the zone's authorisation). A repeat-behaviour or
 breach alert on a person of concern shows in the banner until dismissed.
 """
 
@@ -133,6 +134,8 @@ class DispersalPanel(QWidget):
     sig_new_direction_requested = Signal()
     sig_print_direction_requested = Signal(str)  # reference
     sig_print_zone_requested = Signal(int)  # zone id
+    sig_warning_requested = Signal()
+    sig_sighting_requested = Signal()
 
     def __init__(
         self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: QWidget | None = None
@@ -161,7 +164,10 @@ class DispersalPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in ((REFERENCE, 140), (PERSON, 200), (UNTIL, 160), (ITEMS, 90)):
             self.table.setColumnWidth(column, width)
-        hint = QLabel("Z authorise zone · G give direction · P print direction · Shift+P print zone")
+        hint = QLabel(
+            "Z authorise zone · G give direction · W words of advice · S person seen · "
+            "P print direction · Shift+P print zone"
+        )
         hint.setObjectName("formHint")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -172,6 +178,8 @@ class DispersalPanel(QWidget):
         self._key("G", self.sig_new_direction_requested.emit)
         self._key("P", self._on_print_pressed)
         self._key("Shift+P", self._on_print_zone_pressed)
+        self._key("W", self.sig_warning_requested.emit)
+        self._key("S", self.sig_sighting_requested.emit)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self._on_clock_ticked)

@@ -13,13 +13,22 @@ from controlroom.dispersal_queries import (
     NightTally,
     authorisation_paper,
     direction_paper,
+    list_subjects,
     list_zones,
     night_tally,
 )
 from controlroom.incident_edits import IncidentEdit
 from controlroom.paperwork import RenderedDocument, render_authorisation, render_direction_set
+from controlroom.persons import NewSubject, SightingResult
 from controlroom.queries import IncidentDetail, incident_detail
-from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot, ZoneSnapshot
+from controlroom.snapshots import (
+    FlagSnapshot,
+    IncidentSnapshot,
+    SubjectSnapshot,
+    UnitSnapshot,
+    VenueSnapshot,
+    ZoneSnapshot,
+)
 
 
 class IncidentService:
@@ -117,3 +126,28 @@ class IncidentService:
 
     async def zone_documents(self, zone_id: int) -> list[RenderedDocument]:
         return [render_authorisation(await authorisation_paper(self.commands.db, zone_id))]
+
+    # -- persons of concern (descriptions only; identity needs a logged consultation) --
+
+    async def subjects(self) -> list[SubjectSnapshot]:
+        return await list_subjects(self.commands.db)
+
+    async def add_subject(self, new: NewSubject) -> SubjectSnapshot:
+        return await self.commands.add_subject(new)
+
+    async def warn_subject(self, subject_id: int, *, officer: str, place: str, note: str) -> SubjectSnapshot:
+        return await self.commands.warn_subject(subject_id, officer=officer, place=place, note=note)
+
+    async def record_sighting(
+        self,
+        subject_id: int,
+        *,
+        incident: str | None = None,
+        flag: int | None = None,
+        at: tuple[float, float] | None = None,
+        behaviours: list[str] | None = None,
+        source: str = "cctv",
+    ) -> SightingResult:
+        return await self.commands.record_sighting(
+            subject_id, incident=incident, flag=flag, at=at, behaviours=behaviours or (), source=source
+        )

@@ -113,3 +113,37 @@ def test_a_directed_man_seen_back_inside_alerts_every_console(
     assert window.boards.currentWidget() is window.dispersal
     listed = json.loads(cli(demo_url, "direction", "list", "--json"))
     assert listed[0]["breaches"] == 1
+
+
+def test_words_of_advice_then_a_sighting_raises_a_repeat_behaviour_alert(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    other = open_window(demo_url)
+    window.boards.setCurrentWidget(window.dispersal)
+    focus(window, qtbot, window.dispersal.table)
+    QTest.keyClick(window.dispersal.table, Qt.Key.Key_W)
+    qtbot.waitUntil(lambda: window.dispersal_actions.dialog is not None, timeout=3000)
+    warning = window.dispersal_actions.dialog
+    QTest.keyClicks(warning.officer, "PC 1234 Jo Bell")
+    QTest.keyClicks(warning.place, "Outside Velvet Fox")
+    QTest.keyClick(warning.officer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "describe the man" in warning.error.text())
+    QTest.keyClicks(warning.description, "Tall man, green parka, ginger beard")
+    QTest.keyClick(warning.officer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not warning.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: "2 warnings" in other.dispersal.tally.text(), timeout=3000)
+
+    task = window.dispersal_actions.new_sighting()
+    qtbot.waitUntil(task.done)
+    sighting = task.result()
+    index = next(
+        i for i in range(sighting.person.count()) if "green parka" in sighting.person.itemText(i)
+    )
+    sighting.person.setCurrentIndex(index)
+    window.map.bridge.mapClicked(50.9020, -1.4040)  # Above Bar, outside the demo zone
+    sighting.behaviour.setCurrentIndex(sighting.behaviour.findData("following"))
+    QTest.keyClick(sighting.where, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: other.dispersal.alert.isVisible(), timeout=3000)
+    assert "green parka" in other.dispersal.alert.text().lower()
+    assert "repeat" in other.dispersal.alert.text().lower()

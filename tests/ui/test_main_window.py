@@ -70,8 +70,9 @@ def test_map_loads_offline_and_draws_every_venue_and_incident(
         "streets": sum(f["properties"]["kind"] == "street" for f in streets["features"]),
         "units": sum(u.status != "off_duty" and u.lat is not None for u in expected.units),
         "flags": len(expected.flags),
+        "zones": len(expected.zones),
     }
-    assert len(expected.units) >= 10
+    assert len(expected.units) >= 10 and len(expected.zones) == 1
     assert window.model.rowCount() == len(expected.incidents)
     labels = js(
         window.map, qtbot, "Array.from(document.querySelectorAll('.cr-street-label')).map(e => e.textContent)"
