@@ -137,9 +137,7 @@ def test_words_of_advice_then_a_sighting_raises_a_repeat_behaviour_alert(
     task = window.dispersal_actions.new_sighting()
     qtbot.waitUntil(task.done)
     sighting = task.result()
-    index = next(
-        i for i in range(sighting.person.count()) if "green parka" in sighting.person.itemText(i)
-    )
+    index = next(i for i in range(sighting.person.count()) if "green parka" in sighting.person.itemText(i))
     sighting.person.setCurrentIndex(index)
     window.map.bridge.mapClicked(50.9020, -1.4040)  # Above Bar, outside the demo zone
     sighting.behaviour.setCurrentIndex(sighting.behaviour.findData("following"))
