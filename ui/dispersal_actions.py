@@ -70,7 +70,8 @@ class DispersalActions(QObject):
         return dialog
 
     def new_direction(self) -> DirectionDialog:
-        dialog = DirectionDialog(self.service, self.panel.zones_in_force(), self.window)
+        zones = self.panel.zones_in_force()
+        dialog = DirectionDialog(self.service, zones, self.window, bridge=self.bridge)
         dialog.sig_saved.connect(self._on_direction_saved)
         self._show(dialog, dialog.where)
         return dialog

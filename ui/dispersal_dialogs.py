@@ -159,9 +159,14 @@ class DirectionDialog(_AsyncDialog):
         service: IncidentService,
         zones: Sequence[ZoneSnapshot],
         parent: QWidget | None = None,
+        *,
+        bridge: MapBridge | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
+        self.bridge = bridge
+        self.part: list[tuple[float, float]] = []
+        self._drawing = False
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Direction to leave an area (s.35)")
         self.setMinimumWidth(600)
@@ -206,6 +211,13 @@ class DirectionDialog(_AsyncDialog):
         self.written.setChecked(True)
         self.no_written_reason = QLineEdit()
         self.no_written_reason.setPlaceholderText("Why written notice was not practicable")
+        self.part_only = QCheckBox("Exclude from part of the zone only: draw it on the map (s.35(1))")
+        self.part_only.setEnabled(bridge is not None)
+        self.part_label = QLabel("")
+        self.part_label.setObjectName("formHint")
+        self.part_words = QLineEdit()
+        self.part_words.setPlaceholderText("The part in words (for the notice)")
+        self.part_words.setEnabled(False)
         form = QFormLayout()
         form.addRow("&Zone in force", self.zone)
         form.addRow("&Given at", self.where)
@@ -223,7 +235,32 @@ class DirectionDialog(_AsyncDialog):
         form.addRow("", self.warning_given)
         form.addRow("", self.written)
         form.addRow("No notice &because", self.no_written_reason)
+        form.addRow("", self.part_only)
+        form.addRow("", self.part_label)
+        form.addRow("Part in wor&ds", self.part_words)
         self._setup(form, "&Record direction")
+        self.part_only.toggled.connect(self._on_part_toggled)
+        self.finished.connect(lambda _r: self._on_part_toggled(False))
+
+    def _on_part_toggled(self, drawing: bool) -> None:
+        if self.bridge is None:
+            return
+        self.part_words.setEnabled(drawing)
+        if drawing and not self._drawing:
+            self._drawing = True
+            self.bridge.sig_zone_drawn.connect(self._on_part_drawn)
+            self.bridge.start_drawing(self.part)
+        elif not drawing and self._drawing:
+            self._drawing = False
+            self.bridge.stop_drawing()
+            self.bridge.sig_zone_drawn.disconnect(self._on_part_drawn)
+            self.part_label.setText("")
+            self.part = []
+
+    def _on_part_drawn(self, points_json: str) -> None:
+        self.part = [(float(a), float(b)) for a, b in json.loads(points_json)]
+        count = len(self.part)
+        self.part_label.setText(f"{count} corner{'s' * (count != 1)} of the part — click the map to add")
 
     def set_point(self, lat: float, lon: float) -> None:
         """A point clicked on the map."""
@@ -240,6 +277,9 @@ class DirectionDialog(_AsyncDialog):
             raise ValidationError(
                 "say where the direction was given: type LAT,LON or click the map (s.35(1))"
             )
+        part = self.part if self.part_only.isChecked() else None
+        if part is not None and len(part) < 3:
+            raise ValidationError("draw the part of the zone: click at least three corners on the map")
         given = datetime.now(UTC)
         minutes = self.leave_minutes.value()
         spec = DirectionSpec(
@@ -259,5 +299,7 @@ class DirectionDialog(_AsyncDialog):
             written_notice_given=self.written.isChecked(),
             no_written_notice_reason=None if self.written.isChecked() else self.no_written_reason.text(),
             surrendered_items=[i.strip() for i in self.items.text().split(";") if i.strip()],
+            exclusion_polygon=part,
+            exclusion_in_words=(self.part_words.text().strip() or None) if part else None,
         )
         return lambda: self.service.give_direction(spec)

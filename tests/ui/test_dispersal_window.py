@@ -145,3 +145,25 @@ def test_words_of_advice_then_a_sighting_raises_a_repeat_behaviour_alert(
     qtbot.waitUntil(lambda: other.dispersal.alert.isVisible(), timeout=3000)
     assert "green parka" in other.dispersal.alert.text().lower()
     assert "repeat" in other.dispersal.alert.text().lower()
+
+
+def test_a_direction_can_exclude_from_part_of_the_zone(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    qtbot.waitUntil(lambda: len(window.dispersal.zones_in_force()) == 1)
+    dialog = window.dispersal_actions.new_direction()
+    window.map.bridge.mapClicked(50.9131, -1.4051)  # where it was given: inside the demo zone
+    dialog.part_only.setChecked(True)
+    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") == [])
+    part = [[50.9120, -1.4060], [50.9120, -1.4040], [50.9150, -1.4040], [50.9150, -1.4060]]
+    window.map.bridge.zoneDrawn(json.dumps(part))  # what the page sends as corners are clicked
+    assert "4 corners" in dialog.part_label.text()
+    QTest.keyClicks(dialog.part_words, "London Road between Cumberland Place and Bedford Place")
+    QTest.keyClicks(dialog.description, "Male, 30s, white shirt")
+    QTest.keyClicks(dialog.officer, "PC 5120 Alex Reed")
+    QTest.keyClicks(dialog.grounds, "Harassing women at the taxi rank")
+    QTest.keyClick(dialog.description, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 2, timeout=3000)
+    made = window.dispersal.model.directions()[-1]
+    assert [list(p) for p in made.exclusion_polygon] == part
+    assert made.exclusion_in_words.startswith("London Road between")
+    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") is None)
