@@ -4,6 +4,10 @@ Dispatch sets each unit en route and the incident Dispatched; a unit reporting
 on scene sets the incident On scene; the times are kept in ``dispatches`` so
 response against the grade targets can be reported. A unit busy on a lower-graded
 task can be diverted to a Grade 1, and both incidents' timelines say so.
+
+Available units can also be sent to a flagged location (``dispatch_to_flag``);
+turning the flag into an incident (``convert_flag``) moves them, with their
+dispatches, onto the new incident.
 """
 
 from __future__ import annotations
