@@ -2,7 +2,8 @@
 
 The database URL comes from ``--db``, else ``CONTROLROOM_DB_URL``, else an embedded
 SQLite file in the user data directory, so one workstation needs no set-up.
-Optional settings (a tile server, the poll interval) live in ``config.toml`` in the
+Optional settings (a tile server, the poll interval; on PostgreSQL ``[feed] listen``
+and ``fallback_poll_interval``) live in ``config.toml`` in the
 user config directory; ``CONTROLROOM_HOME`` relocates both directories (tests,
 portable installs).
 """
@@ -41,6 +42,11 @@ def default_db_url() -> str:
     return f"sqlite+aiosqlite:///{data_dir() / 'controlroom.sqlite3'}"
 
 
+def outbox_path() -> Path:
+    """The local outbox of writes made while the database was unreachable."""
+    return data_dir() / "outbox.sqlite3"
+
+
 def resolve_db_url(cli_value: str | None) -> str:
     """``--db`` wins, then ``CONTROLROOM_DB_URL``, then the embedded SQLite file."""
     return cli_value or os.environ.get("CONTROLROOM_DB_URL") or default_db_url()
@@ -51,6 +57,9 @@ class Settings:
     """Tunable settings; defaults suit a city-centre control room."""
 
     poll_interval: float = 0.5
+    # PostgreSQL: consoles LISTEN for changes and poll only as a fallback this often.
+    listen: bool = True
+    fallback_poll_interval: float = 5.0
     reference_prefix: str = "SOT"
     tile_url: str | None = None
     tile_attribution: str = ""
@@ -80,10 +89,20 @@ class Settings:
         interval = float(feed.get("poll_interval", defaults.poll_interval))
         if not 0.05 <= interval <= 60:
             raise ValidationError(f"feed.poll_interval {interval} must be between 0.05 and 60 seconds")
+        fallback = float(feed.get("fallback_poll_interval", defaults.fallback_poll_interval))
+        if not 0.5 <= fallback <= 300:
+            raise ValidationError(
+                f"feed.fallback_poll_interval {fallback} must be between 0.5 and 300 seconds"
+            )
+        listen = feed.get("listen", defaults.listen)
+        if not isinstance(listen, bool):
+            raise ValidationError(f"feed.listen = {listen!r} must be true or false")
         targets = _grade_targets(raw.get("grades", {}), defaults.grade_targets)
         return cls(
             grade_targets=targets,
             poll_interval=interval,
+            listen=listen,
+            fallback_poll_interval=fallback,
             reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),
             tile_url=tile_url,
             tile_attribution=str(map_.get("tile_attribution", "")),

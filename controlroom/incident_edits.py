@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.domain import LOCAL_TZ, Category, Source, Status
@@ -19,7 +20,7 @@ from controlroom.errors import StaleVersionError, ValidationError
 from controlroom.lifecycle import check_transition
 from controlroom.records import clean_text, incident_snapshot, parse_choice, parse_grade
 from controlroom.snapshots import IncidentSnapshot
-from controlroom.storage.models import Incident, IncidentEvent
+from controlroom.storage.models import AppliedCommand, Incident, IncidentEvent
 from controlroom.writes import CommandBase
 
 THRIVE_KEYS = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
@@ -117,8 +118,13 @@ class IncidentEditing(CommandBase):
         grade: int | None = None,
         note: str | None = None,
         expected_version: int | None = None,
+        idempotency_key: str | None = None,
     ) -> IncidentSnapshot:
-        """Apply an edit (and/or the status/grade/note short-hands) in one transaction."""
+        """Apply an edit (and/or the status/grade/note short-hands) in one transaction.
+
+        With an ``idempotency_key`` (an outbox replay) an edit already applied under
+        that key is not applied again: the incident is returned as it is now.
+        """
         edit = edit or IncidentEdit()
         merged = IncidentEdit(
             **{f.name: getattr(edit, f.name) for f in fields(edit)}
@@ -127,13 +133,27 @@ class IncidentEditing(CommandBase):
         values = validated_edit(merged)
         clean_note = clean_text(merged.note, "note", MAX_TEXT) if merged.note is not None else None
         now = self.clock()
-        async with self.db.write() as session:
-            row = await self._locked_incident(session, reference, expected_version)
-            changed = _apply(row, values, now)
-            if not changed and clean_note is None:
-                return incident_snapshot(row)
-            events = _timeline(changed, clean_note)
-            return await self._save(session, row, events, now, "incident.update")
+        try:
+            async with self.db.write() as session:
+                row = await _incident(session, reference, lock=not self.db.is_sqlite)
+                # Checked under the row lock: a concurrent replay of the same key has committed.
+                if idempotency_key and await session.get(AppliedCommand, idempotency_key) is not None:
+                    return incident_snapshot(row)
+                if expected_version is not None and row.version != expected_version:
+                    raise StaleVersionError(stale_message(row, expected_version), incident_snapshot(row))
+                if idempotency_key:
+                    session.add(_applied(idempotency_key, row.id, self.actor.name, now))
+                changed = _apply(row, values, now)
+                if not changed and clean_note is None:
+                    return incident_snapshot(row)
+                events = _timeline(changed, clean_note)
+                return await self._save(session, row, events, now, "incident.update")
+        except IntegrityError:
+            if not idempotency_key:
+                raise
+            # Another console replayed the same key between our check and our commit.
+            async with self.db.write() as session:
+                return incident_snapshot(await _incident(session, reference))
 
     async def link_duplicate(
         self, reference: str, of_reference: str, expected_version: int | None = None
@@ -202,6 +222,12 @@ async def _incident(session: AsyncSession, reference: str, *, lock: bool = False
             f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
         )
     return row
+
+
+def _applied(key: str, incident_id: int, actor: str, now: datetime) -> AppliedCommand:
+    return AppliedCommand(
+        key=key, action="incident.update", entity_id=incident_id, applied_at=now, actor=actor
+    )
 
 
 def _apply(row: Incident, values: dict[str, Any], now: datetime) -> dict[str, list[Any]]:

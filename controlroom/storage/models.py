@@ -401,3 +401,23 @@ __all__ = [
     "Unit",
     "Venue",
 ]
+
+
+class AppliedCommand(Base):
+    """An idempotency key of an edit already applied, so a replayed outbox write applies once.
+
+    A new incident carries its key on the incident row itself; status changes and
+    notes have no row of their own, so their keys are recorded here, in the same
+    transaction as the edit.
+    """
+
+    __tablename__ = "applied_commands"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(BigId)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+__all__ += ["AppliedCommand"]
