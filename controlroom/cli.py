@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -17,16 +18,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from sqlalchemy.exc import DBAPIError
+
 from controlroom import cli_dispersal, cli_incident, cli_paperwork, cli_patrol
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
 from controlroom.domain import Category, Source
-from controlroom.errors import ControlroomError, ValidationError
+from controlroom.errors import ControlroomError, DatabaseUnavailableError, ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.snapshots import Change
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema, upgrade
+
+# What an outage looks like from here: the driver's, SQLAlchemy's or our own wrapping.
+OUTAGE_ERRORS = (DatabaseUnavailableError, OSError, TimeoutError, DBAPIError)
+RECONNECT_DELAYS = (0.5, 1.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -228,8 +235,19 @@ def change_line(change: Change, received_at: datetime) -> dict[str, Any]:
 
 
 async def watch(db: Database, settings: Settings, out: TextIO) -> int:
-    """Follow the change feed until interrupted, one JSON object per line."""
-    feed = ChangeFeed(db, poll_interval=settings.poll_interval, window_hours=settings.window_hours)
+    """Follow the change feed until interrupted, one JSON object per line.
+
+    Through an outage it prints ``disconnected`` once, retries with backoff, and on
+    ``reconnected`` carries on from its cursor (or reloads, if the database was
+    replaced), so every change is still printed exactly once.
+    """
+    feed = ChangeFeed(
+        db,
+        poll_interval=settings.poll_interval,
+        window_hours=settings.window_hours,
+        listen=settings.listen,
+        fallback_interval=settings.fallback_poll_interval,
+    )
     snapshot = await feed.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -247,10 +265,55 @@ async def watch(db: Database, settings: Settings, out: TextIO) -> int:
 
 
 async def _print_changes(feed: ChangeFeed, out: TextIO) -> None:
-    async for diff in feed.follow():
-        received_at = datetime.now(UTC)
-        for change in diff.changes:
-            _emit(out, change_line(change, received_at))
+    down_since: datetime | None = None
+    failures = 0
+    while True:
+        try:
+            if down_since is not None:
+                await _resynchronise(feed, out, down_since)
+                down_since, failures = None, 0
+            async for diff in feed.follow():
+                received_at = datetime.now(UTC)
+                for change in diff.changes:
+                    _emit(out, change_line(change, received_at))
+        except OUTAGE_ERRORS as exc:
+            if down_since is None:
+                down_since = datetime.now(UTC)
+                _emit(out, _disconnected_line(feed, exc, down_since))
+            # Jitter, so twenty consoles do not hit a restarting server in step.
+            delay = RECONNECT_DELAYS[min(failures, len(RECONNECT_DELAYS) - 1)]
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311
+            failures += 1
+
+
+async def _resynchronise(feed: ChangeFeed, out: TextIO, down_since: datetime) -> None:
+    """Check the cursor against the reachable database; reload the board if it is gone."""
+    snapshot = await feed.resume()
+    now = datetime.now(UTC)
+    line: dict[str, Any] = {
+        "event": "reconnected",
+        "cursor": feed.cursor,
+        "down_seconds": round((now - down_since).total_seconds(), 3),
+        "reloaded": snapshot is not None,
+        "at": now.isoformat(timespec="microseconds"),
+    }
+    if snapshot is not None:
+        line["incidents"] = len(snapshot.incidents)
+    _emit(out, line)
+
+
+def _disconnected_line(feed: ChangeFeed, exc: BaseException, at: datetime) -> dict[str, Any]:
+    last_good = feed.last_answered_at
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if feed.db.url.password:  # drivers sometimes echo the DSN back
+        reason = reason.replace(feed.db.url.password, "***")
+    return {
+        "event": "disconnected",
+        "cursor": feed.cursor,
+        "reason": reason,
+        "last_good": last_good.isoformat(timespec="microseconds") if last_good else None,
+        "at": at.isoformat(timespec="microseconds"),
+    }
 
 
 def _emit(out: TextIO, obj: dict[str, Any]) -> None:

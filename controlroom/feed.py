@@ -8,6 +8,10 @@ of incidents or changes. Writers append to the change log under the feed lock
 (``Database.take_feed_lock``), so ``seq`` values become visible in order and a
 cursor never jumps over a change that commits late: nothing is missed, and since
 the cursor only moves past what was handed out, nothing is delivered twice.
+
+``follow()`` on PostgreSQL is pushed: it LISTENs for the writers' notifications and
+reads from the cursor whenever one arrives, with a slow fallback poll in case a
+notification is lost; on SQLite (one host, no NOTIFY) it polls at ``poll_interval``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy import func, select
 
 from controlroom.dispersal_queries import dispersal_board
 from controlroom.domain import Status
+from controlroom.notify import ChangeListener
 from controlroom.snapshots import (
     Change,
     Diff,
@@ -51,9 +56,14 @@ class ChangeFeed:
         poll_interval: float = 0.5,
         window_hours: float = 24.0,
         batch_size: int = 2000,
+        listen: bool = True,
+        fallback_interval: float = 5.0,
     ) -> None:
         self.db = db
         self.poll_interval = poll_interval
+        # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
+        self.listen = listen and not db.is_sqlite
+        self.fallback_interval = fallback_interval
         self.window = timedelta(hours=window_hours)
         self.batch_size = batch_size
         self.cursor: int | None = None
@@ -142,8 +152,47 @@ class ChangeFeed:
         self.cursor = changes[-1].seq
         return Diff(since=since, cursor=self.cursor, changes=changes)
 
+    async def resume(self) -> Snapshot | None:
+        """After an outage: ``None`` if the cursor still holds, else a fresh snapshot.
+
+        The cursor holds while the change log still reaches it; ``follow()`` then
+        catches up from it. A log that ends before the cursor means the database was
+        replaced (restored from a backup, recreated), so the board is reloaded.
+        """
+        if self.cursor is None:
+            return await self.start()
+        async with self.db.read() as conn:
+            top = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
+        self.last_answered_at = datetime.now(UTC)
+        if int(top) < self.cursor:
+            return await self.start()
+        return None
+
     async def follow(self) -> AsyncIterator[Diff]:
-        """Yield each non-empty diff as it arrives; sleeps ``poll_interval`` when idle."""
+        """Yield each non-empty diff as it arrives, until the database fails (then raise).
+
+        On PostgreSQL each call opens its own listener and reads from the cursor
+        first, so a caller that reconnects after an error catches up on whatever
+        committed (and was notified) while it was away.
+        """
+        if not self.listen:
+            async for diff in self._follow_polling():
+                yield diff
+            return
+        listener = ChangeListener(self.db)
+        try:
+            await listener.connect()
+            while True:
+                diff = await self.poll()
+                if not diff.empty:
+                    yield diff
+                    if len(diff.changes) >= self.batch_size:
+                        continue  # more waiting behind a full batch: no need to be woken
+                await listener.wait(self.fallback_interval)
+        finally:
+            await listener.close()
+
+    async def _follow_polling(self) -> AsyncIterator[Diff]:
         while True:
             diff = await self.poll()
             if diff.empty:

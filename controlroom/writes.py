@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from controlroom.notify import notify_change
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry
 
@@ -69,9 +70,16 @@ class CommandBase:
     async def _append_change(
         self, session: AsyncSession, entity: str, entity_id: int, payload: dict[str, Any], now: datetime
     ) -> None:
-        """Append one record's new state to the change log (under the feed lock: last step)."""
+        """Append one record's new state to the change log (under the feed lock: last step).
+
+        On PostgreSQL the consoles are notified in the same transaction, so the
+        notification goes out on commit or not at all.
+        """
         await self.db.take_feed_lock(session)
-        session.add(
-            ChangeLogEntry(entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now)
+        entry = ChangeLogEntry(
+            entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now
         )
+        session.add(entry)
         await session.flush()
+        if not self.db.is_sqlite:
+            await notify_change(session, entry.seq)

@@ -62,13 +62,23 @@ class PostgresCluster:
         self.restart()
 
     def restart(self) -> None:
+        """Start the server on the same data directory and port (after ``stop``/``crash``)."""
         options = (
             f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "log"), "-o", options, "-w", "start")
 
     def stop(self, mode: str = "fast") -> None:
+        """Stop the server, keeping the data directory and port for ``restart``."""
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def crash(self) -> None:
+        """Stop hard, as a power cut would: no checkpoint, clients cut off mid-transaction."""
+        self.stop("immediate")
+
+    def postmaster_pid(self) -> int:
+        """The server's main process id (first line of ``postmaster.pid``)."""
+        return int((self.data / "postmaster.pid").read_text().splitlines()[0])
 
     def destroy(self) -> None:
         self.stop("immediate")

@@ -2,7 +2,8 @@
 
 SQLite: WAL so readers never block the writer, a busy timeout so a second
 process waits instead of failing, and ``BEGIN IMMEDIATE`` for write transactions
-so two writers never deadlock upgrading a read lock.
+so two writers never deadlock upgrading a read lock. A file on a network share is
+refused (``network_filesystem``): SQLite's locking is not reliable over NFS/SMB.
 
 PostgreSQL: writers serialise only the last step of each transaction — taking
 the feed lock and inserting change-log rows — so change-log sequence numbers
@@ -12,9 +13,11 @@ skip a row that commits late (see ``take_feed_lock``).
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy import event, text
@@ -27,6 +30,70 @@ from controlroom.errors import DatabaseUnavailableError, ValidationError
 # Arbitrary but fixed: the advisory lock key every writer takes before the change log.
 FEED_LOCK_KEY = 0x43524F4F4D  # "CROOM"
 _WRITE_OPTION = "controlroom_write"
+# Filesystem types (as /proc/self/mountinfo names them) that are another machine's disk.
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "coda", "ceph", "glusterfs",
+        "lustre", "gpfs", "ocfs2", "gfs2", "davfs", "fuse.sshfs", "fuse.glusterfs", "fuse.rclone",
+        "fuse.s3fs", "fuse.davfs2", "fuse.cephfs",
+    }
+)  # fmt: skip
+
+
+def network_filesystem(path: str, mountinfo: str) -> str | None:
+    """The network filesystem type ``path`` lives on, per ``mountinfo``; None if local.
+
+    ``mountinfo`` is the text of ``/proc/self/mountinfo``; ``path`` must be absolute
+    with symlinks resolved. The mount with the longest mount point containing the
+    path wins, as the kernel resolves it.
+    """
+    target = PurePosixPath(path)
+    best: tuple[int, str] | None = None
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        # id parent major:minor root mount-point options [optional...] - fstype source ...
+        if "-" not in fields[6:-1]:
+            continue
+        mount_point = PurePosixPath(_unescape_mount(fields[4]))
+        fstype = fields[fields.index("-", 6) + 1]
+        if (target == mount_point or mount_point in target.parents) and (
+            best is None or len(mount_point.parts) >= best[0]
+        ):
+            best = (len(mount_point.parts), fstype)
+    if best is None:
+        return None
+    fstype = best[1]
+    # "nfs4" and "nfs" alike; fuse mounts name their driver after the dot ("fuse.sshfs").
+    return fstype if fstype in NETWORK_FILESYSTEMS or fstype.split(".")[0] in NETWORK_FILESYSTEMS else None
+
+
+def _unescape_mount(field: str) -> str:
+    # mountinfo writes space, tab, newline and backslash in paths as octal escapes.
+    for escape, char in (("\\040", " "), ("\\011", "\t"), ("\\012", "\n"), ("\\134", "\\")):
+        field = field.replace(escape, char)
+    return field
+
+
+def refuse_network_share(database: Path) -> None:
+    """Raise ``ValidationError`` if the SQLite file's folder is on a network filesystem."""
+    folder = database.parent.resolve()
+    if sys.platform == "win32":
+        kind = "a network share" if str(folder).startswith("\\\\") else None
+    else:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8")
+        except OSError:
+            return  # not Linux: nothing reliable to read, so nothing to refuse
+        fstype = network_filesystem(str(folder), mountinfo)
+        kind = f"a network filesystem ({fstype})" if fstype else None
+    if kind:
+        raise ValidationError(
+            f"the database file {database} is on {kind}. SQLite's file locking is not "
+            "reliable across a network, and several consoles writing through it can corrupt "
+            "the database. Keep the SQLite file on a local disk of a single workstation, or "
+            "point every console at a shared PostgreSQL server instead "
+            "(--db postgresql://user@host/dbname, or CONTROLROOM_DB_URL)."
+        )
 
 
 def mask_url(url: str | URL) -> str:
@@ -80,7 +147,9 @@ class Database:
     def _prepare_sqlite_file(self) -> None:
         database = self.url.database
         if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = Path(os.path.abspath(Path(database).expanduser()))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            refuse_network_share(path)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
