@@ -3,22 +3,38 @@
 It turns snapshots and diffs into Qt signals for the models and the map bridge,
 and reports the connection state. A failed poll never loses the cursor: when the
 database answers again the feed takes a fresh snapshot (a full resynchronisation).
+
+A dead server does not always make a poll fail: a hung connection (a server
+frozen, a cable pulled, a firewall dropping packets) can leave a query waiting for
+minutes. So a watchdog runs beside the feed: when nothing has been heard from the
+database for ``STALE_AFTER`` seconds it sends a ``SELECT 1`` with a short timeout,
+and if that fails or does not answer the feed is declared lost — within
+``STALE_AFTER + PROBE_TIMEOUT + WATCH_INTERVAL`` ≤ 5 s of the database going away.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import datetime
+import random
+import time
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.errors import ControlroomError
+from controlroom.errors import ControlroomError, DatabaseUnavailableError
 from controlroom.feed import ChangeFeed
 from controlroom.snapshots import Snapshot
 
-RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)
+# Backoff between reconnection attempts (seconds), with ±20 % jitter so many
+# consoles do not hammer a server that has just come back all at the same instant.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+START_TIMEOUT = 20.0  # a full snapshot of a busy night can take a few seconds
+STALE_AFTER = 1.5
+PROBE_TIMEOUT = 2.5
+WATCH_INTERVAL = 0.5
+FEED_ERRORS = (ControlroomError, OSError, SQLAlchemyError, TimeoutError)
 
 
 class FeedController(QObject):
@@ -27,12 +43,20 @@ class FeedController(QObject):
     sig_snapshot_loaded = Signal(object)  # Snapshot
     sig_diff_received = Signal(object)  # Diff
     sig_connection_changed = Signal(bool, str)  # ok, message
+    # While disconnected: attempt number and seconds until the next one.
+    sig_retry_scheduled = Signal(int, float)
 
     def __init__(self, feed: ChangeFeed, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.feed = feed
         self._task: asyncio.Task[None] | None = None
         self._ok = False
+        self._heard_at = time.monotonic()
+        self.lost_at: datetime | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._ok
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -49,18 +73,62 @@ class FeedController(QObject):
         failures = 0
         while True:
             try:
-                snapshot: Snapshot = await self.feed.start()
-                self._mark_good()
+                snapshot: Snapshot = await asyncio.wait_for(self.feed.start(), START_TIMEOUT)
+                self._heard_at = time.monotonic()
+                # The snapshot first: whoever reacts to "connected" sees the fresh board.
                 self.sig_snapshot_loaded.emit(snapshot)
+                self._mark_good()
                 failures = 0
-                async for diff in self.feed.follow():
-                    self._mark_good()
-                    self.sig_diff_received.emit(diff)
-            except (ControlroomError, OSError, SQLAlchemyError) as exc:
-                self._ok = False
-                self.sig_connection_changed.emit(False, str(exc).splitlines()[0])
-                await asyncio.sleep(RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)])
+                await self._follow_watched()
+            except FEED_ERRORS as exc:
+                self._mark_lost(_reason(exc))
+                delay = RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)] * random.uniform(0.8, 1.2)  # noqa: S311
                 failures += 1
+                self.sig_retry_scheduled.emit(failures, delay)
+                await asyncio.sleep(delay)
+
+    async def _follow_watched(self) -> None:
+        """Follow the feed until it fails, or until the watchdog finds the database gone."""
+        follower = asyncio.ensure_future(self._follow())
+        watchdog = asyncio.ensure_future(self._watch())
+        try:
+            done, _pending = await asyncio.wait({follower, watchdog}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # raises the reason the feed stopped
+        finally:
+            for task in (follower, watchdog):
+                task.cancel()
+            # Not awaited without a bound: a query stuck on a dead socket may not
+            # finish cancelling promptly, and reconnection must not wait for it.
+            await asyncio.wait({follower, watchdog}, timeout=1.0)
+            for task in (follower, watchdog):
+                if task.done() and not task.cancelled():
+                    task.exception()  # consumed: the reason was already raised above
+
+    async def _follow(self) -> None:
+        async for diff in self.feed.follow():
+            self._heard_at = time.monotonic()
+            self.sig_diff_received.emit(diff)
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            if time.monotonic() - self._last_heard() < STALE_AFTER:
+                continue
+            try:
+                await asyncio.wait_for(self.feed.db.check_reachable(), PROBE_TIMEOUT)
+            except TimeoutError:
+                raise DatabaseUnavailableError(
+                    f"the database at {self.feed.db.display_url} did not answer within {PROBE_TIMEOUT:.0f} s"
+                ) from None
+            self._heard_at = time.monotonic()
+
+    def _last_heard(self) -> float:
+        answered = self.feed.last_answered_at
+        if answered is None:
+            return self._heard_at
+        age = (datetime.now(UTC) - answered).total_seconds()
+        return max(self._heard_at, time.monotonic() - age)
 
     @property
     def last_good(self) -> datetime | None:
@@ -70,4 +138,18 @@ class FeedController(QObject):
     def _mark_good(self) -> None:
         if not self._ok:
             self._ok = True
+            self.lost_at = None
             self.sig_connection_changed.emit(True, "connected")
+
+    def _mark_lost(self, message: str) -> None:
+        if self._ok or self.lost_at is None:
+            self.lost_at = datetime.now(UTC)
+        self._ok = False
+        self.sig_connection_changed.emit(False, message)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "the database did not answer in time"
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__

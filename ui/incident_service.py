@@ -3,11 +3,26 @@
 Widgets never touch the database: they call this object, whose methods are thin
 coroutines over ``controlroom.commands`` and ``controlroom.queries``. What a
 command changes comes back to every console (this one included) through the feed.
+
+New incidents, status changes and edits (notes included) carry an idempotency key.
+While the database is unreachable — the feed says so, or the write itself fails to
+reach it or gets no answer in ``WRITE_TIMEOUT`` — they go to the local outbox
+instead and are replayed, under the same key, when the database is back: a write
+whose outcome was unknown is therefore never applied twice.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
 from controlroom.commands import Commands, NewIncident
+from controlroom.config import outbox_path
 from controlroom.dispersal import DirectionResult, DirectionSpec, ZoneSpec
 from controlroom.dispersal_queries import (
     NightTally,
@@ -17,7 +32,9 @@ from controlroom.dispersal_queries import (
     list_zones,
     night_tally,
 )
-from controlroom.incident_edits import IncidentEdit
+from controlroom.errors import ControlroomError, DatabaseUnavailableError
+from controlroom.incident_edits import IncidentEdit, validated_edit
+from controlroom.outbox import Outbox, OutboxEntry, ReplayResult, new_key
 from controlroom.paperwork import RenderedDocument, render_authorisation, render_direction_set
 from controlroom.persons import NewSubject, SightingResult
 from controlroom.queries import IncidentDetail, incident_detail
@@ -30,27 +47,125 @@ from controlroom.snapshots import (
     ZoneSnapshot,
 )
 
+T = TypeVar("T")
+WRITE_TIMEOUT = 5.0
+
+
+class QueuedOfflineError(ControlroomError):
+    """A write was kept in the outbox but this console does not show the incident to reply with."""
+
 
 class IncidentService:
     """The front end's single door to incident and safe-space commands."""
 
-    def __init__(self, commands: Commands) -> None:
+    def __init__(self, commands: Commands, outbox: Outbox | None = None) -> None:
         self.commands = commands
+        self.outbox = outbox or Outbox(outbox_path(), commands.db.display_url)
+        # Set by the window from the feed's connection state.
+        self.online = True
+        # The incident as this console shows it (for the reply to a write kept offline).
+        self.incident_lookup: Callable[[str], IncidentSnapshot | None] = lambda _reference: None
+        self._outbox_listeners: list[Callable[[], None]] = []
+        self._replaying = False
 
     @property
     def actor_name(self) -> str:
         return str(self.commands.actor.name)
 
+    # -- writes that survive an outage ---------------------------------------
+
     async def report(self, new: NewIncident) -> IncidentSnapshot:
-        return await self.commands.report_incident(new)
+        new = replace(new, idempotency_key=new.idempotency_key or new_key())
+        if self.online:
+            try:
+                return await self._attempt(self.commands.report_incident(new))
+            except _OFFLINE as exc:
+                if not _unreachable(exc):
+                    raise
+        self.commands._validated(new)
+        entry = self.outbox.enqueue_report(new, self.actor_name)
+        self._notify()
+        return _pending_snapshot(new, entry)
 
     async def edit(self, reference: str, edit: IncidentEdit, expected_version: int) -> IncidentSnapshot:
-        return await self.commands.update_incident(reference, edit, expected_version=expected_version)
+        key = new_key()
+        if self.online:
+            try:
+                return await self._attempt(
+                    self.commands.update_incident(
+                        reference, edit, expected_version=expected_version, idempotency_key=key
+                    )
+                )
+            except _OFFLINE as exc:
+                if not _unreachable(exc):
+                    raise
+        validated_edit(edit)
+        self.outbox.enqueue_edit(reference, edit, expected_version, self.actor_name, key)
+        return self._queued(reference)
 
     async def set_status(self, reference: str, status: str, expected_version: int) -> IncidentSnapshot:
-        return await self.commands.update_incident(
-            reference, status=status, expected_version=expected_version
-        )
+        key = new_key()
+        if self.online:
+            try:
+                return await self._attempt(
+                    self.commands.update_incident(
+                        reference, status=status, expected_version=expected_version, idempotency_key=key
+                    )
+                )
+            except _OFFLINE as exc:
+                if not _unreachable(exc):
+                    raise
+        validated_edit(IncidentEdit(status=status))
+        self.outbox.enqueue_status(reference, status, expected_version, self.actor_name, key)
+        return self._queued(reference)
+
+    async def _attempt(self, write: Awaitable[T]) -> T:
+        # No answer in time is treated as an outage: the key makes a later replay safe
+        # even if this write did commit.
+        return await asyncio.wait_for(write, WRITE_TIMEOUT)
+
+    def _queued(self, reference: str) -> IncidentSnapshot:
+        self._notify()
+        current = self.incident_lookup(reference)
+        if current is None:
+            raise QueuedOfflineError(f"{reference}: kept on this PC, to be sent when the database is back")
+        return current
+
+    # -- the outbox ----------------------------------------------------------
+
+    def add_outbox_listener(self, listener: Callable[[], None]) -> None:
+        """Called whenever the outbox changes (queued, replayed, retried, discarded)."""
+        self._outbox_listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in self._outbox_listeners:
+            listener()
+
+    def outbox_entries(self) -> list[OutboxEntry]:
+        return self.outbox.entries()
+
+    async def replay_outbox(self) -> ReplayResult | None:
+        """Send the pending writes (``None`` if a replay is already running or nothing waits)."""
+        if self._replaying or self.outbox.counts()[0] == 0:
+            return None
+        self._replaying = True
+        try:
+            pending = self.outbox.counts()[0]
+            return await asyncio.wait_for(self.outbox.replay(self.commands), 10 + 2 * pending)
+        except TimeoutError:
+            return ReplayResult(interrupted="the database did not answer in time")
+        finally:
+            self._replaying = False
+            self._notify()
+
+    def retry_outbox_entry(self, entry_id: int) -> None:
+        """A conflict becomes pending again, to be applied to the incident as it is now."""
+        self.outbox.retry_on_current(entry_id)
+        self._notify()
+
+    def discard_outbox_entry(self, entry_id: int) -> None:
+        self.outbox.discard(entry_id)
+        self._notify()
 
     async def link_duplicate(
         self, reference: str, of_reference: str, expected_version: int
@@ -151,3 +266,41 @@ class IncidentService:
         return await self.commands.record_sighting(
             subject_id, incident=incident, flag=flag, at=at, behaviours=behaviours or (), source=source
         )
+
+
+_OFFLINE = (DatabaseUnavailableError, OSError, TimeoutError, SQLAlchemyError)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether a failed write failed for want of a database (not for what it said)."""
+    if isinstance(exc, DatabaseUnavailableError | OSError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated) or _looks_like_connection(exc)
+    return False
+
+
+def _looks_like_connection(exc: DBAPIError) -> bool:
+    text = f"{type(exc.orig).__name__} {exc.orig}".lower()
+    return any(
+        word in text for word in ("connection", "cannotconnect", "shutdown", "terminat", "closed", "admin")
+    )
+
+
+def _pending_snapshot(new: NewIncident, entry: OutboxEntry) -> IncidentSnapshot:
+    """A stand-in for a report kept offline: it gets its real reference when sent."""
+    return IncidentSnapshot(
+        id=-entry.id,
+        reference=f"PENDING-{entry.key[-6:].upper()}",
+        reported_at=new.reported_at or datetime.now(UTC),
+        source=new.source,
+        category=new.category,
+        grade=new.grade,
+        status="new",
+        venue_id=None,
+        place=new.place or new.venue or "",
+        lat=new.lat or 0.0,
+        lon=new.lon or 0.0,
+        summary=new.summary,
+        version=0,
+    )

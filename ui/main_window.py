@@ -41,6 +41,8 @@ from ui.incident_model import IncidentTableModel
 from ui.incident_service import IncidentService
 from ui.incident_view import IncidentTableView
 from ui.map_view import MapView
+from ui.outage_banner import OutageBanner
+from ui.outbox_panel import OutboxPanel
 from ui.patrol_actions import PatrolActions, incident_tasks
 from ui.unit_board import UnitBoard
 
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self.boards.addTab(self.units, "&Units")
         self.boards.addTab(self.flags, "F&lags")
         self.boards.addTab(self.dispersal, "Dis&persal")
+        self.outbox_panel = OutboxPanel(service)
+        self.boards.addTab(self.outbox_panel, "Pe&nding")
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.map)
         self.right.addWidget(self.boards)
@@ -91,7 +95,14 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.left)
         self.splitter.addWidget(self.right)
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.banner = OutageBanner()
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self._connection = QLabel("connecting…")
         self._connection.setObjectName("connection")
         self._last_update = QLabel("")
@@ -170,6 +181,12 @@ class MainWindow(QMainWindow):
         self.actions.sig_message.connect(self.show_message)
         self.patrols.sig_message.connect(self.show_message)
         self.dispersal_actions.sig_message.connect(self.show_message)
+        self.feed.sig_retry_scheduled.connect(self.banner.set_retry)
+        self.banner.sig_show_pending_requested.connect(self._on_banner_show_pending_requested)
+        self.outbox_panel.sig_counts_changed.connect(self._on_outbox_counts_changed)
+        self.outbox_panel.sig_message.connect(self.show_message)
+        self.service.incident_lookup = self._incident_by_reference
+        self.outbox_panel.refresh()  # writes left from an earlier run show at once
 
     # -- feed ----------------------------------------------------------------
 
@@ -222,6 +239,23 @@ class MainWindow(QMainWindow):
         self._connection.setText("● Live" if ok else f"● Database unreachable: {message}")
         self._connection.style().unpolish(self._connection)
         self._connection.style().polish(self._connection)
+        self.service.online = ok
+        if ok:
+            self.banner.set_connected()
+        else:
+            self.banner.set_lost(self.feed.last_good, message, self.feed.lost_at)
+        self.outbox_panel.on_connection_changed(ok)
+
+    def _on_outbox_counts_changed(self, pending: int, conflicts: int) -> None:
+        self.banner.set_outbox_counts(pending, conflicts)
+        count = pending + conflicts
+        title = f"Pe&nding ({count})" if count else "Pe&nding"
+        self.boards.setTabText(self.boards.indexOf(self.outbox_panel), title)
+        if conflicts:
+            self.boards.setCurrentWidget(self.outbox_panel)
+
+    def _on_banner_show_pending_requested(self) -> None:
+        self.boards.setCurrentWidget(self.outbox_panel)
 
     def _task_names(self, units: Iterable[UnitSnapshot]) -> dict[int, str]:
         names = {}
@@ -246,6 +280,9 @@ class MainWindow(QMainWindow):
         except (ControlroomError, SQLAlchemyError, OSError):
             return  # the connection banner already says the database is unreachable
         self.dispersal.set_tally(tally.warnings, tally.directions, tally.surrendered_items, tally.breaches)
+
+    def _incident_by_reference(self, reference: str) -> IncidentSnapshot | None:
+        return next((i for i in self.model.incidents() if i.reference == reference), None)
 
     def _incident_by_id(self, incident_id: int) -> IncidentSnapshot | None:
         row = self.model.row_of(incident_id)
