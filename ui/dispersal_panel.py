@@ -73,7 +73,9 @@ class DirectionTableModel(QAbstractTableModel):
         if column == REFERENCE:
             return direction.reference
         if column == PERSON:
-            return f"{direction.subject_description} (~{direction.apparent_age})"
+            # s.35(7): under 16 means taking him home or to a place of safety.
+            task = " · TAKE HOME TASK" if direction.take_home_task else ""
+            return f"{direction.subject_description} (~{direction.apparent_age}){task}"
         if column == UNTIL:
             local = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
             return f"{local:%a %H:%M} · {time_left(direction.exclusion_ends_at, self._clock())}"
