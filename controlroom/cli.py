@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import DBAPIError
 
-from controlroom import cli_dispersal, cli_incident, cli_paperwork, cli_patrol
+from controlroom import cli_dispersal, cli_incident, cli_paperwork, cli_patrol, cli_simulate
 from controlroom.commands import Actor, Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_patrol.add_parsers(sub, _lat_lon)
     cli_dispersal.add_parsers(sub, _lat_lon)
     cli_paperwork.add_parsers(sub)
+    cli_simulate.add_parsers(sub)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
     shot.add_argument("path", metavar="PATH")
@@ -163,6 +164,8 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             return await cli_dispersal.run(command, db, commands, args)
         if command == "safe-space":
             return await cli_incident.run_safe_space(commands, args)
+        if command == "simulate":
+            return await cli_simulate.run(db, args)
         if command == "watch":
             return await watch(db, settings, sys.stdout)
         raise ValidationError(f"unknown command {command!r}")
