@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import time
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from controlroom.commands import NewIncident
+from controlroom.errors import DatabaseUnavailableError
 from controlroom.feed import ChangeFeed
+from controlroom.notify import APPLICATION_NAME, ChangeListener
+from controlroom.snapshots import Snapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
+from tests.conftest import _migrate, run_isolated
 from tests.core.support import add_venue, commands_for, run_with_db
+from tests.pg_cluster import PostgresCluster
 
 
 def _new(summary: str, key: str | None = None) -> NewIncident:
@@ -162,3 +169,115 @@ def test_concurrent_writers_every_change_delivered_exactly_once(db_url: str) -> 
     assert len(committed) >= writers * per_writer
     assert set(versions.values()) == {1}
     assert in_order
+
+
+def test_follow_is_woken_by_notify_on_postgresql_and_polls_on_sqlite(db_url: str) -> None:
+    """A fallback poll of 30 s: on PostgreSQL only NOTIFY can deliver within a second."""
+
+    async def scenario(db: Database) -> tuple[float, list[tuple[str, int]], list[str]]:
+        commands = commands_for(db)
+        feed = ChangeFeed(db, poll_interval=0.2, fallback_interval=30.0)
+        await feed.start()
+        received: list[tuple[str, int]] = []
+        stamps: list[float] = []
+
+        async def console() -> None:
+            async for diff in feed.follow():
+                stamps.append(time.monotonic())
+                received.extend((c.incident.reference, c.incident.version) for c in diff.changes)
+
+        follower = asyncio.ensure_future(console())
+        await asyncio.sleep(0.5)  # listening (or polling) by now
+        started = time.monotonic()
+        first = await commands.report_incident(_new("pushed"))
+        while not received:
+            await asyncio.sleep(0.01)
+        latency = stamps[0] - started
+        burst = [(await commands.report_incident(_new(f"burst {n}"))).reference for n in range(10)]
+        while len(received) < 11:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)  # room for a duplicate to arrive, if there were one
+        follower.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await follower
+        return latency, received, [first.reference, *burst]
+
+    latency, received, references = run_with_db(db_url, scenario)
+    assert latency < 1.5
+    assert received == [(reference, 1) for reference in references]
+
+
+def test_a_lost_listener_raises_and_the_next_follow_catches_up(pg_cluster: PostgresCluster) -> None:
+    url = pg_cluster.create_database()
+    run_isolated(_migrate(url))
+
+    async def scenario(db: Database) -> tuple[BaseException | None, float, list[str], list[str]]:
+        commands = commands_for(db)
+        feed = ChangeFeed(db, fallback_interval=30.0)
+        await feed.start()
+        failure: BaseException | None = None
+
+        async def follow_once() -> None:
+            nonlocal failure
+            try:
+                async for _diff in feed.follow():
+                    pass
+            except DatabaseUnavailableError as exc:
+                failure = exc
+
+        follower = asyncio.ensure_future(follow_once())
+        await asyncio.sleep(0.5)
+        cut_at = time.monotonic()
+        async with db.read() as conn:  # what a network blip or a DBA would do to it
+            await conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": APPLICATION_NAME},
+            )
+        await asyncio.wait_for(follower, 5)
+        noticed = time.monotonic() - cut_at
+        missed = [(await commands.report_incident(_new(f"while away {n}"))).reference for n in range(3)]
+        caught_up: list[str] = []
+        async for diff in feed.follow():  # a new listener reads from the cursor first
+            caught_up += [c.incident.reference for c in diff.changes]
+            if len(caught_up) >= 3:
+                break
+        return failure, noticed, missed, caught_up
+
+    failure, noticed, missed, caught_up = run_with_db(url, scenario)
+    assert isinstance(failure, DatabaseUnavailableError)
+    assert str(failure).startswith("lost the database at postgresql+asyncpg://postgres@127.0.0.1:")
+    assert noticed < 2
+    assert caught_up == missed
+
+
+def test_resume_keeps_a_valid_cursor_and_reloads_when_the_log_is_behind_it(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[object, object, int | None]:
+        commands = commands_for(db)
+        await commands.report_incident(_new("one"))
+        feed = ChangeFeed(db)
+        snapshot = await feed.start()
+        kept = await feed.resume()
+        feed.cursor = snapshot.cursor + 1000  # the database was swapped for an older copy
+        reloaded = await feed.resume()
+        return kept, reloaded, feed.cursor
+
+    kept, reloaded, cursor = run_with_db(db_url, scenario)
+    assert kept is None
+    assert isinstance(reloaded, Snapshot) and len(reloaded.incidents) == 1
+    assert cursor == reloaded.cursor
+
+
+def test_a_listener_that_cannot_connect_names_the_server_without_its_password() -> None:
+    async def scenario() -> str:
+        db = Database("postgresql://watcher:s3cret-pw@127.0.0.1:1/controlroom")
+        try:
+            await ChangeListener(db, connect_timeout=2).connect()
+        except DatabaseUnavailableError as exc:
+            return str(exc)
+        finally:
+            await db.dispose()
+        return "connected?"
+
+    message = asyncio.run(scenario())
+    assert "s3cret-pw" not in message
+    assert "watcher:***@127.0.0.1:1/controlroom" in message
