@@ -20,9 +20,11 @@ BENCHMARKS = {
     "model": "bench_model.py",
     "poll": "bench_poll.py",
     "watch": "bench_watch_latency.py",
+    "push": "bench_push_latency.py",
     "form": "bench_form.py",
     "recommend": "bench_recommend.py",
     "paperwork": "bench_paperwork.py",
+    "gui_stall": "bench_gui_stall.py",
 }
 
 

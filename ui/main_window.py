@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
@@ -143,6 +144,10 @@ class MainWindow(QMainWindow):
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._on_clock_ticked)
         self._clock.start()
+        self._heading_timer = QTimer(self)
+        self._heading_timer.setSingleShot(True)
+        self._heading_timer.setInterval(300)
+        self._heading_timer.timeout.connect(self._refresh_heading)
 
     def _incident_panel(self) -> QWidget:
         panel = QWidget()
@@ -232,7 +237,10 @@ class MainWindow(QMainWindow):
             for change in diff.incident_changes():
                 if change.entity_id == shown.id and change.incident is not None:
                     self.detail.show_incident(change.incident)
-        self._refresh_heading()
+        # The counts walk every row: at peak load once per diff would cost the GUI thread
+        # tens of ms a second for figures nobody reads faster than a few times a second.
+        if not self._heading_timer.isActive():
+            self._heading_timer.start()
 
     def _on_feed_connection_changed(self, ok: bool, message: str) -> None:
         self._connection.setProperty("state", "ok" if ok else "lost")
@@ -279,6 +287,8 @@ class MainWindow(QMainWindow):
             tally = await self.service.night_tally()
         except (ControlroomError, SQLAlchemyError, OSError):
             return  # the connection banner already says the database is unreachable
+        if not shiboken6.isValid(self.dispersal):
+            return  # the window closed while the tally was loading
         self.dispersal.set_tally(tally.warnings, tally.directions, tally.surrendered_items, tally.breaches)
 
     def _incident_by_reference(self, reference: str) -> IncidentSnapshot | None:

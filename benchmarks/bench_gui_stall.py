@@ -1,0 +1,316 @@
+"""Main-thread stalls of the real window under simulated peak load, beside the idle window.
+
+The real main window (offscreen) opens on a SQLite database holding 10,000
+incidents reported over the night. A 5 ms ``QTimer`` heartbeat (precise timer)
+runs on the GUI thread; every gap between two beats beyond the 5 ms interval is a
+stall — time the event loop could not react to the operator. Two phases in the
+same run, same data: the window idle (baseline), then the window following
+``controlroom simulate`` running in another process (other consoles writing; this
+window only reads through the change feed) at ≥ 5 incident changes a second.
+Reports max / p99 / count over 50 ms per phase, the incident changes per second
+the window received, and where main-thread time went during the load phase
+(model, map bridge, boards, heading; feed decoding is the remainder).
+Target: every stall < 50 ms.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import qasync
+from PySide6 import QtWebEngineWidgets  # noqa: F401
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.benchlib import percentile, print_table, verdict
+from controlroom.config import Settings
+from controlroom.domain import operational_night
+from controlroom.simulate import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
+from controlroom.snapshots import IncidentSnapshot
+from controlroom.storage.database import Database
+from controlroom.storage.migrate import upgrade
+from ui.app import create_window, wait_until_drawn
+from ui.main_window import MainWindow
+
+HEARTBEAT_MS = 5
+TARGET_MS = 50.0
+INCIDENTS = 10_000
+OPEN_SHARE = 0.02  # the rest of the night's incidents are resolved or closed
+HEADER = [
+    *("phase", "beats", "max ms", "p99 ms", "> 50 ms", "max CPU ms", "> 50 ms CPU", "max gc ms"),
+    *("incident changes/s", "target", "verdict"),
+]
+
+
+def seed(path: Path, count: int) -> None:
+    """``count`` incidents over the last 8 hours, bulk-inserted with their change-log rows."""
+    rng = random.Random(7)
+    now = datetime.now(UTC).replace(microsecond=0)
+    columns = (
+        "id, reference, night, reported_at, source, category, grade, status, venue_id, place, lat, lon, "
+        "summary, idempotency_key, created_by, version"
+    )
+    incidents, changes = [], []
+    for n in range(1, count + 1):
+        reported = now - timedelta(seconds=8 * 3600 * (count - n) / count)
+        status = "new" if rng.random() < OPEN_SHARE else rng.choice(("resolved", "closed"))
+        category = rng.choices(list(CATEGORIES), weights=list(CATEGORIES.values()))[0]
+        source = rng.choices(list(SOURCES), weights=list(SOURCES.values()))[0]
+        lat, lon = rng.uniform(50.898, 50.915), rng.uniform(-1.411, -1.393)
+        snapshot = IncidentSnapshot(
+            id=n, reference=f"BEN-{operational_night(reported):%Y%m%d}-{n:05d}", reported_at=reported,
+            source=source, category=category, grade=rng.choice((1, 2, 3, 4, None)), status=status,
+            venue_id=None, place=f"Street {n % 300}", lat=lat, lon=lon,
+            summary=f"Seeded incident {n}", version=1,
+        )  # fmt: skip
+        stamp = reported.strftime("%Y-%m-%d %H:%M:%S.%f")
+        incidents.append(
+            (n, snapshot.reference, operational_night(reported).isoformat(), stamp, source, category,
+             snapshot.grade, status, None, snapshot.place, lat, lon, snapshot.summary, None, "bench", 1)
+        )  # fmt: skip
+        changes.append(("incident", n, "upsert", json.dumps(snapshot.to_json()), stamp))
+    conn = sqlite3.connect(path)
+    with conn:
+        marks = ", ".join("?" * 16)
+        conn.executemany(f"INSERT INTO incidents ({columns}) VALUES ({marks})", incidents)  # noqa: S608
+        conn.executemany(
+            "INSERT INTO change_log (entity, entity_id, op, payload, committed_at) VALUES (?, ?, ?, ?, ?)",
+            changes,
+        )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("ANALYZE")
+    conn.close()
+
+
+async def prepare(url: str, path: Path, count: int) -> None:
+    db = Database(url)
+    try:
+        await upgrade(db)
+        await NightPlayer(db, SimulationConfig()).prepare()  # demo venues and units on duty
+    finally:
+        await db.dispose()
+    seed(path, count)
+
+
+class Heartbeat:
+    """A 5 ms precise timer; records every gap beyond its interval."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._beat)
+        self.stalls: list[float] = []
+        # Main-thread CPU time inside each gap: a stall with little CPU is the thread
+        # waiting for a core (other processes), not our code running.
+        self.busy: list[float] = []
+        self._last = self._last_cpu = 0.0
+
+    def start(self) -> None:
+        self.stalls, self.busy = [], []
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
+        self.timer.start()
+
+    def stop(self) -> tuple[list[float], list[float]]:
+        self.timer.stop()
+        return self.stalls, self.busy
+
+    def _beat(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        self.stalls.append(max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS))
+        self.busy.append((cpu - self._last_cpu) * 1000)
+        self._last, self._last_cpu = now, cpu
+
+
+class GcPauses:
+    """Time spent in the cyclic garbage collector on the main thread."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._started) * 1000)
+
+
+class Accounting:
+    """Main-thread time per part of the diff path, by wrapping the instance methods."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.spent: Counter[str] = Counter()
+        self.worst: dict[str, float] = {}
+        self.incident_changes = 0
+        self.enabled = False
+        targets = {
+            "model.apply_changes": (window.model, "apply_changes"),
+            "map.apply_changes": (window.map.bridge, "apply_changes"),
+            "map.apply_patrol_changes": (window.map.bridge, "apply_patrol_changes"),
+            "units.apply_changes": (window.units.model, "apply_changes"),
+            "alerts.apply_changes": (window.alerts, "apply_changes"),
+            "heading": (window, "_refresh_heading"),
+            "model.tick": (window.model, "tick"),
+        }
+        for label, (owner, name) in targets.items():
+            setattr(owner, name, self._timed(label, getattr(owner, name)))
+        window.feed.sig_diff_received.connect(self._on_diff)
+
+    def _timed(self, label: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                if self.enabled:
+                    spent = (time.perf_counter() - started) * 1000
+                    self.spent[label] += spent
+                    self.worst[label] = max(self.worst.get(label, 0.0), spent)
+
+        return timed
+
+    def _on_diff(self, diff: Any) -> None:
+        if self.enabled:
+            self.incident_changes += len(diff.incident_changes())
+
+
+def simulator(url: str, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "controlroom", "--db", url, "simulate", "--speed", str(args.speed)]
+    command += ["--scale", str(args.scale), "--consoles", str(args.consoles), "--duration", "12h"]
+    command += ["--seed", "1"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+async def phase(
+    seconds: float, beat: Heartbeat, gc_pauses: GcPauses
+) -> tuple[list[float], list[float], float]:
+    gc_pauses.pauses = []
+    beat.start()
+    await asyncio.sleep(seconds)
+    stalls, busy = beat.stop()
+    return stalls, busy, max(gc_pauses.pauses, default=0.0)
+
+
+def row(
+    name: str, measured: tuple[list[float], list[float], float], changes_per_s: float | None
+) -> list[object]:
+    stalls, busy, gc_worst = measured
+    worst = max(stalls) if stalls else 0.0
+    over = sum(1 for s in stalls if s > TARGET_MS)
+    busy_over = sum(1 for s, b in zip(stalls, busy, strict=True) if s > TARGET_MS and b > TARGET_MS)
+    rate = "-" if changes_per_s is None else f"{changes_per_s:.1f}"
+    target = TARGET_MS if changes_per_s is not None else None
+    judged = ["< 50 ms", verdict(worst, target)] if target else ["-", "-"]
+    return [name, len(stalls), worst, percentile(stalls, 0.99), over, max(busy, default=0.0), busy_over,
+            gc_worst, rate, *judged]  # fmt: skip
+
+
+async def run(args: argparse.Namespace, folder: Path) -> None:
+    url = f"sqlite+aiosqlite:///{folder / 'night.sqlite3'}"
+    db = Database(url)
+    window = create_window(db, Settings(), alert_sound=lambda: None)
+    window.resize(1600, 900)
+    window.show()
+    window.feed.start()
+    started = time.perf_counter()
+    while window.model.rowCount() < args.incidents:
+        await asyncio.sleep(0.05)
+    await wait_until_drawn(window, timeout=120)
+    print(f"window drawn with {window.model.rowCount()} incidents in {time.perf_counter() - started:.1f} s")
+    accounting = Accounting(window)
+    beat = Heartbeat()
+    gc_pauses = GcPauses()
+    await asyncio.sleep(2)  # let the first paint settle
+    idle = await phase(args.seconds, beat, gc_pauses)
+    process = simulator(url, args)
+    try:
+        await asyncio.sleep(3)  # the simulator's start-up (venues and units checked)
+        accounting.enabled = True
+        started = time.perf_counter()
+        load = await phase(args.seconds, beat, gc_pauses)
+        load_seconds = time.perf_counter() - started
+        accounting.enabled = False
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    rate = accounting.incident_changes / load_seconds
+    print_table(
+        f"Main-thread stalls, {window.model.rowCount()} incidents on the board, {HEARTBEAT_MS} ms heartbeat",
+        HEADER,
+        [
+            row(f"BASELINE window idle, {args.seconds:g} s", idle, None),
+            row(f"simulator x{args.scale:g} at speed {args.speed:g}, {args.seconds:g} s", load, rate),
+        ],
+    )
+    total = sum(accounting.spent.values())
+    parts = [
+        [label, spent, spent / load_seconds / 10, accounting.worst[label]]
+        for label, spent in accounting.spent.most_common()
+    ]
+    parts.append(["(sum of the above)", total, total / load_seconds / 10, 0.0])
+    print_table(
+        "Where main-thread time went during the load phase",
+        ["part", "total ms", "% of time", "worst ms"],
+        parts,
+    )
+    worst = sorted(zip(*load[:2], strict=True), reverse=True)[:10]
+    print(
+        "worst load-phase stalls, wall / main-thread CPU ms: "
+        + ", ".join(f"{s:.0f}/{b:.0f}" for s, b in worst)
+    )
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    await window.feed.stop()
+    window.close()
+    await db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (60)")
+    parser.add_argument("--incidents", type=int, default=INCIDENTS)
+    parser.add_argument("--speed", type=float, default=120.0, help="simulator speed (120)")
+    parser.add_argument("--scale", type=float, default=12.0, help="simulator arrivals multiplier (12)")
+    parser.add_argument("--consoles", type=int, default=4, help="simulator writer tasks (4)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-gui-stall-") as tmp:
+        folder = Path(tmp)
+        os.environ["CONTROLROOM_HOME"] = str(folder / "home")  # outbox and window state stay here
+        asyncio.run(
+            prepare(
+                f"sqlite+aiosqlite:///{folder / 'night.sqlite3'}", folder / "night.sqlite3", args.incidents
+            )
+        )
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop mid-run
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(run(args, folder))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
