@@ -147,7 +147,9 @@ class DispersalPanel(QWidget):
         self.zones: dict[int, ZoneSnapshot] = {}
         self.tally = QLabel("This night: —")
         self.tally.setObjectName("panelTitle")
+        self.tally.setWordWrap(True)  # long labels must not set the window's minimum width
         self.alert = QPushButton("")
+        self.alert.setMinimumWidth(100)
         self.alert.setObjectName("breachBanner")
         self.alert.clicked.connect(self.alert.hide)
         self.alert.hide()
@@ -171,6 +173,7 @@ class DispersalPanel(QWidget):
             "P print direction · Shift+P print zone"
         )
         hint.setObjectName("formHint")
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

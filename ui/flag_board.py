@@ -151,6 +151,7 @@ class FlagBoard(QWidget):
         self.model = FlagTableModel(parent=self)
         self.title = QLabel("Flagged locations — F flag · D dispatch · I make incident · C clear")
         self.title.setObjectName("panelTitle")
+        self.title.setWordWrap(True)  # long labels must not set the window's minimum width
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
