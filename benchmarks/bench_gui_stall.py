@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import json
 import os
+import pstats
 import random
 import sqlite3
 import subprocess
@@ -250,7 +252,12 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         await asyncio.sleep(3)  # the simulator's start-up (venues and units checked)
         accounting.enabled = True
         started = time.perf_counter()
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler is not None:
+            profiler.enable()  # main thread only; it slows everything, so stalls grow too
         load = await phase(args.seconds, beat, gc_pauses)
+        if profiler is not None:
+            profiler.disable()
         load_seconds = time.perf_counter() - started
         accounting.enabled = False
     finally:
@@ -282,6 +289,9 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         + ", ".join(f"{s:.0f}/{b:.0f}" for s, b in worst)
     )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if profiler is not None:
+        print("\nmain-thread profile of the load phase (tottime, top 20):")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     await window.feed.stop()
     window.close()
     await db.dispose()
@@ -294,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=120.0, help="simulator speed (120)")
     parser.add_argument("--scale", type=float, default=12.0, help="simulator arrivals multiplier (12)")
     parser.add_argument("--consoles", type=int, default=4, help="simulator writer tasks (4)")
+    parser.add_argument("--profile", action="store_true", help="cProfile the GUI thread under load")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-gui-stall-") as tmp:
         folder = Path(tmp)

@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self._clock.start()
         self._heading_timer = QTimer(self)
         self._heading_timer.setSingleShot(True)
-        self._heading_timer.setInterval(300)
+        self._heading_timer.setInterval(1000)
         self._heading_timer.timeout.connect(self._refresh_heading)
 
     def _incident_panel(self) -> QWidget:
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
                 if change.entity_id == shown.id and change.incident is not None:
                     self.detail.show_incident(change.incident)
         # The counts walk every row: at peak load once per diff would cost the GUI thread
-        # tens of ms a second for figures nobody reads faster than a few times a second.
+        # tens of ms a second for figures an operator reads at most once a second.
         if not self._heading_timer.isActive():
             self._heading_timer.start()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from controlroom.outbox import OutboxEntry, ReplayResult
 from ui.incident_service import IncidentService
 
 CONFLICT_COLOUR = QColor("#ffb340")
+RETRY_MS = 3000
 
 
 class OutboxPanel(QWidget):
@@ -65,6 +66,12 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.help)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        # A write can be queued while the feed still looks connected (it timed out, or the
+        # link dropped between polls): while online, pending writes are retried every few seconds.
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._on_retry_timeout)
         service.add_outbox_listener(self.refresh)
         self.refresh()
 
@@ -85,6 +92,8 @@ class OutboxPanel(QWidget):
                 self.list.setCurrentItem(item)
         self._on_list_current_changed(self.list.currentRow())
         pending = sum(1 for e in self.entries if not e.is_conflict)
+        if pending and self.service.online and not self._retry.isActive():
+            self._retry.start()
         self.sig_counts_changed.emit(pending, len(self.entries) - pending)
 
     def selected(self) -> OutboxEntry | None:
@@ -115,6 +124,10 @@ class OutboxPanel(QWidget):
         result = await self.service.replay_outbox()
         if result is not None:
             self.sig_message.emit(_summary(result))
+
+    def _on_retry_timeout(self) -> None:
+        if self.service.online:
+            self.replay()
 
     def _on_retry_clicked(self) -> None:
         entry = self.selected()
