@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
         self.map.bridge.reset_zones(snapshot.zones)
         self._refresh_tally()
         self._refresh_heading()
+        if self.detail.incident is not None:  # after a resync the shown incident may have moved on
+            self.detail.show_incident(self._incident_by_id(self.detail.incident.id))
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
         for change in diff.venue_changes():

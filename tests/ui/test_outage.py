@@ -205,7 +205,11 @@ def test_hung_network_is_noticed_and_a_stale_offline_write_becomes_a_conflict(
             window.banner.title.text()
         )
         assert window.boards.currentWidget() is window.outbox_panel
+        shot = os.environ.get("CONTROLROOM_SHOT_DIR")
+        if shot:
+            window.grab().save(str(Path(shot) / "outbox_conflict.png"))
         assert window._incident_by_id(target.id).status == "acknowledged"
+        assert window.detail.incident.status == "acknowledged"  # the resync refreshed the detail too
         window.outbox_panel.list.setCurrentRow(0)
         window.outbox_panel.retry_button.click()
         qtbot.waitUntil(lambda: window._incident_by_id(target.id).status == "resolved", timeout=10000)
