@@ -32,6 +32,7 @@ from controlroom.dispersal_queries import (
     list_zones,
     night_tally,
 )
+from controlroom.domain import Status
 from controlroom.errors import ControlroomError, DatabaseUnavailableError
 from controlroom.incident_edits import IncidentEdit, validated_edit
 from controlroom.outbox import Outbox, OutboxEntry, ReplayResult, new_key
@@ -52,7 +53,7 @@ WRITE_TIMEOUT = 5.0
 
 
 class QueuedOfflineError(ControlroomError):
-    """A write was kept in the outbox but this console does not show the incident to reply with."""
+    """The write was kept in the outbox, not applied: its message says so, for the operator."""
 
 
 class IncidentService:
@@ -117,7 +118,12 @@ class IncidentService:
                     raise
         validated_edit(IncidentEdit(status=status))
         self.outbox.enqueue_status(reference, status, expected_version, self.actor_name, key)
-        return self._queued(reference)
+        self._notify()
+        # Raised, not returned: the caller's "done" message would claim the move was made.
+        raise QueuedOfflineError(
+            f"{reference}: {Status.of(status).label} kept on this PC (database unreachable) — "
+            "it will be sent when the database is back; see Pending"
+        )
 
     async def _attempt(self, write: Awaitable[T]) -> T:
         # No answer in time is treated as an outage: the key makes a later replay safe

@@ -160,6 +160,7 @@ def test_server_stopped_banner_offline_writes_and_exactly_once_replay(
         _record_offline(window, qtbot, "Woman asleep in doorway, recorded offline")
         window.detail.set_status(Status.ACKNOWLEDGED)
         qtbot.waitUntil(lambda: window.outbox_panel.list.count() == 2, timeout=3000)
+        qtbot.waitUntil(lambda: "kept on this PC" in window.statusBar().currentMessage(), timeout=3000)
         assert "2 waiting to send" in window.banner.pending_button.text()
         assert all("pending" in window.outbox_panel.list.item(i).text() for i in range(2))
         assert "Pe&nding (2)" in window.boards.tabText(window.boards.indexOf(window.outbox_panel))
