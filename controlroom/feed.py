@@ -64,6 +64,7 @@ class ChangeFeed:
         # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
         self.listen = listen and not db.is_sqlite
         self.fallback_interval = fallback_interval
+        self._listener: ChangeListener | None = None  # while follow() listens
         self.window = timedelta(hours=window_hours)
         self.batch_size = batch_size
         self.cursor: int | None = None
@@ -130,27 +131,35 @@ class ChangeFeed:
         if self.cursor is None:
             raise RuntimeError("call start() before poll()")
         since = self.cursor
-        async with self.db.read() as conn:
-            rows = (
-                await conn.execute(
-                    select(
-                        ChangeLogEntry.seq,
-                        ChangeLogEntry.entity,
-                        ChangeLogEntry.entity_id,
-                        ChangeLogEntry.op,
-                        ChangeLogEntry.payload,
-                    )
-                    .where(ChangeLogEntry.seq > since)
-                    .order_by(ChangeLogEntry.seq)
-                    .limit(self.batch_size)
-                )
-            ).all()
+        if self._listener is not None:
+            rows = await self._listener.changes_after(since, self.batch_size)
+        else:
+            rows = await self._changes_after(since)
         self.last_answered_at = datetime.now(UTC)
         if not rows:
             return Diff(since=since, cursor=since)
         changes = tuple(_change_from_row(*row) for row in rows)
         self.cursor = changes[-1].seq
         return Diff(since=since, cursor=self.cursor, changes=changes)
+
+    async def _changes_after(self, since: int) -> list[Any]:
+        async with self.db.read() as conn:
+            return list(
+                (
+                    await conn.execute(
+                        select(
+                            ChangeLogEntry.seq,
+                            ChangeLogEntry.entity,
+                            ChangeLogEntry.entity_id,
+                            ChangeLogEntry.op,
+                            ChangeLogEntry.payload,
+                        )
+                        .where(ChangeLogEntry.seq > since)
+                        .order_by(ChangeLogEntry.seq)
+                        .limit(self.batch_size)
+                    )
+                ).all()
+            )
 
     async def resume(self) -> Snapshot | None:
         """After an outage: ``None`` if the cursor still holds, else a fresh snapshot.
@@ -182,6 +191,7 @@ class ChangeFeed:
         listener = ChangeListener(self.db)
         try:
             await listener.connect()
+            self._listener = listener  # catch-up reads go through its connection
             while True:
                 diff = await self.poll()
                 if not diff.empty:
@@ -190,6 +200,7 @@ class ChangeFeed:
                         continue  # more waiting behind a full batch: no need to be woken
                 await listener.wait(self.fallback_interval)
         finally:
+            self._listener = None
             await listener.close()
 
     async def _follow_polling(self) -> AsyncIterator[Diff]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Any
 
 from sqlalchemy import text
@@ -21,10 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.errors import DatabaseUnavailableError
 from controlroom.storage.database import Database
+from controlroom.storage.models import ChangeLogEntry
 
 CHANNEL = "controlroom_changes"
 # Shown in pg_stat_activity, so a DBA can tell console listeners from pooled connections.
 APPLICATION_NAME = "controlroom-listen"
+# The feed's catch-up read, as ChangeFeed.poll writes it, for the listener's own connection.
+_CHANGES_AFTER = (
+    f"SELECT seq, entity, entity_id, op, payload FROM {ChangeLogEntry.__tablename__} "  # noqa: S608
+    "WHERE seq > $1 ORDER BY seq LIMIT $2"
+)
 # Options SQLAlchemy's asyncpg dialect adds for its own adapter; asyncpg.connect rejects them.
 _DIALECT_ONLY = ("async_creator_fn", "prepared_statement_cache_size", "prepared_statement_name_func")
 
@@ -51,6 +58,7 @@ class ChangeListener:
         self.db = db
         self.connect_timeout = connect_timeout
         self._conn: Any = None
+        self._errors: tuple[type[BaseException], ...] = (OSError, TimeoutError)
         self._woken = asyncio.Event()
         self._lost: str | None = None
         self.notifications = 0
@@ -65,13 +73,29 @@ class ChangeListener:
         settings = dict(kwargs.pop("server_settings", None) or {})
         settings.setdefault("application_name", APPLICATION_NAME)
         kwargs.setdefault("timeout", self.connect_timeout)
+        self._errors = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
         try:
             self._conn = await asyncpg.connect(*args, **kwargs, server_settings=settings)
             self._conn.add_termination_listener(self._on_terminated)
             await self._conn.add_listener(CHANNEL, self._on_notification)
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except self._errors as exc:
             await self.close()
             raise self.db.unavailable(exc) from exc
+
+    async def changes_after(self, cursor: int, limit: int) -> list[tuple[int, str, int, str, Any]]:
+        """The change-log rows after ``cursor``, in order, read on this connection.
+
+        One statement on a connection outside any transaction: it sees everything
+        committed before it started, exactly as ``ChangeFeed.poll``'s read does, in one
+        round trip instead of a pool check-out, a ping, BEGIN, the query and ROLLBACK —
+        which matters when twenty consoles wake at the same notification.
+        """
+        self._raise_if_lost()
+        try:
+            rows = await self._conn.fetch(_CHANGES_AFTER, cursor, limit)
+        except self._errors as exc:
+            raise self.db.unavailable(exc) from exc
+        return [(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
 
     async def wait(self, timeout: float) -> bool:
         """True if woken by a notification, False on timeout; raises if the connection died."""
