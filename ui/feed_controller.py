@@ -9,7 +9,7 @@ frozen, a cable pulled, a firewall dropping packets) can leave a query waiting f
 minutes. So a watchdog runs beside the feed: when nothing has been heard from the
 database for ``STALE_AFTER`` seconds it sends a ``SELECT 1`` with a short timeout,
 and if that fails or does not answer the feed is declared lost — within
-``STALE_AFTER + PROBE_TIMEOUT + WATCH_INTERVAL`` ≤ 5 s of the database going away.
+``STALE_AFTER + PROBE_TIMEOUT + WATCH_INTERVAL`` (3.75 s) of the database going away.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from controlroom.snapshots import Snapshot
 # consoles do not hammer a server that has just come back all at the same instant.
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 START_TIMEOUT = 20.0  # a full snapshot of a busy night can take a few seconds
-STALE_AFTER = 1.5
+STALE_AFTER = 1.0
 PROBE_TIMEOUT = 2.5
-WATCH_INTERVAL = 0.5
+WATCH_INTERVAL = 0.25
 FEED_ERRORS = (ControlroomError, OSError, SQLAlchemyError, TimeoutError)
 
 
@@ -53,6 +53,9 @@ class FeedController(QObject):
         self._ok = False
         self._heard_at = time.monotonic()
         self.lost_at: datetime | None = None
+        # Tasks cancelled on an outage finish cancelling in the background: a query stuck
+        # on a dead socket may take its time, and nobody should wait for it.
+        self._stragglers: set[asyncio.Future[None]] = set()
 
     @property
     def connected(self) -> bool:
@@ -97,13 +100,7 @@ class FeedController(QObject):
                 task.result()  # raises the reason the feed stopped
         finally:
             for task in (follower, watchdog):
-                task.cancel()
-            # Not awaited without a bound: a query stuck on a dead socket may not
-            # finish cancelling promptly, and reconnection must not wait for it.
-            await asyncio.wait({follower, watchdog}, timeout=1.0)
-            for task in (follower, watchdog):
-                if task.done() and not task.cancelled():
-                    task.exception()  # consumed: the reason was already raised above
+                self._abandon(task)
 
     async def _follow(self) -> None:
         async for diff in self.feed.follow():
@@ -115,13 +112,26 @@ class FeedController(QObject):
             await asyncio.sleep(WATCH_INTERVAL)
             if time.monotonic() - self._last_heard() < STALE_AFTER:
                 continue
-            try:
-                await asyncio.wait_for(self.feed.db.check_reachable(), PROBE_TIMEOUT)
-            except TimeoutError:
+            # Not wait_for: it waits for the cancelled probe to finish cancelling.
+            probe = asyncio.ensure_future(self.feed.db.check_reachable())
+            done, _pending = await asyncio.wait({probe}, timeout=PROBE_TIMEOUT)
+            if not done:
+                self._abandon(probe)
                 raise DatabaseUnavailableError(
-                    f"the database at {self.feed.db.display_url} did not answer within {PROBE_TIMEOUT:.0f} s"
-                ) from None
+                    f"the database at {self.feed.db.display_url} did not answer within {PROBE_TIMEOUT:.1f} s"
+                )
+            probe.result()
             self._heard_at = time.monotonic()
+
+    def _abandon(self, task: asyncio.Future[None]) -> None:
+        task.cancel()
+        self._stragglers.add(task)
+        task.add_done_callback(self._on_straggler_done)
+
+    def _on_straggler_done(self, task: asyncio.Future[None]) -> None:
+        self._stragglers.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: the outage was already reported
 
     def _last_heard(self) -> float:
         answered = self.feed.last_answered_at
