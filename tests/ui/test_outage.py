@@ -192,7 +192,9 @@ def test_hung_network_is_noticed_and_a_stale_offline_write_becomes_a_conflict(
         partition.hang()  # nothing raises: queries simply never get an answer
         lost = time.monotonic()
         qtbot.waitUntil(window.banner.isVisible, timeout=5000)
-        assert time.monotonic() - lost < 5.0
+        noticed = time.monotonic() - lost
+        print(f"banner shown {noticed:.2f} s after the link started dropping packets")
+        assert noticed < 5.0
         window.detail.set_status(Status.RESOLVED)
         qtbot.waitUntil(lambda: window.outbox_panel.list.count() == 1, timeout=3000)
         # Meanwhile another console, still connected, moves the same incident on.
