@@ -10,8 +10,9 @@ cursor never jumps over a change that commits late: nothing is missed, and since
 the cursor only moves past what was handed out, nothing is delivered twice.
 
 ``follow()`` on PostgreSQL is pushed: it LISTENs for the writers' notifications and
-reads from the cursor whenever one arrives, with a slow fallback poll in case a
-notification is lost; on SQLite (one host, no NOTIFY) it polls at ``poll_interval``.
+reads from the cursor whenever one arrives (the same query, on the listening
+connection), with a slow fallback poll in case a notification is lost; on SQLite
+(one host, no NOTIFY) it polls at ``poll_interval``.
 """
 
 from __future__ import annotations
