@@ -24,6 +24,7 @@ BENCHMARKS = {
     "form": "bench_form.py",
     "recommend": "bench_recommend.py",
     "paperwork": "bench_paperwork.py",
+    "gui_stall": "bench_gui_stall.py",
 }
 
 
