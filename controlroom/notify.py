@@ -52,11 +52,12 @@ class ChangeListener:
     outage immediately instead of at its next fallback poll.
     """
 
-    def __init__(self, db: Database, *, connect_timeout: float = 10.0) -> None:
+    def __init__(self, db: Database, *, connect_timeout: float = 10.0, read_timeout: float = 10.0) -> None:
         if db.is_sqlite:
             raise ValueError("LISTEN/NOTIFY needs PostgreSQL")
         self.db = db
         self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
         self._conn: Any = None
         self._errors: tuple[type[BaseException], ...] = (OSError, TimeoutError)
         self._woken = asyncio.Event()
@@ -92,7 +93,8 @@ class ChangeListener:
         """
         self._raise_if_lost()
         try:
-            rows = await self._conn.fetch(_CHANGES_AFTER, cursor, limit)
+            # Bounded: over a link that died silently the read would otherwise wait forever.
+            rows = await self._conn.fetch(_CHANGES_AFTER, cursor, limit, timeout=self.read_timeout)
         except self._errors as exc:
             raise self.db.unavailable(exc) from exc
         return [(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
