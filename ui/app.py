@@ -57,7 +57,13 @@ def create_window(
     alert_sound: Callable[[], None] | None = None,
     actor: Actor | None = None,
 ) -> MainWindow:
-    feed = ChangeFeed(db, poll_interval=settings.poll_interval, window_hours=settings.window_hours)
+    feed = ChangeFeed(
+        db,
+        poll_interval=settings.poll_interval,
+        window_hours=settings.window_hours,
+        listen=settings.listen,
+        fallback_interval=settings.fallback_poll_interval,
+    )
     controller = FeedController(feed)
     commands = Commands(db, actor or Actor.placeholder(), reference_prefix=settings.reference_prefix)
     window = MainWindow(
