@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from controlroom.domain import LOCAL_TZ
 from controlroom.snapshots import Change, DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
+from ui.active_rows_model import ActiveRowsModel, Index
 
 COLUMNS = ("Reference", "Person", "Excluded until", "Items", "Breaches")
 REFERENCE, PERSON, UNTIL, ITEMS, BREACHES = range(len(COLUMNS))
-Index = QModelIndex | QPersistentModelIndex
 
 
 def time_left(end: datetime, now: datetime) -> str:
@@ -42,28 +42,13 @@ def time_left(end: datetime, now: datetime) -> str:
     return f"{hours}h {minutes:02d}m left" if hours else f"{minutes}m left"
 
 
-class DirectionTableModel(QAbstractTableModel):
+class DirectionTableModel(ActiveRowsModel[DirectionSnapshot]):
     """Directions still excluding someone; each leaves the list when it ends."""
 
-    def __init__(
-        self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: Any = None
-    ) -> None:
-        super().__init__(parent)
-        self._rows: list[DirectionSnapshot] = []
-        self._clock = wall_clock
+    COLUMNS = COLUMNS
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def is_active(self, record: DirectionSnapshot, now: datetime) -> bool:
+        return record.active(now)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -85,48 +70,20 @@ class DirectionTableModel(QAbstractTableModel):
 
     def reset(self, directions: Iterable[DirectionSnapshot]) -> None:
         """Only for the first load and a resynchronisation."""
-        now = self._clock()
-        self.beginResetModel()
-        self._rows = sorted((d for d in directions if d.active(now)), key=lambda d: d.given_at)
-        self.endResetModel()
+        self._reset_rows(directions, key=lambda d: d.given_at)
 
     def apply(self, directions: Sequence[DirectionSnapshot]) -> None:
-        now = self._clock()
-        for direction in directions:
-            row = self.row_of(direction.id)
-            if row is not None and direction.version < self._rows[row].version:
-                continue
-            if row is not None and not direction.active(now):
-                self._remove(row)
-            elif row is not None:
-                self._rows[row] = direction
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            elif direction.active(now):
-                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
-                self._rows.append(direction)
-                self.endInsertRows()
+        self._apply(directions)
 
     def expire(self) -> None:
-        now = self._clock()
-        for row in range(len(self._rows) - 1, -1, -1):
-            if not self._rows[row].active(now):
-                self._remove(row)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, UNTIL), self.index(len(self._rows) - 1, UNTIL))
-
-    def _remove(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
-
-    def row_of(self, direction_id: int) -> int | None:
-        return next((r for r, d in enumerate(self._rows) if d.id == direction_id), None)
+        super().expire()
+        self._repaint_column(UNTIL)  # the countdowns move on
 
     def direction_at(self, row: int) -> DirectionSnapshot:
-        return self._rows[row]
+        return self.record_at(row)
 
     def directions(self) -> list[DirectionSnapshot]:
-        return list(self._rows)
+        return self.records()
 
 
 class DispersalPanel(QWidget):

@@ -12,43 +12,33 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from controlroom.domain import LOCAL_TZ, Behaviour
 from controlroom.snapshots import Change, FlagSnapshot, UnitSnapshot
+from ui.active_rows_model import ActiveRowsModel, Index
 
 COLUMNS = ("Behaviour", "Place", "Reason", "Expires", "Units")
 BEHAVIOUR, PLACE, REASON, EXPIRES, UNITS = range(len(COLUMNS))
 SOON = 15 * 60  # seconds: an expiry this close shows amber
-Index = QModelIndex | QPersistentModelIndex
 
 
-class FlagTableModel(QAbstractTableModel):
+class FlagTableModel(ActiveRowsModel[FlagSnapshot]):
     """Active flags, oldest first; a flag leaves the list when it is no longer active."""
+
+    COLUMNS = COLUMNS
 
     def __init__(
         self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: Any = None
     ) -> None:
-        super().__init__(parent)
-        self._rows: list[FlagSnapshot] = []
+        super().__init__(wall_clock=wall_clock, parent=parent)
         self._units: dict[int, list[str]] = {}
-        self._clock = wall_clock
         self._amber = QBrush(QColor("#ff9f0a"))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def is_active(self, record: FlagSnapshot, now: datetime) -> bool:
+        return record.active(now)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -74,60 +64,24 @@ class FlagTableModel(QAbstractTableModel):
 
     def reset(self, flags: Iterable[FlagSnapshot], units: Iterable[UnitSnapshot]) -> None:
         """Only for the first load and a resynchronisation."""
-        now = self._clock()
-        self.beginResetModel()
-        self._rows = sorted((f for f in flags if f.active(now)), key=lambda f: (f.flagged_at, f.id))
         self._units = _tasked(units)
-        self.endResetModel()
+        self._reset_rows(flags, key=lambda f: (f.flagged_at, f.id))
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        now = self._clock()
-        for change in changes:
-            flag = change.flag
-            if flag is None:
-                continue
-            row = self.row_of(flag.id)
-            if row is not None and flag.version < self._rows[row].version:
-                continue
-            if row is not None and not flag.active(now):
-                self._remove(row)
-            elif row is not None:
-                self._rows[row] = flag
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            elif flag.active(now):
-                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
-                self._rows.append(flag)
-                self.endInsertRows()
+        self._apply([c.flag for c in changes if c.flag is not None])
 
     def set_units(self, units: Iterable[UnitSnapshot]) -> None:
         """Which units are tasked to which flag (from the unit board's rows)."""
         tasked = _tasked(units)
-        if tasked == self._units:
-            return
-        self._units = tasked
-        if self._rows:
-            self.dataChanged.emit(self.index(0, UNITS), self.index(len(self._rows) - 1, UNITS))
-
-    def expire(self) -> None:
-        """Drop flags whose time is up (called by the clock)."""
-        now = self._clock()
-        for row in range(len(self._rows) - 1, -1, -1):
-            if not self._rows[row].active(now):
-                self._remove(row)
-
-    def _remove(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
-
-    def row_of(self, flag_id: int) -> int | None:
-        return next((r for r, f in enumerate(self._rows) if f.id == flag_id), None)
+        if tasked != self._units:
+            self._units = tasked
+            self._repaint_column(UNITS)
 
     def flag_at(self, row: int) -> FlagSnapshot:
-        return self._rows[row]
+        return self.record_at(row)
 
     def active_flags(self) -> list[FlagSnapshot]:
-        return list(self._rows)
+        return self.records()
 
 
 def _tasked(units: Iterable[UnitSnapshot]) -> dict[int, list[str]]:
