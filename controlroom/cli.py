@@ -20,8 +20,8 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import DBAPIError
 
-from controlroom import cli_dispersal, cli_incident, cli_paperwork, cli_patrol, cli_simulate
-from controlroom.commands import Actor, Commands, NewIncident
+from controlroom import cli_admin, cli_dispersal, cli_incident, cli_paperwork, cli_patrol, cli_simulate
+from controlroom.commands import Commands, NewIncident
 from controlroom.config import Settings, resolve_db_url
 from controlroom.demo import load_demo
 from controlroom.domain import Category, Source
@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="database URL (default: CONTROLROOM_DB_URL, "
         "else an embedded SQLite file in the user data directory)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="log in as NAME (default: CONTROLROOM_USER); the password is asked for, "
+        "or taken from CONTROLROOM_PASSWORD",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="open the control-room window (the default)")
     db = sub.add_parser("db", help="database maintenance")
@@ -82,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_dispersal.add_parsers(sub, _lat_lon)
     cli_paperwork.add_parsers(sub)
     cli_simulate.add_parsers(sub)
+    cli_admin.add_parsers(sub)
     sub.add_parser("watch", help="headless console: one JSON line per change")
     shot = sub.add_parser("screenshot", help="save a PNG of the window once the map has drawn")
     shot.add_argument("path", metavar="PATH")
@@ -147,7 +154,14 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             print(f"database at {db.display_url} is up to date")
             return 0
         await ensure_schema(db)
-        commands = Commands(db, Actor.placeholder(), reference_prefix=settings.reference_prefix)
+        actor, password = await cli_admin.login(db, args.user)
+        if password is not None and not db.is_sqlite:
+            # The database enforces the user's role too: work through their own login.
+            await db.dispose()
+            db = Database(db.url.set(username=actor.name, password=password).render_as_string(False))
+        commands = Commands(db, actor, reference_prefix=settings.reference_prefix)
+        if command in cli_admin.COMMANDS:
+            return await cli_admin.run(command, db, actor, args)
         if command == "demo":
             venues, incidents = await load_demo(commands, now=datetime.now(UTC))
             print(f"demo data ready: {venues} venues, {incidents} new incidents")

@@ -22,6 +22,7 @@ from controlroom.paperwork_data import LatLon
 from controlroom.persons import NewSubject
 from controlroom.snapshots import Change
 from controlroom.storage.database import Database
+from controlroom.terminal import shown
 
 LatLonParser = Callable[[str], tuple[float, float]]
 COMMANDS = ("zone", "direction", "person", "tally")
@@ -235,11 +236,11 @@ async def _zone(db: Database, commands: Commands, args: argparse.Namespace) -> i
                 area_in_words=args.area,
             )
         )
-        print(f"zone {zone.id}: {zone.name}, {_local(zone.starts_at)} to {_local(zone.ends_at)}")
+        print(f"zone {zone.id}: {shown(zone.name)}, {_local(zone.starts_at)} to {_local(zone.ends_at)}")
         return 0
     if args.zone_command == "withdraw":
         withdrawn = await commands.withdraw_zone(args.zone, args.reason)
-        print(f"zone {withdrawn.id}: {withdrawn.name} withdrawn at {_local(withdrawn.withdrawn_at)}")
+        print(f"zone {withdrawn.id}: {shown(withdrawn.name)} withdrawn at {_local(withdrawn.withdrawn_at)}")
         return 0
     now = datetime.now(UTC)
     rows = [
@@ -259,7 +260,7 @@ async def _zone(db: Database, commands: Commands, args: argparse.Namespace) -> i
         print(json.dumps(rows, indent=2))
         return 0
     for z, r in zip(await list_zones(db), rows, strict=True):
-        print(f"{z.id:3} {z.name:28} {_local(z.starts_at)} to {_local(z.ends_at)}  {r['status']}")
+        print(f"{z.id:3} {shown(z.name):28} {_local(z.starts_at)} to {_local(z.ends_at)}  {r['status']}")
     return 0
 
 
@@ -353,10 +354,10 @@ async def _list_directions(db: Database, *, as_json: bool) -> int:
     now = datetime.now(UTC)
     for d in directions:
         state = "active" if d.active(now) else ("withdrawn" if d.status == "withdrawn" else "expired")
-        items = f"  items: {', '.join(d.surrendered_items)}" if d.surrendered_items else ""
+        items = f"  items: {shown(', '.join(d.surrendered_items))}" if d.surrendered_items else ""
         print(
             f"{d.reference}  {_local(d.given_at)} until {_local(d.exclusion_ends_at)}  {state:9} "
-            f"#{d.subject_id} {d.subject_description[:40]}{items}"
+            f"#{d.subject_id} {shown(d.subject_description[:40])}{items}"
         )
     return 0
 
@@ -385,7 +386,8 @@ async def _person(db: Database, commands: Commands, args: argparse.Namespace) ->
             return 0
         for p in people:
             directions = f"  directed: {', '.join(p.active_directions)}" if p.active_directions else ""
-            print(f"{p.id:4}  {p.description[:50]:50}  warnings {p.warnings}  seen {p.sightings}{directions}")
+            described = shown(p.description[:50])
+            print(f"{p.id:4}  {described:50}  warnings {p.warnings}  seen {p.sightings}{directions}")
         return 0
     if action == "warn":
         person = await commands.warn_subject(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from controlroom.commands import Commands
 from controlroom.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
 from controlroom.queries import incident_detail
 from controlroom.storage.database import Database
+from controlroom.terminal import json_text, shown
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], grade: object) -> None:
@@ -55,7 +54,7 @@ async def run_incident(db: Database, commands: Commands, args: argparse.Namespac
 
 async def run_safe_space(commands: Commands, args: argparse.Namespace) -> int:
     venue = await commands.set_safe_space_status(args.venue, args.status)
-    print(f"{venue.name}: safe space {venue.safe_space_status}")
+    print(f"{shown(venue.name)}: safe space {venue.safe_space_status}")
     return 0
 
 
@@ -68,8 +67,7 @@ async def _show(db: Database, reference: str, *, as_json: bool) -> int:
             "duplicate_of": detail.duplicate_of_reference,
             "timeline": [e.to_json() for e in detail.timeline],
         }
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(json_text(data, indent=2))
         return 0
     reported = i.reported_at.astimezone(LOCAL_TZ).strftime("%a %d %b %H:%M")
     lines = [
@@ -83,11 +81,6 @@ async def _show(db: Database, reference: str, *, as_json: bool) -> int:
         lines.append(f"  duplicate of {detail.duplicate_of_reference}")
     lines.append("  timeline")
     lines += [f"    {e.local_time()}  {e.actor:20} {e.describe()}" for e in detail.timeline]
-    # Text people typed is printed as it is, never interpreted: strip control characters
-    # that could rewrite the terminal.
-    print("\n".join(_printable(line) for line in lines))
+    # Text people typed is printed as it is, never interpreted (see controlroom.terminal).
+    print("\n".join(shown(line) for line in lines))
     return 0
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() or ch == " " else "\ufffd" for ch in text)

@@ -21,6 +21,7 @@ from controlroom.feed import ChangeFeed
 from controlroom.queries import ActiveFlag, active_flags
 from controlroom.reports import ResponseReport, response_report
 from controlroom.storage.database import Database
+from controlroom.terminal import shown
 
 LatLon = Callable[[str], tuple[float, float]]
 # Every command this module serves (cli.py may route on this).
@@ -108,7 +109,7 @@ async def run(command: str, db: Database, commands: Commands, args: argparse.Nam
             place=args.place,
             expires_in_minutes=args.expires_in,
         )
-        print(f"flag {flag.id}: {flag.place} until {flag.expires_at.astimezone(LOCAL_TZ):%H:%M}")
+        print(f"flag {flag.id}: {shown(flag.place)} until {flag.expires_at.astimezone(LOCAL_TZ):%H:%M}")
         return 0
     if command == "recommend":
         return await _recommend(db, args.reference, as_json=args.json)
@@ -144,8 +145,8 @@ async def _flags(db: Database, commands: Commands, args: argparse.Namespace) -> 
         until = f.flag.expires_at.astimezone(LOCAL_TZ)
         units = ", ".join(f"{u.callsign} ({u.status.replace('_', ' ')})" for u in f.units)
         print(
-            f"{f.flag.id:4}  {_plain(f.flag.place)[:28]:28} {f.flag.behaviour:17} until {until:%H:%M}  "
-            f"{units or 'no units'}\n      {_plain(f.flag.reason)}"
+            f"{f.flag.id:4}  {shown(f.flag.place)[:28]:28} {f.flag.behaviour:17} until {until:%H:%M}  "
+            f"{units or 'no units'}\n      {shown(f.flag.reason)}"
         )
     return 0
 
@@ -201,13 +202,6 @@ def _print_report(report: ResponseReport) -> None:
 
 def _mins(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "-"
-
-
-def _plain(text: str) -> str:
-    """Typed text on one line, with control characters shown rather than obeyed."""
-    return "".join(
-        ch if ch.isprintable() else (" " if ch in "\t\r\n" else f"\\x{ord(ch):02x}") for ch in text
-    )
 
 
 async def _unit(db: Database, commands: Commands, args: argparse.Namespace) -> int:

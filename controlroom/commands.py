@@ -42,6 +42,7 @@ from controlroom.records import (
     parse_grade,
     venue_snapshot,
 )
+from controlroom.security import Actor
 from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import (
@@ -50,7 +51,7 @@ from controlroom.storage.models import (
     ReferenceCounter,
     Venue,
 )
-from controlroom.writes import Actor, Clock, utcnow
+from controlroom.writes import Clock, utcnow
 
 __all__ = ["Actor", "Commands", "NewIncident", "VenueSpec", "utcnow"]
 

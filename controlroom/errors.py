@@ -39,3 +39,15 @@ class StaleVersionError(ControlroomError):
     def __init__(self, message: str, current: object) -> None:
         super().__init__(message)
         self.current = current
+
+
+class NotPermittedError(ControlroomError):
+    """The logged-in user's role may not do this; nothing has been written (CLI exit 4)."""
+
+    exit_code = 4
+
+
+class AuthenticationError(ControlroomError):
+    """Wrong name or password, a disabled or locked-out account (CLI exit 5)."""
+
+    exit_code = 5

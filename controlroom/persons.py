@@ -45,7 +45,6 @@ from controlroom.patrols import parse_lat_lon
 from controlroom.records import clean_text, incident_snapshot, parse_choice
 from controlroom.snapshots import IncidentSnapshot, SubjectSnapshot
 from controlroom.storage.models import (
-    AuditEntry,
     Direction,
     Flag,
     Incident,
@@ -356,16 +355,8 @@ class PersonCommands(CommandBase):
         async with self.db.write() as session:
             row = await find_subject(session, subject_id)
             snapshot = await subject_snapshot(session, row, now)
-            session.add(
-                AuditEntry(
-                    at=now,
-                    actor=self.actor.name,
-                    action="subject.consult",
-                    entity="subject",
-                    entity_id=row.id,
-                    detail={"justification": why},
-                )
-            )
+            self.actor.require("subject.consult")
+            await self._audit(session, "subject.consult", "subject", row.id, {}, now, justification=why)
             return SubjectRecord(
                 subject=snapshot,
                 name=row.name,

@@ -1,19 +1,20 @@
-"""The shared tail of every write: who acted, the audit entry and the change-log row."""
+"""The shared tail of every write: who acted, may they, the audit entry, the change-log row."""
 
 from __future__ import annotations
 
 import getpass
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from controlroom.audit import append_audit
 from controlroom.notify import notify_change
+from controlroom.security import Actor, partner_view
 from controlroom.storage.database import Database
-from controlroom.storage.models import AuditEntry, ChangeLogEntry
+from controlroom.storage.models import ChangeLogEntry
 
 Clock = Callable[[], datetime]
 
@@ -22,15 +23,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting; a placeholder console name until logins exist."""
-
-    name: str
-
-    @classmethod
-    def placeholder(cls) -> Actor:
-        return cls(os.environ.get("CONTROLROOM_USER") or f"console:{getpass.getuser()}")
+def placeholder_actor() -> Actor:
+    """The actor of a database with no users yet (open set-up mode): the OS account."""
+    return Actor(os.environ.get("CONTROLROOM_USER") or f"console:{getpass.getuser()}")
 
 
 class CommandBase:
@@ -53,19 +48,40 @@ class CommandBase:
         payload: dict[str, Any],
         now: datetime,
     ) -> None:
-        """Audit entry, then (last, under the feed lock) the change-log row."""
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=self.actor.name,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                detail=audit_detail,
-            )
-        )
-        await session.flush()
+        """Check the role, the audit entry, then (last, under the feed lock) the change-log row.
+
+        A refusal raises inside the transaction, so nothing of the write is kept.
+        """
+        venue_id = entity_id if entity == "venue" else payload.get("venue_id")
+        self.actor.require(action, venue_id if isinstance(venue_id, int) else None)
+        await self._audit(session, action, entity, entity_id, audit_detail, now)
         await self._append_change(session, entity, entity_id, payload, now)
+
+    async def _audit(
+        self,
+        session: AsyncSession,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        detail: dict[str, Any],
+        now: datetime,
+        *,
+        justification: str | None = None,
+        recipient: str | None = None,
+    ) -> None:
+        """One hash-chained s.62 audit entry in this transaction."""
+        await append_audit(
+            self.db,
+            session,
+            at=now,
+            actor=self.actor.name,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+            justification=justification,
+            recipient=recipient,
+        )
 
     async def _append_change(
         self, session: AsyncSession, entity: str, entity_id: int, payload: dict[str, Any], now: datetime
@@ -76,8 +92,15 @@ class CommandBase:
         notification goes out on commit or not at all.
         """
         await self.db.take_feed_lock(session)
+        partner_payload, venue_id = partner_view(entity, payload)
         entry = ChangeLogEntry(
-            entity=entity, entity_id=entity_id, op="upsert", payload=payload, committed_at=now
+            entity=entity,
+            entity_id=entity_id,
+            op="upsert",
+            payload=payload,
+            committed_at=now,
+            partner_payload=partner_payload,
+            venue_id=venue_id,
         )
         session.add(entry)
         await session.flush()

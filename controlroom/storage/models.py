@@ -197,6 +197,10 @@ class ChangeLogEntry(Base):
     op: Mapped[str] = mapped_column(String(10))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     committed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # What a partner console may read of this change: venues as they are, incidents
+    # without persons-of-concern data, nothing else (NULL). See ``security.partner_view``.
+    partner_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    venue_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class AuditEntry(Base):
@@ -211,6 +215,53 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # DPA 2018 s.62(1): collection, alteration, consultation, disclosure, combination,
+    # erasure — or "access" (logins) and "operation" (no personal data involved).
+    kind: Mapped[str] = mapped_column(String(20), default="operation")
+    justification: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recipient: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # Hash chain: sha256 over this entry's fields and the previous entry's hash.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditHead(Base):
+    """The newest audit entry's id and hash, so deleting the last entries shows too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(BigInteger)
+
+
+class User(Base):
+    """A person who logs in; the role decides what they may see and do."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    # argon2id encoded hash (parameters and salt inside); never the password.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class UserVenue(Base):
+    """The venues (or partner bases) a partner user speaks for."""
+
+    __tablename__ = "user_venues"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), primary_key=True)
 
 
 class Subject(Base):
