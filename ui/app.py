@@ -25,6 +25,7 @@ from controlroom.errors import ControlroomError, ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
+from controlroom.writes import placeholder_actor
 from ui.feed_controller import FeedController
 from ui.incident_service import IncidentService
 from ui.main_window import MainWindow
@@ -65,7 +66,7 @@ def create_window(
         fallback_interval=settings.fallback_poll_interval,
     )
     controller = FeedController(feed)
-    commands = Commands(db, actor or Actor.placeholder(), reference_prefix=settings.reference_prefix)
+    commands = Commands(db, actor or placeholder_actor(), reference_prefix=settings.reference_prefix)
     window = MainWindow(
         controller,
         IncidentService(commands),
