@@ -27,6 +27,7 @@ from controlroom.demo import load_demo
 from controlroom.domain import Category, Source
 from controlroom.errors import ControlroomError, DatabaseUnavailableError, ValidationError
 from controlroom.feed import ChangeFeed
+from controlroom.security import Actor
 from controlroom.snapshots import Change
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema, upgrade
@@ -160,6 +161,7 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             await db.dispose()
             db = Database(db.url.set(username=actor.name, password=password).render_as_string(False))
         commands = Commands(db, actor, reference_prefix=settings.reference_prefix)
+        _require_read(command, args, actor)
         if command in cli_admin.COMMANDS:
             return await cli_admin.run(command, db, actor, args)
         if command == "demo":
@@ -181,10 +183,39 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
         if command == "simulate":
             return await cli_simulate.run(db, args)
         if command == "watch":
-            return await watch(db, settings, sys.stdout)
+            return await watch(db, settings, sys.stdout, viewer=actor)
         raise ValidationError(f"unknown command {command!r}")
     finally:
         await db.dispose()
+
+
+# What a listing needs (writes are checked by the core commands themselves).
+_LISTINGS = {
+    ("person", "list"): "read.subjects",
+    ("zone", "list"): "read.dispersal",
+    ("direction", "list"): "read.dispersal",
+    ("tally", None): "read.dispersal",
+    ("unit", "list"): "read.units",
+    ("recommend", None): "read.units",
+    ("flag", "responses"): "read.units",
+    ("flags", None): "read.units",
+    ("incident", "show"): "read.incidents",
+    ("watch", None): "read.incidents",
+}
+
+
+def _require_read(command: str, args: argparse.Namespace, actor: Actor) -> None:
+    """Refuse a listing the actor's role may not see, before anything is read."""
+    action = None
+    for name in ("person_command", "zone_command", "direction_command", "unit_command", "patrol_command"):
+        action = action or getattr(args, name, None)
+    if command == "incident":
+        action = args.incident_command
+    if command == "flags" and getattr(args, "flags_command", None) in (None, "list"):
+        action = None
+    needed = _LISTINGS.get((command, action))
+    if needed:
+        actor.require(needed)
 
 
 async def _report(commands: Commands, args: argparse.Namespace) -> int:
@@ -251,7 +282,7 @@ def change_line(change: Change, received_at: datetime) -> dict[str, Any]:
     }
 
 
-async def watch(db: Database, settings: Settings, out: TextIO) -> int:
+async def watch(db: Database, settings: Settings, out: TextIO, viewer: Actor | None = None) -> int:
     """Follow the change feed until interrupted, one JSON object per line.
 
     Through an outage it prints ``disconnected`` once, retries with backoff, and on
@@ -264,6 +295,7 @@ async def watch(db: Database, settings: Settings, out: TextIO) -> int:
         window_hours=settings.window_hours,
         listen=settings.listen,
         fallback_interval=settings.fallback_poll_interval,
+        viewer=viewer,
     )
     snapshot = await feed.start()
     stop = asyncio.Event()

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from controlroom.commands import Commands
 from controlroom.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
+from controlroom.errors import NotPermittedError
 from controlroom.queries import incident_detail
+from controlroom.security import Actor, partner_incident
+from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.database import Database
 from controlroom.terminal import json_text, shown
 
@@ -38,7 +42,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], grade:
 
 async def run_incident(db: Database, commands: Commands, args: argparse.Namespace) -> int:
     if args.incident_command == "show":
-        return await _show(db, args.reference, as_json=args.json)
+        return await _show(db, args.reference, as_json=args.json, viewer=commands.actor)
     if args.status is None and args.grade is None and args.note is None:
         from controlroom.errors import ValidationError
 
@@ -58,9 +62,16 @@ async def run_safe_space(commands: Commands, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _show(db: Database, reference: str, *, as_json: bool) -> int:
+async def _show(db: Database, reference: str, *, as_json: bool, viewer: Actor) -> int:
     detail = await incident_detail(db, reference)
     i = detail.incident
+    if viewer.is_partner:
+        # A partner sees its own venues' incidents, without persons-of-concern data or
+        # the timeline (where operators' notes may name people).
+        if i.venue_id not in viewer.venue_ids:
+            raise NotPermittedError(f"{viewer.name} (partner) may only see incidents at their own venues")
+        i = IncidentSnapshot.from_json(partner_incident(i.to_json()))
+        detail = replace(detail, incident=i, timeline=())
     if as_json:
         data = {
             "incident": i.to_json(),

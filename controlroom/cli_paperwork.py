@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from controlroom import cli_admin
+from controlroom.audit import log_processing
+from controlroom.dispersal_queries import authorisation_paper, direction_paper
 from controlroom.errors import ValidationError
 from controlroom.paperwork_data import AuthorisationPaper, DirectionPaper, Officer
 from controlroom.storage.database import Database
@@ -43,6 +46,14 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         choices=PARTS,
         default="all",
         help="which document (default all: notice, record copy and, if items were surrendered, receipt)",
+    )
+    # DPA 2018 s.62(3): printing a person's paperwork is a disclosure, logged with why and to whom.
+    s35.add_argument("--reason", required=True, metavar="TEXT", help="why it is printed (logged)")
+    s35.add_argument(
+        "--recipient",
+        required=True,
+        metavar="WHO",
+        help="who receives it, e.g. 'the person directed' (logged)",
     )
     s34 = kinds.add_parser("s34", help="an authorisation form for the authorising officer to sign")
     s34.add_argument(
@@ -96,29 +107,30 @@ async def _render(args: argparse.Namespace, url: str) -> list[RenderedDocument]:
             *paperwork.render_direction_set(direction, force_name=force_name),
             paperwork.render_authorisation(direction.zone, force_name=force_name),
         ]
-    if args.paperwork_kind == "s34":
-        zone = await _authorisation(url, args.zone)
-        return [paperwork.render_authorisation(zone, force_name=force_name)]
-    paper = await _direction(url, args.reference)
+    async with _database(url) as db:
+        actor, _ = await cli_admin.login(db, getattr(args, "user", None))
+        actor.require("read.dispersal")
+        if args.paperwork_kind == "s34":
+            zone = await authorisation_paper(db, args.zone)
+            return [paperwork.render_authorisation(zone, force_name=force_name)]
+        paper = await direction_paper(db, args.reference)
+        if args.part == "receipt" and not paper.surrendered_items:
+            raise ValidationError(
+                f"direction {paper.reference} has no surrendered items, so there is no receipt"
+            )
+        await log_processing(
+            db,
+            actor,
+            action="paperwork.print",
+            entity="direction",
+            entity_id=None,
+            detail={"reference": paper.reference, "part": args.part},
+            justification=args.reason,
+            recipient=args.recipient,
+        )
     if args.part == "all":
         return paperwork.render_direction_set(paper, force_name=force_name)
-    if args.part == "receipt" and not paper.surrendered_items:
-        raise ValidationError(f"direction {paper.reference} has no surrendered items, so there is no receipt")
     return [paperwork.render_direction(paper, args.part, force_name=force_name)]
-
-
-async def _authorisation(url: str, zone: str) -> AuthorisationPaper:
-    from controlroom.dispersal_queries import authorisation_paper
-
-    async with _database(url) as db:
-        return await authorisation_paper(db, zone)
-
-
-async def _direction(url: str, reference: str) -> DirectionPaper:
-    from controlroom.dispersal_queries import direction_paper
-
-    async with _database(url) as db:
-        return await direction_paper(db, reference)
 
 
 @asynccontextmanager

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from controlroom.dispersal_queries import dispersal_board
 from controlroom.domain import Status
 from controlroom.notify import ChangeListener
+from controlroom.security import PERSON_FIELDS, Actor
 from controlroom.snapshots import (
     Change,
     Diff,
@@ -59,8 +60,12 @@ class ChangeFeed:
         batch_size: int = 2000,
         listen: bool = True,
         fallback_interval: float = 5.0,
+        viewer: Actor | None = None,
     ) -> None:
         self.db = db
+        # A partner console sees venues and its own venues' incidents without persons-of-
+        # concern data, nothing else; None: everything this console's role may read.
+        self.partner_venues = viewer.venue_ids if viewer is not None and viewer.is_partner else None
         self.poll_interval = poll_interval
         # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
         self.listen = listen and not db.is_sqlite
@@ -78,6 +83,8 @@ class ChangeFeed:
         Both reads happen in one snapshot transaction, so the cursor matches the
         rows exactly: later polls return precisely what committed after them.
         """
+        if self.partner_venues is not None:
+            return await self._start_partner()
         now = datetime.now(UTC)
         since = now - self.window
         async with self.db.read(consistent=True) as conn:
@@ -127,6 +134,39 @@ class ChangeFeed:
             taken_at=now,
         )
 
+    async def _start_partner(self) -> Snapshot:
+        """A partner's board: its own venues' recent and open incidents, redacted; every venue."""
+        now = datetime.now(UTC)
+        venues = sorted(self.partner_venues or ())
+        columns = [c for c in Incident.__table__.columns if c.name not in PERSON_FIELDS]
+        async with self.db.read(consistent=True) as conn:
+            cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
+            rows = (
+                (
+                    await conn.execute(
+                        select(*columns)
+                        .where(Incident.venue_id.in_(venues))
+                        .where((Incident.reported_at >= now - self.window) | Incident.status.in_(OPEN))
+                        .order_by(Incident.reported_at)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
+        self.cursor = int(cursor)
+        self.last_answered_at = datetime.now(UTC)
+        return Snapshot(
+            cursor=self.cursor,
+            incidents=tuple(_incident_from_row({**r, **dict.fromkeys(PERSON_FIELDS, "")}) for r in rows),
+            venues=tuple(_venue_from_row(r) for r in venue_rows),
+            units=(),
+            flags=(),
+            zones=(),
+            directions=(),
+            taken_at=now,
+        )
+
     async def poll(self) -> Diff:
         """Every change committed after the cursor (up to one batch), in commit order."""
         if self.cursor is None:
@@ -139,11 +179,19 @@ class ChangeFeed:
         self.last_answered_at = datetime.now(UTC)
         if not rows:
             return Diff(since=since, cursor=since)
-        changes = tuple(_change_from_row(*row) for row in rows)
-        self.cursor = changes[-1].seq
+        self.cursor = int(rows[-1][0])
+        if self.partner_venues is not None:
+            rows = [row for row in rows if self._partner_may_read(row)]
+        changes = tuple(_change_from_row(*row[:5]) for row in rows)
         return Diff(since=since, cursor=self.cursor, changes=changes)
 
+    def _partner_may_read(self, row: Any) -> bool:
+        # (seq, entity, entity_id, op, partner_payload, venue_id); PostgreSQL's row-level
+        # security filters the same way before the rows even leave the server.
+        return row[4] is not None and (row[1] == "venue" or row[5] in (self.partner_venues or ()))
+
     async def _changes_after(self, since: int) -> list[Any]:
+        payload = ChangeLogEntry.payload if self.partner_venues is None else ChangeLogEntry.partner_payload
         async with self.db.read() as conn:
             return list(
                 (
@@ -153,7 +201,8 @@ class ChangeFeed:
                             ChangeLogEntry.entity,
                             ChangeLogEntry.entity_id,
                             ChangeLogEntry.op,
-                            ChangeLogEntry.payload,
+                            payload,
+                            ChangeLogEntry.venue_id,
                         )
                         .where(ChangeLogEntry.seq > since)
                         .order_by(ChangeLogEntry.seq)
@@ -189,7 +238,7 @@ class ChangeFeed:
             async for diff in self._follow_polling():
                 yield diff
             return
-        listener = ChangeListener(self.db)
+        listener = ChangeListener(self.db, partner=self.partner_venues is not None)
         try:
             await listener.connect()
             self._listener = listener  # catch-up reads go through its connection

@@ -32,6 +32,11 @@ _CHANGES_AFTER = (
     f"SELECT seq, entity, entity_id, op, payload FROM {ChangeLogEntry.__tablename__} "  # noqa: S608
     "WHERE seq > $1 ORDER BY seq LIMIT $2"
 )
+# A partner console reads only what its grants allow: the redacted payload (see security.partner_view).
+_PARTNER_CHANGES_AFTER = (
+    f"SELECT seq, entity, entity_id, op, partner_payload, venue_id FROM {ChangeLogEntry.__tablename__} "  # noqa: S608
+    "WHERE seq > $1 ORDER BY seq LIMIT $2"
+)
 # Options SQLAlchemy's asyncpg dialect adds for its own adapter; asyncpg.connect rejects them.
 _DIALECT_ONLY = ("async_creator_fn", "prepared_statement_cache_size", "prepared_statement_name_func")
 
@@ -52,12 +57,20 @@ class ChangeListener:
     outage immediately instead of at its next fallback poll.
     """
 
-    def __init__(self, db: Database, *, connect_timeout: float = 10.0, read_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 10.0,
+        partner: bool = False,
+    ) -> None:
         if db.is_sqlite:
             raise ValueError("LISTEN/NOTIFY needs PostgreSQL")
         self.db = db
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self._query = _PARTNER_CHANGES_AFTER if partner else _CHANGES_AFTER
         self._conn: Any = None
         self._errors: tuple[type[BaseException], ...] = (OSError, TimeoutError)
         self._woken = asyncio.Event()
@@ -83,7 +96,7 @@ class ChangeListener:
             await self.close()
             raise self.db.unavailable(exc) from exc
 
-    async def changes_after(self, cursor: int, limit: int) -> list[tuple[int, str, int, str, Any]]:
+    async def changes_after(self, cursor: int, limit: int) -> list[tuple[Any, ...]]:
         """The change-log rows after ``cursor``, in order, read on this connection.
 
         One statement on a connection outside any transaction: it sees everything
@@ -94,10 +107,10 @@ class ChangeListener:
         self._raise_if_lost()
         try:
             # Bounded: over a link that died silently the read would otherwise wait forever.
-            rows = await self._conn.fetch(_CHANGES_AFTER, cursor, limit, timeout=self.read_timeout)
+            rows = await self._conn.fetch(self._query, cursor, limit, timeout=self.read_timeout)
         except self._errors as exc:
             raise self.db.unavailable(exc) from exc
-        return [(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows]
+        return [(*row[:4], json.loads(row[4]) if row[4] is not None else None, *row[5:]) for row in rows]
 
     async def wait(self, timeout: float) -> bool:
         """True if woken by a notification, False on timeout; raises if the connection died."""

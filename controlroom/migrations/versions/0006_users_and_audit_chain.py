@@ -60,10 +60,23 @@ def upgrade() -> None:
     with op.batch_alter_table("change_log") as batch:
         batch.add_column(sa.Column("partner_payload", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("venue_id", sa.BigInteger(), nullable=True))
-    # Entries written before the chain existed are sealed into it, in id order.
+    # Entries written before the chain existed are sealed into it, in id order. The
+    # append-only trigger (0001) is lifted for exactly that and put back at once.
     from controlroom.audit import seal_existing_entries
 
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+    else:
+        op.execute("DROP TRIGGER audit_log_no_update")
     seal_existing_entries(op.get_bind())
+    if postgres:
+        op.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only")
+    else:
+        op.execute(
+            "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
 
 
 def downgrade() -> None:
