@@ -247,10 +247,14 @@ class Outbox:
     # -- replay --------------------------------------------------------------
 
     async def replay(self, commands: Commands) -> ReplayResult:
-        """Send every pending write in order; conflicts are kept, an outage stops the replay."""
+        """Send every pending write in order; conflicts are kept, an outage stops the replay.
+
+        Only the logged-in user's own writes are sent: a write kept on this PC by someone
+        else waits for them, so the audit trail never names the wrong person.
+        """
         result = ReplayResult()
         for entry in self.entries():
-            if entry.is_conflict:
+            if entry.is_conflict or entry.actor != commands.actor.name:
                 continue
             try:
                 snapshot = await apply_entry(commands, entry)

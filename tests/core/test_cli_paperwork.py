@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from controlroom.audit import AuditFilter, entries
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.core.support import commands_for, run_with_db
@@ -18,8 +19,13 @@ from tests.core.test_dispersal import NOW, direction_spec, zone_spec
 
 
 def paperwork(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """The installed ``controlroom`` program (core CLI plus the Qt PDF writer)."""
+    """The installed ``controlroom`` program (core CLI plus the Qt PDF writer).
+
+    An s.35 print says why and to whom (DPA 2018 s.62(3)) unless the test says otherwise.
+    """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if args[:1] == ("s35",) and "--reason" not in args:
+        args = (*args, "--reason", "Notice for the man directed", "--recipient", "the person directed")
     return subprocess.run(
         [sys.executable, "-m", "ui.cli", "--db", db_url, "paperwork", *args],
         capture_output=True,
@@ -159,3 +165,28 @@ def test_specimen_needs_no_records_and_headless_install_says_why_not(tmp_path: P
     )
     assert headless.returncode == 2 and "no Qt front end" in headless.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_s35_print_without_reason_or_recipient_is_refused_and_a_print_is_logged(
+    direction: tuple[str, str, int], out: Path
+) -> None:
+    url, reference, _ = direction
+    target = out / "notice.pdf"
+    missing = paperwork(url, "s35", reference, "--reason", "File copy", "--pdf", str(target))
+    assert missing.returncode == 2 and "--recipient" in missing.stderr
+    assert list(out.iterdir()) == []
+    blank = paperwork(url, "s35", reference, "--reason", " ", "--recipient", "x", "--pdf", str(target))
+    assert blank.returncode == 2 and "s.62" in blank.stderr and list(out.iterdir()) == []
+    done = paperwork(
+        url, "s35", reference, "--reason", "Case file", "--recipient", "CPS", "--pdf", str(target)
+    )
+    assert done.returncode == 0, done.stderr
+
+    async def printed(db: Database) -> list[tuple[str, str | None, str | None, object]]:
+        return [
+            (e.kind, e.justification, e.recipient, e.detail)
+            async for e in entries(db, AuditFilter(kind="disclosure"))
+        ]
+
+    logged = run_with_db(url, printed)
+    assert logged == [("disclosure", "Case file", "CPS", {"reference": reference, "part": "all"})]

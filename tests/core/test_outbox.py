@@ -121,3 +121,25 @@ def test_the_outbox_file_survives_a_restart_and_keeps_each_database_apart(tmp_pa
     assert entries[1].expected_version == 4
     assert "note “n”" in entries[1].describe()
     assert reopened.counts() == (2, 0)
+
+
+def test_only_the_logged_in_users_own_writes_are_replayed(db_url: str, tmp_path: Path) -> None:
+    """A write kept on a shared PC by one operator is never sent in another's name."""
+
+    async def scenario(db: Database) -> tuple[list[str], list[str], str]:
+        await add_venue(commands_for(db))
+        outbox = Outbox(tmp_path / "outbox.sqlite3", DB)
+        outbox.enqueue_report(_new("Kept by Sam"), "sam")
+        outbox.enqueue_report(_new("Kept by Alex"), "alex")
+        as_alex = await outbox.replay(commands_for(db, "alex"))
+        waiting = [entry.actor for entry in outbox.entries()]
+        as_sam = await outbox.replay(commands_for(db, "sam"))
+        sent = as_sam.applied[0][1]
+        return (
+            [e.actor for e, _ in as_alex.applied],
+            waiting,
+            (await incident_detail(db, sent.reference)).timeline[0].actor,
+        )
+
+    sent_for_alex, waiting, sam_logged = run_with_db(db_url, scenario)
+    assert sent_for_alex == ["alex"] and waiting == ["sam"] and sam_logged == "sam"
