@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import itertools
 import time
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import Any
@@ -45,6 +45,14 @@ _DISPLAY_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT
 _GRADE_ROLES = [*_DISPLAY_ROLES, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
 _STATUS_ROLES = [*_DISPLAY_ROLES, Qt.ItemDataRole.ForegroundRole]
 Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ANSWERED_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _ALIGNMENT, _TOOLTIP, SORT_ROLE, ID_ROLE})
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_FINISHED = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
 
 
 def _label(enum_type: Any, value: str) -> str:
@@ -103,6 +111,10 @@ class IncidentTableModel(QAbstractTableModel):
             TargetLevel.RED: QBrush(QColor(theme.RED)),
         }
         self._flash_brush = QBrush(QColor(theme.FLASH_ROW))
+        # Heading counts kept up to date by every diff: walking 10,000 rows for them once
+        # a second cost the GUI thread ~5 ms a walk under peak load (bench_gui_stall.py).
+        self._tally_basis: tuple[frozenset[str], datetime] | None = None
+        self._tally_counts = [0, 0, 0]
 
     # -- Qt model interface --------------------------------------------------
 
@@ -122,21 +134,20 @@ class IncidentTableModel(QAbstractTableModel):
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # A repaint asks every visible cell for about seven roles, each a call into
+        # Python: roles this model never answers (decoration, font, check state …)
+        # return before anything else, and the constants are plain ints.
+        if role not in _ANSWERED_ROLES:
             return None
-        incident = self._rows[index.row()]
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
+            return None
+        incident = self._rows[row]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(incident, column)
-        if role == SORT_ROLE:
-            return self._sort_key(incident, column)
-        if role == ID_ROLE:
-            return incident.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            # Qt renders tooltips that look like HTML as rich text: escape what people typed.
-            return "<qt>" + html.escape(self._display(incident, column)) + "</qt>"
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if column == GRADE:
                 return self._grade_brushes[incident.grade]
             if column == DUE:
@@ -146,17 +157,22 @@ class IncidentTableModel(QAbstractTableModel):
             if incident.id in self._fresh_until:
                 return self._fresh_brush
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if column == GRADE:
                 return self._grade_text[incident.grade]
             if column == DUE and self.target(incident).level in self._level_brushes:
                 return self._grade_text[2]
-            if incident.status in (Status.RESOLVED.value, Status.CLOSED.value):
+            if incident.status in _FINISHED:
                 return self._muted
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AGE, DUE, GRADE):
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        if role == _ALIGNMENT:
+            return _CENTRED if column in (AGE, DUE, GRADE) else None
+        if role == SORT_ROLE:
+            return self._sort_key(incident, column)
+        if role == ID_ROLE:
+            return incident.id
+        # Tooltip. Qt renders tooltips that look like HTML as rich text: escape what people typed.
+        return "<qt>" + html.escape(self._display(incident, column)) + "</qt>"
 
     def _display(self, incident: IncidentSnapshot, column: int) -> str:
         if column == REF:
@@ -203,6 +219,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._running.clear()
         for incident in self._rows:
             self._track_target(incident)
+        self._tally_basis = None  # recounted on the next tally()
         self.endResetModel()
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
@@ -234,6 +251,7 @@ class IncidentTableModel(QAbstractTableModel):
         for first, last in ranges:
             self.beginRemoveRows(QModelIndex(), first, last)
             for incident in self._rows[first : last + 1]:
+                self._count(incident, -1)
                 del self._row_of[incident.id]
                 self._fresh_until.pop(incident.id, None)
                 self._running.pop(incident.id, None)
@@ -250,6 +268,8 @@ class IncidentTableModel(QAbstractTableModel):
         if old.version > incident.version:
             return  # an older state than the one shown; never go backwards
         self._rows[row] = incident
+        self._count(old, -1)
+        self._count(incident, +1)
         self._track_target(incident)
         changed = [
             c
@@ -278,6 +298,7 @@ class IncidentTableModel(QAbstractTableModel):
         for offset, incident in enumerate(incidents):
             self._rows.append(incident)
             self._row_of[incident.id] = first + offset
+            self._count(incident, +1)
             self._track_target(incident)
             self._fresh_until[incident.id] = until
         self.endInsertRows()
@@ -356,15 +377,33 @@ class IncidentTableModel(QAbstractTableModel):
     def incidents(self) -> list[IncidentSnapshot]:
         return list(self._rows)
 
-    def tally(self, open_statuses: Container[str], since: datetime) -> tuple[int, int, int]:
-        """(open, open graded 1 or 2, reported since ``since``) in one pass."""
-        open_ = urgent = recent = 0
-        for incident in self._rows:
-            if incident.status in open_statuses:
-                open_ += 1
-                urgent += incident.grade in (1, 2)
-            recent += incident.reported_at >= since
+    def tally(self, open_statuses: Collection[str], since: datetime) -> tuple[int, int, int]:
+        """(open, open graded 1 or 2, reported since ``since``).
+
+        Counted over every row when asked with new arguments (``since`` moves once a
+        night), then kept up to date by each diff, so asking again costs nothing.
+        """
+        basis = (frozenset(open_statuses), since)
+        if basis != self._tally_basis:
+            self._tally_basis = basis
+            self._tally_counts = [0, 0, 0]
+            for incident in self._rows:
+                self._count(incident, +1)
+        open_, urgent, recent = self._tally_counts
         return open_, urgent, recent
+
+    def _count(self, incident: IncidentSnapshot, sign: int) -> None:
+        """Add (``sign`` +1) or take away (-1) one incident's share of the tally."""
+        if self._tally_basis is None:
+            return
+        open_statuses, since = self._tally_basis
+        counts = self._tally_counts
+        if incident.status in open_statuses:
+            counts[0] += sign
+            if incident.grade in (1, 2):
+                counts[1] += sign
+        if incident.reported_at >= since:
+            counts[2] += sign
 
     def is_highlighted(self, incident_id: int) -> bool:
         return incident_id in self._fresh_until

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from controlroom.snapshots import Change, IncidentSnapshot
-from ui.incident_model import AGE, GRADE, STATUS, SUMMARY, IncidentTableModel, format_age
+from ui.incident_model import AGE, DUE, GRADE, REF, STATUS, SUMMARY, IncidentTableModel, format_age
 from ui.incident_view import IncidentTableView
 
 NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
@@ -170,3 +170,49 @@ def test_table_text_is_plain_and_tooltips_are_escaped() -> None:
     assert model.data(model.index(0, SUMMARY)) == payload
     tooltip = model.data(model.index(0, SUMMARY), Qt.ItemDataRole.ToolTipRole)
     assert "<img" not in tooltip and "&lt;img" in tooltip
+
+
+def full_tally(model: IncidentTableModel, open_statuses: set[str], since: datetime) -> tuple[int, int, int]:
+    rows = [model.incident_at(r) for r in range(model.rowCount())]
+    open_rows = [i for i in rows if i.status in open_statuses]
+    return (
+        len(open_rows),
+        sum(i.grade in (1, 2) for i in open_rows),
+        sum(i.reported_at >= since for i in rows),
+    )
+
+
+def test_heading_tally_follows_every_diff_like_a_full_recount() -> None:
+    open_statuses = {"new", "acknowledged"}
+    since = NOW - timedelta(minutes=15)
+    model = make_model(30)
+    assert model.tally(open_statuses, since) == full_tally(model, open_statuses, since)
+    diffs = [
+        [upsert(incident(31)), upsert(incident(32, grade=1, reported_at=NOW))],
+        [upsert(incident(5, status="resolved", version=2)), upsert(incident(6, grade=2, version=2))],
+        [delete(7), delete(8), delete(20), upsert(incident(9, status="acknowledged", version=3))],
+        [upsert(incident(6, grade=4, version=1))],  # stale: ignored by the rows and the counts
+        [upsert(incident(33, status="closed")), delete(31), upsert(incident(32, status="closed", version=2))],
+    ]
+    for diff in diffs:
+        model.apply_changes(diff)
+        assert model.tally(open_statuses, since) == full_tally(model, open_statuses, since)
+    later = NOW - timedelta(minutes=5)  # a new night start: counted afresh
+    assert model.tally(open_statuses, later) == full_tally(model, open_statuses, later)
+    model.reset(incident(n) for n in range(1, 5))
+    assert model.tally(open_statuses, later) == full_tally(model, open_statuses, later)
+
+
+def test_clock_tick_repaints_only_the_age_and_due_columns(qtbot) -> None:
+    model = make_model(50)
+    view = IncidentTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    area = view.clock_columns_rect()
+    for column in (AGE, DUE):
+        x = view.columnViewportPosition(column)
+        assert area.left() <= x and x + view.columnWidth(column) - 1 <= area.right()
+    assert area.left() > view.columnViewportPosition(REF)
+    assert area.right() < view.columnViewportPosition(GRADE)
+    assert area.height() == view.viewport().height()
