@@ -3,6 +3,14 @@
 It keeps the latest state of every venue and incident it was given, so when the
 page (re)connects it receives one full ``reset`` message, and after that only
 JSON diffs. Python never rebuilds the page for a change.
+
+Diffs are coalesced: changes arriving within ``PUSH_INTERVAL_MS`` of each other go
+to the page as one message holding the latest state of each thing that changed.
+Every message costs the GUI thread a JSON encoding and a web-channel send, and the
+page a redraw and a ``layersDrawn`` reply; at peak load (tens of diffs a second)
+one message per diff kept Chromium and the GUI thread busy for nothing a person
+could see. Operator actions (select, drawing, a new filter) go out at once, after
+whatever is pending, so the page never sees them out of order.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from controlroom.domain import (
     Behaviour,
@@ -35,6 +43,8 @@ from controlroom.snapshots import (
     VenueSnapshot,
     ZoneSnapshot,
 )
+
+PUSH_INTERVAL_MS = 100
 
 
 def _label(enum_type: Any, value: str | None) -> str:
@@ -125,6 +135,34 @@ def zone_feature(zone: ZoneSnapshot) -> dict[str, Any]:
     }
 
 
+class _PendingDiff:
+    """What changed since the last push: ids for incidents (their latest snapshot is
+    encoded when sent), ready-made features for the rest."""
+
+    def __init__(self) -> None:
+        self.shown: set[int] = set()
+        self.hidden: set[int] = set()
+        self.venues: dict[int, dict[str, Any]] = {}
+        self.units: dict[int, dict[str, Any]] = {}
+        self.flags: dict[int, dict[str, Any]] = {}
+        self.zones: dict[int, dict[str, Any]] = {}
+        self.alerts = False
+
+    def show(self, incident_id: int) -> None:
+        self.shown.add(incident_id)
+        self.hidden.discard(incident_id)
+
+    def hide(self, incident_id: int) -> None:
+        self.shown.discard(incident_id)
+        self.hidden.add(incident_id)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.shown or self.hidden or self.venues or self.units or self.flags or self.zones or self.alerts
+        )
+
+
 class MapBridge(QObject):
     """Registered on the page's web channel as ``bridge``."""
 
@@ -154,6 +192,11 @@ class MapBridge(QObject):
         self._alerting: list[int] = []
         self._clock = wall_clock
         self.last_counts: dict[str, int] = {}
+        self._pending = _PendingDiff()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(PUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self.flush)
 
     # -- from the window -----------------------------------------------------
 
@@ -165,14 +208,13 @@ class MapBridge(QObject):
         self._push_reset()
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        """Send only what changed and is shown under the filter; the last state wins."""
-        shown: dict[int, dict[str, Any]] = {}
-        venues: dict[int, dict[str, Any]] = {}
-        hidden: set[int] = set()
+        """Queue what changed and is shown under the filter; the last state wins."""
+        pending = self._pending
         matches = self._filter.matcher(self._clock())
         for change in changes:
             if change.venue is not None:
-                venues[change.entity_id] = self._venues[change.entity_id] = venue_feature(change.venue)
+                feature = self._venues[change.entity_id] = venue_feature(change.venue)
+                pending.venues[change.entity_id] = feature
                 continue
             if change.entity != "incident":
                 continue
@@ -182,14 +224,12 @@ class MapBridge(QObject):
             else:
                 self._snapshots.pop(change.entity_id, None)
             if incident is not None and matches(incident):
-                shown[incident.id] = incident_feature(incident)
-                hidden.discard(incident.id)
+                pending.show(incident.id)
                 self._visible.add(incident.id)
             elif change.entity_id in self._visible:
-                shown.pop(change.entity_id, None)
-                hidden.add(change.entity_id)
+                pending.hide(change.entity_id)
                 self._visible.discard(change.entity_id)
-        self._push_diff(shown, venues, hidden)
+        self._schedule()
 
     def reset_patrols(
         self, units: Iterable[UnitSnapshot], flags: Iterable[FlagSnapshot], task_names: dict[int, str]
@@ -208,17 +248,9 @@ class MapBridge(QObject):
         flags = {c.entity_id: flag_feature(c.flag) for c in changes if c.flag is not None}
         self._units.update(units)
         self._flags.update(flags)
-        if (units or flags) and self._page_ready:
-            self._push(
-                {
-                    "type": "diff",
-                    "incidents": [],
-                    "venues": [],
-                    "removed_incidents": [],
-                    "units": list(units.values()),
-                    "flags": list(flags.values()),
-                }
-            )
+        self._pending.units.update(units)
+        self._pending.flags.update(flags)
+        self._schedule()
 
     def reset_zones(self, zones: Iterable[ZoneSnapshot]) -> None:
         """s.34 zones with the snapshot (first load or resynchronisation)."""
@@ -228,26 +260,18 @@ class MapBridge(QObject):
     def apply_zone_changes(self, zones: Sequence[ZoneSnapshot]) -> None:
         features = {z.id: zone_feature(z) for z in zones}
         self._zones.update(features)
-        if features and self._page_ready:
-            self._push(
-                {
-                    "type": "diff",
-                    "incidents": [],
-                    "venues": [],
-                    "removed_incidents": [],
-                    "zones": list(features.values()),
-                }
-            )
+        self._pending.zones.update(features)
+        self._schedule()
 
     def start_drawing(self, points: Sequence[tuple[float, float]] = ()) -> None:
         """Clicks on the map now add corners of a zone (``sig_zone_drawn`` follows each)."""
-        self._push({"type": "draw", "points": [list(p) for p in points]})
+        self._push_now({"type": "draw", "points": [list(p) for p in points]})
 
     def undo_corner(self) -> None:
-        self._push({"type": "draw_undo"})
+        self._push_now({"type": "draw_undo"})
 
     def stop_drawing(self) -> None:
-        self._push({"type": "draw_stop"})
+        self._push_now({"type": "draw_stop"})
 
     def set_filter(self, incident_filter: IncidentFilter) -> None:
         """Draw only the incidents the list shows; one diff, never a page reload."""
@@ -255,37 +279,62 @@ class MapBridge(QObject):
         self.refresh_filter()
 
     def refresh_filter(self) -> None:
-        """Re-apply the filter (its time window moves with the clock)."""
+        """Re-apply the filter (its time window moves with the clock); pushed at once."""
         wanted = self._filter.matching_ids(self._snapshots.values(), self._clock())
-        appear = {i: incident_feature(self._snapshots[i]) for i in wanted - self._visible}
-        vanish = self._visible - wanted
+        for incident_id in wanted - self._visible:
+            self._pending.show(incident_id)
+        for incident_id in self._visible - wanted:
+            self._pending.hide(incident_id)
         self._visible = wanted
-        self._push_diff(appear, {}, vanish)
-
-    def _push_diff(
-        self, incidents: dict[int, dict[str, Any]], venues: dict[int, dict[str, Any]], removed: set[int]
-    ) -> None:
-        if not (incidents or venues or removed) or not self._page_ready:
-            return
-        self._push(
-            {
-                "type": "diff",
-                "incidents": list(incidents.values()),
-                "venues": list(venues.values()),
-                "removed_incidents": sorted(removed),
-            }
-        )
+        self.flush()
 
     def set_alerting(self, incident_ids: list[int]) -> None:
         """Markers that flash until their incident is acknowledged."""
         self._alerting = incident_ids
-        if self._page_ready:
-            self._push({"type": "alerts", "ids": incident_ids})
+        # The page re-marks every marker for each such message: queued like a diff.
+        self._pending.alerts = True
+        self._schedule()
 
     def select_incident(self, incident_id: int) -> None:
         """Centre the map on the incident and open its popup."""
-        if self._page_ready and incident_id in self._visible:
-            self._push({"type": "select", "id": incident_id})
+        if incident_id in self._visible:
+            self._push_now({"type": "select", "id": incident_id})
+
+    def flush(self) -> None:
+        """Send what is queued now, as one diff (then the alerting set, if it changed)."""
+        self._flush_timer.stop()
+        pending, self._pending = self._pending, _PendingDiff()
+        if not self._page_ready:
+            return  # the reset sent when the page is ready carries all of it
+        incidents = [incident_feature(self._snapshots[i]) for i in pending.shown if i in self._visible]
+        if incidents or pending.venues or pending.hidden or pending.units or pending.flags or pending.zones:
+            self._push(
+                {
+                    "type": "diff",
+                    "incidents": incidents,
+                    "venues": list(pending.venues.values()),
+                    "removed_incidents": sorted(pending.hidden),
+                    "units": list(pending.units.values()),
+                    "flags": list(pending.flags.values()),
+                    "zones": list(pending.zones.values()),
+                }
+            )
+        if pending.alerts:
+            self._push({"type": "alerts", "ids": self._alerting})
+
+    @property
+    def pushes_pending(self) -> bool:
+        """Whether changes are waiting for the next push to the page."""
+        return self._flush_timer.isActive()
+
+    def _schedule(self) -> None:
+        if self._page_ready and not self._pending.empty and not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _push_now(self, message: dict[str, Any]) -> None:
+        if self._page_ready:
+            self.flush()  # whatever is queued happened first
+            self._push(message)
 
     @property
     def page_ready(self) -> bool:
@@ -293,6 +342,9 @@ class MapBridge(QObject):
 
     def _push_reset(self) -> None:
         if self._page_ready:
+            # The reset carries the current state of everything queued.
+            self._flush_timer.stop()
+            self._pending = _PendingDiff()
             self._push({"type": "alerts", "ids": self._alerting})
             self._push(
                 {
