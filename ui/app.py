@@ -25,10 +25,13 @@ from controlroom.errors import ControlroomError, ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
+from controlroom.users import has_users
 from controlroom.writes import placeholder_actor
 from ui.feed_controller import FeedController
 from ui.incident_service import IncidentService
+from ui.login_dialog import LoginDialog
 from ui.main_window import MainWindow
+from ui.session import idle_ms_setting, install_session
 from ui.theme import apply_dark_theme
 
 T = TypeVar("T")
@@ -57,25 +60,38 @@ def create_window(
     *,
     alert_sound: Callable[[], None] | None = None,
     actor: Actor | None = None,
+    lock_after_ms: int | None = None,
 ) -> MainWindow:
+    """The window for ``actor`` (None: set-up mode, a database without users).
+
+    ``lock_after_ms``: inactivity before the console locks; by default the
+    ``console/lock_after_ms`` value of the window state (5 minutes if unset, 0 = never).
+    """
+    actor = actor or placeholder_actor()
     feed = ChangeFeed(
         db,
         poll_interval=settings.poll_interval,
         window_hours=settings.window_hours,
         listen=settings.listen,
         fallback_interval=settings.fallback_poll_interval,
+        viewer=actor,
     )
     controller = FeedController(feed)
-    commands = Commands(db, actor or placeholder_actor(), reference_prefix=settings.reference_prefix)
+    commands = Commands(db, actor, reference_prefix=settings.reference_prefix)
+    state = ui_state()
     window = MainWindow(
         controller,
         IncidentService(commands),
         settings,
-        ui_state(),
+        state,
         database_label=db.display_url,
         alert_sound=alert_sound,
     )
     controller.setParent(window)
+    idle = lock_after_ms
+    if idle is None:
+        idle = idle_ms_setting(state.value("console/lock_after_ms"))
+    install_session(window, db, actor, idle_ms=idle or None)
     return window
 
 
@@ -109,17 +125,41 @@ def run(url: str, settings: Settings) -> int:
         except ControlroomError as exc:
             QMessageBox.critical(None, "controlroom — cannot start", str(exc))
             raise
-        window = create_window(db, settings)
-        closed = asyncio.Event()
-        app.lastWindowClosed.connect(closed.set)
-        window.show()
-        window.feed.start()
-        await closed.wait()
-        await window.feed.stop()
-        await db.dispose()
-        return 0
+        try:
+            while True:
+                actor = await log_in(db)
+                if actor is False:
+                    return 0  # cancelled at the login
+                window = create_window(db, settings, actor=actor or None)
+                if not await _run_window(app, window):
+                    return 0
+        finally:
+            await db.dispose()
 
     return _run_on_qt_loop(app, main)
+
+
+async def log_in(db: Database, name: str = "") -> Actor | bool | None:
+    """The logged-in actor; None if the database has no users (set-up mode); False if cancelled."""
+    if not await has_users(db):
+        return None
+    actor = await LoginDialog(db, name=name).ask()
+    return actor if actor is not None else False
+
+
+async def _run_window(app: QApplication, window: MainWindow) -> bool:
+    """Show ``window`` until it closes; True if the user asked to switch user."""
+    closed = asyncio.Event()
+    session = window.session  # type: ignore[attr-defined]
+    session.sig_window_closed.connect(closed.set)
+    app.setQuitOnLastWindowClosed(False)  # the login comes back after "switch user"
+    window.show()
+    window.feed.start()
+    await closed.wait()
+    await window.feed.stop()
+    switch = bool(session.switch_user)
+    window.deleteLater()
+    return switch
 
 
 async def wait_until_drawn(window: MainWindow, timeout: float = SCREENSHOT_TIMEOUT) -> None:

@@ -4,7 +4,9 @@ Z on the dispersal panel (or Ctrl+Shift+Z) authorises a zone, G (Ctrl+Shift+G)
 records a direction; after a direction is recorded its paperwork opens in a
 print preview (notice to the person, record copy, receipt), and P / Shift+P
 reprint a direction's or a zone's paperwork. Clicking the map while the
-direction form is open sets where it was given.
+direction form is open sets where it was given. A direction's paperwork names the
+person: before its preview opens the operator says why and for whom, and that
+disclosure is logged (DPA 2018 s.62(3)); cancelling prints and logs nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from controlroom.paperwork import RenderedDocument
 from ui.dispersal_dialogs import DirectionDialog, ZoneDialog
 from ui.dispersal_panel import DispersalPanel
 from ui.incident_service import IncidentService
+from ui.justification_dialog import JustificationDialog
 from ui.map_bridge import MapBridge
 from ui.paperwork_pdf import print_preview_dialog
 from ui.person_dialogs import SightingDialog, WarningDialog
+
+PRINT_RECIPIENTS = ("the person directed", "case file", "the officer who gave the direction")
 
 
 class DispersalActions(QObject):
@@ -45,6 +50,7 @@ class DispersalActions(QObject):
         self.bridge = bridge
         self.dialog: ZoneDialog | DirectionDialog | WarningDialog | SightingDialog | None = None
         self.preview: QPrintPreviewDialog | None = None
+        self.disclosure: JustificationDialog | None = None
         self._pending: set[asyncio.Future[Any]] = set()
         for key, slot in (("Ctrl+Shift+Z", self.new_zone), ("Ctrl+Shift+G", self.new_direction)):
             shortcut = QShortcut(QKeySequence(key), window)
@@ -108,7 +114,37 @@ class DispersalActions(QObject):
             self.sig_message.emit(f"sighting of person #{result.subject.id} recorded")
 
     def print_direction(self, reference: str) -> asyncio.Future[Any]:
-        return self._spawn(self._preview(lambda: self.service.direction_documents(reference), reference))
+        """Ask why and for whom, log the disclosure, then preview the direction's paperwork."""
+        return self._spawn(self._print_direction(reference))
+
+    async def _print_direction(self, reference: str) -> None:
+        direction = next((d for d in self.panel.model.directions() if d.reference == reference), None)
+
+        async def log(why: str, to: str | None) -> None:
+            await self.service.log_disclosure(
+                "paperwork.print",
+                entity="direction",
+                entity_id=direction.id if direction is not None else None,
+                detail={"reference": reference, "documents": "notice, record copy, receipt"},
+                why=why,
+                to=to or "",
+            )
+
+        dialog = JustificationDialog(
+            f"Print {reference}",
+            f"The paperwork of {reference} names the person directed. Say why it is printed "
+            "and who receives it: both go to the audit trail (DPA 2018 s.62(3)).",
+            log,
+            recipients=PRINT_RECIPIENTS,
+            ok_text="&Log and preview",
+            parent=self.window,
+        )
+        if self.disclosure is not None:
+            self.disclosure.close()
+        self.disclosure = dialog
+        printed, _ = await dialog.ask()
+        if printed:
+            await self._preview(lambda: self.service.direction_documents(reference), reference)
 
     def print_zone(self, zone_id: int) -> asyncio.Future[Any]:
         return self._spawn(self._preview(lambda: self.service.zone_documents(zone_id), f"zone {zone_id}"))

@@ -56,6 +56,8 @@ class IncidentDetailPanel(QWidget):
         self._load: asyncio.Future[Any] | None = None
         self._actions: set[asyncio.Future[Any]] = set()
         self.dialog: QInputDialog | None = None
+        # Which actions this console's role holds (set by ui.access); buttons it lacks are not made.
+        self.may: Callable[[str], bool] = lambda _action: True
         self.header = _plain("Select an incident")
         self.header.setObjectName("detailHeader")
         self.fields = {
@@ -140,6 +142,8 @@ class IncidentDetailPanel(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         for status in allowed_next(Status.of(incident.status)):
+            if not self.may("incident.dispatch" if status is Status.DISPATCHED else "incident.update"):
+                continue
             key = STATUS_KEYS.get(status)
             label = (
                 "Reopen"

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from controlroom.audit import log_processing
 from controlroom.commands import Commands, NewIncident
 from controlroom.config import outbox_path
 from controlroom.dispersal import DirectionResult, DirectionSpec, ZoneSpec
@@ -37,8 +38,9 @@ from controlroom.errors import ControlroomError, DatabaseUnavailableError
 from controlroom.incident_edits import IncidentEdit, validated_edit
 from controlroom.outbox import Outbox, OutboxEntry, ReplayResult, new_key
 from controlroom.paperwork import RenderedDocument, render_authorisation, render_direction_set
-from controlroom.persons import NewSubject, SightingResult
+from controlroom.persons import NewSubject, SightingResult, SubjectRecord
 from controlroom.queries import IncidentDetail, incident_detail
+from controlroom.security import Actor
 from controlroom.snapshots import (
     FlagSnapshot,
     IncidentSnapshot,
@@ -72,6 +74,11 @@ class IncidentService:
     @property
     def actor_name(self) -> str:
         return str(self.commands.actor.name)
+
+    @property
+    def actor(self) -> Actor:
+        """Who this console acts as (its role decides what the window offers)."""
+        return self.commands.actor
 
     # -- writes that survive an outage ---------------------------------------
 
@@ -252,6 +259,25 @@ class IncidentService:
 
     async def subjects(self) -> list[SubjectSnapshot]:
         return await list_subjects(self.commands.db)
+
+    async def consult_subject(self, subject_id: int, justification: str) -> SubjectRecord:
+        """Name, date of birth and address: logged as a consultation with its justification."""
+        return await self.commands.consult_subject(subject_id, justification)
+
+    async def log_disclosure(
+        self, action: str, *, entity: str, entity_id: int | None, detail: dict[str, object], why: str, to: str
+    ) -> None:
+        """Log a print or export of personal data (DPA 2018 s.62(3)) before it happens."""
+        await log_processing(
+            self.commands.db,
+            self.commands.actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=dict(detail),
+            justification=why,
+            recipient=to,
+        )
 
     async def add_subject(self, new: NewSubject) -> SubjectSnapshot:
         return await self.commands.add_subject(new)

@@ -13,7 +13,9 @@
 
   var state = {
     map: null, bridge: null,
-    layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, zones: {}, drawing: null, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {}
+    layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, zones: {}, drawing: null, streets: 0, fitted: false, openIncident: null, moving: false, alerting: {},
+    // Venue ids whose safe-space status this console may set; null: every safe space.
+    safeSpaceEditable: null
   };
 
   function el(tag, className, text) {
@@ -53,7 +55,8 @@
     row(box, "Best Bar None", v.best_bar_none_label);
     row(box, "WAVE-trained staff", v.wave_trained ? "Yes" : "No");
     row(box, "Address", v.address);
-    if (v.is_safe_space) {
+    var editable = state.safeSpaceEditable === null || state.safeSpaceEditable.indexOf(v.id) >= 0;
+    if (v.is_safe_space && editable) {
       var actions = el("div", "cr-popup-actions");
       ["open", "full", "closed"].forEach(function (status) {
         var button = el("button", "cr-safe-button cr-safe-" + status, status);
@@ -504,8 +507,18 @@
     return { x: p.x, y: p.y };
   }
 
+  /* Which safe spaces this console's role may set (a partner: its own venues). */
+  function setSafeSpaceEditable(ids) {
+    state.safeSpaceEditable = ids;
+    Object.keys(state.venues).forEach(function (id) {
+      var entry = state.venues[id];
+      entry.marker.setPopupContent(venuePopup(entry.data));
+    });
+    return true;
+  }
+
   window.controlroom = {
-    boot: boot, apply: apply, counts: counts, select: select,
+    boot: boot, setSafeSpaceEditable: setSafeSpaceEditable, apply: apply, counts: counts, select: select,
     openIncident: openIncident, incidentPoint: incidentPoint,
     closePopups: closePopups, isMoving: isMoving, flashing: flashing,
     openVenue: openVenue, unitPoint: function (id) {

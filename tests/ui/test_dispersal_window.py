@@ -90,6 +90,13 @@ def test_give_a_direction_and_preview_its_paperwork(demo_url: str, open_window: 
     qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 2, timeout=3000)
     made = window.dispersal.model.directions()[-1]
     assert made.surrendered_items == ("Bottle of wine", "Hip flask")
+    # The paperwork names him: why and for whom first (DPA 2018 s.62(3)), then the preview.
+    qtbot.waitUntil(lambda: window.dispersal_actions.disclosure is not None, timeout=5000)
+    disclosure = window.dispersal_actions.disclosure
+    qtbot.waitUntil(disclosure.isVisible)
+    assert window.dispersal_actions.preview is None
+    QTest.keyClicks(disclosure.justification, "Notice handed to him at the scene")
+    QTest.keyClick(disclosure.justification, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.dispersal_actions.preview is not None, timeout=5000)
     qtbot.waitUntil(lambda: bool(painted), timeout=10000)
     assert painted[-1] == 3  # notice, record copy, receipt

@@ -1,0 +1,86 @@
+"""Real users in a test database, made the way an administrator makes them.
+
+The first user is an administrator created from the set-up (placeholder) actor,
+exactly as ``controlroom user add`` does on a new installation; the others are
+added by that administrator through ``UserCommands``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from controlroom.audit import AuditFilter, entries
+from controlroom.security import Actor
+from controlroom.storage.database import Database
+from controlroom.storage.models import Venue
+from controlroom.users import UserCommands, authenticate
+from controlroom.writes import placeholder_actor
+from tests.conftest import run_isolated
+
+PASSWORD = "quiet harbour lanterns 42"  # noqa: S105 (a test user's)
+ADMIN = "admin_one"
+
+
+async def _add(url: str, users: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+    db = Database(url)
+    try:
+        await UserCommands(db, placeholder_actor()).add_user(ADMIN, "administrator", PASSWORD)
+        admin = await authenticate(db, ADMIN, PASSWORD, where="test set-up")
+        for name, role, venues in users:
+            await UserCommands(db, admin).add_user(name, role, PASSWORD, venues=venues)
+    finally:
+        await db.dispose()
+
+
+def add_users(url: str, *users: tuple[str, str, tuple[str, ...]]) -> None:
+    """An administrator, then ``(name, role, venue names)`` each with ``PASSWORD``."""
+    run_isolated(_add(url, users))
+
+
+async def _safe_space(url: str) -> tuple[int, str]:
+    db = Database(url)
+    try:
+        async with db.read() as conn:
+            row = (
+                await conn.execute(
+                    select(Venue.id, Venue.name).where(Venue.is_safe_space.is_(True)).order_by(Venue.id)
+                )
+            ).first()
+    finally:
+        await db.dispose()
+    assert row is not None
+    return int(row[0]), str(row[1])
+
+
+def a_safe_space(url: str) -> tuple[int, str]:
+    """The first safe space of the demo data (a partner's own venue in these tests)."""
+    return run_isolated(_safe_space(url))
+
+
+async def _login(url: str, name: str) -> Actor:
+    db = Database(url)
+    try:
+        return await authenticate(db, name, PASSWORD, where="test")
+    finally:
+        await db.dispose()
+
+
+def actor_for(url: str, name: str) -> Actor:
+    """The actor a real login of ``name`` gives (the login is audited like any other)."""
+    return run_isolated(_login(url, name))
+
+
+async def _entries(url: str, flt: AuditFilter) -> list[Any]:
+    db = Database(url)
+    try:
+        return [row async for row in entries(db, flt)]
+    finally:
+        await db.dispose()
+
+
+def audit_entries(url: str, **filters: Any) -> list[Any]:
+    """The audit trail's entries matching ``filters`` (``AuditFilter`` fields)."""
+    return run_isolated(_entries(url, AuditFilter(**filters)))
