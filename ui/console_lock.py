@@ -58,6 +58,7 @@ _INPUT_EVENTS = frozenset(
 LOCK_STYLE = """
 QWidget#lockScreen { background: #05080d; }
 QFrame#lockPanel { background: #161b26; border: 1px solid #2c3648; border-radius: 6px; }
+QFrame#lockPanel QLabel { background: transparent; }
 QLabel#lockTitle { font-size: 16pt; font-weight: bold; }
 """
 
@@ -77,7 +78,7 @@ class LockScreen(QWidget):
         panel = QFrame()
         panel.setObjectName("lockPanel")
         panel.setFixedWidth(460)
-        title = QLabel("🔒 Console locked")
+        title = QLabel("Console locked")
         title.setObjectName("lockTitle")
         self.who = QLabel(f"{actor.name} · {role_title(actor.role)}")
         self.who.setTextFormat(Qt.TextFormat.PlainText)
@@ -142,7 +143,7 @@ class ConsoleLock(QObject):
         self.db = db
         self.actor = actor
         self.needs_password = actor.role is not None
-        self.idle_ms = idle_ms if self.needs_password else None
+        self.idle_ms = idle_ms
         self.screen = LockScreen(actor, needs_password=self.needs_password, parent=window)
         self.screen.hide()
         self.screen.sig_unlock_requested.connect(self._on_screen_unlock_requested)
@@ -154,12 +155,19 @@ class ConsoleLock(QObject):
         self._last_input = time.monotonic()
         self._watched: set[int] = set()
         self._idle_timer = QTimer(self)
+        self._idle_timer.timeout.connect(self._on_idle_timer_ticked)
+        self.set_idle_ms(self.idle_ms)
+        window.installEventFilter(self)  # to keep the cover the window's size
+
+    def set_idle_ms(self, idle_ms: int | None) -> None:
+        """Lock after ``idle_ms`` without input from now on (None: only on demand)."""
+        self.idle_ms = idle_ms if self.needs_password else None
+        self._idle_timer.stop()
         if self.idle_ms is not None:
+            self._last_input = time.monotonic()
             self._idle_timer.setInterval(max(50, min(self.idle_ms // 4, 5000)))
-            self._idle_timer.timeout.connect(self._on_idle_timer_ticked)
             self._idle_timer.start()
             self._watch_windows()
-        window.installEventFilter(self)  # to keep the cover the window's size
 
     @property
     def locked(self) -> bool:

@@ -51,7 +51,7 @@ class Session(QObject):
         self.viewer: AuditViewer | None = None
         self.record: PersonRecordDialog | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
-        self.identity = QLabel(f"👤 {actor.name} · {role_title(actor.role)}")
+        self.identity = QLabel(f"Logged in: {actor.name} · {role_title(actor.role)}")
         self.identity.setObjectName("identity")
         self.identity.setTextFormat(Qt.TextFormat.PlainText)
         window.statusBar().addPermanentWidget(self.identity)

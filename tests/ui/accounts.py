@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import select
 
 from controlroom.audit import AuditFilter, entries
+from controlroom.commands import Commands, NewIncident
 from controlroom.security import Actor
+from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import Venue
 from controlroom.users import UserCommands, authenticate
@@ -84,3 +86,20 @@ async def _entries(url: str, flt: AuditFilter) -> list[Any]:
 def audit_entries(url: str, **filters: Any) -> list[Any]:
     """The audit trail's entries matching ``filters`` (``AuditFilter`` fields)."""
     return run_isolated(_entries(url, AuditFilter(**filters)))
+
+
+async def _report(url: str, name: str, new: NewIncident) -> IncidentSnapshot:
+    db = Database(url)
+    try:
+        actor = await authenticate(db, name, PASSWORD, where="test")
+        return await Commands(db, actor).report_incident(new)
+    finally:
+        await db.dispose()
+
+
+def report_as(
+    url: str, name: str, summary: str, *, venue: str = "Velvet Fox", **fields: Any
+) -> IncidentSnapshot:
+    """An incident reported by user ``name`` from another 'console' (its own connection)."""
+    new = NewIncident(category="disorder", source="cctv", summary=summary, grade=3, venue=venue, **fields)
+    return run_isolated(_report(url, name, new))

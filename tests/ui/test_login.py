@@ -142,6 +142,6 @@ def test_log_in_without_users_is_set_up_mode_and_the_window_says_how_to_leave_it
 def test_the_window_shows_who_is_logged_in(sqlite_url: str, open_window: Any) -> None:
     add_users(sqlite_url, ("jsmith", "supervisor", ()))
     window = open_window(sqlite_url, actor=actor_for(sqlite_url, "jsmith"))
-    assert window.session.identity.text() == "👤 jsmith · supervisor (inspector)"
+    assert window.session.identity.text() == "Logged in: jsmith · supervisor (inspector)"
     assert window.session.identity.isVisible()
     assert window.session.open_mode_banner is None
