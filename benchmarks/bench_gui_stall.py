@@ -12,6 +12,11 @@ the window received, and where main-thread time went during the load phase
 (model, map bridge, boards, heading; feed decoding is the remainder).
 Target: every stall < 50 ms.
 
+Inside each gap it also records the main thread's CPU time and, on Linux, its
+run-queue wait (``/proc/thread-self/schedstat``: runnable, but no core free). The
+"less queue" columns are the stalls minus that wait: what the window's own work,
+the GIL and its locks cost, without the share other processes took.
+
 The simulator stands in for other consoles on other machines, so by default it runs
 at the lowest CPU priority (``nice -n 19``, printed with the results): on a 2-core
 box it would otherwise take the GUI thread's core and the measured stalls would be
@@ -68,8 +73,18 @@ INCIDENTS = 10_000
 OPEN_SHARE = 0.02  # the rest of the night's incidents are resolved or closed
 HEADER = [
     *("phase", "beats", "max ms", "p99 ms", "> 50 ms", "max CPU ms", "> 50 ms CPU", "max gc ms"),
-    *("incident changes/s", "target", "verdict"),
+    *("max ms less queue", "> 50 ms less queue", "incident changes/s", "target", "verdict"),
 ]
+# Linux: the calling thread's time on the CPU and waiting in the run queue (ns).
+SCHEDSTAT = Path("/proc/thread-self/schedstat")
+
+
+def run_queue_wait() -> float:
+    """Seconds the calling thread has spent runnable but waiting for a core (0 if unknown)."""
+    try:
+        return int(SCHEDSTAT.read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def seed(path: Path, count: int) -> None:
@@ -134,22 +149,31 @@ class Heartbeat:
         # Main-thread CPU time inside each gap: a stall with little CPU is the thread
         # waiting for a core (other processes), not our code running.
         self.busy: list[float] = []
-        self._last = self._last_cpu = 0.0
+        # Time inside each gap the main thread was runnable but had no core (the kernel's
+        # run-queue wait). A stall less this is what the window did or waited for itself
+        # (its own code, the GIL, locks); the rest is other processes on the machine.
+        self.queued: list[float] = []
+        self._last = self._last_cpu = self._last_queued = 0.0
 
     def start(self) -> None:
-        self.stalls, self.busy = [], []
-        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
+        self.stalls, self.busy, self.queued = [], [], []
+        self._last, self._last_cpu, self._last_queued = (
+            time.perf_counter(),
+            time.thread_time(),
+            run_queue_wait(),
+        )
         self.timer.start()
 
-    def stop(self) -> tuple[list[float], list[float]]:
+    def stop(self) -> tuple[list[float], list[float], list[float]]:
         self.timer.stop()
-        return self.stalls, self.busy
+        return self.stalls, self.busy, self.queued
 
     def _beat(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, queued = time.perf_counter(), time.thread_time(), run_queue_wait()
         self.stalls.append(max(0.0, (now - self._last) * 1000 - HEARTBEAT_MS))
         self.busy.append((cpu - self._last_cpu) * 1000)
-        self._last, self._last_cpu = now, cpu
+        self.queued.append((queued - self._last_queued) * 1000)
+        self._last, self._last_cpu, self._last_queued = now, cpu, queued
 
 
 class GcPauses:
@@ -218,28 +242,29 @@ def simulator(url: str, args: argparse.Namespace, log: Path) -> subprocess.Popen
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
-async def phase(
-    seconds: float, beat: Heartbeat, gc_pauses: GcPauses
-) -> tuple[list[float], list[float], float]:
+Measured = tuple[list[float], list[float], list[float], float]
+
+
+async def phase(seconds: float, beat: Heartbeat, gc_pauses: GcPauses) -> Measured:
     gc_pauses.pauses = []
     beat.start()
     await asyncio.sleep(seconds)
-    stalls, busy = beat.stop()
-    return stalls, busy, max(gc_pauses.pauses, default=0.0)
+    stalls, busy, queued = beat.stop()
+    return stalls, busy, queued, max(gc_pauses.pauses, default=0.0)
 
 
-def row(
-    name: str, measured: tuple[list[float], list[float], float], changes_per_s: float | None
-) -> list[object]:
-    stalls, busy, gc_worst = measured
+def row(name: str, measured: Measured, changes_per_s: float | None) -> list[object]:
+    stalls, busy, queued, gc_worst = measured
     worst = max(stalls) if stalls else 0.0
     over = sum(1 for s in stalls if s > TARGET_MS)
     busy_over = sum(1 for s, b in zip(stalls, busy, strict=True) if s > TARGET_MS and b > TARGET_MS)
+    own = [max(0.0, s - q) for s, q in zip(stalls, queued, strict=True)]
+    own_over = sum(1 for s in own if s > TARGET_MS)
     rate = "-" if changes_per_s is None else f"{changes_per_s:.1f}"
     target = TARGET_MS if changes_per_s is not None else None
     judged = ["< 50 ms", verdict(worst, target)] if target else ["-", "-"]
     return [name, len(stalls), worst, percentile(stalls, 0.99), over, max(busy, default=0.0), busy_over,
-            gc_worst, rate, *judged]  # fmt: skip
+            gc_worst, max(own, default=0.0), own_over, rate, *judged]  # fmt: skip
 
 
 async def run(args: argparse.Namespace, folder: Path) -> None:
@@ -300,10 +325,10 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         ["part", "total ms", "% of time", "worst ms"],
         parts,
     )
-    worst = sorted(zip(*load[:2], strict=True), reverse=True)[:10]
+    worst = sorted(zip(*load[:3], strict=True), reverse=True)[:10]
     print(
-        "worst load-phase stalls, wall / main-thread CPU ms: "
-        + ", ".join(f"{s:.0f}/{b:.0f}" for s, b in worst)
+        "worst load-phase stalls, wall / main-thread CPU / waiting for a core ms: "
+        + ", ".join(f"{s:.0f}/{b:.0f}/{q:.0f}" for s, b, q in worst)
     )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     nice = f"nice -n {args.simulator_nice}" if args.simulator_nice else "normal priority"
