@@ -117,6 +117,7 @@ class AuditViewer(QDialog):
         self.resize(1200, 700)
         self._tasks: set[asyncio.Future[Any]] = set()
         self.export_dialog: JustificationDialog | None = None
+        self._generation = 0
         self.model = AuditTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -127,7 +128,7 @@ class AuditViewer(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((50, 150, 110, 150, 100, 110, 220, 170)):
+        for column, width in enumerate((50, 165, 110, 150, 100, 110, 220, 170)):
             self.table.setColumnWidth(column, width)
         self.status = QLabel("")
         self.status.setObjectName("formHint")
@@ -180,11 +181,17 @@ class AuditViewer(QDialog):
         grid.addWidget(self.since, 0, 1)
         grid.addWidget(self.until_on, 0, 2)
         grid.addWidget(self.until, 0, 3)
-        grid.addWidget(QLabel("&Who"), 0, 4)
+        who = QLabel("&Who")
+        who.setBuddy(self.actor_filter)
+        grid.addWidget(who, 0, 4)
         grid.addWidget(self.actor_filter, 0, 5)
-        grid.addWidget(QLabel("Kind"), 1, 0)
+        kind = QLabel("&Kind")
+        kind.setBuddy(self.kind)
+        grid.addWidget(kind, 1, 0)
         grid.addWidget(self.kind, 1, 1)
-        grid.addWidget(QLabel("Record"), 1, 2)
+        record = QLabel("&Record")
+        record.setBuddy(self.entity)
+        grid.addWidget(record, 1, 2)
         grid.addWidget(self.entity, 1, 3)
         grid.addWidget(self.entity_id, 1, 4)
         grid.addWidget(self.apply_button, 1, 5)
@@ -210,12 +217,16 @@ class AuditViewer(QDialog):
         return self._spawn(self._load())
 
     async def _load(self) -> None:
+        self._generation += 1
+        generation = self._generation
         try:
             flt = self.current_filter()
             rows = [row async for row in entries(self.db, flt, limit=SHOWN_LIMIT + 1)]
         except (ControlroomError, SQLAlchemyError, OSError) as exc:
             self.status.setText(str(exc))
             return
+        if generation != self._generation:
+            return  # a newer query (the filter changed meanwhile) decides what is shown
         shown = rows[:SHOWN_LIMIT]
         self.model.set_entries(shown)
         more = f" (the first {SHOWN_LIMIT}; narrow the filter)" if len(rows) > SHOWN_LIMIT else ""
@@ -236,6 +247,17 @@ class AuditViewer(QDialog):
             "color: #30d158;" if result.ok else "color: #ff453a; font-weight: bold;"
         )
         self.verify_result.setText(("✔ " if result.ok else "✖ ") + result.describe())
+        if result.broken_id is not None:
+            self.select_entry(result.broken_id)
+
+    def select_entry(self, entry_id: int) -> bool:
+        """Select and show the entry with this id, if the current filter lists it."""
+        for row in range(self.model.rowCount()):
+            if self.model.row_text(row)[0] == str(entry_id):
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return True
+        return False
 
     # -- export ----------------------------------------------------------------
 

@@ -128,3 +128,29 @@ def open_window(qtbot: Any, arun: Any) -> Iterator[Any]:
         if shiboken6.isValid(window):
             arun(window.feed.stop())
         arun(db.dispose())
+
+
+@pytest.fixture
+def board_less_window(qtbot: Any, arun: Any) -> Iterator[Callable[[str, str, str], MainWindow]]:
+    """A window for a role that may not see incidents: its map is never shown, so never drawn."""
+    opened: list[tuple[MainWindow, Database]] = []
+
+    def _open(url: str, name: str, role: str) -> MainWindow:
+        from tests.ui.accounts import actor_for, add_users
+
+        add_users(url, (name, role, ()))
+        db = Database(url)
+        window = create_window(db, Settings(poll_interval=0.1), actor=actor_for(url, name))
+        qtbot.addWidget(window)
+        window.resize(1400, 850)
+        window.show()
+        window.feed.start()
+        qtbot.waitUntil(lambda: window.feed.last_good is not None, timeout=10000)
+        opened.append((window, db))
+        return window
+
+    yield _open
+    for window, db in opened:
+        if shiboken6.isValid(window):
+            arun(window.feed.stop())
+        arun(db.dispose())
