@@ -79,7 +79,8 @@ class IncidentTableModel(QAbstractTableModel):
 
     # An open Grade 1/2 incident ran past its attendance target (once per incident).
     sig_target_breached = Signal(object)  # IncidentSnapshot
-    # The clock moved on: views repaint the time columns (no data changed).
+    # The clock moved on: views repaint the time columns and the flashing (alerting)
+    # rows they show (no data changed).
     sig_clock_ticked = Signal()
 
     def __init__(
@@ -311,13 +312,13 @@ class IncidentTableModel(QAbstractTableModel):
         # Age and Due are computed from the clock when painted, and their sort order
         # never changes with time (it follows reported_at + target), so views only
         # repaint: a dataChanged over every row would make each proxy re-filter and
-        # re-sort the whole list every second.
-        self.sig_clock_ticked.emit()
-        self._check_breaches()
+        # re-sort the whole list every second. The flash of alerting rows likewise:
+        # a dataChanged per alerting row (dozens at peak) made the proxy look at each
+        # row's neighbours every second, while a view repaints only the few it shows.
         if self._alerting:
             self._flash_on = not self._flash_on
-            for incident_id in self._alerting:
-                self._repaint_row(incident_id, [Qt.ItemDataRole.BackgroundRole])
+        self.sig_clock_ticked.emit()
+        self._check_breaches()
         now = self._monotonic()
         expired = [i for i, until in self._fresh_until.items() if until <= now]
         for incident_id in expired:
@@ -360,6 +361,10 @@ class IncidentTableModel(QAbstractTableModel):
 
     def is_alerting(self, incident_id: int) -> bool:
         return incident_id in self._alerting
+
+    @property
+    def any_alerting(self) -> bool:
+        return bool(self._alerting)
 
     def _repaint_row(self, incident_id: int, roles: list[Qt.ItemDataRole]) -> None:
         row = self._row_of.get(incident_id)

@@ -48,10 +48,14 @@ class IncidentTableView(QTableView):
             self.sig_incident_selected.emit(int(current.data(ID_ROLE)))
 
     def _on_model_clock_ticked(self) -> None:
-        # Only Age and Due move with the clock. Repainting the whole viewport each second
-        # asked the model (Python) for every role of every visible cell: the largest
-        # single cost on the GUI thread under load (bench_gui_stall.py).
-        self.viewport().update(self.clock_columns_rect())
+        # Only Age and Due move with the clock, and only alerting rows flash. Repainting
+        # the whole viewport each second asked the model (Python) for every role of every
+        # visible cell: the largest single cost on the GUI thread under load
+        # (bench_gui_stall.py).
+        viewport = self.viewport()
+        viewport.update(self.clock_columns_rect())
+        for rect in self.flashing_row_rects():
+            viewport.update(rect)
 
     def clock_columns_rect(self) -> QRect:
         """The Age and Due columns in viewport coordinates (partly off-screen when scrolled)."""
@@ -62,6 +66,22 @@ class IncidentTableView(QTableView):
                 x = self.columnViewportPosition(column)
                 area = area.united(QRect(x, 0, self.columnWidth(column), height))
         return area
+
+    def flashing_row_rects(self) -> list[QRect]:
+        """The rows on screen whose incident is alerting, in viewport coordinates."""
+        viewport = self.viewport()
+        first = self.rowAt(0)
+        if first < 0 or not self.source_model.any_alerting:
+            return []
+        last = self.rowAt(viewport.height() - 1)
+        if last < 0:
+            last = self.proxy.rowCount() - 1
+        rects = []
+        for row in range(first, last + 1):
+            source_row = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            if self.source_model.is_alerting(self.source_model.incident_at(source_row).id):
+                rects.append(QRect(0, self.rowViewportPosition(row), viewport.width(), self.rowHeight(row)))
+        return rects
 
     def select_incident(self, incident_id: int) -> bool:
         """Select and reveal the row of this incident; False if it is not listed."""

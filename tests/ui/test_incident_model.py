@@ -216,3 +216,26 @@ def test_clock_tick_repaints_only_the_age_and_due_columns(qtbot) -> None:
     assert area.left() > view.columnViewportPosition(REF)
     assert area.right() < view.columnViewportPosition(GRADE)
     assert area.height() == view.viewport().height()
+
+
+def test_alerting_rows_flash_by_repainting_the_rows_on_screen_not_by_data_changes(qtbot) -> None:
+    model = make_model(200)
+    view = IncidentTableView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    on_screen = [view.proxy.mapToSource(view.proxy.index(r, 0)).row() for r in range(3)]
+    flashing = [model.incident_at(r).id for r in on_screen[1:]] + [model.incident_at(199).id]
+    model.set_alerting(flashing)
+    changed: list[int] = []
+    model.dataChanged.connect(lambda tl, _br, _roles: changed.append(tl.row()))
+    column = STATUS
+    before = model.data(model.index(on_screen[1], column), Qt.ItemDataRole.BackgroundRole)
+    model.tick()
+    after = model.data(model.index(on_screen[1], column), Qt.ItemDataRole.BackgroundRole)
+    assert changed == []
+    assert (before is None) != (after is None)  # the flash phase moved on
+    rows = [view.rowAt(rect.center().y()) for rect in view.flashing_row_rects()]
+    assert rows == [1, 2]  # the third alerting row is scrolled out of sight
+    model.set_alerting([])
+    assert view.flashing_row_rects() == []
