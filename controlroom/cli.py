@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import signal
 import sys
@@ -31,6 +32,7 @@ from controlroom.security import Actor
 from controlroom.snapshots import Change
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema, upgrade
+from controlroom.users import own_database
 
 # What an outage looks like from here: the driver's, SQLAlchemy's or our own wrapping.
 OUTAGE_ERRORS = (DatabaseUnavailableError, OSError, TimeoutError, DBAPIError)
@@ -131,6 +133,8 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
         settings = Settings.load()
         url = resolve_db_url(args.db)
         command = args.command or "run"
+        if args.user:  # the window's commands log in through the same variable
+            os.environ["CONTROLROOM_USER"] = args.user
         if command in ("run", "screenshot"):
             if frontend is None:
                 raise ValidationError("this installation has no window; use the headless commands")
@@ -156,10 +160,11 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
             return 0
         await ensure_schema(db)
         actor, password = await cli_admin.login(db, args.user)
-        if password is not None and not db.is_sqlite:
-            # The database enforces the user's role too: work through their own login.
+        # On PostgreSQL the database enforces the user's role too: work through their own login.
+        own = own_database(db, actor, password)
+        if own is not db:
             await db.dispose()
-            db = Database(db.url.set(username=actor.name, password=password).render_as_string(False))
+            db = own
         commands = Commands(db, actor, reference_prefix=settings.reference_prefix)
         _require_read(command, args, actor)
         if command in cli_admin.COMMANDS:

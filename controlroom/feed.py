@@ -65,7 +65,11 @@ class ChangeFeed:
         self.db = db
         # A partner console sees venues and its own venues' incidents without persons-of-
         # concern data, nothing else; None: everything this console's role may read.
-        self.partner_venues = viewer.venue_ids if viewer is not None and viewer.is_partner else None
+        self.partner_venues: frozenset[int] | None = None
+        if viewer is not None and viewer.is_partner:
+            self.partner_venues = viewer.venue_ids
+        elif viewer is not None and not viewer.may("read.incidents"):
+            self.partner_venues = frozenset()  # auditors, administrators: venues only
         self.poll_interval = poll_interval
         # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
         self.listen = listen and not db.is_sqlite

@@ -414,7 +414,7 @@ def _subject_row(new: NewSubject, now: datetime, actor: str) -> Subject:
         description=description,
         clothing=(new.clothing or "").strip()[:300],
         build=(new.build or "").strip()[:100],
-        distinguishing_features=(new.distinguishing_features or "").strip(),
+        distinguishing_features=_optional(new.distinguishing_features, MAX_DESCRIPTION) or "",
         name=_optional(new.name, 200),
         date_of_birth=new.date_of_birth,
         address=_optional(new.address, 300),

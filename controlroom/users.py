@@ -274,6 +274,15 @@ async def list_users(db: Database) -> list[UserSummary]:
     ]
 
 
+def own_database(db: Database, actor: Actor, password: str | None) -> Database:
+    """Where a logged-in user works: on PostgreSQL through their own login role, so the
+    database enforces their role's grants and row-level security too; else ``db`` itself."""
+    if db.is_sqlite or password is None or actor.role is None:
+        return db
+    url = db.url.set(username=actor.name, password=password)
+    return Database(url.render_as_string(hide_password=False))
+
+
 def role_title(role: str | None) -> str:
     return ROLE_TITLES.get(role or "", "set-up mode (no users yet)")
 

@@ -19,13 +19,14 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from controlroom.cli_admin import login
 from controlroom.commands import Actor, Commands
 from controlroom.config import Settings, config_dir
 from controlroom.errors import ControlroomError, ValidationError
 from controlroom.feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
-from controlroom.users import has_users
+from controlroom.users import has_users, own_database
 from controlroom.writes import placeholder_actor
 from ui.feed_controller import FeedController
 from ui.incident_service import IncidentService
@@ -127,24 +128,32 @@ def run(url: str, settings: Settings) -> int:
             raise
         try:
             while True:
-                actor = await log_in(db)
-                if actor is False:
+                login = await log_in(db)
+                if login is False:
                     return 0  # cancelled at the login
-                window = create_window(db, settings, actor=actor or None)
-                if not await _run_window(app, window):
-                    return 0
+                actor, secret = login if isinstance(login, tuple) else (None, None)
+                work_db = own_database(db, actor, secret) if actor is not None else db
+                try:
+                    window = create_window(work_db, settings, actor=actor)
+                    if not await _run_window(app, window):
+                        return 0
+                finally:
+                    if work_db is not db:
+                        await work_db.dispose()
         finally:
             await db.dispose()
 
     return _run_on_qt_loop(app, main)
 
 
-async def log_in(db: Database, name: str = "") -> Actor | bool | None:
-    """The logged-in actor; None if the database has no users (set-up mode); False if cancelled."""
+async def log_in(db: Database, name: str = "") -> tuple[Actor, str] | bool | None:
+    """The logged-in actor and password (for the user's own database login on PostgreSQL);
+    None if the database has no users (set-up mode); False if cancelled."""
     if not await has_users(db):
         return None
-    actor = await LoginDialog(db, name=name).ask()
-    return actor if actor is not None else False
+    dialog = LoginDialog(db, name=name)
+    actor = await dialog.ask()
+    return (actor, dialog.secret) if actor is not None else False
 
 
 async def _run_window(app: QApplication, window: MainWindow) -> bool:
@@ -192,7 +201,14 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
     async def main() -> int:
         db = Database(url)
         await ensure_schema(db)
-        window = create_window(db, settings)
+        # A board with people's data on it: once the database has users, only for a login
+        # (CONTROLROOM_USER / --user and CONTROLROOM_PASSWORD; no dialog offscreen).
+        actor, secret = await login(db, None, where="screenshot")
+        own = own_database(db, actor, secret)
+        if own is not db:
+            await db.dispose()
+            db = own
+        window = create_window(db, settings, actor=actor)
         window.resize(*size)
         window.show()
         window.feed.start()

@@ -42,6 +42,7 @@ class LoginDialog(QDialog):
         self.db = db
         self.where = where
         self.actor: Actor | None = None
+        self.secret: str | None = None
         self._task: asyncio.Future[Any] | None = None
         self._answer: asyncio.Future[Actor | None] | None = None
         self.setWindowTitle("controlroom — log in")
@@ -113,6 +114,8 @@ class LoginDialog(QDialog):
         finally:
             self.login_button.setEnabled(True)
         self.actor = actor
+        # Kept for this session only: a PostgreSQL console connects as the user's own login.
+        self.secret = password
         self.sig_logged_in.emit(actor)
         self.accept()
 

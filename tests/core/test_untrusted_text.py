@@ -299,15 +299,7 @@ def test_a_100_kb_value_is_refused_naming_the_limit_and_nothing_is_written(
 
 @pytest.mark.parametrize(
     "field",
-    [
-        "clothing",
-        pytest.param(
-            "distinguishing_features",
-            marks=pytest.mark.xfail(
-                strict=True, reason="persons.py stores distinguishing features of any length"
-            ),
-        ),
-    ],
+    ["clothing", "distinguishing_features"],
 )
 def test_a_100_kb_person_detail_is_refused_or_cut(sqlite_url: str, field: str) -> None:
     async def scenario(db: Database) -> str:

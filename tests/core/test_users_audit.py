@@ -199,6 +199,8 @@ def test_a_partner_feed_carries_only_its_venues_incidents_without_persons_data(d
         assert [c.entity for c in diff.changes] == ["incident"]
         assert diff.changes[0].incident is not None and diff.changes[0].incident.person_of_concern == ""
         assert (await feed.poll()).empty  # the cursor moved past what the partner may not see
+        auditor = await ChangeFeed(db, viewer=actors[people.auditor], listen=False).start()
+        assert auditor.incidents == () and len(auditor.venues) == 2  # no incident data to read
 
     run_with_db(db_url, scenario)
 
