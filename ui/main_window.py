@@ -239,8 +239,8 @@ class MainWindow(QMainWindow):
             for change in diff.incident_changes():
                 if change.entity_id == shown.id and change.incident is not None:
                     self.detail.show_incident(change.incident)
-        # The counts walk every row: at peak load once per diff would cost the GUI thread
-        # tens of ms a second for figures an operator reads at most once a second.
+        # At peak load the heading would be re-laid out several times a second for
+        # figures an operator reads at most once a second (the model keeps the counts).
         if not self._heading_timer.isActive():
             self._heading_timer.start()
 

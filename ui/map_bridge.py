@@ -328,7 +328,9 @@ class MapBridge(QObject):
         return self._flush_timer.isActive()
 
     def _schedule(self) -> None:
-        if self._page_ready and not self._pending.empty and not self._flush_timer.isActive():
+        if not self._page_ready:
+            self._pending = _PendingDiff()  # the reset sent when the page is ready carries it
+        elif not self._pending.empty and not self._flush_timer.isActive():
             self._flush_timer.start()
 
     def _push_now(self, message: dict[str, Any]) -> None:
