@@ -59,7 +59,27 @@ class PostgresCluster:
         if self.as_postgres:
             shutil.chown(self.base, "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        self._require_passwords()
         self.restart()
+
+    def _require_passwords(self) -> None:
+        """Every login but the ``postgres`` superuser proves its password (SCRAM) over TCP.
+
+        The tests connect as ``postgres`` without one; the application's own logins
+        (``storage.pg_security``) must really be checked, so a wrong password or a
+        disabled user is refused by the server.
+        """
+        hba = self.data / "pg_hba.conf"
+        lines = [
+            "local all all trust",
+            "host all postgres 127.0.0.1/32 trust",
+            "host all postgres ::1/128 trust",
+            "host all all 127.0.0.1/32 scram-sha-256",
+            "host all all ::1/128 scram-sha-256",
+        ]
+        # Rewritten in place, so the file keeps the postgres user as its owner.
+        with hba.open("w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
 
     def restart(self) -> None:
         """Start the server on the same data directory and port (after ``stop``/``crash``)."""

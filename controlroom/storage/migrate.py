@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from controlroom.errors import SchemaOutOfDateError
+from controlroom.storage import pg_security
 from controlroom.storage.database import Database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -35,12 +36,18 @@ async def current_revision(db: Database) -> str | None:
 
 
 async def upgrade(db: Database) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+    """Bring the schema to the newest revision (idempotent).
+
+    On PostgreSQL the group roles, grants and row-level security policies are then
+    provisioned again, in the same transaction, so the database always enforces the
+    grants this version of the program describes (``storage.pg_security``).
+    """
 
     def _upgrade(sync_conn: Any) -> None:
         config = _config()
         config.attributes["connection"] = sync_conn
         command.upgrade(config, "head")
+        pg_security.provision(sync_conn)
 
     await db.check_reachable()
     async with db.engine.begin() as conn:

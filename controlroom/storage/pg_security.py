@@ -6,6 +6,19 @@ needs. A console on PostgreSQL connects with the logged-in user's own credential
 so what the core refuses the database refuses too — and a partner's credentials
 opened in ``psql`` cannot read ``subjects`` (persons of concern) at all.
 
+``provision`` (run by migration 0007 and by every ``db upgrade``) creates the group
+roles, grants each exactly what the core's commands execute for that role, and adds
+the row-level security policies that keep a partner to its own venues and the
+incidents it may see. Every application role may only append to ``audit_log``
+(DPA 2018 s.62: the trail must not be alterable by those it records); only the
+auditor reads it.
+
+Logins are created and changed through ``SECURITY DEFINER`` functions owned by the
+role that ran the migration, so an administrator can add users without holding
+``CREATEROLE`` itself (on PostgreSQL 15 ``CREATEROLE`` could grant itself any
+non-superuser role, ``pg_read_all_data`` included). The functions only touch roles
+in the controlroom groups.
+
 Passwords reach the server already hashed (a SCRAM-SHA-256 verifier computed here),
 so the plain password never appears in a statement, a server log or
 ``pg_stat_activity``.
@@ -19,7 +32,10 @@ import hmac
 import re
 import secrets
 
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from controlroom.security import PERSON_FIELDS
 
 GROUPS = {
     "operator": "controlroom_operator",
@@ -31,6 +47,142 @@ GROUPS = {
 # Checked again here, because the name is spliced into DDL (identifiers cannot be bound).
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 SCRAM_ITERATIONS = 4096
+
+# -- what each role may do, table by table ----------------------------------------
+
+# Incident columns a partner may read: everything but persons-of-concern data
+# (``security.PERSON_FIELDS``, the same fields the partner's change payload blanks).
+# ``provision`` refuses to run while a column of ``incidents`` is in neither list, so
+# a new column is never readable by partners by accident.
+PARTNER_INCIDENT_COLUMNS = (
+    "id", "reference", "night", "reported_at", "source", "category", "grade", "status",
+    "venue_id", "place", "lat", "lon", "summary", "idempotency_key", "created_by", "version",
+    "thrive", "angela_outcome", "duplicate_of", "updated_by", "updated_at", "attended_at",
+    "caller_updated_at",
+)  # fmt: skip
+HIDDEN_FROM_PARTNERS = PERSON_FIELDS
+# The change log without the full payload: a partner reads ``partner_payload`` only.
+PARTNER_CHANGE_COLUMNS = "seq, entity, entity_id, op, partner_payload, venue_id, committed_at"
+_INCIDENTS_PARTNER = f"SELECT ({', '.join(PARTNER_INCIDENT_COLUMNS)}), INSERT"
+
+# Every app role appends to the trail; audit_head only holds the newest id and hash.
+_COMMON = {
+    "alembic_version": "SELECT",  # ensure_schema checks the revision on the user's login
+    "audit_log": "INSERT",
+    "audit_head": "SELECT, INSERT, UPDATE",
+    # Row-level security keeps this to the user's own row (changing one's own password).
+    "users": "SELECT, UPDATE (password_hash, password_changed_at, failed_attempts, locked_until)",
+}
+_OPERATOR = _COMMON | {
+    "venues": "SELECT, UPDATE (safe_space_status, version)",
+    "incidents": "SELECT, INSERT, UPDATE",
+    "incident_events": "SELECT, INSERT",
+    "reference_counters": "SELECT, INSERT, UPDATE",
+    "applied_commands": "SELECT, INSERT",
+    "units": "SELECT, INSERT, UPDATE",
+    "flags": "SELECT, INSERT, UPDATE",
+    "dispatches": "SELECT, INSERT, UPDATE",
+    # An operator's warnings, sightings and directions bump the record's version;
+    # changing or erasing its identity (MoPI review) is the supervisor's.
+    "subjects": "SELECT, INSERT, UPDATE (version)",
+    # A sighting inside an exclusion area is linked to the direction and its breach.
+    "subject_sightings": "SELECT, INSERT, UPDATE (direction_id, breach_incident_id)",
+    "warnings": "SELECT, INSERT",
+    "dispersal_zones": "SELECT",
+    "directions": "SELECT, INSERT, UPDATE",
+    "surrendered_items": "SELECT, INSERT",
+    "direction_changes": "SELECT, INSERT",
+    "tasks": "SELECT, INSERT",
+    "change_log": "SELECT, INSERT",
+}
+GRANTS: dict[str, dict[str, str]] = {
+    "operator": _OPERATOR,
+    "supervisor": _OPERATOR
+    | {
+        "venues": "SELECT, INSERT, UPDATE",
+        "subjects": "SELECT, INSERT, UPDATE",
+        "dispersal_zones": "SELECT, INSERT, UPDATE",
+    },
+    # Nothing at all on subjects, sightings, warnings, zones, directions, items, tasks,
+    # units, flags or dispatches. SELECT (id) on incident_events and SELECT on the
+    # change log's ``seq`` serve the RETURNING of the core's own inserts.
+    "partner": _COMMON
+    | {
+        "venues": "SELECT, UPDATE (safe_space_status, version)",
+        "incidents": _INCIDENTS_PARTNER,
+        "incident_events": "SELECT (id), INSERT",
+        "reference_counters": "SELECT, INSERT, UPDATE",
+        "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
+    },
+    "auditor": _COMMON | {"audit_log": "SELECT, INSERT"},
+    "administrator": _COMMON
+    | {
+        "users": "SELECT, INSERT, UPDATE",
+        "user_venues": "SELECT, INSERT",
+        "venues": "SELECT, INSERT, UPDATE",
+        "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
+    },
+}
+
+# Row-level security: (table, policy, command, roles, USING, WITH CHECK).
+_MY_VENUES = "(SELECT controlroom_my_venues())"
+_OWN_INCIDENTS = "(SELECT i.id FROM incidents i WHERE i.created_by = current_user)"
+_STAFF = ("operator", "supervisor")
+POLICIES: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], ...] = (
+    ("venues", "staff", "ALL", (*_STAFF, "administrator"), "true", "true"),
+    ("venues", "partner_read", "SELECT", ("partner",), "true", None),
+    ("venues", "partner_own", "UPDATE", ("partner",), f"id IN {_MY_VENUES}", f"id IN {_MY_VENUES}"),
+    ("incidents", "staff", "ALL", _STAFF, "true", "true"),
+    (
+        "incidents",
+        "partner_read",
+        "SELECT",
+        ("partner",),
+        f"venue_id IN {_MY_VENUES} OR created_by = current_user",
+        None,
+    ),
+    ("incidents", "partner_report", "INSERT", ("partner",), None, "created_by = current_user"),
+    ("incident_events", "staff", "ALL", _STAFF, "true", "true"),
+    ("incident_events", "partner_own", "SELECT", ("partner",), "actor = current_user", None),
+    (
+        "incident_events",
+        "partner_append",
+        "INSERT",
+        ("partner",),
+        None,
+        f"actor = current_user AND incident_id IN {_OWN_INCIDENTS}",
+    ),
+    ("change_log", "staff", "ALL", _STAFF, "true", "true"),
+    (
+        "change_log",
+        "partner_read",
+        "SELECT",
+        ("partner",),
+        # A JSON null is not SQL NULL: both mean "nothing for partners".
+        "coalesce(partner_payload::text, 'null') <> 'null' AND (entity = 'venue' "
+        f"OR (entity = 'incident' AND (venue_id IN {_MY_VENUES} OR entity_id IN {_OWN_INCIDENTS})))",
+        None,
+    ),
+    (
+        "change_log",
+        "partner_append",
+        "INSERT",
+        ("partner",),
+        None,
+        f"(entity = 'venue' AND entity_id IN {_MY_VENUES}) "
+        f"OR (entity = 'incident' AND entity_id IN {_OWN_INCIDENTS})",
+    ),
+    ("change_log", "administrator_venues", "ALL", ("administrator",), "entity = 'venue'", "entity = 'venue'"),
+    ("users", "administrator", "ALL", ("administrator",), "true", "true"),
+    (
+        "users",
+        "own_row",
+        "ALL",
+        ("operator", "supervisor", "partner", "auditor"),
+        "name = current_user",
+        "name = current_user",
+    ),
+)
 
 
 def scram_verifier(password: str, *, salt: bytes | None = None, iterations: int = SCRAM_ITERATIONS) -> str:
@@ -53,24 +205,200 @@ def _name(name: str) -> str:
     return name
 
 
+# -- logins -------------------------------------------------------------------------
+
+
 async def create_login(session: AsyncSession, name: str, role: str, password: str) -> None:
     """The user's login role, in its group role, in the caller's transaction."""
-    group = GROUPS[role]
-    await _ddl(
-        session, f"CREATE ROLE {_name(name)} LOGIN PASSWORD '{scram_verifier(password)}' IN ROLE {group}"
+    await session.execute(
+        text("SELECT controlroom_create_login(:name, :group, :verifier)"),
+        {"name": _name(name), "group": GROUPS[role], "verifier": scram_verifier(password)},
     )
 
 
 async def set_login_password(session: AsyncSession, name: str, password: str) -> None:
-    await _ddl(session, f"ALTER ROLE {_name(name)} PASSWORD '{scram_verifier(password)}'")
+    """A new password for the login (one's own, or anyone's as administrator)."""
+    await session.execute(
+        text("SELECT controlroom_set_login_password(:name, :verifier)"),
+        {"name": _name(name), "verifier": scram_verifier(password)},
+    )
 
 
 async def set_login_enabled(session: AsyncSession, name: str, enabled: bool) -> None:
     """A disabled user's role cannot log in (NOLOGIN) — not even with ``psql``."""
-    await _ddl(session, f"ALTER ROLE {_name(name)} {'LOGIN' if enabled else 'NOLOGIN'}")
+    await session.execute(
+        text("SELECT controlroom_set_login_enabled(:name, :enabled)"),
+        {"name": _name(name), "enabled": enabled},
+    )
 
 
-async def _ddl(session: AsyncSession, statement: str) -> None:
-    # Straight to the driver: the verifier's ':' would read as a bind parameter in text().
-    connection = await session.connection()
-    await connection.exec_driver_sql(statement)
+# -- provisioning (migration 0007 and every ``db upgrade``) -------------------------
+
+
+def provision(connection: Connection) -> None:
+    """Create the group roles, grants, functions and policies (idempotent; PostgreSQL only).
+
+    Runs in the caller's transaction as the role that owns the tables, which needs
+    ``CREATEROLE`` (or superuser) the first time, to create the group roles. Every
+    run revokes what the groups held and grants the current set, so a tightened
+    grant takes effect on the next ``db upgrade``.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    schema = connection.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
+    _check_incident_columns(connection)
+    for group in GROUPS.values():
+        _sql(
+            connection,
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{group}') THEN "
+            f"CREATE ROLE {group} NOLOGIN; END IF; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$",  # another database's migration won
+        )
+    _create_functions(connection, schema)
+    groups = ", ".join(GROUPS.values())
+    _sql(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {groups}")
+    _sql(connection, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {groups}")
+    _sql(connection, f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
+    sequences = _serial_sequences(connection)
+    for role, tables in GRANTS.items():
+        for table, privileges in tables.items():
+            _sql(connection, f"GRANT {privileges} ON {table} TO {GROUPS[role]}")
+            if "INSERT" in privileges and table in sequences:
+                _sql(connection, f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {GROUPS[role]}")
+    for table in sorted({policy[0] for policy in POLICIES}):
+        # Not FORCEd: the owner (the role that migrates and authenticates) keeps
+        # bypassing; the application's logins never own a table.
+        _sql(connection, f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    for table, name, command, roles, using, check in POLICIES:
+        _sql(connection, f"DROP POLICY IF EXISTS {name} ON {table}")
+        statement = f"CREATE POLICY {name} ON {table} FOR {command} TO {', '.join(GROUPS[r] for r in roles)}"
+        if using is not None:
+            statement += f" USING ({using})"
+        if check is not None:
+            statement += f" WITH CHECK ({check})"
+        _sql(connection, statement)
+
+
+def unprovision(connection: Connection) -> None:
+    """Undo ``provision`` in this database (the group roles stay: they are cluster-wide)."""
+    if connection.dialect.name != "postgresql":
+        return
+    schema = connection.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
+    for table, name, *_ in POLICIES:
+        _sql(connection, f"DROP POLICY IF EXISTS {name} ON {table}")
+    for table in sorted({policy[0] for policy in POLICIES}):
+        _sql(connection, f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+    existing = connection.exec_driver_sql(
+        "SELECT string_agg(quote_ident(rolname), ', ') FROM pg_roles WHERE rolname LIKE 'controlroom\\_%'"
+    ).scalar_one()
+    if existing:
+        _sql(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {existing}")
+        _sql(connection, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {existing}")
+    for signature in _FUNCTIONS:
+        _sql(connection, f"DROP FUNCTION IF EXISTS {signature}")
+
+
+def _check_incident_columns(connection: Connection) -> None:
+    columns = set(
+        connection.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'incidents'"
+        ).scalars()
+    )
+    unclassified = columns - set(PARTNER_INCIDENT_COLUMNS) - set(HIDDEN_FROM_PARTNERS)
+    if unclassified:
+        raise RuntimeError(
+            f"incidents column(s) {', '.join(sorted(unclassified))} are neither partner-readable nor "
+            "hidden from partners: add each to PARTNER_INCIDENT_COLUMNS or HIDDEN_FROM_PARTNERS "
+            "in controlroom/storage/pg_security.py"
+        )
+
+
+def _serial_sequences(connection: Connection) -> dict[str, str]:
+    """Each table's id sequence (``BIGSERIAL``), which its INSERT draws from."""
+    rows = connection.exec_driver_sql(
+        "SELECT c.table_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) "
+        "FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+        "AND c.column_default LIKE 'nextval(%'"
+    ).all()
+    return {table: sequence for table, sequence in rows if sequence}
+
+
+_GROUP_LIST = ", ".join(f"'{group}'" for group in GROUPS.values())
+# True when the role is one of ours: a non-superuser login in a controlroom group.
+_IS_OUR_LOGIN = (
+    "EXISTS (SELECT FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid "
+    "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = p_name AND NOT r.rolsuper "
+    f"AND g.rolname IN ({_GROUP_LIST}))"
+)
+_FUNCTIONS = (
+    "controlroom_my_venues()",
+    "controlroom_create_login(text, text, text)",
+    "controlroom_set_login_password(text, text)",
+    "controlroom_set_login_enabled(text, boolean)",
+)
+
+
+def _create_functions(connection: Connection, schema: str) -> None:
+    # SECURITY DEFINER with a fixed search_path and qualified names, so a caller's
+    # objects cannot stand in for ours (PostgreSQL docs, "Writing SECURITY DEFINER
+    # Functions Safely").
+    definer = "SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
+    refuse = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE ="
+    _sql(
+        connection,
+        # session_user: inside a SECURITY DEFINER function current_user is the owner.
+        "CREATE OR REPLACE FUNCTION controlroom_my_venues() RETURNS SETOF bigint "  # noqa: S608 - quote_ident
+        f"LANGUAGE sql STABLE {definer} AS $fn$ "
+        f"SELECT uv.venue_id FROM {schema}.user_venues uv JOIN {schema}.users u ON u.id = uv.user_id "
+        "WHERE u.name = session_user AND NOT u.disabled $fn$",
+    )
+    _sql(
+        connection,
+        "CREATE OR REPLACE FUNCTION controlroom_create_login(p_name text, p_group text, p_verifier text) "
+        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
+        "IF p_name !~ '^[a-z][a-z0-9_]{1,39}$' OR p_name LIKE 'pg\\_%' OR p_name LIKE 'controlroom\\_%' "
+        f"THEN {refuse} format('refusing the login name %L', p_name); END IF; "
+        f"IF p_group NOT IN ({_GROUP_LIST}) THEN {refuse} format('%L is not a controlroom group', p_group); "
+        "END IF; "
+        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {refuse} 'only a SCRAM verifier is accepted'; END IF; "
+        "EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', p_name, p_verifier, p_group); "
+        "END $fn$",
+    )
+    _sql(
+        connection,
+        "CREATE OR REPLACE FUNCTION controlroom_set_login_password(p_name text, p_verifier text) "
+        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
+        f"IF NOT {_IS_OUR_LOGIN} THEN {refuse} format('%L is not a controlroom login', p_name); END IF; "
+        # Any user their own; an administrator (or the owner's console connection) anyone's.
+        "IF p_name <> session_user AND NOT pg_has_role(session_user, 'controlroom_administrator', 'MEMBER') "
+        "AND EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+        "JOIN pg_roles r ON r.oid = m.member "
+        f"WHERE r.rolname = session_user AND g.rolname IN ({_GROUP_LIST})) "
+        f"THEN {refuse} 'only an administrator may set another user''s password'; END IF; "
+        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {refuse} 'only a SCRAM verifier is accepted'; END IF; "
+        "EXECUTE format('ALTER ROLE %I PASSWORD %L', p_name, p_verifier); "
+        "END $fn$",
+    )
+    _sql(
+        connection,
+        "CREATE OR REPLACE FUNCTION controlroom_set_login_enabled(p_name text, p_enabled boolean) "
+        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
+        f"IF NOT {_IS_OUR_LOGIN} THEN {refuse} format('%L is not a controlroom login', p_name); END IF; "
+        "EXECUTE format('ALTER ROLE %I ' || CASE WHEN p_enabled THEN 'LOGIN' ELSE 'NOLOGIN' END, p_name); "
+        "END $fn$",
+    )
+    groups = GROUPS
+    for signature, allowed in (
+        ("controlroom_my_venues()", [groups["partner"]]),
+        ("controlroom_create_login(text, text, text)", [groups["administrator"]]),
+        ("controlroom_set_login_password(text, text)", list(groups.values())),
+        ("controlroom_set_login_enabled(text, boolean)", [groups["administrator"]]),
+    ):
+        _sql(connection, f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+        _sql(connection, f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(allowed)}")
+
+
+def _sql(connection: Connection, statement: str) -> None:
+    # Straight to the driver: no bind parameters, so '$' and ':' in the DDL stay as written.
+    connection.exec_driver_sql(statement)
