@@ -254,7 +254,7 @@ def provision(connection: Connection) -> None:
             f"CREATE ROLE {group} NOLOGIN; END IF; "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$",  # another database's migration won
         )
-    _create_functions(connection, schema)
+    _create_functions(connection)
     groups = ", ".join(GROUPS.values())
     _sql(connection, f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {groups}")
     _sql(connection, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {groups}")
@@ -339,52 +339,60 @@ _FUNCTIONS = (
 )
 
 
-def _create_functions(connection: Connection, schema: str) -> None:
-    # SECURITY DEFINER with a fixed search_path and qualified names, so a caller's
-    # objects cannot stand in for ours (PostgreSQL docs, "Writing SECURITY DEFINER
-    # Functions Safely").
-    definer = "SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
-    refuse = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE ="
+# SECURITY DEFINER with a fixed search_path (pg_catalog first, pg_temp last), so a
+# caller's objects cannot stand in for ours (PostgreSQL docs, "Writing SECURITY
+# DEFINER Functions Safely").
+_DEFINER = "SECURITY DEFINER SET search_path = pg_catalog, pg_temp"
+_REFUSE = "RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE ="
+
+
+def _create_functions(connection: Connection) -> None:
     _sql(
         connection,
         # session_user: inside a SECURITY DEFINER function current_user is the owner.
-        "CREATE OR REPLACE FUNCTION controlroom_my_venues() RETURNS SETOF bigint "  # noqa: S608 - quote_ident
-        f"LANGUAGE sql STABLE {definer} AS $fn$ "
-        f"SELECT uv.venue_id FROM {schema}.user_venues uv JOIN {schema}.users u ON u.id = uv.user_id "
+        "CREATE OR REPLACE FUNCTION controlroom_my_venues() RETURNS SETOF bigint "
+        "LANGUAGE sql STABLE SECURITY DEFINER AS $fn$ "
+        "SELECT uv.venue_id FROM user_venues uv JOIN users u ON u.id = uv.user_id "
         "WHERE u.name = session_user AND NOT u.disabled $fn$",
+    )
+    # The tables' schema goes into its search_path server-side, quoted by format(%I).
+    _sql(
+        connection,
+        "DO $$ BEGIN EXECUTE format('ALTER FUNCTION controlroom_my_venues() "
+        "SET search_path = pg_catalog, %I, pg_temp', current_schema()); END $$",
     )
     _sql(
         connection,
         "CREATE OR REPLACE FUNCTION controlroom_create_login(p_name text, p_group text, p_verifier text) "
-        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
+        f"RETURNS void LANGUAGE plpgsql {_DEFINER} AS $fn$ BEGIN "
         "IF p_name !~ '^[a-z][a-z0-9_]{1,39}$' OR p_name LIKE 'pg\\_%' OR p_name LIKE 'controlroom\\_%' "
-        f"THEN {refuse} format('refusing the login name %L', p_name); END IF; "
-        f"IF p_group NOT IN ({_GROUP_LIST}) THEN {refuse} format('%L is not a controlroom group', p_group); "
+        f"THEN {_REFUSE} format('refusing the login name %L', p_name); END IF; "
+        f"IF p_group NOT IN ({_GROUP_LIST}) THEN {_REFUSE} format('%L is not a controlroom group', p_group); "
         "END IF; "
-        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {refuse} 'only a SCRAM verifier is accepted'; END IF; "
+        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {_REFUSE} 'only a SCRAM verifier is accepted'; END IF; "
         "EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', p_name, p_verifier, p_group); "
         "END $fn$",
     )
     _sql(
         connection,
         "CREATE OR REPLACE FUNCTION controlroom_set_login_password(p_name text, p_verifier text) "
-        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
-        f"IF NOT {_IS_OUR_LOGIN} THEN {refuse} format('%L is not a controlroom login', p_name); END IF; "
+        f"RETURNS void LANGUAGE plpgsql {_DEFINER} AS $fn$ BEGIN "
+        f"IF NOT {_IS_OUR_LOGIN} THEN {_REFUSE} format('%L is not a controlroom login', p_name); END IF; "
         # Any user their own; an administrator (or the owner's console connection) anyone's.
         "IF p_name <> session_user AND NOT pg_has_role(session_user, 'controlroom_administrator', 'MEMBER') "
         "AND EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
         "JOIN pg_roles r ON r.oid = m.member "
         f"WHERE r.rolname = session_user AND g.rolname IN ({_GROUP_LIST})) "
-        f"THEN {refuse} 'only an administrator may set another user''s password'; END IF; "
-        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {refuse} 'only a SCRAM verifier is accepted'; END IF; "
+        f"THEN {_REFUSE} 'only an administrator may set another user''s password'; END IF; "
+        f"IF p_verifier !~ '^SCRAM-SHA-256\\$' THEN {_REFUSE} 'only a SCRAM verifier is accepted'; END IF; "
         "EXECUTE format('ALTER ROLE %I PASSWORD %L', p_name, p_verifier); "
         "END $fn$",
     )
     _sql(
         connection,
         "CREATE OR REPLACE FUNCTION controlroom_set_login_enabled(p_name text, p_enabled boolean) "
-        f"RETURNS void LANGUAGE plpgsql {definer} AS $fn$ BEGIN "
-        f"IF NOT {_IS_OUR_LOGIN} THEN {refuse} format('%L is not a controlroom login', p_name); END IF; "
+        f"RETURNS void LANGUAGE plpgsql {_DEFINER} AS $fn$ BEGIN "
+        f"IF NOT {_IS_OUR_LOGIN} THEN {_REFUSE} format('%L is not a controlroom login', p_name); END IF; "
         "EXECUTE format('ALTER ROLE %I ' || CASE WHEN p_enabled THEN 'LOGIN' ELSE 'NOLOGIN' END, p_name); "
         "END $fn$",
     )
