@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 
 from controlroom.commands import Commands
 from controlroom.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
 from controlroom.errors import NotPermittedError
 from controlroom.queries import incident_detail
-from controlroom.security import Actor, partner_incident
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.security import Actor
 from controlroom.storage.database import Database
 from controlroom.terminal import json_text, shown
 
@@ -63,15 +61,12 @@ async def run_safe_space(commands: Commands, args: argparse.Namespace) -> int:
 
 
 async def _show(db: Database, reference: str, *, as_json: bool, viewer: Actor) -> int:
-    detail = await incident_detail(db, reference)
+    # A partner sees its own venues' incidents, without persons-of-concern data or the
+    # timeline (where operators' notes may name people).
+    detail = await incident_detail(db, reference, redacted=viewer.is_partner)
     i = detail.incident
-    if viewer.is_partner:
-        # A partner sees its own venues' incidents, without persons-of-concern data or
-        # the timeline (where operators' notes may name people).
-        if i.venue_id not in viewer.venue_ids:
-            raise NotPermittedError(f"{viewer.name} (partner) may only see incidents at their own venues")
-        i = IncidentSnapshot.from_json(partner_incident(i.to_json()))
-        detail = replace(detail, incident=i, timeline=())
+    if viewer.is_partner and i.venue_id not in viewer.venue_ids:
+        raise NotPermittedError(f"{viewer.name} (partner) may only see incidents at their own venues")
     if as_json:
         data = {
             "incident": i.to_json(),

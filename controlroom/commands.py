@@ -36,10 +36,10 @@ from controlroom.patrols import PatrolCommands
 from controlroom.records import (
     clean_text,
     find_venue,
-    incident_by_key,
     incident_snapshot,
     parse_choice,
     parse_grade,
+    reported_by_key,
     venue_snapshot,
 )
 from controlroom.security import Actor
@@ -51,7 +51,7 @@ from controlroom.storage.models import (
     ReferenceCounter,
     Venue,
 )
-from controlroom.writes import Clock, utcnow
+from controlroom.writes import Clock, requires, utcnow
 
 __all__ = ["Actor", "Commands", "NewIncident", "VenueSpec", "utcnow"]
 
@@ -114,6 +114,7 @@ class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
 
     # -- incidents -----------------------------------------------------------
 
+    @requires("incident.report")
     async def report_incident(self, new: NewIncident) -> IncidentSnapshot:
         """Record a new incident; replaying the same idempotency key returns the first."""
         columns = self._validated(new)
@@ -121,9 +122,11 @@ class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
         try:
             async with self.db.write() as session:
                 if new.idempotency_key:
-                    existing = await incident_by_key(session, new.idempotency_key)
+                    existing = await reported_by_key(
+                        session, new.idempotency_key, redacted=self.actor.is_partner
+                    )
                     if existing is not None:
-                        return incident_snapshot(existing)
+                        return existing
                 row = await self._insert_incident(session, new, columns, now)
                 snapshot = incident_snapshot(row)
                 await self._finish(
@@ -140,9 +143,11 @@ class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
             # Another console replayed the same idempotency key first: theirs stands.
             if new.idempotency_key:
                 async with self.db.write() as session:
-                    existing = await incident_by_key(session, new.idempotency_key)
+                    existing = await reported_by_key(
+                        session, new.idempotency_key, redacted=self.actor.is_partner
+                    )
                     if existing is not None:
-                        return incident_snapshot(existing)
+                        return existing
             raise
 
     def _validated(self, new: NewIncident) -> dict[str, Any]:
@@ -243,6 +248,7 @@ class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
 
     # -- venues --------------------------------------------------------------
 
+    @requires("venue.update")
     async def upsert_venue(self, spec: VenueSpec) -> VenueSnapshot:
         """Create a venue, or update it in place if one with that name exists."""
         kind = parse_choice(VenueKind, spec.kind, "venue kind").value
@@ -285,12 +291,14 @@ class Commands(IncidentEditing, PatrolCommands, DispersalCommands):
             await self._finish(session, action, "venue", row.id, {"name": name}, snapshot.to_json(), now)
             return snapshot
 
+    @requires("venue.safe_space")
     async def set_safe_space_status(self, venue_name: str, status: str) -> VenueSnapshot:
         """Open, close or mark full a safe space (partners and operators do this all night)."""
         wanted = parse_choice(SafeSpaceStatus, status, "safe-space status").value
         now = self.clock()
         async with self.db.write() as session:
             row = await find_venue(session, venue_name)
+            self.actor.require("venue.safe_space", row.id)  # a partner: its own venues only
             if not row.is_safe_space:
                 raise ValidationError(f"{row.name!r} is not a safe space; only safe spaces have a status")
             if row.safe_space_status == wanted:

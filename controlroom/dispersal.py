@@ -51,6 +51,7 @@ from controlroom.storage.models import (
     SurrenderedItem,
     Task,
 )
+from controlroom.writes import requires
 
 # Where surrendered items are collected unless the officer names another station (s.37).
 DEFAULT_COLLECTION_STATION = "Southampton Central Police Station"
@@ -128,6 +129,7 @@ class DispersalCommands(PersonCommands):
 
     area: OperatingArea = SOUTHAMPTON_CENTRE
 
+    @requires("zone.authorise")
     async def authorise_zone(self, spec: ZoneSpec) -> ZoneSnapshot:
         """Record an s.34 authorisation; refused with the section if the Act would not allow it."""
         officer = parse_officer(spec.officer)
@@ -173,6 +175,7 @@ class DispersalCommands(PersonCommands):
             await self._finish(session, "zone.authorise", "zone", row.id, detail, snapshot.to_json(), now)
             return snapshot
 
+    @requires("zone.withdraw")
     async def withdraw_zone(self, zone: str | int, reason: str) -> ZoneSnapshot:
         """End an authorisation early; no new directions can be given under it."""
         why = clean_text(reason, "reason", 1000)
@@ -198,6 +201,7 @@ class DispersalCommands(PersonCommands):
                     f"({self.area.describe()}); check the order is LAT,LON"
                 )
 
+    @requires("direction.give")
     async def give_direction(self, spec: DirectionSpec) -> DirectionResult:
         """Record an s.35 direction, its surrendered items and any take-home task."""
         officer = parse_officer(spec.officer)
@@ -300,6 +304,7 @@ class DispersalCommands(PersonCommands):
         await session.flush()
         return task.id
 
+    @requires("direction.vary")
     async def vary_direction(self, reference: str, variation: DirectionVariation) -> DirectionSnapshot:
         """Vary a direction in force: never beyond 48 h from first given (s.35(8)), notice s.35(9)."""
         officer = parse_officer(variation.officer).describe()
@@ -330,6 +335,7 @@ class DispersalCommands(PersonCommands):
             )
             return snapshot
 
+    @requires("direction.withdraw")
     async def withdraw_direction(
         self,
         reference: str,

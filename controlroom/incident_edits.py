@@ -21,7 +21,7 @@ from controlroom.lifecycle import check_transition
 from controlroom.records import clean_text, incident_snapshot, parse_choice, parse_grade
 from controlroom.snapshots import IncidentSnapshot
 from controlroom.storage.models import AppliedCommand, Incident, IncidentEvent
-from controlroom.writes import CommandBase
+from controlroom.writes import CommandBase, requires
 
 THRIVE_KEYS = ("threat", "harm", "risk", "investigation", "vulnerability", "engagement")
 ANGELA_OUTCOMES = ("reunited_with_friends", "taxi", "security", "police")
@@ -109,6 +109,7 @@ def stale_message(row: Incident, expected: int) -> str:
 class IncidentEditing(CommandBase):
     """Mixed into ``Commands``: the edit commands for incidents."""
 
+    @requires("incident.update")
     async def update_incident(
         self,
         reference: str,
@@ -155,6 +156,7 @@ class IncidentEditing(CommandBase):
             async with self.db.write() as session:
                 return incident_snapshot(await _incident(session, reference))
 
+    @requires("incident.link")
     async def link_duplicate(
         self, reference: str, of_reference: str, expected_version: int | None = None
     ) -> IncidentSnapshot:
@@ -171,6 +173,7 @@ class IncidentEditing(CommandBase):
             events = [("linked", {"duplicate_of": target.reference})]
             return await self._save(session, row, events, now, "incident.link")
 
+    @requires("incident.caller_updated")
     async def record_caller_updated(self, reference: str, note: str) -> IncidentSnapshot:
         """The operator told the reporter about the delay (asked for after a target breach)."""
         text = clean_text(note, "note", MAX_TEXT)

@@ -34,7 +34,7 @@ from controlroom.lifecycle import check_transition
 from controlroom.records import clean_text, find_venue, incident_snapshot, parse_choice
 from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, flag_to_json, unit_to_json
 from controlroom.storage.models import Dispatch, Flag, Incident, IncidentEvent, Unit, Venue
-from controlroom.writes import CommandBase
+from controlroom.writes import CommandBase, requires
 
 if TYPE_CHECKING:
     from controlroom.commands import NewIncident
@@ -100,6 +100,7 @@ class PatrolCommands(CommandBase):
 
     area: OperatingArea = SOUTHAMPTON_CENTRE
 
+    @requires("unit.add")
     async def add_unit(
         self, callsign: str, kind: str, at: tuple[float, float] | None = None, agency: str | None = None
     ) -> UnitSnapshot:
@@ -129,6 +130,7 @@ class PatrolCommands(CommandBase):
             )
             return snapshot
 
+    @requires("unit.update")
     async def update_unit(
         self, callsign: str, *, status: str | None = None, at: tuple[float, float] | None = None
     ) -> UnitSnapshot:
@@ -193,6 +195,7 @@ class PatrolCommands(CommandBase):
             unit.incident_id = unit.flag_id = None
         return changed
 
+    @requires("flag.add")
     async def flag_location(
         self,
         *,
@@ -242,6 +245,7 @@ class PatrolCommands(CommandBase):
             )
             return snapshot
 
+    @requires("flag.clear")
     async def clear_flag(self, flag_id: int) -> FlagSnapshot:
         """Take a flag off the map; clearing one already cleared changes nothing."""
         now = self.clock()
@@ -258,6 +262,7 @@ class PatrolCommands(CommandBase):
             await self._finish(session, "flag.clear", "flag", row.id, {}, flag_to_json(snapshot), now)
             return snapshot
 
+    @requires("incident.dispatch")
     async def dispatch(self, reference: str, callsigns: Sequence[str]) -> list[UnitSnapshot]:
         """Send units to an incident; a busy unit may only be diverted to a Grade 1."""
         if not callsigns:
@@ -374,6 +379,7 @@ class PatrolCommands(CommandBase):
 
     # -- flagged locations: dispatch and conversion --------------------------
 
+    @requires("flag.dispatch")
     async def dispatch_to_flag(self, flag_id: int, callsigns: Sequence[str]) -> list[UnitSnapshot]:
         """Send available units to watch a flagged location; each goes en route with a dispatch.
 
@@ -414,6 +420,7 @@ class PatrolCommands(CommandBase):
                 await self._append_change(session, "unit", snapshot.id, unit_to_json(snapshot), now)
             return snapshots
 
+    @requires("flag.convert")
     async def convert_flag(
         self,
         flag_id: int,

@@ -53,7 +53,7 @@ from controlroom.storage.models import (
     SubjectSighting,
     SubjectWarning,
 )
-from controlroom.writes import CommandBase
+from controlroom.writes import CommandBase, requires
 
 # Management of Police Information: a record about a person is reviewed, not kept
 # indefinitely. A year is this control room's default; a force sets its own policy.
@@ -107,6 +107,7 @@ class PersonCommands(CommandBase):
     async def _next_number(self, session: AsyncSession, night: Any) -> int:  # pragma: no cover
         raise NotImplementedError  # ``Commands`` supplies the incident reference counter
 
+    @requires("subject.add")
     async def add_subject(self, new: NewSubject) -> SubjectSnapshot:
         """Record a person of concern from a description."""
         now = self.clock()
@@ -132,6 +133,7 @@ class PersonCommands(CommandBase):
         await session.flush()
         return row
 
+    @requires("subject.warn")
     async def warn_subject(
         self, subject_id: int, *, officer: str, place: str, note: str = "", given_at: datetime | None = None
     ) -> SubjectSnapshot:
@@ -166,6 +168,7 @@ class PersonCommands(CommandBase):
             )
             return snapshot
 
+    @requires("subject.seen")
     async def record_sighting(
         self,
         subject_id: int,
@@ -348,6 +351,7 @@ class PersonCommands(CommandBase):
         )
         return row
 
+    @requires("subject.consult")
     async def consult_subject(self, subject_id: int, justification: str) -> SubjectRecord:
         """The full record with identity; logged as a consultation (DPA 2018 s.62(1)(c), (3))."""
         why = clean_text(justification, "justification for looking at this record", 500)
@@ -366,6 +370,7 @@ class PersonCommands(CommandBase):
                 created_by=row.created_by,
             )
 
+    @requires("subject.review")
     async def review_subject(
         self, subject_id: int, *, reason: str, next_review: date | None = None, erase_identity: bool = False
     ) -> SubjectSnapshot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from controlroom.domain import LOCAL_TZ, Behaviour, Category, Source, grade_label
 from controlroom.errors import ValidationError
+from controlroom.security import PERSON_FIELDS
 from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import Flag, Incident, IncidentEvent, Unit
@@ -94,15 +96,17 @@ class IncidentDetail:
     duplicate_of_reference: str | None = None
 
 
-async def incident_detail(db: Database, reference: str) -> IncidentDetail:
-    """The incident as it is now, with every timeline entry in order."""
+async def incident_detail(db: Database, reference: str, *, redacted: bool = False) -> IncidentDetail:
+    """The incident as it is now, with every timeline entry in order.
+
+    ``redacted`` (a partner): without the persons-of-concern columns — which a partner's
+    PostgreSQL login may not even select — and without the timeline, where operators'
+    notes may name people.
+    """
+    columns = [c for c in Incident.__table__.columns if not (redacted and c.name in PERSON_FIELDS)]
     async with db.read() as conn:
         row = (
-            (
-                await conn.execute(
-                    select(Incident.__table__).where(Incident.reference == reference.strip().upper())
-                )
-            )
+            (await conn.execute(select(*columns).where(Incident.reference == reference.strip().upper())))
             .mappings()
             .first()
         )
@@ -110,20 +114,22 @@ async def incident_detail(db: Database, reference: str) -> IncidentDetail:
             raise ValidationError(
                 f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
             )
-        events = (
-            await conn.execute(
-                select(IncidentEvent.at, IncidentEvent.actor, IncidentEvent.kind, IncidentEvent.detail)
-                .where(IncidentEvent.incident_id == row["id"])
-                .order_by(IncidentEvent.id)
-            )
-        ).all()
+        events: Sequence[Any] = ()
+        if not redacted:
+            events = (
+                await conn.execute(
+                    select(IncidentEvent.at, IncidentEvent.actor, IncidentEvent.kind, IncidentEvent.detail)
+                    .where(IncidentEvent.incident_id == row["id"])
+                    .order_by(IncidentEvent.id)
+                )
+            ).all()
         duplicate_ref = None
         if row["duplicate_of"] is not None:
             duplicate_ref = (
                 await conn.execute(select(Incident.reference).where(Incident.id == row["duplicate_of"]))
-            ).scalar_one()
-    snapshot = IncidentSnapshot(**{k: row[k] for k in IncidentSnapshot.__dataclass_fields__})
-    return IncidentDetail(snapshot, tuple(TimelineEntry(*e) for e in events), duplicate_ref)
+            ).scalar_one_or_none()
+    values = {k: row.get(k, "") for k in IncidentSnapshot.__dataclass_fields__}
+    return IncidentDetail(IncidentSnapshot(**values), tuple(TimelineEntry(*e) for e in events), duplicate_ref)
 
 
 @dataclass(frozen=True, slots=True)

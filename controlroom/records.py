@@ -96,6 +96,29 @@ async def incident_by_key(session: AsyncSession, key: str) -> Incident | None:
     ).scalar_one_or_none()
 
 
+async def reported_by_key(session: AsyncSession, key: str, *, redacted: bool) -> IncidentSnapshot | None:
+    """The incident a report with this idempotency key made, if any.
+
+    ``redacted`` (a partner): read without the persons-of-concern columns, which a
+    partner's PostgreSQL login may not select, and hand them back blank.
+    """
+    if not redacted:
+        row = await incident_by_key(session, key)
+        return incident_snapshot(row) if row is not None else None
+    hidden = ("person_of_concern", "vulnerable_person", "reporter_contact")
+    columns = [c for c in Incident.__table__.columns if c.name not in hidden]
+    found = (
+        (await session.execute(select(*columns).where(Incident.idempotency_key == key))).mappings().first()
+    )
+    if found is None:
+        return None
+    values: dict[str, Any] = {
+        name: found[name] for name in IncidentSnapshot.__dataclass_fields__ if name in found
+    }
+    values.update(dict.fromkeys(hidden, ""))
+    return IncidentSnapshot(**values)
+
+
 def clean_text(value: str | None, what: str, limit: int) -> str:
     text = (value or "").strip()
     if not text:

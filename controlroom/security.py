@@ -89,7 +89,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "user.disable",
             "user.enable",
             "user.passwd",
-            "audit.verify",
             "venue.create",
             "venue.update",
             "console.lock",
@@ -170,6 +169,11 @@ class Actor:
         if self.role == "partner" and action in _OWN_VENUE_ONLY:
             return venue_id is not None and venue_id in self.venue_ids
         return True
+
+    def require_role(self, action: str) -> None:
+        """Raise unless the role holds ``action`` at all (venue limits are checked later)."""
+        if self.role is not None and action not in PERMISSIONS.get(self.role, frozenset()):
+            self.require(action)
 
     def require(self, action: str, venue_id: int | None = None) -> None:
         """Raise ``NotPermittedError`` saying who may, unless this actor may."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +18,29 @@ from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
 
 Clock = Callable[[], datetime]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def requires(action: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Refuse a command the actor's role lacks before it reads or writes anything.
+
+    ``_finish`` checks again inside the transaction (with the venue, for a partner); this
+    first check gives the person the reason rather than a database permission error,
+    since on PostgreSQL the user's own login would be refused by the grants first.
+    """
+
+    def wrap(command: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(command)
+        async def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+            owner = args[0]
+            assert isinstance(owner, CommandBase)  # noqa: S101 - decorates command methods only
+            owner.actor.require_role(action)
+            return await command(*args, **kwargs)
+
+        return checked
+
+    return wrap
 
 
 def utcnow() -> datetime:

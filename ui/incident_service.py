@@ -189,7 +189,7 @@ class IncidentService:
         return await self.commands.record_caller_updated(reference, note)
 
     async def detail(self, reference: str) -> IncidentDetail:
-        return await incident_detail(self.commands.db, reference)
+        return await incident_detail(self.commands.db, reference, redacted=self.commands.actor.is_partner)
 
     async def update_unit(
         self, callsign: str, *, status: str | None = None, at: tuple[float, float] | None = None
