@@ -461,6 +461,13 @@
       if (state.drawing) { addCorner(e.latlng); sendDrawing(); return; }
       if (state.bridge) { state.bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
     });
+    // Alerting incidents blink (see map.css): one class flip on the map twice a second,
+    // and only while something is alerting.
+    window.setInterval(function () {
+      var container = map.getContainer();
+      var any = Object.keys(state.alerting).length > 0;
+      container.classList.toggle("cr-blink", any && !container.classList.contains("cr-blink"));
+    }, 500);
     map.on("movestart zoomstart", function () { state.moving = true; });
     map.on("moveend zoomend", function () { state.moving = false; });
     state.layers.streets = L.layerGroup().addTo(map);

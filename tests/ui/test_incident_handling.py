@@ -174,6 +174,10 @@ def test_urgent_incident_alerts_every_console_until_acknowledged(
     assert window.model.is_alerting(incident.id)
     assert len(sounds) > before
     qtbot.waitUntil(lambda: str(incident.id) in js(window.map, qtbot, "controlroom.flashing()"))
+    # The marker blinks: the map's blink class goes on and off (twice a second), no CSS animation.
+    blinking = "document.querySelector('.leaflet-container').classList.contains('cr-blink')"
+    qtbot.waitUntil(lambda: js(window.map, qtbot, blinking) is True, timeout=2000)
+    qtbot.waitUntil(lambda: js(window.map, qtbot, blinking) is False, timeout=2000)
     qtbot.waitUntil(lambda: find(other, reference=reference) is not None)
     assert other.model.is_alerting(incident.id)
     cli(demo_url, "incident", "update", reference, "--status", "acknowledged")
