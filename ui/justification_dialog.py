@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.errors import ControlroomError
+from ui.dialog_parts import accept_cancel, error_label
 
 # Submit(justification, recipient or None) -> whatever the caller needs next.
 Submit = Callable[[str, str | None], Awaitable[Any]]
@@ -69,18 +69,9 @@ class JustificationDialog(QDialog):
             self.recipient.addItems(list(recipients))
             self.recipient.lineEdit().setMaxLength(300)
             form.addRow("&Recipient", self.recipient)
-        self.error = QLabel("")
-        self.error.setObjectName("formError")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.ok_button = QPushButton(ok_text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-        self.ok_button.setDefault(True)
+        buttons = accept_cancel(self, self.ok_button, self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(form)

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from controlroom.errors import AuthenticationError, ControlroomError
 from controlroom.security import Actor
 from controlroom.storage.database import Database
 from controlroom.users import authenticate
+from ui.dialog_parts import accept_cancel, error_label
 
 
 class LoginDialog(QDialog):
@@ -61,18 +61,9 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Name", self.name)
         form.addRow("&Password", self.password)
-        self.error = QLabel("")
-        self.error.setObjectName("formError")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.login_button = QPushButton("&Log in")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-        self.login_button.setDefault(True)
+        buttons = accept_cancel(self, self.login_button, self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(where_label)
