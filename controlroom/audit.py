@@ -199,10 +199,16 @@ class VerifyResult:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    head_hash: str = GENESIS
 
     def describe(self) -> str:
         if self.ok:
-            return f"audit trail intact: {self.checked} entries, every hash and link checks"
+            # Someone able to rewrite the whole table could recompute every hash; the newest
+            # hash, noted outside the system (the DPO's records), pins the trail up to here.
+            return (
+                f"audit trail intact: {self.checked} entries, every hash and link checks; "
+                f"newest entry {self.checked} has hash {self.head_hash}"
+            )
         return f"audit trail BROKEN at entry {self.broken_id}: {self.reason}"
 
 
@@ -244,7 +250,7 @@ async def verify(db: Database, *, batch: int = 5000) -> VerifyResult:
             f"entry {head[0]} ({head[2]} entries): entries were deleted from the end "
             "or the head was altered",
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, head_hash=prev_hash)
 
 
 def _check(row: Any, prev_id: int, prev_hash: str) -> str:

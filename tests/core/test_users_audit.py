@@ -312,6 +312,9 @@ def test_verify_finds_an_edited_a_deleted_a_reordered_and_a_truncated_trail(db_u
     _trail(db_url, people)
     intact = run_with_db(db_url, verify)
     assert intact.ok and intact.checked > 10
+    # The newest hash is printed to be noted outside the system: it pins the whole trail.
+    assert f"newest entry {intact.checked} has hash {intact.head_hash}" in intact.describe()
+    assert len(intact.head_hash) == 64 and intact.head_hash != "0" * 64
     assert "BROKEN at entry 7: its content does not match" in _tamper(
         db_url, "UPDATE audit_log SET actor = 'someone_else' WHERE id = 7"
     )
