@@ -16,6 +16,7 @@ On PostgreSQL each user is also a login role of the database itself (see
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,13 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 RESERVED = frozenset({"postgres", "public", "admin", "root", "controlroom"})
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password of anyone's")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown, so a wrong name costs as long as a wrong
+    password. Made on first use: hashing is deliberately slow, and most commands never need it."""
+    return _hasher.hash("not a password of anyone's")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,7 @@ async def authenticate(
     async with db.write() as session:
         user = (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
         if user is None:
-            _matches(_DUMMY_HASH, password)
+            _matches(_dummy_hash(), password)
             await _audit_access(db, session, name, "user.login_failed", None, now, {"from": where})
             failure = AuthenticationError("the user name or password is not right")
         elif user.disabled:
