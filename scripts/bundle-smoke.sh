@@ -167,7 +167,13 @@ if problems:
 print(f"bundle-smoke: picture ok: {w}x{h}, {summary}")
 EOF
 
+# Logins (argon2id's compiled bindings inside the bundle): the first administrator, then a
+# command that needs the password checked.
+step "user add" user add smoke_admin --role administrator --password-stdin <<<"bundle smoke password"
+CONTROLROOM_USER=smoke_admin CONTROLROOM_PASSWORD="bundle smoke password" step "login" user list
+echo "$out" | grep -q "smoke_admin" || fail "user list after a login did not list smoke_admin: $out"
+
 mkdir -p "$(dirname "$PNG_KEEP")"
 cp "$png" "$PNG_KEEP"
 say "screenshot: $((bytes / 1024)) KB, kept as ${PNG_KEEP#"$ROOT"/}"
-say "OK: the bundle migrates, loads the demo, reports $ref and draws the map offline"
+say "OK: the bundle migrates, loads the demo, reports $ref, draws the map offline and logs in"
