@@ -55,6 +55,9 @@ QListWidget {{ background: {PANEL}; border: 1px solid {BORDER}; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; }}
 QScrollBar:vertical {{ background: {PANEL}; width: 12px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; min-height: 24px; border-radius: 4px; }}
+QScrollBar:horizontal {{ background: {PANEL}; height: 12px; }}
+QScrollBar::handle:horizontal {{ background: {BORDER}; min-width: 24px; border-radius: 4px; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 """
 
 
