@@ -32,7 +32,7 @@ from controlroom.security import Actor
 from controlroom.snapshots import Change
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema, upgrade
-from controlroom.users import own_database
+from controlroom.users import create_gate_login, own_database
 
 # What an outage looks like from here: the driver's, SQLAlchemy's or our own wrapping.
 OUTAGE_ERRORS = (DatabaseUnavailableError, OSError, TimeoutError, DBAPIError)
@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to this version")
+    gate = db_sub.add_parser(
+        "gate-login",
+        help="PostgreSQL: the login consoles connect with to check passwords (run as the owner)",
+    )
+    gate.add_argument("name", metavar="NAME")
+    gate.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     sub.add_parser("demo", help="load the Southampton demo venues and an evening of incidents")
     sub.add_parser("venues", help="list venues and safe spaces")
 
@@ -154,6 +160,10 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
 async def _headless(command: str, args: argparse.Namespace, url: str, settings: Settings) -> int:
     db = Database(url)
     try:
+        if command == "db" and args.db_command == "gate-login":
+            await create_gate_login(db, args.name, cli_admin.new_password(args))
+            print(f"gate login {args.name} created: point consoles at {db.url.set(username=args.name)}")
+            return 0
         if command == "db":
             await upgrade(db)
             print(f"database at {db.display_url} is up to date")

@@ -95,7 +95,8 @@ async def login(db: Database, name: str | None, where: str = "command line") -> 
     return await authenticate(db, name, password, where=where), password
 
 
-def _new_password(args: argparse.Namespace) -> str:
+def new_password(args: argparse.Namespace) -> str:
+    """A new password from ``--password-stdin`` or asked twice at the terminal."""
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
@@ -127,14 +128,14 @@ async def _user(db: Database, actor: Actor, args: argparse.Namespace) -> int:
             print(f"{u.name:20} {role_title(u.role):34} {state}{venues}")
         return 0
     if action == "add":
-        summary = await users.add_user(args.name, args.role, _new_password(args), args.venue)
+        summary = await users.add_user(args.name, args.role, new_password(args), args.venue)
         print(f"user {summary.name} added as {role_title(summary.role)}")
         return 0
     if action == "passwd":
         current = None
         if args.name == actor.name:
             current = os.environ.get("CONTROLROOM_PASSWORD")
-        await users.set_password(args.name, _new_password(args), current=current)
+        await users.set_password(args.name, new_password(args), current=current)
         print(f"password of {args.name} changed")
         return 0
     await users.set_disabled(args.name, action == "disable")

@@ -280,6 +280,21 @@ async def list_users(db: Database) -> list[UserSummary]:
     ]
 
 
+async def create_gate_login(db: Database, name: str, password: str) -> None:
+    """PostgreSQL: the login role consoles are configured with, which may only check passwords.
+
+    Run on the tables' owner connection. The gate reads user names and password hashes,
+    counts failures and logs the attempt; it reads nothing operational, so the
+    credentials every console holds open no personal data.
+    """
+    if db.is_sqlite:
+        raise ValidationError("only a PostgreSQL database has logins of its own; SQLite needs no gate")
+    check_name(name)
+    check_password(password, name)
+    async with db.write() as session:
+        await pg_security.create_login(session, name, "gate", password)
+
+
 def own_database(db: Database, actor: Actor, password: str | None) -> Database:
     """Where a logged-in user works: on PostgreSQL through their own login role, so the
     database enforces their role's grants and row-level security too; else ``db`` itself."""

@@ -43,6 +43,10 @@ GROUPS = {
     "partner": "controlroom_partner",
     "auditor": "controlroom_auditor",
     "administrator": "controlroom_administrator",
+    # Not a user's role: the login consoles are configured with (--db URL). It may only
+    # check passwords, count failures and log the attempt; after a login the console
+    # works through the user's own login.
+    "gate": "controlroom_gate",
 }
 # Checked again here, because the name is spliced into DDL (identifiers cannot be bound).
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -70,8 +74,11 @@ _COMMON = {
     "alembic_version": "SELECT",  # ensure_schema checks the revision on the user's login
     "audit_log": "INSERT",
     "audit_head": "SELECT, INSERT, UPDATE",
-    # Row-level security keeps this to the user's own row (changing one's own password).
-    "users": "SELECT, UPDATE (password_hash, password_changed_at, failed_attempts, locked_until)",
+    # Row-level security keeps this to the user's own row (changing one's own password,
+    # unlocking the console: ``users.authenticate`` on the user's own login).
+    "users": "SELECT, UPDATE "
+    "(password_hash, password_changed_at, failed_attempts, locked_until, last_login_at)",
+    "user_venues": "SELECT",
 }
 _OPERATOR = _COMMON | {
     "venues": "SELECT, UPDATE (safe_space_status, version)",
@@ -115,6 +122,13 @@ GRANTS: dict[str, dict[str, str]] = {
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
     },
     "auditor": _COMMON | {"audit_log": "SELECT, INSERT"},
+    "gate": {
+        "alembic_version": "SELECT",
+        "users": "SELECT, UPDATE (password_hash, failed_attempts, locked_until, last_login_at)",
+        "user_venues": "SELECT",
+        "audit_log": "INSERT",
+        "audit_head": "SELECT, INSERT, UPDATE",
+    },
     "administrator": _COMMON
     | {
         "users": "SELECT, INSERT, UPDATE",
@@ -174,6 +188,7 @@ POLICIES: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], .
     ),
     ("change_log", "administrator_venues", "ALL", ("administrator",), "entity = 'venue'", "entity = 'venue'"),
     ("users", "administrator", "ALL", ("administrator",), "true", "true"),
+    ("users", "gate", "ALL", ("gate",), "true", "true"),
     (
         "users",
         "own_row",

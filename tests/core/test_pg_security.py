@@ -23,14 +23,15 @@ from sqlalchemy import make_url
 
 from controlroom.audit import verify
 from controlroom.commands import Commands, NewIncident
-from controlroom.errors import NotPermittedError
+from controlroom.errors import AuthenticationError, NotPermittedError
 from controlroom.persons import NewSubject
 from controlroom.queries import incident_detail
 from controlroom.security import Actor
 from controlroom.storage.database import Database
 from controlroom.storage.pg_security import POLICIES
-from controlroom.users import UserCommands, authenticate
+from controlroom.users import UserCommands, authenticate, create_gate_login
 from controlroom.writes import placeholder_actor
+from tests.conftest import controlroom_cmd
 from tests.core.support import add_venue, commands_for
 from tests.core.test_dispersal import NOW, zone_spec
 from tests.pg_cluster import PostgresCluster, find_pg_bin
@@ -562,3 +563,45 @@ def test_migration_0007_downgrades_and_upgrades_again(pg_cluster: PostgresCluste
             await db.dispose()
 
     assert run(scenario) == [len(POLICIES), 0, len(POLICIES)]
+
+
+def test_consoles_connect_through_a_gate_login_that_reads_nothing_operational(world: World) -> None:
+    """The credentials every console holds only check passwords; the work runs on the user's own login."""
+    gate = f"gate_{uuid.uuid4().hex[:6]}"
+    world.names["gate"] = gate
+
+    async def make_gate() -> None:
+        owner = Database(world.url)
+        try:
+            await create_gate_login(owner, gate, PASSWORD)
+        finally:
+            await owner.dispose()
+
+    run(make_gate)
+    for table in ("incidents", "subjects", "audit_log", "change_log", "venues"):
+        assert "permission denied" in refused(psql(world, "gate", f"SELECT count(*) FROM {table}"))  # noqa: S608
+
+    async def through_gate() -> tuple[str | None, str]:
+        db = Database(world.login_url("gate"))
+        try:
+            with pytest.raises(AuthenticationError, match="more tries"):
+                await authenticate(db, world.names["operator"], "not the password at all")
+            actor = await authenticate(db, world.names["operator"], PASSWORD)
+        finally:
+            await db.dispose()
+        # Unlocking a locked console checks the password again, on the user's own login.
+        own = Database(world.login_url("operator"))
+        try:
+            again = await authenticate(own, world.names["operator"], PASSWORD)
+        finally:
+            await own.dispose()
+        return actor.role, again.name
+
+    assert run(through_gate) == ("operator", world.names["operator"])
+    env = {**os.environ, "CONTROLROOM_USER": world.names["operator"], "CONTROLROOM_PASSWORD": PASSWORD}
+    done = subprocess.run(
+        controlroom_cmd("--db", world.login_url("gate"), "incident", "show", world.refs["velvet"]),
+        capture_output=True, text=True, env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Man following women out of Velvet Fox" in done.stdout
