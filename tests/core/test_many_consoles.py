@@ -4,8 +4,9 @@ Twenty ``controlroom watch`` processes follow one database while a separate writ
 process runs eight concurrent writers (each its own connection pool) through the core
 ``Commands``. Part-way through, the server is stopped with ``pg_ctl -m immediate``
 (clients cut off mid-transaction, no checkpoint) and started again on the same data
-directory and port. Writers retry every write whose outcome they could not see with
-its idempotency key. Afterwards every console must have printed every committed
+directory and port. A write that meets the outage goes to its writer's durable local
+outbox under its idempotency key (as the window's do) and is replayed when the
+server answers; afterwards every outbox is empty. Afterwards every console must have printed every committed
 incident change exactly once: per console, the set of (reference, version) printed
 equals the set in the change log, with no line twice.
 
@@ -133,7 +134,7 @@ def test_twenty_consoles_see_every_change_once_through_a_server_crash(tmp_path: 
         _wait_until(lambda: all(c.events("ready") for c in consoles), 90, "every console's ready line")
 
         writer = subprocess.Popen(
-            [sys.executable, "-m", "tests.core.test_many_consoles", url],
+            [sys.executable, "-m", "tests.core.test_many_consoles", url, str(tmp_path)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -152,7 +153,9 @@ def test_twenty_consoles_see_every_change_once_through_a_server_crash(tmp_path: 
         assert writer.returncode == 0, err
         written = json.loads(out.splitlines()[-1])
         confirmed = {(r, v) for r, v in written["confirmed"]}
-        assert sum(written["retries"].values()) > 0, "the crash missed every writer"
+        # The crash sent writes to the outboxes; all were replayed and every outbox is empty.
+        assert written["queued"] > 0, "the crash missed every writer"
+        assert written["replayed"] >= written["queued"] and written["left"] == [[0, 0]] * WRITERS
 
         committed_list = run_isolated(_committed_changes(url))
         committed = set(committed_list)
@@ -186,64 +189,116 @@ def test_twenty_consoles_see_every_change_once_through_a_server_crash(tmp_path: 
 # -- the writer process ---------------------------------------------------------------
 
 
-async def _retrying(what: str, attempt: Any, retries: Counter[str]) -> Any:
-    """Retry a write whose outcome is unknown until it answers (the key makes it safe)."""
-    from controlroom.errors import StaleVersionError, ValidationError
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    """What a write meets while the server is down or restarting."""
+    from sqlalchemy.exc import DBAPIError
 
-    delay = 0.1
-    deadline = time.monotonic() + 60
-    while True:
+    from controlroom.errors import DatabaseUnavailableError
+
+    return (DatabaseUnavailableError, OSError, TimeoutError, DBAPIError)
+
+
+class _Writer:
+    """One operator's console writing through the core, with its own durable outbox.
+
+    A write that fails for an outage (its outcome unknown: it may have committed) goes
+    to the outbox under its idempotency key, as the window does; while anything is
+    queued, later writes queue behind it so order holds; the outbox is replayed as
+    soon as the database answers, and any replayed report gets its acknowledgement.
+    """
+
+    def __init__(self, url: str, n: int, folder: Path, tally: dict[str, Any]) -> None:
+        from controlroom.commands import Actor, Commands
+        from controlroom.outbox import Outbox
+        from controlroom.storage.database import Database
+
+        self.n = n
+        self.actor = f"writer-{n}"
+        self.db = Database(url)  # its own pool: eight writers, eight sets of connections
+        self.commands = Commands(self.db, Actor(self.actor))
+        self.outbox = Outbox(folder / f"outbox-{n}.sqlite3", url)
+        self.tally = tally
+        self.ack_after_replay: set[str] = set()  # idempotency keys of reports to acknowledge
+
+    async def report(self, i: int) -> None:
+        from controlroom.commands import NewIncident
+
+        key = f"many-{self.n}-{i}"
+        new = NewIncident(
+            category="harassment",
+            source="cctv",
+            summary=f"writer {self.n} report {i}",
+            lat=50.905,
+            lon=-1.404,
+            place="Above Bar Street",
+            idempotency_key=key,
+        )
+        if i % 2 == 0:
+            self.ack_after_replay.add(key)
+        if not await self.drain():
+            self.queue_report(new)
+            return
         try:
-            return await attempt()
-        except (ValidationError, StaleVersionError):
-            raise
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            retries[what] += 1
-            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
-            delay = min(delay * 2, 1.0)
+            made = await self.commands.report_incident(new)
+        except _outage_errors():
+            self.queue_report(new)
+            return
+        self.tally["confirmed"].append((made.reference, made.version))
+        if key in self.ack_after_replay:
+            self.ack_after_replay.discard(key)
+            await self.acknowledge(made.reference, key)
 
+    def queue_report(self, new: Any) -> None:
+        self.outbox.enqueue_report(new, self.actor)
+        self.tally["queued"] += 1
 
-async def _one_writer(url: str, n: int, confirmed: list[tuple[str, int]], retries: Counter[str]) -> None:
-    from controlroom.commands import Actor, Commands, NewIncident
-    from controlroom.storage.database import Database
-
-    db = Database(url)  # its own pool: eight writers, eight sets of connections
-    commands = Commands(db, Actor(f"writer-{n}"))
-    rng = random.Random(n)
-    try:
-        for i in range(REPORTS_PER_WRITER):
-            new = NewIncident(
-                category="harassment",
-                source="cctv",
-                summary=f"writer {n} report {i}",
-                lat=50.905,
-                lon=-1.404,
-                place="Above Bar Street",
-                idempotency_key=f"many-{n}-{i}",
+    async def acknowledge(self, reference: str, key: str) -> None:
+        try:
+            updated = await self.commands.update_incident(
+                reference, status="acknowledged", idempotency_key=f"{key}-ack"
             )
-            made = await _retrying("report", lambda new=new: commands.report_incident(new), retries)
-            confirmed.append((made.reference, made.version))
-            if i % 2 == 0:
-                key = f"many-{n}-{i}-ack"
+        except _outage_errors():
+            self.outbox.enqueue_status(reference, "acknowledged", None, self.actor, key=f"{key}-ack")
+            self.tally["queued"] += 1
+            return
+        self.tally["confirmed"].append((updated.reference, updated.version))
 
-                async def acknowledge(ref: str = made.reference, key: str = key) -> Any:
-                    return await commands.update_incident(ref, status="acknowledged", idempotency_key=key)
+    async def drain(self) -> bool:
+        """Replay what is queued; True when the outbox is empty."""
+        while self.outbox.counts() != (0, 0):
+            result = await self.outbox.replay(self.commands)
+            assert not result.conflicts, [entry.problem for entry in result.conflicts]
+            for entry, snapshot in result.applied:
+                self.tally["confirmed"].append((snapshot.reference, snapshot.version))
+                self.tally["replayed"] += 1
+                if entry.kind == "report" and entry.key in self.ack_after_replay:
+                    self.ack_after_replay.discard(entry.key)
+                    await self.acknowledge(snapshot.reference, entry.key)
+            if result.interrupted:
+                return False
+        return True
 
-                updated = await _retrying("update", acknowledge, retries)
-                confirmed.append((updated.reference, updated.version))
-            await asyncio.sleep(rng.uniform(0.02, 0.08))
-    finally:
-        await db.dispose()
+    async def run(self) -> None:
+        rng = random.Random(self.n)
+        try:
+            for i in range(REPORTS_PER_WRITER):
+                await self.report(i)
+                await asyncio.sleep(rng.uniform(0.02, 0.08))
+            deadline = time.monotonic() + 60
+            while not await self.drain():
+                assert time.monotonic() < deadline, "the outbox did not empty within 60 s"
+                await asyncio.sleep(0.2)
+            self.tally["left"].append(self.outbox.counts())
+        finally:
+            self.outbox.close()
+            await self.db.dispose()
 
 
-async def _write_all(url: str) -> dict[str, Any]:
-    confirmed: list[tuple[str, int]] = []
-    retries: Counter[str] = Counter()
-    await asyncio.gather(*(_one_writer(url, n, confirmed, retries) for n in range(WRITERS)))
-    return {"confirmed": confirmed, "retries": dict(retries)}
+async def _write_all(url: str, folder: Path) -> dict[str, Any]:
+    tally: dict[str, Any] = {"confirmed": [], "queued": 0, "replayed": 0, "left": []}
+    await asyncio.gather(*(_Writer(url, n, folder, tally).run() for n in range(WRITERS)))
+    return tally
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(_write_all(sys.argv[1]))))
+    print(json.dumps(asyncio.run(_write_all(sys.argv[1], Path(sys.argv[2])))))
