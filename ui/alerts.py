@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, QUrl
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QWidget
 
 from controlroom.domain import Category, Status, grade_label
 from controlroom.resources import resource
 from controlroom.snapshots import Change, IncidentSnapshot
+from ui.desktop_notifier import DesktopNotifier
 from ui.incident_model import IncidentTableModel
 from ui.map_bridge import MapBridge
 
@@ -72,9 +73,9 @@ class AlertController(QObject):
         self.bridge = bridge
         self.window = window
         self.sound = sound if sound is not None else SoundPlayer()
-        self.notify = notify if notify is not None else self._desktop_notification
+        # Called with the typed place as typed: DesktopNotifier makes the OS show it so.
+        self.notify = notify if notify is not None else DesktopNotifier(window)
         self.alerting: dict[int, IncidentSnapshot] = {}
-        self._tray: QSystemTrayIcon | None = None
         self._repeat = QTimer(self)
         self._repeat.setInterval(int(repeat_seconds * 1000))
         self._repeat.timeout.connect(self._on_repeat_timeout)
@@ -128,12 +129,3 @@ class AlertController(QObject):
     def _on_repeat_timeout(self) -> None:
         if self.alerting:
             self._raise(sorted(self.alerting.values(), key=lambda i: (i.grade or 9, i.reported_at)))
-
-    def _desktop_notification(self, title: str, text: str) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self._tray is None:
-                self._tray = QSystemTrayIcon(self.window.windowIcon(), self)
-                self._tray.show()
-            # Tray messages are plain text: typed place names cannot inject markup.
-            self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 10_000)
-        QApplication.alert(self.window, 0)

@@ -127,23 +127,40 @@ def run(url: str, settings: Settings) -> int:
             QMessageBox.critical(None, "controlroom — cannot start", str(exc))
             raise
         try:
-            while True:
-                login = await log_in(db)
-                if login is False:
-                    return 0  # cancelled at the login
-                actor, secret = login if isinstance(login, tuple) else (None, None)
-                work_db = own_database(db, actor, secret) if actor is not None else db
-                try:
-                    window = create_window(work_db, settings, actor=actor)
-                    if not await _run_window(app, window):
-                        return 0
-                finally:
-                    if work_db is not db:
-                        await work_db.dispose()
+            return await session_loop(db, settings, app)
         finally:
             await db.dispose()
 
     return _run_on_qt_loop(app, main)
+
+
+async def session_loop(
+    db: Database,
+    settings: Settings,
+    app: QApplication,
+    *,
+    on_window_opened: Callable[[MainWindow], None] | None = None,
+) -> int:
+    """Log in, run that user's window, and again after "Switch user"; 0 when it ends.
+
+    It ends when the login is cancelled or a window closes for any other reason than
+    "Switch user". ``on_window_opened`` is handed each window as it opens (a test drives it through this).
+    """
+    while True:
+        login = await log_in(db)
+        if login is False:
+            return 0  # cancelled at the login
+        actor, secret = login if isinstance(login, tuple) else (None, None)
+        work_db = own_database(db, actor, secret) if actor is not None else db
+        try:
+            window = create_window(work_db, settings, actor=actor)
+            if on_window_opened is not None:
+                on_window_opened(window)
+            if not await _run_window(app, window):
+                return 0
+        finally:
+            if work_db is not db:
+                await work_db.dispose()
 
 
 async def log_in(db: Database, name: str = "") -> tuple[Actor, str] | bool | None:

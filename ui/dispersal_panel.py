@@ -170,7 +170,9 @@ class DispersalPanel(QWidget):
         alerts = [c.subject for c in changes if c.subject is not None and c.subject.alert]
         if alerts:
             subject = alerts[-1]
-            self.alert.setText(f"⚠ {subject.alert} — person #{subject.id}: {subject.description[:120]}")
+            text = f"⚠ {subject.alert} — person #{subject.id}: {subject.description[:120]}"
+            # A button reads "&x" as a mnemonic (hiding the "&", binding Alt+X): double them.
+            self.alert.setText(text.replace("&", "&&"))
             self.alert.show()
         return alerts
 

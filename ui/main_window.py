@@ -106,10 +106,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._connection = QLabel("connecting…")
         self._connection.setObjectName("connection")
+        # The reason comes from the driver and may quote typed values: never rich text.
+        self._connection.setTextFormat(Qt.TextFormat.PlainText)
         self._last_update = QLabel("")
         self.statusBar().addWidget(self._connection)
         self.statusBar().addWidget(self._last_update)
-        self.statusBar().addPermanentWidget(QLabel(database_label))
+        self.database_label = QLabel(database_label)
+        self.database_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.database_label)
         self.alerts = AlertController(self.model, self.map.bridge, self, sound=alert_sound)
         self.actions = IncidentActions(
             self,

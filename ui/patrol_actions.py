@@ -95,12 +95,16 @@ class PatrolActions(QObject):
 
     def clear_flag(self, flag: FlagSnapshot, *, confirm: bool = True) -> asyncio.Future[Any] | None:
         if confirm:
-            answer = QMessageBox.question(
-                self.window,
+            question = QMessageBox(
+                QMessageBox.Icon.Question,
                 "Clear flag",
                 f"Clear the {Behaviour.of(flag.behaviour).label.lower()} flag at {flag.place}?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self.window,
             )
-            if answer != QMessageBox.StandardButton.Yes:
+            # A message box guesses rich text from "<" in its text: the place is typed.
+            question.setTextFormat(Qt.TextFormat.PlainText)
+            if question.exec() != QMessageBox.StandardButton.Yes:
                 return None
         task = asyncio.ensure_future(self._clear(flag))
         self._pending.add(task)

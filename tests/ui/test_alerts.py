@@ -1,14 +1,20 @@
-"""AlertController on its own: notifications only when the window is not in front."""
+"""AlertController on its own: notifications only when the window is not in front, and
+typed place names reach the desktop notification as the characters typed."""
 
 from __future__ import annotations
 
+import dataclasses
+import html
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QWidget
 
 from controlroom.snapshots import Change, IncidentSnapshot
+from tests.payloads import NAME, PLACE
 from ui.alerts import AlertController, SoundPlayer
+from ui.desktop_notifier import DesktopNotifier
 from ui.incident_model import IncidentTableModel
 from ui.map_bridge import MapBridge
 
@@ -66,3 +72,56 @@ def test_no_audio_device_means_silence_not_a_crash() -> None:
     player = SoundPlayer()
     player()  # must not raise, device or not
     assert player.available is not QMediaDevices.defaultAudioOutput().isNull()
+
+
+def _urgent_at(place: str, n: int = 7) -> Change:
+    hostile = dataclasses.replace(incident(n, 1), place=place)
+    return Change(seq=n, entity="incident", op="upsert", entity_id=n, incident=hostile)
+
+
+def _controller_with_os_service(qtbot: Any, reads_markup: Any) -> tuple[AlertController, list[Any]]:
+    """The window's real notifier; only the operating system's service is stood in for."""
+    window = QWidget()  # never shown: not the active window
+    qtbot.addWidget(window)
+    alerts = AlertController(IncidentTableModel(), MapBridge(), window, sound=lambda: None)
+    assert isinstance(alerts.notify, DesktopNotifier)  # the default path, not a test double
+    delivered: list[tuple[str, str]] = []
+    alerts.notify.show = lambda title, body: delivered.append((title, body))
+    alerts.notify.reads_markup = reads_markup
+    return alerts, delivered
+
+
+@pytest.mark.parametrize("typed", [PLACE, NAME], ids=["place", "venue name"])
+def test_a_markup_reading_notification_server_shows_the_typed_place_as_typed(qtbot: Any, typed: str) -> None:
+    alerts, delivered = _controller_with_os_service(qtbot, lambda: True)
+    alerts.apply_changes([_urgent_at(typed)])
+    [(title, body)] = delivered
+    assert title == "G1 Emergency: SOT-20261127-0007"
+    # A server reading the body as markup finds no tag to make, and its entities
+    # decode to exactly what was typed: no image fetched, nothing bold, "&amp;" kept.
+    assert "<" not in body and ">" not in body
+    assert html.unescape(body) == f"Assault at {typed}"
+
+
+def test_a_plain_text_notification_server_gets_the_text_unchanged(qtbot: Any) -> None:
+    alerts, delivered = _controller_with_os_service(qtbot, lambda: False)
+    alerts.apply_changes([_urgent_at(PLACE)])
+    assert delivered == [("G1 Emergency: SOT-20261127-0007", f"Assault at {PLACE}")]
+
+
+def test_a_server_that_does_not_answer_gets_escaped_text_and_is_asked_again(qtbot: Any) -> None:
+    answers = iter([None, False])
+    asked: list[int] = []
+
+    def reads_markup() -> bool | None:
+        asked.append(1)
+        return next(answers)
+
+    alerts, delivered = _controller_with_os_service(qtbot, reads_markup)
+    alerts.apply_changes([_urgent_at(PLACE, 7)])
+    alerts.apply_changes([_urgent_at(PLACE, 8)])
+    alerts.apply_changes([_urgent_at(PLACE, 9)])
+    bodies = [body for _title, body in delivered]
+    assert bodies[0] == html.escape(f"Assault at {PLACE}", quote=False)
+    assert bodies[1:] == [f"Assault at {PLACE}"] * 2
+    assert len(asked) == 2  # a known answer is kept

@@ -1,5 +1,6 @@
 """Hostile text in the real window renders inert: list, tooltip, detail panel, map popups,
-status-bar notices; a 100 KB summary neither stretches the window nor the rows.
+status-bar notices and labels, the outage banner, the dispersal alert button, the
+clear-flag question; a 100 KB summary neither stretches the window nor the rows.
 
 The payloads (tests/payloads.py) carry markers: ``window.__pwned`` set by a handler
 that would run, ``pwned.invalid`` fetched by an image that would load.
@@ -8,14 +9,16 @@ that would run, ``pwned.invalid`` fetched by an image that would load.
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from controlroom.commands import NewIncident, VenueSpec
-from controlroom.snapshots import Change, Diff
-from tests.payloads import HUGE, NAME, PLACE, TEXT
+from controlroom.snapshots import Change, Diff, FlagSnapshot, SubjectSnapshot
+from tests.payloads import HUGE, NAME, PLACE, QT_RICH, TEXT
 from tests.ui.conftest import js
 from ui.incident_model import PLACE as PLACE_COLUMN
 from ui.incident_model import SUMMARY
@@ -126,3 +129,72 @@ def test_a_100_kb_summary_holds_the_layout(demo_url: str, open_window: Any, qtbo
     assert window.detail.fields["Summary"].text() == HUGE
     assert window.minimumSizeHint().width() < 2000  # a long label does not set the window's width
     window.grab().save("/tmp/untrusted_huge.png")
+
+
+def _subject(description: str) -> SubjectSnapshot:
+    return SubjectSnapshot(
+        id=4242,
+        description=description,
+        clothing="",
+        build="",
+        distinguishing_features="",
+        review_date=date(2027, 1, 1),
+        warnings=1,
+        active_directions=(),
+        sightings=1,
+        last_seen_at=None,
+        alert="repeat behaviour",
+        alert_at=datetime.now(UTC),
+        version=2,
+    )
+
+
+def _flag(place: str) -> FlagSnapshot:
+    now = datetime.now(UTC)
+    return FlagSnapshot(
+        id=99, lat=50.91, lon=-1.40, venue_id=None, place=place, behaviour="following", reason="x",
+        flagged_at=now, expires_at=now + timedelta(hours=1), cleared_at=None, incident_id=None,
+        created_by="jsmith", version=1,
+    )  # fmt: skip
+
+
+def test_hostile_text_in_status_bar_labels_banners_and_questions_stays_text(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    # The driver's reason for an outage can quote values people typed.
+    window.feed.sig_connection_changed.emit(False, PLACE)
+    connection = window.statusBar().findChild(QLabel, "connection")
+    assert connection.text() == f"● Database unreachable: {PLACE}"
+    assert connection.textFormat() == Qt.TextFormat.PlainText
+    assert window.banner.isVisible() and window.banner.detail.text().endswith(f"Reason: {PLACE}")
+    assert window.banner.detail.textFormat() == Qt.TextFormat.PlainText
+    window.feed.sig_connection_changed.emit(True, "connected")
+    assert window.database_label.textFormat() == Qt.TextFormat.PlainText
+
+    # A person's typed description on the dispersal alert button: "&amp;" must not become
+    # a hidden "&" and an Alt+A shortcut that clicks the alert away.
+    typed = f"{QT_RICH} {NAME}"  # "&amp;" within the 120 characters the button shows
+    change = Change(seq=10**9, entity="subject", op="upsert", entity_id=4242, subject=_subject(typed))
+    window.feed.sig_diff_received.emit(Diff(since=10**9 - 1, cursor=10**9, changes=(change,)))
+    alert = window.dispersal.alert
+    assert alert.isVisible()
+    assert alert.text().replace("&&", "&") == f"⚠ repeat behaviour — person #4242: {typed[:120]}"
+    assert "&" not in alert.text().replace("&&", "")  # every "&" shown as itself
+    assert alert.shortcut().isEmpty()
+    assert window.statusBar().currentMessage() == "⚠ repeat behaviour: person #4242"
+
+    # Clearing a flag asks with the typed place in the question.
+    asked: list[tuple[str, Qt.TextFormat]] = []
+
+    def answer_no() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer_no)
+            return
+        asked.append((box.text(), box.textFormat()))
+        box.button(QMessageBox.StandardButton.No).click()
+
+    QTimer.singleShot(0, answer_no)
+    assert window.patrols.clear_flag(_flag(PLACE)) is None  # "No": nothing cleared
+    assert asked == [(f"Clear the following flag at {PLACE}?", Qt.TextFormat.PlainText)]
