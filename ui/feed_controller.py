@@ -20,6 +20,7 @@ import random
 import time
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -73,6 +74,16 @@ class FeedController(QObject):
             self._task = None
 
     async def _run(self) -> None:
+        try:
+            await self._run_until_failed()
+        except RuntimeError:
+            # A window deleted without stopping its feed (its signals are gone with it):
+            # there is no one left to tell, so the task ends quietly instead of
+            # surfacing as a never-retrieved task exception.
+            if shiboken6.isValid(self):
+                raise
+
+    async def _run_until_failed(self) -> None:
         failures = 0
         while True:
             try:
