@@ -204,7 +204,8 @@ async def _headless(command: str, args: argparse.Namespace, url: str, settings: 
         await db.dispose()
 
 
-# What a listing needs (writes are checked by the core commands themselves).
+# What a listing needs (writes are checked by the core commands themselves), by
+# (command, action); the action sits in the subcommand's own attribute.
 _LISTINGS = {
     ("person", "list"): "read.subjects",
     ("zone", "list"): "read.dispersal",
@@ -213,21 +214,23 @@ _LISTINGS = {
     ("unit", "list"): "read.units",
     ("recommend", None): "read.units",
     ("flag", "responses"): "read.units",
-    ("flags", None): "read.units",
+    ("flag", "flags"): "read.units",
     ("incident", "show"): "read.incidents",
     ("watch", None): "read.incidents",
+}
+_ACTION_ATTRIBUTE = {
+    "person": "person_command",
+    "zone": "zone_command",
+    "direction": "direction_command",
+    "unit": "unit_command",
+    "flag": "patrol_command",  # `flags` and `responses` travel as "flag" (see cli_patrol)
+    "incident": "incident_command",
 }
 
 
 def _require_read(command: str, args: argparse.Namespace, actor: Actor) -> None:
     """Refuse a listing the actor's role may not see, before anything is read."""
-    action = None
-    for name in ("person_command", "zone_command", "direction_command", "unit_command", "patrol_command"):
-        action = action or getattr(args, name, None)
-    if command == "incident":
-        action = args.incident_command
-    if command == "flags" and getattr(args, "flags_command", None) in (None, "list"):
-        action = None
+    action = getattr(args, _ACTION_ATTRIBUTE.get(command, ""), None)
     needed = _LISTINGS.get((command, action))
     if needed:
         actor.require(needed)

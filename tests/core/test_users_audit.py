@@ -461,6 +461,9 @@ def test_a_partner_on_the_command_line_sees_no_persons_of_concern(db_url: str) -
     refused = run_cli(db_url, "person", "list", user=people.partner)
     assert refused.returncode == 4 and "may not see persons of concern" in refused.stderr
     assert run_cli(db_url, "person", "list", user=people.operator).returncode == 0
+    # `flags` travels as the "flag" command (see cli_patrol): its listing is checked too.
+    flags = run_cli(db_url, "flags", user=people.partner)
+    assert flags.returncode == 4 and "may not see patrol units" in flags.stderr
 
 
 def test_sql_touching_users_is_parameterised(db_url: str) -> None:
