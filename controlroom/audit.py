@@ -20,9 +20,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import tempfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TextIO
 
 from sqlalchemy import Connection, select, text
@@ -285,7 +289,7 @@ def seal_existing_entries(connection: Connection) -> None:
             "justification": None,
             "recipient": None,
         }
-        digest = _digest_of(_Row(values), prev_hash)
+        digest = _digest_of(SimpleNamespace(**values), prev_hash)
         connection.execute(
             text(
                 "UPDATE audit_log SET id = :new_id, kind = :kind, prev_hash = :prev, "
@@ -299,13 +303,6 @@ def seal_existing_entries(connection: Connection) -> None:
             text("INSERT INTO audit_head (id, last_id, last_hash, count) VALUES (1, :id, :hash, :count)"),
             {"id": count, "hash": prev_hash, "count": count},
         )
-
-
-class _Row:
-    """Attribute access over a dict, for hashing rows read through a raw connection."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
 
 
 # -- reading and exporting -------------------------------------------------------
@@ -381,6 +378,21 @@ def csv_cell(value: Any) -> str:
     if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + cell
     return cell
+
+
+def write_csv_file(rows: Iterable[Any], path: Path) -> int:
+    """``write_csv`` to ``path`` atomically: a temporary file beside it, synced, then renamed."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as out:
+            count = write_csv(rows, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
 
 
 def write_csv(rows: Iterable[Any], out: TextIO) -> int:

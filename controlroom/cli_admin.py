@@ -11,7 +11,6 @@ import argparse
 import getpass
 import os
 import sys
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -175,14 +174,7 @@ def _write_atomically(path: Path, rows: list[object]) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValidationError(f"the folder {folder} does not exist; nothing was written")
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
-            audit.write_csv(rows, handle)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    audit.write_csv_file(rows, folder / path.name)
 
 
 async def _retention(db: Database, actor: Actor, args: argparse.Namespace) -> int:

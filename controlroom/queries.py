@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from controlroom.domain import LOCAL_TZ, Behaviour, Category, Source, grade_label
 from controlroom.errors import ValidationError
-from controlroom.security import PERSON_FIELDS
+from controlroom.records import incident_columns, incident_from_row
 from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import Flag, Incident, IncidentEvent, Unit
@@ -103,7 +103,7 @@ async def incident_detail(db: Database, reference: str, *, redacted: bool = Fals
     PostgreSQL login may not even select — and without the timeline, where operators'
     notes may name people.
     """
-    columns = [c for c in Incident.__table__.columns if not (redacted and c.name in PERSON_FIELDS)]
+    columns = incident_columns(redacted=redacted)
     async with db.read() as conn:
         row = (
             (await conn.execute(select(*columns).where(Incident.reference == reference.strip().upper())))
@@ -128,8 +128,7 @@ async def incident_detail(db: Database, reference: str, *, redacted: bool = Fals
             duplicate_ref = (
                 await conn.execute(select(Incident.reference).where(Incident.id == row["duplicate_of"]))
             ).scalar_one_or_none()
-    values = {k: row.get(k, "") for k in IncidentSnapshot.__dataclass_fields__}
-    return IncidentDetail(IncidentSnapshot(**values), tuple(TimelineEntry(*e) for e in events), duplicate_ref)
+    return IncidentDetail(incident_from_row(row), tuple(TimelineEntry(*e) for e in events), duplicate_ref)
 
 
 @dataclass(frozen=True, slots=True)

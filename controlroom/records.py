@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from controlroom.errors import ValidationError
+from controlroom.security import PERSON_FIELDS
 from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.storage.models import Incident, Venue
 
@@ -105,17 +107,29 @@ async def reported_by_key(session: AsyncSession, key: str, *, redacted: bool) ->
     if not redacted:
         row = await incident_by_key(session, key)
         return incident_snapshot(row) if row is not None else None
-    hidden = ("person_of_concern", "vulnerable_person", "reporter_contact")
-    columns = [c for c in Incident.__table__.columns if c.name not in hidden]
     found = (
-        (await session.execute(select(*columns).where(Incident.idempotency_key == key))).mappings().first()
+        (
+            await session.execute(
+                select(*incident_columns(redacted=True)).where(Incident.idempotency_key == key)
+            )
+        )
+        .mappings()
+        .first()
     )
-    if found is None:
-        return None
-    values: dict[str, Any] = {
-        name: found[name] for name in IncidentSnapshot.__dataclass_fields__ if name in found
-    }
-    values.update(dict.fromkeys(hidden, ""))
+    return incident_from_row(found) if found is not None else None
+
+
+def incident_columns(*, redacted: bool) -> list[KeyedColumnElement[Any]]:
+    """The incident columns a reader selects; ``redacted`` (a partner) leaves out the
+    persons-of-concern columns, which a partner's PostgreSQL login may not select."""
+    return [c for c in Incident.__table__.columns if not (redacted and c.name in PERSON_FIELDS)]
+
+
+def incident_from_row(row: Any) -> IncidentSnapshot:
+    """A snapshot from a selected incident row (a mapping); person columns a redacted
+    read left out are blank."""
+    values: dict[str, Any] = dict.fromkeys(PERSON_FIELDS, "")
+    values.update((name, row[name]) for name in IncidentSnapshot.__dataclass_fields__ if name in row)
     return IncidentSnapshot(**values)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.audit import append_audit
 from controlroom.errors import AuthenticationError, ValidationError
+from controlroom.records import find_venue
 from controlroom.security import ROLE_TITLES, ROLES, Actor
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
@@ -139,7 +140,7 @@ class UserCommands:
                 self.actor.require("user.add")
             if (await session.execute(select(User.id).where(User.name == name))).first():
                 raise ValidationError(f"there is already a user called {name!r}")
-            venue_ids = [await _venue_id(session, v) for v in venues]
+            venue_ids = [(await find_venue(session, v)).id for v in venues]
             user = User(
                 name=name,
                 role=role,
@@ -216,49 +217,62 @@ async def authenticate(
     name or the password was wrong. Success resets the count.
     """
     now = now or utcnow()
-    failure: AuthenticationError | None = None
     async with db.write() as session:
         user = (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
-        if user is None:
-            _matches(_dummy_hash(), password)
-            await _audit_access(db, session, name, "user.login_failed", None, now, {"from": where})
-            failure = AuthenticationError("the user name or password is not right")
-        elif user.disabled:
-            await _audit_access(db, session, name, "user.login_failed", user.id, now, {"disabled": True})
-            failure = AuthenticationError(f"the account {name!r} is disabled; ask an administrator")
-        elif user.locked_until is not None and user.locked_until > now:
-            until = user.locked_until.astimezone().strftime("%H:%M")
-            await _audit_access(db, session, name, "user.login_failed", user.id, now, {"locked": True})
-            failure = AuthenticationError(
-                f"the account {name!r} is locked after {MAX_FAILURES} failed logins until {until}; "
-                "an administrator can unlock it with 'controlroom user enable'"
-            )
-        elif not _matches(user.password_hash, password):
-            user.failed_attempts += 1
-            left = MAX_FAILURES - user.failed_attempts
-            if left <= 0:
-                user.locked_until = now + LOCKOUT
-                await _audit_access(db, session, name, "user.locked_out", user.id, now, {"from": where})
-                failure = AuthenticationError(
-                    f"the user name or password is not right; the account is now locked for "
-                    f"{int(LOCKOUT.total_seconds() // 60)} minutes"
-                )
-            else:
-                await _audit_access(db, session, name, "user.login_failed", user.id, now, {"from": where})
-                failure = AuthenticationError(
-                    f"the user name or password is not right ({left} more tries before a lock-out)"
-                )
-        else:
-            user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(password)
+        action, detail, refusal = _judge(user, name, password, now, where)
+        await _audit_access(db, session, name, action, user.id if user else None, now, detail)
+        if user is not None and not refusal:
             venue_ids = (
                 await session.execute(select(UserVenue.venue_id).where(UserVenue.user_id == user.id))
             ).scalars()
-            actor = Actor(name, user.role, frozenset(venue_ids), user.id)
-            await _audit_access(db, session, name, "user.login", user.id, now, {"from": where})
-            return actor
-    raise failure
+            return Actor(name, user.role, frozenset(venue_ids), user.id)
+    raise AuthenticationError(refusal)
+
+
+def _judge(
+    user: User | None, name: str, password: str, now: datetime, where: str
+) -> tuple[str, dict[str, object], str]:
+    """One login attempt: its audit action and detail, and why it is refused ("" if not).
+
+    Counts a wrong password towards the lock-out, and resets the count on success.
+    """
+    if user is None:
+        _matches(_dummy_hash(), password)
+        return "user.login_failed", {"from": where}, "the user name or password is not right"
+    if user.disabled:
+        return (
+            "user.login_failed",
+            {"disabled": True},
+            f"the account {name!r} is disabled; ask an administrator",
+        )
+    if user.locked_until is not None and user.locked_until > now:
+        until = user.locked_until.astimezone().strftime("%H:%M")
+        return (
+            "user.login_failed",
+            {"locked": True},
+            f"the account {name!r} is locked after {MAX_FAILURES} failed logins until {until}; "
+            "an administrator can unlock it with 'controlroom user enable'",
+        )
+    if not _matches(user.password_hash, password):
+        user.failed_attempts += 1
+        left = MAX_FAILURES - user.failed_attempts
+        if left > 0:
+            return (
+                "user.login_failed",
+                {"from": where},
+                f"the user name or password is not right ({left} more tries before a lock-out)",
+            )
+        user.locked_until = now + LOCKOUT
+        return (
+            "user.locked_out",
+            {"from": where},
+            "the user name or password is not right; the account is now locked for "
+            f"{int(LOCKOUT.total_seconds() // 60)} minutes",
+        )
+    user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return "user.login", {"from": where}, ""
 
 
 async def list_users(db: Database) -> list[UserSummary]:
@@ -320,13 +334,6 @@ async def _find(session: AsyncSession, name: str) -> User:
     if user is None:
         raise ValidationError(f"no user called {name!r}; 'controlroom user list' shows them")
     return user
-
-
-async def _venue_id(session: AsyncSession, name: str) -> int:
-    venue_id = (await session.execute(select(Venue.id).where(Venue.name == name))).scalar_one_or_none()
-    if venue_id is None:
-        raise ValidationError(f"no venue called {name!r}; 'controlroom venues' lists them")
-    return int(venue_id)
 
 
 async def _audit_access(

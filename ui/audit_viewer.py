@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit import KINDS, AuditFilter, entries, log_processing, verify, write_csv
+from controlroom.audit import KINDS, AuditFilter, entries, log_processing, verify, write_csv_file
 from controlroom.domain import LOCAL_TZ
 from controlroom.errors import ControlroomError, ValidationError
 from controlroom.security import Actor
@@ -321,17 +319,7 @@ class AuditViewer(QDialog):
 async def _write_atomically(db: Database, flt: AuditFilter, path: Path) -> int:
     rows = [row async for row in entries(db, flt)]
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".audit-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write_csv(rows, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+    return write_csv_file(rows, path)
 
 
 def _utc(edit: QDateTimeEdit) -> datetime:
