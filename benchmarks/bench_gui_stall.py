@@ -59,9 +59,9 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.benchlib import percentile, print_table, verdict
 from controlroom.config import Settings
-from controlroom.domain import operational_night
-from controlroom.simulate import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.domain import operational_night
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.sim.simulator import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
 from ui.app import create_window, wait_until_drawn

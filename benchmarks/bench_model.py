@@ -33,7 +33,7 @@ from benchlib import print_table, summary_ms, verdict
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.snapshots import Change, IncidentSnapshot
 from ui.incident_model import AGE, SORT_ROLE, IncidentTableModel
 from ui.incident_view import IncidentTableView
 

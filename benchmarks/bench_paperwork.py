@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtGui import QGuiApplication
 
 from benchmarks.benchlib import print_table, summary_ms, verdict
-from controlroom.cli_paperwork import specimen_direction
-from controlroom.paperwork import render_direction
+from controlroom.cli.paperwork import specimen_direction
+from controlroom.paperwork.render import render_direction
 from ui.paperwork_pdf import PLAN_DPI, plan_image, write_pdf
 
 TARGET_MS = 200.0

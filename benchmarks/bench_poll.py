@@ -32,8 +32,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from controlroom.feed import ChangeFeed
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
 

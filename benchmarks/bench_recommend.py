@@ -22,15 +22,15 @@ from datetime import UTC, datetime
 
 from benchlib import print_table, summary_ms, verdict
 
-from controlroom.domain import Category, UnitKind, UnitStatus
-from controlroom.routing import (
+from controlroom.core.domain import Category, UnitKind, UnitStatus
+from controlroom.core.snapshots import UnitSnapshot
+from controlroom.patrols.routing import (
     Recommendation,
     StreetGraph,
     eta_seconds,
     recommend,
     suitable,
 )
-from controlroom.snapshots import UnitSnapshot
 
 TARGET_MS = 20.0
 SEED = 11

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from controlroom.cli import main
+from controlroom.cli.main import main
 
 raise SystemExit(main())

@@ -17,8 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.dispersal import DispersalCommands
-from controlroom.domain import (
+from controlroom.core.domain import (
     SOUTHAMPTON_CENTRE,
     BestBarNone,
     Category,
@@ -30,10 +29,12 @@ from controlroom.domain import (
     format_reference,
     operational_night,
 )
-from controlroom.errors import ValidationError
-from controlroom.incident_edits import IncidentEdit, IncidentEditing, validated_edit
-from controlroom.patrols import PatrolCommands
-from controlroom.records import (
+from controlroom.core.errors import ValidationError
+from controlroom.core.roles import Actor
+from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.dispersal.commands import DispersalCommands
+from controlroom.incidents.editing import IncidentEdit, IncidentEditing, validated_edit
+from controlroom.incidents.records import (
     clean_text,
     find_venue,
     incident_snapshot,
@@ -42,8 +43,7 @@ from controlroom.records import (
     reported_by_key,
     venue_snapshot,
 )
-from controlroom.security import Actor
-from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.patrols.commands import PatrolCommands
 from controlroom.storage.database import Database
 from controlroom.storage.models import (
     Incident,

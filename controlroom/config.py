@@ -18,8 +18,8 @@ from typing import Any
 
 import platformdirs
 
-from controlroom.errors import ValidationError
-from controlroom.grading import GradeTargets
+from controlroom.core.errors import ValidationError
+from controlroom.core.grading import GradeTargets
 
 APP_NAME = "controlroom"
 

@@ -11,11 +11,11 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.audit import append_audit
-from controlroom.notify import notify_change
-from controlroom.security import Actor, partner_view
+from controlroom.audit.trail import append_audit
+from controlroom.core.roles import Actor, partner_view
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
+from controlroom.storage.notify import notify_change
 
 Clock = Callable[[], datetime]
 P = ParamSpec("P")

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
 
-from controlroom.security import ROLE_TITLES, Actor, describe
+from controlroom.core.roles import ROLE_TITLES, Actor, describe
 from ui.main_window import MainWindow
 
 # Shortcuts on the incident list, the flag and unit boards, the dispersal panel and

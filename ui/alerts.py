@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtWidgets import QWidget
 
-from controlroom.domain import Category, Status, grade_label
-from controlroom.resources import resource
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.domain import Category, Status, grade_label
+from controlroom.core.resources import resource
+from controlroom.core.snapshots import Change, IncidentSnapshot
 from ui.desktop_notifier import DesktopNotifier
 from ui.incident_model import IncidentTableModel
 from ui.map_bridge import MapBridge

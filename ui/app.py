@@ -19,14 +19,14 @@ from PySide6 import QtWebEngineWidgets  # noqa: F401
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from controlroom.cli_admin import login
+from controlroom.cli.admin import login
 from controlroom.commands import Actor, Commands
 from controlroom.config import Settings, config_dir
-from controlroom.errors import ControlroomError, ValidationError
-from controlroom.feed import ChangeFeed
+from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
-from controlroom.users import has_users, own_database
+from controlroom.users.accounts import has_users, own_database
 from controlroom.writes import placeholder_actor
 from ui.feed_controller import FeedController
 from ui.incident_service import IncidentService

@@ -1,7 +1,7 @@
 """``AuditViewer``: the auditor's window on the DPA 2018 s.62 audit trail.
 
 A table of entries narrowed by time, actor, kind and record; "Verify chain" walks
-every entry's hash and link (``controlroom.audit.verify``) and says whether the
+every entry's hash and link (``controlroom.audit.trail.verify``) and says whether the
 trail is intact or which entry is the first broken one; "Export CSV…" asks why
 and for whom (by default the Information Commissioner's Office), logs that
 disclosure, and only then writes the file (to a temporary name, then renamed, so
@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit import KINDS, AuditFilter, entries, log_processing, verify, write_csv_file
-from controlroom.domain import LOCAL_TZ
-from controlroom.errors import ControlroomError, ValidationError
-from controlroom.security import Actor
+from controlroom.audit.trail import KINDS, AuditFilter, entries, log_processing, verify, write_csv_file
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from ui.justification_dialog import ICO, JustificationDialog
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from controlroom import cli
+from controlroom.cli import main as cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit import log_processing
-from controlroom.errors import AuthenticationError, ControlroomError
-from controlroom.security import Actor
+from controlroom.audit.trail import log_processing
+from controlroom.core.errors import AuthenticationError, ControlroomError
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
-from controlroom.users import authenticate, role_title
+from controlroom.users.accounts import authenticate, role_title
 
 DEFAULT_IDLE_MS = 5 * 60 * 1000
 _INPUT_EVENTS = frozenset(

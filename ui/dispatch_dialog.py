@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.domain import Behaviour, UnitKind, UnitStatus, grade_label
-from controlroom.errors import ControlroomError
-from controlroom.routing import Recommendation, StreetGraph, recommend
-from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
+from controlroom.core.domain import Behaviour, UnitKind, UnitStatus, grade_label
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
+from controlroom.patrols.routing import Recommendation, StreetGraph, recommend
 from ui.incident_service import IncidentService
 
 # What a busy unit is doing, by incident id: (reference, grade).

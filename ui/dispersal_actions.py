@@ -20,9 +20,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
-from controlroom.dispersal import DirectionResult
-from controlroom.errors import ControlroomError
-from controlroom.paperwork import RenderedDocument
+from controlroom.core.errors import ControlroomError
+from controlroom.dispersal.commands import DirectionResult
+from controlroom.paperwork.render import RenderedDocument
 from ui.dispersal_dialogs import DirectionDialog, ZoneDialog
 from ui.dispersal_panel import DispersalPanel
 from ui.incident_service import IncidentService

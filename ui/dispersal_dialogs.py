@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.dispersal import DirectionSpec, ZoneSpec
-from controlroom.errors import ValidationError
-from controlroom.snapshots import ZoneSnapshot
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import ZoneSnapshot
+from controlroom.dispersal.commands import DirectionSpec, ZoneSpec
 from ui.flag_dialog import _AsyncDialog, parse_point
 from ui.incident_service import IncidentService
 from ui.map_bridge import MapBridge

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.domain import LOCAL_TZ
-from controlroom.snapshots import Change, DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.snapshots import Change, DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
 from ui.active_rows_model import ActiveRowsModel, Index
 
 COLUMNS = ("Reference", "Person", "Excluded until", "Items", "Breaches")

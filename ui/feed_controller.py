@@ -24,9 +24,9 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.errors import ControlroomError, DatabaseUnavailableError
-from controlroom.feed import ChangeFeed
-from controlroom.snapshots import Snapshot
+from controlroom.core.errors import ControlroomError, DatabaseUnavailableError
+from controlroom.core.snapshots import Snapshot
+from controlroom.feed.change_feed import ChangeFeed
 
 # Backoff between reconnection attempts (seconds), with ±20 % jitter so many
 # consoles do not hammer a server that has just come back all at the same instant.

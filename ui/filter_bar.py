@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.domain import Category, Source, Status, grade_label
-from controlroom.filters import GRADES, IncidentFilter, TimeWindow
+from controlroom.core.domain import Category, Source, Status, grade_label
+from controlroom.incidents.filters import GRADES, IncidentFilter, TimeWindow
 from ui import theme
 
 SETTINGS_KEY = "filters/incident"

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
-from controlroom.filters import Check, IncidentFilter
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.incidents.filters import Check, IncidentFilter
 from ui.incident_model import SORT_ROLE, IncidentTableModel
 
 # Qt 6.10 brought beginFilterChange()/endFilterChange(Rows); the invalidate*Filter() calls

@@ -16,8 +16,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from controlroom.domain import LOCAL_TZ, Behaviour
-from controlroom.snapshots import Change, FlagSnapshot, UnitSnapshot
+from controlroom.core.domain import LOCAL_TZ, Behaviour
+from controlroom.core.snapshots import Change, FlagSnapshot, UnitSnapshot
 from ui.active_rows_model import ActiveRowsModel, Index
 
 COLUMNS = ("Behaviour", "Place", "Reason", "Expires", "Units")

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.domain import Behaviour, Category, Source, grade_label
-from controlroom.errors import ControlroomError, ValidationError
-from controlroom.snapshots import FlagSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.core.domain import Behaviour, Category, Source, grade_label
+from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.core.snapshots import FlagSnapshot, UnitSnapshot, VenueSnapshot
 from ui.incident_service import IncidentService
 
 LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from controlroom.domain import Status
-from controlroom.errors import ControlroomError
-from controlroom.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.core.domain import Status
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.dispatch_dialog import DispatchDialog, Tasks
 from ui.incident_detail import STATUS_KEYS, IncidentDetailPanel
 from ui.incident_form import IncidentForm

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.domain import Category, Source, Status, grade_label
-from controlroom.errors import ControlroomError
-from controlroom.lifecycle import allowed_next
-from controlroom.queries import IncidentDetail
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.domain import Category, Source, Status, grade_label
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.incidents.lifecycle import allowed_next
+from controlroom.incidents.queries import IncidentDetail
 from ui.incident_service import IncidentService
 
 # One key per next status, on the incident list.

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.commands import NewIncident
-from controlroom.domain import Category, Source, grade_label
-from controlroom.errors import ControlroomError, StaleVersionError
-from controlroom.incident_edits import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
-from controlroom.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.core.domain import Category, Source, grade_label
+from controlroom.core.errors import ControlroomError, StaleVersionError
+from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
 from ui.incident_service import IncidentService
 
 _GRADES: list[int | None] = [None, 1, 2, 3, 4]

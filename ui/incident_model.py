@@ -19,10 +19,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from controlroom.domain import Category, Source, Status, grade_label
-from controlroom.grading import GradeTargets, TargetLevel, TargetState, format_remaining, target_state
-from controlroom.lifecycle import AWAITING_ATTENDANCE
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.domain import Category, Source, Status, grade_label
+from controlroom.core.grading import GradeTargets, TargetLevel, TargetState, format_remaining, target_state
+from controlroom.core.snapshots import Change, IncidentSnapshot
+from controlroom.incidents.lifecycle import AWAITING_ATTENDANCE
 from ui import theme
 
 COLUMNS = ("Reference", "Age", "Due", "Grade", "Category", "Place", "Source", "Status", "Summary")

@@ -1,7 +1,7 @@
 """``IncidentService``: how widgets reach the core — commands out, questions answered.
 
 Widgets never touch the database: they call this object, whose methods are thin
-coroutines over ``controlroom.commands`` and ``controlroom.queries``. What a
+coroutines over ``controlroom.commands`` and ``controlroom.incidents.queries``. What a
 command changes comes back to every console (this one included) through the feed.
 
 New incidents, status changes and edits (notes included) carry an idempotency key.
@@ -21,27 +21,13 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from controlroom.audit import log_processing
+from controlroom.audit.trail import log_processing
 from controlroom.commands import Commands, NewIncident
 from controlroom.config import outbox_path
-from controlroom.dispersal import DirectionResult, DirectionSpec, ZoneSpec
-from controlroom.dispersal_queries import (
-    NightTally,
-    authorisation_paper,
-    direction_paper,
-    list_subjects,
-    list_zones,
-    night_tally,
-)
-from controlroom.domain import Status
-from controlroom.errors import ControlroomError, DatabaseUnavailableError
-from controlroom.incident_edits import IncidentEdit, validated_edit
-from controlroom.outbox import Outbox, OutboxEntry, ReplayResult, new_key
-from controlroom.paperwork import RenderedDocument, render_authorisation, render_direction_set
-from controlroom.persons import NewSubject, SightingResult, SubjectRecord
-from controlroom.queries import IncidentDetail, incident_detail
-from controlroom.security import Actor
-from controlroom.snapshots import (
+from controlroom.core.domain import Status
+from controlroom.core.errors import ControlroomError, DatabaseUnavailableError
+from controlroom.core.roles import Actor
+from controlroom.core.snapshots import (
     FlagSnapshot,
     IncidentSnapshot,
     SubjectSnapshot,
@@ -49,6 +35,20 @@ from controlroom.snapshots import (
     VenueSnapshot,
     ZoneSnapshot,
 )
+from controlroom.dispersal.commands import DirectionResult, DirectionSpec, ZoneSpec
+from controlroom.dispersal.persons import NewSubject, SightingResult, SubjectRecord
+from controlroom.dispersal.queries import (
+    NightTally,
+    authorisation_paper,
+    direction_paper,
+    list_subjects,
+    list_zones,
+    night_tally,
+)
+from controlroom.incidents.editing import IncidentEdit, validated_edit
+from controlroom.incidents.queries import IncidentDetail, incident_detail
+from controlroom.offline.outbox import Outbox, OutboxEntry, ReplayResult, new_key
+from controlroom.paperwork.render import RenderedDocument, render_authorisation, render_direction_set
 
 T = TypeVar("T")
 WRITE_TIMEOUT = 5.0

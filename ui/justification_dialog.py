@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.errors import ControlroomError
+from controlroom.core.errors import ControlroomError
 from ui.dialog_parts import accept_cancel, error_label
 
 # Submit(justification, recipient or None) -> whatever the caller needs next.

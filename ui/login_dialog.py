@@ -1,6 +1,6 @@
 """``LoginDialog``: who is at the console, checked before the window opens.
 
-The name and password go to ``controlroom.users.authenticate``, which counts
+The name and password go to ``controlroom.users.accounts.authenticate``, which counts
 failures, locks an account after five and writes every attempt to the audit
 trail; its person-readable refusal (tries left, locked until, disabled) is shown
 in the dialog as plain text. The dialog is awaited, never ``exec()``-ed: a nested
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.errors import AuthenticationError, ControlroomError
-from controlroom.security import Actor
+from controlroom.core.errors import AuthenticationError, ControlroomError
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
-from controlroom.users import authenticate
+from controlroom.users.accounts import authenticate
 from ui.dialog_parts import accept_cancel, error_label
 
 

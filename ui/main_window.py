@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.config import Settings
-from controlroom.domain import LOCAL_TZ, Status, grade_label
-from controlroom.errors import ControlroomError
-from controlroom.filters import IncidentFilter, current_night_start
-from controlroom.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot, VenueSnapshot
+from controlroom.core.domain import LOCAL_TZ, Status, grade_label
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot, VenueSnapshot
+from controlroom.incidents.filters import IncidentFilter, current_night_start
 from ui.alerts import AlertController
 from ui.dispersal_actions import DispersalActions
 from ui.dispersal_panel import DispersalPanel

@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from controlroom.domain import (
+from controlroom.core.domain import (
     Behaviour,
     BestBarNone,
     Category,
@@ -34,8 +34,7 @@ from controlroom.domain import (
     VenueKind,
     grade_label,
 )
-from controlroom.filters import IncidentFilter
-from controlroom.snapshots import (
+from controlroom.core.snapshots import (
     Change,
     FlagSnapshot,
     IncidentSnapshot,
@@ -43,6 +42,7 @@ from controlroom.snapshots import (
     VenueSnapshot,
     ZoneSnapshot,
 )
+from controlroom.incidents.filters import IncidentFilter
 
 PUSH_INTERVAL_MS = 100
 

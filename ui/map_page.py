@@ -19,8 +19,8 @@ from jinja2 import Template
 from xstatic.pkg import leaflet
 
 from controlroom.config import Settings
-from controlroom.domain import SOUTHAMPTON_CENTRE, OperatingArea
-from controlroom.resources import resource
+from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
+from controlroom.core.resources import resource
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 

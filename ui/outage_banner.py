@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from controlroom.domain import LOCAL_TZ
+from controlroom.core.domain import LOCAL_TZ
 
 # Set on the widget, not in the theme: the banner must read the same on any theme.
 STYLE = """

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.outbox import OutboxEntry, ReplayResult
+from controlroom.offline.outbox import OutboxEntry, ReplayResult
 from ui.incident_service import IncidentService
 
 CONFLICT_COLOUR = QColor("#ffb340")

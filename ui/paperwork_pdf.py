@@ -1,4 +1,4 @@
-"""Print rendered paperwork (HTML + SVG plans from ``controlroom.paperwork``) to A4.
+"""Print rendered paperwork (HTML + SVG plans from ``controlroom.paperwork.render``) to A4.
 
 One ``QTextDocument`` per document; its plans become images rasterised from the SVG at
 print resolution and registered as ``plan:NAME`` resources *before* ``setHtml`` (after
@@ -37,7 +37,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
-from controlroom.paperwork import RenderedDocument
+from controlroom.paperwork.render import RenderedDocument
 
 PLAN_DPI = 200  # the plan's street names stay crisp at 200 dpi; 300 doubles the time for no visible gain
 PDF_RESOLUTION = 300

@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from controlroom.domain import Behaviour
-from controlroom.errors import ControlroomError
-from controlroom.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.core.domain import Behaviour
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.dispatch_dialog import DispatchDialog, DispatchTarget, Tasks
 from ui.flag_board import FlagBoard
 from ui.flag_dialog import ConvertFlagDialog, FlagDialog, LocateUnitDialog

@@ -15,10 +15,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from controlroom.domain import Behaviour, Source
-from controlroom.errors import ValidationError
-from controlroom.persons import NewSubject
-from controlroom.snapshots import SubjectSnapshot
+from controlroom.core.domain import Behaviour, Source
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import SubjectSnapshot
+from controlroom.dispersal.persons import NewSubject
 from ui.flag_dialog import _AsyncDialog, parse_point
 from ui.incident_service import IncidentService
 

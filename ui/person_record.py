@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from controlroom.domain import LOCAL_TZ
-from controlroom.persons import SubjectRecord
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.dispersal.persons import SubjectRecord
 from ui.incident_service import IncidentService
 from ui.justification_dialog import JustificationDialog
 

@@ -17,11 +17,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit import verify
-from controlroom.errors import ControlroomError
-from controlroom.security import Actor
+from controlroom.audit.trail import verify
+from controlroom.core.errors import ControlroomError
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
-from controlroom.users import role_title
+from controlroom.users.accounts import role_title
 from ui.access import apply_role
 from ui.audit_viewer import AuditViewer, open_audit_viewer
 from ui.console_lock import DEFAULT_IDLE_MS, ConsoleLock

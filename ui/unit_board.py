@@ -17,9 +17,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from controlroom.domain import UnitKind, UnitStatus
-from controlroom.errors import ControlroomError
-from controlroom.snapshots import Change, UnitSnapshot
+from controlroom.core.domain import UnitKind, UnitStatus
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import Change, UnitSnapshot
 from ui.incident_model import format_age
 from ui.incident_service import IncidentService
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
-from controlroom.errors import DatabaseUnavailableError, ValidationError
+from controlroom.core.errors import DatabaseUnavailableError, ValidationError
 
 # Arbitrary but fixed: the advisory lock key every writer takes before the change log.
 FEED_LOCK_KEY = 0x43524F4F4D  # "CROOM"

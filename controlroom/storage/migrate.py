@@ -10,11 +10,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from controlroom.errors import SchemaOutOfDateError
+from controlroom.core.errors import SchemaOutOfDateError
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _config() -> Config:

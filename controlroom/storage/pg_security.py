@@ -35,7 +35,7 @@ import secrets
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.security import PERSON_FIELDS
+from controlroom.core.roles import PERSON_FIELDS
 
 GROUPS = {
     "operator": "controlroom_operator",

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pytest
 
-from controlroom.feed import ChangeFeed
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.core.support import row_counts, run_with_db

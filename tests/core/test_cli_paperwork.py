@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from controlroom.audit import AuditFilter, entries
+from controlroom.audit.trail import AuditFilter, entries
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.core.support import commands_for, run_with_db

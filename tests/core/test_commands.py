@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from controlroom.commands import NewIncident
-from controlroom.errors import ValidationError
+from controlroom.core.errors import ValidationError
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry, IncidentEvent
 from tests.core.support import FIXED_NOW, add_venue, commands_for, row_counts, run_with_db

@@ -10,17 +10,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from controlroom.commands import Commands, NewIncident
-from controlroom.dispersal import DirectionSpec, DirectionVariation, ZoneSpec
-from controlroom.dispersal_queries import (
+from controlroom.core.errors import ValidationError
+from controlroom.dispersal.commands import DirectionSpec, DirectionVariation, ZoneSpec
+from controlroom.dispersal.persons import NewSubject
+from controlroom.dispersal.queries import (
     authorisation_paper,
     direction_paper,
     list_directions,
     night_tally,
 )
-from controlroom.errors import ValidationError
-from controlroom.feed import ChangeFeed
-from controlroom.persons import NewSubject
-from controlroom.queries import incident_detail
+from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.queries import incident_detail
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, Base, Task
 from tests.core.support import FIXED_NOW, commands_for, run_with_db

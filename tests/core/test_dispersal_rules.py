@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.dispersal_rules import (
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.errors import ValidationError
+from controlroom.dispersal.rules import (
     EDGE_TOLERANCE,
     AuthorisationTerms,
     DirectionTerms,
@@ -23,9 +25,7 @@ from controlroom.dispersal_rules import (
     point_in_polygon,
     polygon_within,
 )
-from controlroom.domain import LOCAL_TZ
-from controlroom.errors import ValidationError
-from controlroom.paperwork_data import Officer
+from controlroom.paperwork.data import Officer
 
 # Bedford Place / London Road, roughly (a rectangle and an L-shaped concave zone).
 BOX = ((50.9100, -1.4100), (50.9100, -1.4030), (50.9170, -1.4030), (50.9170, -1.4100))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.domain import (
+from controlroom.core.domain import (
     LOCAL_TZ,
     SOUTHAMPTON_CENTRE,
     Category,

@@ -11,12 +11,12 @@ from collections import Counter
 from sqlalchemy import select, text
 
 from controlroom.commands import NewIncident
-from controlroom.errors import DatabaseUnavailableError
-from controlroom.feed import ChangeFeed
-from controlroom.notify import APPLICATION_NAME, ChangeListener
-from controlroom.snapshots import Snapshot
+from controlroom.core.errors import DatabaseUnavailableError
+from controlroom.core.snapshots import Snapshot
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
+from controlroom.storage.notify import APPLICATION_NAME, ChangeListener
 from tests.conftest import _migrate, run_isolated
 from tests.core.support import add_venue, commands_for, run_with_db
 from tests.pg_cluster import PostgresCluster

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.domain import LOCAL_TZ, Category, Source, Status
-from controlroom.filters import GRADES, OPEN_STATUSES, IncidentFilter, TimeWindow
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.domain import LOCAL_TZ, Category, Source, Status
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.incidents.filters import GRADES, OPEN_STATUSES, IncidentFilter, TimeWindow
 
 NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)  # GMT: local time is UTC in November
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from controlroom.commands import NewIncident
-from controlroom.errors import StaleVersionError, ValidationError
-from controlroom.incident_edits import IncidentEdit
-from controlroom.queries import incident_detail
+from controlroom.core.errors import StaleVersionError, ValidationError
+from controlroom.incidents.editing import IncidentEdit
+from controlroom.incidents.queries import incident_detail
 from controlroom.storage.database import Database
 from tests.core.support import add_venue, commands_for, row_counts, run_with_db
 

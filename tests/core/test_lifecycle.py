@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.domain import Status
-from controlroom.errors import ValidationError
-from controlroom.grading import GradeTargets, TargetLevel, format_remaining, target_state
-from controlroom.lifecycle import TRANSITIONS, allowed_next, check_transition
+from controlroom.core.domain import Status
+from controlroom.core.errors import ValidationError
+from controlroom.core.grading import GradeTargets, TargetLevel, format_remaining, target_state
+from controlroom.incidents.lifecycle import TRANSITIONS, allowed_next, check_transition
 
 statuses = st.sampled_from(list(Status))
 

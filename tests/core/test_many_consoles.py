@@ -193,7 +193,7 @@ def _outage_errors() -> tuple[type[BaseException], ...]:
     """What a write meets while the server is down or restarting."""
     from sqlalchemy.exc import DBAPIError
 
-    from controlroom.errors import DatabaseUnavailableError
+    from controlroom.core.errors import DatabaseUnavailableError
 
     return (DatabaseUnavailableError, OSError, TimeoutError, DBAPIError)
 
@@ -209,7 +209,7 @@ class _Writer:
 
     def __init__(self, url: str, n: int, folder: Path, tally: dict[str, Any]) -> None:
         from controlroom.commands import Actor, Commands
-        from controlroom.outbox import Outbox
+        from controlroom.offline.outbox import Outbox
         from controlroom.storage.database import Database
 
         self.n = n

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from controlroom.commands import NewIncident
-from controlroom.incident_edits import IncidentEdit
-from controlroom.outbox import Outbox, apply_entry
-from controlroom.queries import incident_detail
+from controlroom.incidents.editing import IncidentEdit
+from controlroom.incidents.queries import incident_detail
+from controlroom.offline.outbox import Outbox, apply_entry
 from controlroom.storage.database import Database
 from controlroom.storage.models import Incident, IncidentEvent
 from tests.core.support import add_venue, commands_for, run_with_db

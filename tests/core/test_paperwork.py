@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.cli_paperwork import specimen_direction
-from controlroom.paperwork import (
+from controlroom.cli.paperwork import specimen_direction
+from controlroom.paperwork.data import DirectionPaper, Officer
+from controlroom.paperwork.render import (
     PLAN_HEIGHT,
     PLAN_WIDTH,
     TEXT_FIELD_LIMIT,
@@ -24,7 +25,6 @@ from controlroom.paperwork import (
     render_direction_set,
     written_date_time,
 )
-from controlroom.paperwork_data import DirectionPaper, Officer
 
 PRINTED = datetime(2026, 11, 28, 1, 15, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"

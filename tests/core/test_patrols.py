@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from controlroom.commands import Actor, Commands, NewIncident
-from controlroom.errors import ValidationError
-from controlroom.feed import ChangeFeed
-from controlroom.queries import active_flags, incident_detail
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.queries import active_flags, incident_detail
 from controlroom.storage.database import Database
 from controlroom.storage.models import Dispatch, Flag, Unit
 from tests.core.support import FIXED_NOW, add_venue, commands_for, row_counts, run_with_db

@@ -21,15 +21,15 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import make_url
 
-from controlroom.audit import verify
+from controlroom.audit.trail import verify
 from controlroom.commands import Commands, NewIncident
-from controlroom.errors import AuthenticationError, NotPermittedError
-from controlroom.persons import NewSubject
-from controlroom.queries import incident_detail
-from controlroom.security import Actor
+from controlroom.core.errors import AuthenticationError, NotPermittedError
+from controlroom.core.roles import Actor
+from controlroom.dispersal.persons import NewSubject
+from controlroom.incidents.queries import incident_detail
 from controlroom.storage.database import Database
 from controlroom.storage.pg_security import POLICIES
-from controlroom.users import UserCommands, authenticate, create_gate_login
+from controlroom.users.accounts import UserCommands, authenticate, create_gate_login
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
 from tests.core.support import add_venue, commands_for
@@ -432,8 +432,8 @@ def test_an_administrator_manages_users_but_reads_no_operational_data(world: Wor
 
 def test_a_night_of_patrols_persons_and_directions_runs_on_the_staff_logins(world: World) -> None:
     """Every command an operator and a supervisor use, on their own logins: no grant is missing."""
-    from controlroom.dispersal import DirectionVariation
-    from controlroom.feed import ChangeFeed
+    from controlroom.dispersal.commands import DirectionVariation
+    from controlroom.feed.change_feed import ChangeFeed
     from tests.core.test_dispersal import INSIDE, direction_spec
 
     async def supervisor_authorises(db: Database, actor: Actor) -> None:
@@ -491,8 +491,8 @@ def test_a_night_of_patrols_persons_and_directions_runs_on_the_staff_logins(worl
 
 def test_a_partner_console_follows_the_feed_on_its_own_login(world: World) -> None:
     """The partner's feed reads only what its grants allow: the board and the change log."""
-    from controlroom.feed import ChangeFeed
-    from controlroom.notify import ChangeListener
+    from controlroom.feed.change_feed import ChangeFeed
+    from controlroom.storage.notify import ChangeListener
 
     async def operator_reports(db: Database, actor: Actor) -> str:
         incident = await Commands(db, actor, clock=lambda: NOW).report_incident(

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from controlroom.commands import Actor, Commands, NewIncident
-from controlroom.errors import ValidationError
-from controlroom.grading import GradeTargets
-from controlroom.reports import Outcome, ResponseReport, percentile_90, response_report
+from controlroom.core.errors import ValidationError
+from controlroom.core.grading import GradeTargets
+from controlroom.patrols.responses import Outcome, ResponseReport, percentile_90, response_report
 from controlroom.storage.database import Database
 from tests.core.support import FIXED_NOW, add_venue, run_with_db
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from controlroom.routing import (
+from controlroom.core.snapshots import UnitSnapshot
+from controlroom.patrols.routing import (
     DETOUR_FACTOR,
     EARTH_RADIUS_METRES,
     OFF_NETWORK_METRES,
@@ -21,7 +22,6 @@ from controlroom.routing import (
     recommend,
     suitable,
 )
-from controlroom.snapshots import UnitSnapshot
 
 LAT0, LON0 = 50.9000, -1.4000
 SINCE = datetime(2026, 11, 27, 22, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from controlroom.domain import Category, Source
-from controlroom.simulate import SimulationConfig, arrival_rate, plan_night, simulate
+from controlroom.core.domain import Category, Source
+from controlroom.sim.simulator import SimulationConfig, arrival_rate, plan_night, simulate
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry, Incident, Venue
 from tests.conftest import controlroom_cmd

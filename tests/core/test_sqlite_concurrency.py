@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from controlroom import cli
-from controlroom.errors import ValidationError
+from controlroom.cli import main as cli
+from controlroom.core.errors import ValidationError
 from controlroom.storage import database
 from controlroom.storage.database import Database, network_filesystem
 from tests.conftest import ROOT, controlroom_cmd, run_isolated

@@ -21,14 +21,14 @@ from typing import Any
 
 import pytest
 
+from controlroom.cli.terminal import json_text, shown
 from controlroom.commands import NewIncident, VenueSpec
-from controlroom.dispersal_queries import authorisation_paper, direction_paper, list_subjects
-from controlroom.errors import ValidationError
-from controlroom.paperwork import render_authorisation, render_direction
-from controlroom.persons import NewSubject
-from controlroom.queries import active_flags, incident_detail
+from controlroom.core.errors import ValidationError
+from controlroom.dispersal.persons import NewSubject
+from controlroom.dispersal.queries import authorisation_paper, direction_paper, list_subjects
+from controlroom.incidents.queries import active_flags, incident_detail
+from controlroom.paperwork.render import render_authorisation, render_direction
 from controlroom.storage.database import Database
-from controlroom.terminal import json_text, shown
 from tests.conftest import ROOT
 from tests.core.support import commands_for, run_with_db
 from tests.core.test_cli import cli

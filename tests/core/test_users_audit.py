@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text, update
 
-from controlroom.audit import AuditFilter, entries, log_processing, verify
+from controlroom.audit.trail import AuditFilter, entries, log_processing, verify
 from controlroom.commands import Commands, NewIncident
-from controlroom.errors import AuthenticationError, NotPermittedError, ValidationError
-from controlroom.feed import ChangeFeed
-from controlroom.persons import NewSubject
-from controlroom.security import Actor
+from controlroom.core.errors import AuthenticationError, NotPermittedError, ValidationError
+from controlroom.core.roles import Actor
+from controlroom.dispersal.persons import NewSubject
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, User
-from controlroom.users import MAX_FAILURES, UserCommands, authenticate
+from controlroom.users.accounts import MAX_FAILURES, UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
 from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db

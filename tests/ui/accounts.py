@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from controlroom.audit import AuditFilter, entries
+from controlroom.audit.trail import AuditFilter, entries
 from controlroom.commands import Commands, NewIncident
-from controlroom.security import Actor
-from controlroom.snapshots import IncidentSnapshot
+from controlroom.core.roles import Actor
+from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.storage.database import Database
 from controlroom.storage.models import Venue
-from controlroom.users import UserCommands, authenticate
+from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from tests.conftest import run_isolated
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.snapshots import Change, IncidentSnapshot
 from tests.payloads import NAME, PLACE
 from ui.alerts import AlertController, SoundPlayer
 from ui.desktop_notifier import DesktopNotifier

@@ -7,7 +7,7 @@ from typing import Any
 
 import shiboken6
 
-from controlroom.feed import ChangeFeed
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli
 from ui.feed_controller import FeedController

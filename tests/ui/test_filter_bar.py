@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 
-from controlroom.filters import OPEN_STATUSES, IncidentFilter
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.snapshots import Change, IncidentSnapshot
+from controlroom.incidents.filters import OPEN_STATUSES, IncidentFilter
 from ui.filter_bar import DEBOUNCE_MS, SETTINGS_KEY, FilterBar
 from ui.filter_proxy import IncidentFilterProxy
 from ui.incident_model import AGE, IncidentTableModel

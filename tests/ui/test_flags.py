@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from controlroom.snapshots import FlagSnapshot
+from controlroom.core.snapshots import FlagSnapshot
 from tests.ui.conftest import cli, js
 from ui.flag_board import FlagTableModel
 
@@ -205,7 +205,7 @@ def test_flag_model_drops_flags_as_they_expire_or_are_cleared(qtmodeltester: Any
     clock[0] = now + timedelta(minutes=11)
     model.expire()
     assert [f.id for f in model.active_flags()] == [2]
-    from controlroom.snapshots import Change
+    from controlroom.core.snapshots import Change
 
     cleared = flag(2, 60, cleared_at=clock[0], version=2)
     model.apply_changes([Change(seq=1, entity="flag", op="upsert", entity_id=2, flag=cleared)])

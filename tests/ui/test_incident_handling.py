@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from controlroom.commands import Actor
 from controlroom.config import Settings
-from controlroom.grading import GradeTargets
+from controlroom.core.grading import GradeTargets
 from tests.ui.conftest import cli, js
 from ui.main_window import MainWindow
 

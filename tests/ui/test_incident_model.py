@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
-from controlroom.snapshots import Change, IncidentSnapshot
+from controlroom.core.snapshots import Change, IncidentSnapshot
 from ui.incident_model import AGE, DUE, GRADE, REF, STATUS, SUMMARY, IncidentTableModel, format_age
 from ui.incident_view import IncidentTableView
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from controlroom.storage.database import Database
-from controlroom.users import UserCommands
+from controlroom.users.accounts import UserCommands
 from tests.conftest import run_isolated
 from tests.ui.accounts import ADMIN, PASSWORD, actor_for, add_users, audit_entries
 from ui.app import log_in

@@ -16,9 +16,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlRequestInterceptor
 
 from controlroom.commands import Actor, Commands
-from controlroom.demo import demo_venues
-from controlroom.feed import ChangeFeed
-from controlroom.resources import resource
+from controlroom.core.resources import resource
+from controlroom.feed.change_feed import ChangeFeed
+from controlroom.sim.demo import demo_venues
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli, js
 from ui.app import ui_state

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from controlroom.filters import IncidentFilter
-from controlroom.snapshots import Change, IncidentSnapshot, UnitSnapshot
+from controlroom.core.snapshots import Change, IncidentSnapshot, UnitSnapshot
+from controlroom.incidents.filters import IncidentFilter
 from ui.map_bridge import MapBridge
 
 NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)

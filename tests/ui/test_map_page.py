@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from controlroom.config import Settings
-from controlroom.errors import ValidationError
+from controlroom.core.errors import ValidationError
 from ui.map_page import build_map_page
 
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']https?://""", re.IGNORECASE)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from controlroom.commands import Actor, Commands
 from controlroom.config import Settings
-from controlroom.domain import Status
+from controlroom.core.domain import Status
 from controlroom.storage.database import Database
 from controlroom.storage.models import Incident, IncidentEvent
 from tests.conftest import _migrate, run_isolated

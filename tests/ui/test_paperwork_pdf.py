@@ -14,14 +14,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QApplication, QWidget
 
-from controlroom.cli_paperwork import specimen_direction
-from controlroom.paperwork import (
+from controlroom.cli.paperwork import specimen_direction
+from controlroom.paperwork.data import Officer
+from controlroom.paperwork.render import (
     RenderedDocument,
     render_authorisation,
     render_direction,
     render_direction_set,
 )
-from controlroom.paperwork_data import Officer
 from ui import paperwork_pdf
 from ui.paperwork_pdf import document_painter, plan_image, print_preview_dialog, write_pdf
 

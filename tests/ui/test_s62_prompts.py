@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from controlroom.persons import NewSubject
+from controlroom.dispersal.persons import NewSubject
 from tests.ui.accounts import actor_for, add_users, audit_entries
 from ui.justification_dialog import JustificationDialog
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from controlroom.commands import NewIncident, VenueSpec
-from controlroom.snapshots import Change, Diff, FlagSnapshot, SubjectSnapshot
+from controlroom.core.snapshots import Change, Diff, FlagSnapshot, SubjectSnapshot
 from tests.payloads import HUGE, NAME, PLACE, QT_RICH, TEXT
 from tests.ui.conftest import js
 from ui.incident_model import PLACE as PLACE_COLUMN

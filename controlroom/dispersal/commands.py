@@ -1,0 +1,483 @@
+"""s.34 dispersal zones and s.35 directions: the commands, each one transaction.
+
+The rules themselves live in ``dispersal_rules`` (pure, property-tested); these
+commands parse what people typed, apply the rules, and record the result with
+its audit entry and change-log rows. A direction is recorded with everything s.38
+asks for: the individual, the date and time, the terms (area and exclusion period),
+any variation or withdrawal, and any item surrendered under s.37.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from controlroom.core.domain import SOUTHAMPTON_CENTRE, DirectionStatus, OperatingArea, operational_night
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
+from controlroom.dispersal.persons import PersonCommands
+from controlroom.dispersal.queries import (
+    direction_snapshot,
+    find_direction,
+    find_subject,
+    find_zone,
+    polygon_of,
+    subject_snapshot,
+    zone_snapshot,
+)
+from controlroom.dispersal.rules import (
+    AuthorisationTerms,
+    DirectionTerms,
+    ZoneTerms,
+    check_authorisation,
+    check_direction,
+    check_exclusion_area,
+    check_notice,
+    check_variation,
+    parse_officer,
+    utc,
+)
+from controlroom.incidents.records import clean_text
+from controlroom.paperwork.data import LatLon
+from controlroom.storage.models import (
+    Direction,
+    DirectionChange,
+    DispersalZone,
+    Subject,
+    SurrenderedItem,
+    Task,
+)
+from controlroom.writes import requires
+
+# Where surrendered items are collected unless the officer names another station (s.37).
+DEFAULT_COLLECTION_STATION = "Southampton Central Police Station"
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneSpec:
+    """An s.34 authorisation as the inspector gives it."""
+
+    name: str
+    polygon: Sequence[LatLon]
+    starts_at: datetime
+    ends_at: datetime
+    officer: str
+    grounds: str
+    rights_consideration: str
+    log_number: str = ""
+    area_in_words: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionSpec:
+    """An s.35 direction as the constable gives it (and the operator records it)."""
+
+    zone: str | int
+    at: LatLon
+    apparent_age: int
+    officer: str
+    grounds: str
+    exclusion_hours: float
+    behaviour: str = ""
+    description: str | None = None  # a new person of concern from this description …
+    subject_id: int | None = None  # … or one already on record
+    given_at: datetime | None = None
+    exclusion_polygon: Sequence[LatLon] | None = None  # None: the whole zone
+    exclusion_in_words: str | None = None
+    leave_by: datetime | None = None
+    route: str | None = None
+    offence_warning_given: bool = True
+    no_offence_warning_reason: str | None = None
+    written_notice_given: bool = True
+    no_written_notice_reason: str | None = None
+    surrendered_items: Sequence[str] = field(default=())
+    collection_station: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionVariation:
+    """New terms for a direction (s.35(8)); fields left as None stay as they were."""
+
+    officer: str
+    reason: str
+    exclusion_ends_at: datetime | None = None
+    hours_from_first_given: float | None = None  # instead of exclusion_ends_at
+    exclusion_polygon: Sequence[LatLon] | None = None
+    exclusion_in_words: str | None = None
+    leave_by: datetime | None = None
+    route: str | None = None
+    notice_given: bool = True
+    no_notice_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionResult:
+    """A direction as recorded, the person it was given to, and any take-home task."""
+
+    direction: DirectionSnapshot
+    subject: SubjectSnapshot
+    take_home_task_id: int | None
+
+
+class DispersalCommands(PersonCommands):
+    """Mixed into ``Commands``: s.34 authorisations and s.35 directions."""
+
+    area: OperatingArea = SOUTHAMPTON_CENTRE
+
+    @requires("zone.authorise")
+    async def authorise_zone(self, spec: ZoneSpec) -> ZoneSnapshot:
+        """Record an s.34 authorisation; refused with the section if the Act would not allow it."""
+        officer = parse_officer(spec.officer)
+        name = spec.name.strip()
+        terms = AuthorisationTerms(
+            name=name,
+            log_number=spec.log_number.strip(),
+            officer=officer,
+            polygon=tuple(spec.polygon),
+            area_in_words=(spec.area_in_words or "").strip()
+            or (f"The area within the boundary shown on the plan ({name})" if name else ""),
+            starts_at=utc(spec.starts_at, "start"),
+            ends_at=utc(spec.ends_at, "end"),
+            grounds=spec.grounds.strip(),
+            rights_consideration=spec.rights_consideration.strip(),
+        )
+        check_authorisation(terms)
+        self._check_in_area(terms.polygon, "locality")
+        for text, what in ((name, "zone name"), (terms.log_number, "log number")):
+            clean_text(text, what, 200 if what == "zone name" else 60)
+        now = self.clock()
+        async with self.db.write() as session:
+            row = DispersalZone(
+                name=name,
+                log_number=terms.log_number,
+                officer_rank=officer.rank,
+                officer_number=officer.number,
+                officer_name=officer.name,
+                polygon=[list(p) for p in terms.polygon],
+                area_in_words=terms.area_in_words,
+                starts_at=terms.starts_at,
+                ends_at=terms.ends_at,
+                grounds=terms.grounds,
+                rights_consideration=terms.rights_consideration,
+                authorised_at=now,
+                authorised_by=self.actor.name,
+                version=1,
+            )
+            session.add(row)
+            await session.flush()
+            snapshot = zone_snapshot(row)
+            detail = {"name": name, "log_number": row.log_number, "officer": officer.describe()}
+            await self._finish(session, "zone.authorise", "zone", row.id, detail, snapshot.to_json(), now)
+            return snapshot
+
+    @requires("zone.withdraw")
+    async def withdraw_zone(self, zone: str | int, reason: str) -> ZoneSnapshot:
+        """End an authorisation early; no new directions can be given under it."""
+        why = clean_text(reason, "reason", 1000)
+        now = self.clock()
+        async with self.db.write() as session:
+            row = await find_zone(session, zone, now)
+            if row.withdrawn_at is not None:
+                raise ValidationError(f"zone {row.id} ({row.name}) is already withdrawn")
+            row.withdrawn_at, row.withdrawn_reason = now, why
+            row.version += 1
+            await session.flush()
+            snapshot = zone_snapshot(row)
+            await self._finish(
+                session, "zone.withdraw", "zone", row.id, {"reason": why}, snapshot.to_json(), now
+            )
+            return snapshot
+
+    def _check_in_area(self, polygon: Sequence[LatLon], what: str) -> None:
+        for lat, lon in polygon:
+            if not self.area.contains(lat, lon):
+                raise ValidationError(
+                    f"a point of the {what}, {lat:.5f},{lon:.5f}, is outside the operating area "
+                    f"({self.area.describe()}); check the order is LAT,LON"
+                )
+
+    @requires("direction.give")
+    async def give_direction(self, spec: DirectionSpec) -> DirectionResult:
+        """Record an s.35 direction, its surrendered items and any take-home task."""
+        officer = parse_officer(spec.officer)
+        now = self.clock()
+        given_at = utc(spec.given_at, "time given") if spec.given_at else now
+        if not 0 < spec.exclusion_hours <= 1000:
+            raise ValidationError(f"--hours {spec.exclusion_hours} must be a number of hours above 0")
+        items = [clean_text(i, "surrendered item", 300) for i in spec.surrendered_items]
+        if (spec.subject_id is None) == (spec.description is None):
+            raise ValidationError("say who: a description of the person (--description) or --subject ID")
+        async with self.db.write() as session:
+            zone = await find_zone(session, spec.zone, given_at)
+            terms = _direction_terms(spec, zone, given_at)
+            outcome = check_direction(terms, _zone_terms(zone))
+            self._check_in_area([terms.at], "place given")
+            subject = await self._subject_for(session, spec, now)
+            row = Direction(
+                reference=await _next_reference(self, session, given_at),
+                zone_id=zone.id,
+                subject_id=subject.id,
+                given_at=given_at,
+                first_given_at=given_at,
+                officer_rank=officer.rank,
+                officer_number=officer.number,
+                officer_name=officer.name,
+                lat=terms.at[0],
+                lon=terms.at[1],
+                apparent_age=spec.apparent_age,
+                behaviour=spec.behaviour.strip(),
+                grounds=terms.grounds.strip(),
+                exclusion_polygon=[list(p) for p in terms.exclusion_polygon],
+                exclusion_in_words=terms.exclusion_in_words.strip(),
+                exclusion_ends_at=terms.exclusion_ends_at,
+                leave_by=terms.leave_by,
+                route=(spec.route or "").strip() or None,
+                offence_warning_given=spec.offence_warning_given,
+                no_offence_warning_reason=_reason(spec.offence_warning_given, spec.no_offence_warning_reason),
+                written_notice_given=spec.written_notice_given,
+                no_written_notice_reason=_reason(spec.written_notice_given, spec.no_written_notice_reason),
+                collection_station=(spec.collection_station or DEFAULT_COLLECTION_STATION) if items else None,
+                status=DirectionStatus.ACTIVE.value,
+                recorded_by=self.actor.name,
+                version=1,
+            )
+            session.add(row)
+            await session.flush()
+            for item in items:
+                # s.37: returnable to the person after the exclusion period ends.
+                session.add(
+                    SurrenderedItem(
+                        direction_id=row.id,
+                        description=item,
+                        surrendered_at=given_at,
+                        collect_from=row.exclusion_ends_at,
+                    )
+                )
+            task_id = await self._take_home_task(session, row, subject, now) if outcome.take_home else None
+            subject.version += 1
+            await session.flush()
+            snapshot = await direction_snapshot(session, row)
+            detail = {
+                "reference": row.reference,
+                "zone": zone.id,
+                "subject": subject.id,
+                "officer": officer.describe(),
+                "exclusion_ends_at": row.exclusion_ends_at.isoformat(),
+                "items": len(items),
+            }
+            await self._finish(
+                session, "direction.give", "direction", row.id, detail, snapshot.to_json(), now
+            )
+            person = await subject_snapshot(session, subject, now)
+            await self._append_change(session, "subject", subject.id, person.to_json(), now)
+            return DirectionResult(direction=snapshot, subject=person, take_home_task_id=task_id)
+
+    async def _subject_for(self, session: AsyncSession, spec: DirectionSpec, now: datetime) -> Subject:
+        if spec.subject_id is not None:
+            return await find_subject(session, spec.subject_id)
+        assert spec.description is not None  # noqa: S101 - checked by the caller
+        clean_text(spec.description, "description", 2000)
+        return await self._new_subject_in(session, spec.description, now)
+
+    async def _take_home_task(
+        self, session: AsyncSession, direction: Direction, subject: Subject, now: datetime
+    ) -> int:
+        # s.35(7): a person who appears under 16 may be removed to where he lives or a place of safety.
+        task = Task(
+            kind="take_home",
+            summary=(
+                f"{direction.reference}: person appears to be {direction.apparent_age} (under 16) — "
+                "consider taking home or to a place of safety (s.35(7))"
+            ),
+            direction_id=direction.id,
+            subject_id=subject.id,
+            status="open",
+            created_at=now,
+            created_by=self.actor.name,
+        )
+        session.add(task)
+        await session.flush()
+        return task.id
+
+    @requires("direction.vary")
+    async def vary_direction(self, reference: str, variation: DirectionVariation) -> DirectionSnapshot:
+        """Vary a direction in force: never beyond 48 h from first given (s.35(8)), notice s.35(9)."""
+        officer = parse_officer(variation.officer).describe()
+        reason = clean_text(variation.reason, "reason for the variation", 1000)
+        check_notice(variation.notice_given, variation.no_notice_reason, "variation")
+        now = self.clock()
+        async with self.db.write() as session:
+            row = await find_direction(session, reference)
+            _check_still_in_force(row, now, "vary")
+            zone = await session.get(DispersalZone, row.zone_id)
+            assert zone is not None  # noqa: S101 - foreign key
+            terms = _variation_terms(row, variation, zone)
+            if not terms:
+                raise ValidationError(
+                    "nothing to vary: give a new end (--hours/--ends), area, leave-by time or route"
+                )
+            for key, value in terms.items():
+                setattr(row, key, value)
+            row.version += 1
+            session.add(
+                _change_record(row, "variation", now, officer, reason, terms, variation, self.actor.name)
+            )
+            await session.flush()
+            snapshot = await direction_snapshot(session, row)
+            detail = {"reference": row.reference, "changed": sorted(terms)}
+            await self._finish(
+                session, "direction.vary", "direction", row.id, detail, snapshot.to_json(), now
+            )
+            return snapshot
+
+    @requires("direction.withdraw")
+    async def withdraw_direction(
+        self,
+        reference: str,
+        *,
+        officer: str,
+        reason: str,
+        notice_given: bool = True,
+        no_notice_reason: str | None = None,
+    ) -> DirectionSnapshot:
+        """Withdraw a direction (any constable may, s.35(8)); recorded under s.38."""
+        who = parse_officer(officer).describe()
+        why = clean_text(reason, "reason for the withdrawal", 1000)
+        check_notice(notice_given, no_notice_reason, "withdrawal")
+        now = self.clock()
+        async with self.db.write() as session:
+            row = await find_direction(session, reference)
+            _check_still_in_force(row, now, "withdraw")
+            row.status, row.withdrawn_at = DirectionStatus.WITHDRAWN.value, now
+            row.version += 1
+            notice = DirectionVariation(
+                officer=officer, reason=why, notice_given=notice_given, no_notice_reason=no_notice_reason
+            )
+            session.add(_change_record(row, "withdrawal", now, who, why, {}, notice, self.actor.name))
+            await session.flush()
+            snapshot = await direction_snapshot(session, row)
+            await self._finish(
+                session, "direction.withdraw", "direction", row.id, {"reason": why}, snapshot.to_json(), now
+            )
+            subject = await session.get(Subject, row.subject_id)
+            if subject is not None:
+                subject.version += 1
+                await session.flush()
+                person = await subject_snapshot(session, subject, now)
+                await self._append_change(session, "subject", subject.id, person.to_json(), now)
+            return snapshot
+
+
+def _zone_terms(zone: DispersalZone) -> ZoneTerms:
+    return ZoneTerms(zone.name, polygon_of(zone.polygon), zone.starts_at, zone.ends_at, zone.withdrawn_at)
+
+
+def _direction_terms(spec: DirectionSpec, zone: DispersalZone, given_at: datetime) -> DirectionTerms:
+    for text, what in ((spec.grounds, "grounds"), (spec.behaviour, "behaviour"), (spec.route, "route")):
+        if text and len(text) > MAX_TEXT:
+            raise ValidationError(f"the {what} is {len(text)} characters long; the limit is {MAX_TEXT}")
+    whole_zone = spec.exclusion_polygon is None
+    return DirectionTerms(
+        given_at=given_at,
+        at=spec.at,
+        apparent_age=spec.apparent_age,
+        grounds=spec.grounds,
+        exclusion_polygon=polygon_of(zone.polygon) if whole_zone else tuple(spec.exclusion_polygon or ()),
+        exclusion_in_words=spec.exclusion_in_words or (zone.area_in_words if whole_zone else ""),
+        exclusion_ends_at=given_at + timedelta(hours=spec.exclusion_hours),
+        leave_by=utc(spec.leave_by, "leave-by time") if spec.leave_by else None,
+        written_notice_given=spec.written_notice_given,
+        no_written_notice_reason=spec.no_written_notice_reason,
+        offence_warning_given=spec.offence_warning_given,
+        no_offence_warning_reason=spec.no_offence_warning_reason,
+    )
+
+
+def _variation_terms(row: Direction, variation: DirectionVariation, zone: DispersalZone) -> dict[str, object]:
+    terms: dict[str, object] = {}
+    ends = utc(variation.exclusion_ends_at, "new exclusion end") if variation.exclusion_ends_at else None
+    if variation.hours_from_first_given is not None:
+        if ends is not None:
+            raise ValidationError("give either a new end time or a number of hours, not both")
+        ends = row.first_given_at + timedelta(hours=variation.hours_from_first_given)
+    if ends is not None:
+        check_variation(row.first_given_at, ends)
+        terms["exclusion_ends_at"] = ends
+    if variation.exclusion_polygon is not None:
+        polygon = check_exclusion_area(variation.exclusion_polygon, _zone_terms(zone))
+        if not (variation.exclusion_in_words or "").strip():
+            raise ValidationError("a new exclusion area must be described in words too (s.35(5)(b))")
+        terms["exclusion_polygon"] = [list(p) for p in polygon]
+    if variation.exclusion_in_words is not None and variation.exclusion_in_words.strip():
+        terms["exclusion_in_words"] = variation.exclusion_in_words.strip()
+    if variation.leave_by is not None:
+        terms["leave_by"] = utc(variation.leave_by, "leave-by time")
+    if variation.route is not None and variation.route.strip():
+        terms["route"] = variation.route.strip()
+    return terms
+
+
+def _change_record(
+    row: Direction,
+    kind: str,
+    now: datetime,
+    officer: str,
+    reason: str,
+    terms: dict[str, object],
+    notice: DirectionVariation,
+    actor: str,
+) -> DirectionChange:
+    return DirectionChange(
+        direction_id=row.id,
+        kind=kind,
+        at=now,
+        officer=officer,
+        reason=reason,
+        terms={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in terms.items()},
+        notice_given=notice.notice_given,
+        no_notice_reason=_reason(notice.notice_given, notice.no_notice_reason),
+        recorded_by=actor,
+    )
+
+
+def _check_still_in_force(row: Direction, now: datetime, verb: str) -> None:
+    if row.status != DirectionStatus.ACTIVE.value:
+        raise ValidationError(f"{row.reference} has been withdrawn; there is nothing to {verb}")
+    if row.exclusion_ends_at <= now:
+        raise ValidationError(f"{row.reference} expired at {row.exclusion_ends_at:%Y-%m-%d %H:%M} UTC")
+
+
+def _reason(given: bool, reason: str | None) -> str | None:
+    return None if given else (reason or "").strip() or None
+
+
+async def _next_reference(commands: DispersalCommands, session: AsyncSession, given_at: datetime) -> str:
+    """``S35-20261127-003``: numbered within the operational night the direction was given in.
+
+    The feed lock is taken first, so two consoles cannot draw the same number.
+    """
+    await commands.db.take_feed_lock(session)
+    night = operational_night(given_at)
+    prefix = f"S35-{night:%Y%m%d}-"
+    last = (
+        await session.execute(
+            select(func.max(Direction.reference)).where(Direction.reference.like(prefix + "%"))
+        )
+    ).scalar_one()
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:03d}"
+
+
+__all__ = [
+    "DEFAULT_COLLECTION_STATION",
+    "DirectionResult",
+    "DirectionSpec",
+    "DirectionVariation",
+    "DispersalCommands",
+    "ZoneSpec",
+]

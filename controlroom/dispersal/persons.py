@@ -1,0 +1,477 @@
+"""Persons of concern: descriptions, words of advice, sightings, and the alerts they raise.
+
+A record starts from a description; name, date of birth and address are optional
+and never travel on the change feed (see ``SubjectSnapshot``). Reading them is a
+*consultation* under the Data Protection Act 2018 s.62 and is logged with its
+justification.
+
+Linking a subject who already has a warning or an active direction to an incident,
+a flagged location or a sighting marks it as repeat behaviour; if he is inside the
+exclusion area of an active s.35 direction before it ends, a Grade 2 "possible
+breach" incident is raised in the same transaction, so every console sees both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from controlroom.core.domain import (
+    LOCAL_TZ,
+    SOUTHAMPTON_CENTRE,
+    Behaviour,
+    Category,
+    OperatingArea,
+    Source,
+    Status,
+    format_reference,
+    operational_night,
+)
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import IncidentSnapshot, SubjectSnapshot
+from controlroom.dispersal.queries import (
+    active_directions,
+    direction_snapshot,
+    find_subject,
+    polygon_of,
+    subject_snapshot,
+)
+from controlroom.dispersal.rules import point_in_polygon, utc
+from controlroom.incidents.records import clean_text, incident_snapshot, parse_choice
+from controlroom.patrols.commands import parse_lat_lon
+from controlroom.storage.models import (
+    Direction,
+    Flag,
+    Incident,
+    IncidentEvent,
+    Subject,
+    SubjectSighting,
+    SubjectWarning,
+)
+from controlroom.writes import CommandBase, requires
+
+# Management of Police Information: a record about a person is reviewed, not kept
+# indefinitely. A year is this control room's default; a force sets its own policy.
+DEFAULT_REVIEW = timedelta(days=365)
+MAX_DESCRIPTION = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubject:
+    """A person of concern as first described; identity fields are optional."""
+
+    description: str
+    clothing: str = ""
+    build: str = ""
+    distinguishing_features: str = ""
+    name: str | None = None
+    date_of_birth: date | None = None
+    address: str | None = None
+    review_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectRecord:
+    """The full record including identity: only returned by a logged consultation."""
+
+    subject: SubjectSnapshot
+    name: str | None
+    date_of_birth: date | None
+    address: str | None
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class SightingResult:
+    """What linking a subject to an incident, flag or point found."""
+
+    sighting_id: int
+    subject: SubjectSnapshot
+    repeat_behaviour: bool
+    breach_incident: IncidentSnapshot | None = None
+    breached_direction: str | None = None
+
+
+class PersonCommands(CommandBase):
+    """Mixed into ``Commands``: persons of concern, warnings and sightings."""
+
+    area: OperatingArea = SOUTHAMPTON_CENTRE
+    reference_prefix: str = "SOT"
+
+    async def _next_number(self, session: AsyncSession, night: Any) -> int:  # pragma: no cover
+        raise NotImplementedError  # ``Commands`` supplies the incident reference counter
+
+    @requires("subject.add")
+    async def add_subject(self, new: NewSubject) -> SubjectSnapshot:
+        """Record a person of concern from a description."""
+        now = self.clock()
+        async with self.db.write() as session:
+            row = _subject_row(new, now, self.actor.name)
+            session.add(row)
+            await session.flush()
+            snapshot = await subject_snapshot(session, row, now)
+            await self._finish(
+                session,
+                "subject.add",
+                "subject",
+                row.id,
+                {"identified": row.name is not None},
+                snapshot.to_json(),
+                now,
+            )
+            return snapshot
+
+    async def _new_subject_in(self, session: AsyncSession, description: str, now: datetime) -> Subject:
+        row = _subject_row(NewSubject(description=description), now, self.actor.name)
+        session.add(row)
+        await session.flush()
+        return row
+
+    @requires("subject.warn")
+    async def warn_subject(
+        self, subject_id: int, *, officer: str, place: str, note: str = "", given_at: datetime | None = None
+    ) -> SubjectSnapshot:
+        """Record words of advice: who gave them, when and where."""
+        who = clean_text(officer, "officer", 200)
+        where = clean_text(place, "place of the warning", 300)
+        now = self.clock()
+        at = utc(given_at, "time of the warning") if given_at else now
+        async with self.db.write() as session:
+            row = await find_subject(session, subject_id)
+            session.add(
+                SubjectWarning(
+                    subject_id=row.id,
+                    officer=who,
+                    given_at=at,
+                    place=where,
+                    note=note.strip(),
+                    recorded_by=self.actor.name,
+                )
+            )
+            row.version += 1
+            await session.flush()
+            snapshot = await subject_snapshot(session, row, now)
+            await self._finish(
+                session,
+                "subject.warn",
+                "subject",
+                row.id,
+                {"officer": who, "place": where},
+                snapshot.to_json(),
+                now,
+            )
+            return snapshot
+
+    @requires("subject.seen")
+    async def record_sighting(
+        self,
+        subject_id: int,
+        *,
+        incident: str | None = None,
+        flag: int | None = None,
+        at: tuple[float, float] | None = None,
+        place: str | None = None,
+        behaviours: Sequence[str] = (),
+        seen_at: datetime | None = None,
+        source: str = "police_patrol",
+    ) -> SightingResult:
+        """Link a subject to an incident, a flagged location or a point where he was seen."""
+        if sum(x is not None for x in (incident, flag, at)) != 1:
+            raise ValidationError("say where he was seen: one of --incident REF, --flag N or --at LAT,LON")
+        codes = [parse_choice(Behaviour, b, "behaviour code").value for b in behaviours]
+        source_value = parse_choice(Source, source, "source").value
+        now = self.clock()
+        async with self.db.write() as session:
+            subject = await find_subject(session, subject_id)
+            where = await self._where_seen(session, incident, flag, at, place, seen_at, now)
+            lat, lon, where_text, when, incident_row, flag_row = where
+            if flag_row is not None and not codes:
+                codes = [flag_row.behaviour]
+            await _refuse_second_link(session, subject.id, incident_row, flag_row)
+            repeat = await _has_history(session, subject.id, when)
+            sighting = SubjectSighting(
+                subject_id=subject.id,
+                incident_id=incident_row.id if incident_row else None,
+                flag_id=flag_row.id if flag_row else None,
+                lat=lat,
+                lon=lon,
+                place=where_text,
+                behaviours=codes,
+                seen_at=when,
+                recorded_by=self.actor.name,
+                repeat_behaviour=repeat,
+            )
+            session.add(sighting)
+            await session.flush()
+            # A breach incident already is the report of this breach: linking it raises no other.
+            raised_already = (
+                incident_row is not None and incident_row.category == Category.DISPERSAL_BREACH.value
+            )
+            breach = (
+                None if raised_already else await self._breach(session, subject, sighting, source_value, now)
+            )
+            subject.version += 1
+            if incident_row is not None:
+                _note_on(incident_row, session, self.actor.name, now, subject.id, repeat)
+            await session.flush()
+            snapshot = await subject_snapshot(session, subject, now)
+            detail = {"sighting": sighting.id, "repeat": repeat, "breach": breach[1] if breach else None}
+            await self._finish(
+                session, "subject.seen", "subject", subject.id, detail, snapshot.to_json(), now
+            )
+            if incident_row is not None:
+                await self._append_change(
+                    session, "incident", incident_row.id, incident_snapshot(incident_row).to_json(), now
+                )
+            return SightingResult(
+                sighting_id=sighting.id,
+                subject=snapshot,
+                repeat_behaviour=repeat,
+                breach_incident=breach[0] if breach else None,
+                breached_direction=breach[1] if breach else None,
+            )
+
+    async def _where_seen(
+        self,
+        session: AsyncSession,
+        incident: str | None,
+        flag: int | None,
+        at: tuple[float, float] | None,
+        place: str | None,
+        seen_at: datetime | None,
+        now: datetime,
+    ) -> tuple[float, float, str, datetime, Incident | None, Flag | None]:
+        when = utc(seen_at, "time seen") if seen_at else None
+        if incident is not None:
+            row = (
+                await session.execute(select(Incident).where(Incident.reference == incident.strip().upper()))
+            ).scalar_one_or_none()
+            if row is None:
+                raise ValidationError(
+                    f"no incident with reference {incident!r}; references look like SOT-20261127-0042"
+                )
+            return row.lat, row.lon, row.place, when or row.reported_at, row, None
+        if flag is not None:
+            flag_row = await session.get(Flag, flag)
+            if flag_row is None:
+                raise ValidationError(f"no flag number {flag}")
+            return flag_row.lat, flag_row.lon, flag_row.place, when or flag_row.flagged_at, None, flag_row
+        assert at is not None  # noqa: S101 - exactly one was checked above
+        lat, lon = parse_lat_lon(*at, self.area)
+        text = clean_text(place, "place", 300) if place else f"{lat:.5f},{lon:.5f}"
+        return lat, lon, text, when or now, None, None
+
+    async def _breach(
+        self, session: AsyncSession, subject: Subject, sighting: SubjectSighting, source: str, now: datetime
+    ) -> tuple[IncidentSnapshot, str] | None:
+        """Raise a Grade 2 incident if he is inside an active exclusion area (the s.39 offence)."""
+        for direction in await active_directions(session, subject.id, sighting.seen_at):
+            # s.35(5)(c): until the leave-by time he is still allowed to be leaving the area.
+            if direction.leave_by is not None and sighting.seen_at < direction.leave_by:
+                continue
+            if not point_in_polygon((sighting.lat, sighting.lon), polygon_of(direction.exclusion_polygon)):
+                continue
+            incident = await self._breach_incident(session, subject, sighting, direction, source, now)
+            sighting.direction_id = direction.id
+            sighting.breach_incident_id = incident.id
+            direction.version += 1
+            await session.flush()
+            snapshot = incident_snapshot(incident)
+            detail = {"reference": incident.reference, "direction": direction.reference, "grade": 2}
+            await self._finish(
+                session, "incident.report", "incident", incident.id, detail, snapshot.to_json(), now
+            )
+            await self._append_change(
+                session,
+                "direction",
+                direction.id,
+                (await direction_snapshot(session, direction)).to_json(),
+                now,
+            )
+            return snapshot, direction.reference
+        return None
+
+    async def _breach_incident(
+        self,
+        session: AsyncSession,
+        subject: Subject,
+        sighting: SubjectSighting,
+        direction: Direction,
+        source: str,
+        now: datetime,
+    ) -> Incident:
+        night = operational_night(now)
+        number = await self._next_number(session, night)
+        seen = sighting.seen_at.astimezone(LOCAL_TZ)
+        ends = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
+        row = Incident(
+            reference=format_reference(self.reference_prefix, night, number),
+            night=night,
+            reported_at=now,
+            source=source,
+            category=Category.DISPERSAL_BREACH.value,
+            grade=2,
+            status=Status.NEW.value,
+            venue_id=None,
+            place=sighting.place,
+            lat=sighting.lat,
+            lon=sighting.lon,
+            summary=(
+                f"Possible breach of s.35 direction {direction.reference}: person of concern "
+                f"#{subject.id} seen at {sighting.place} at {seen:%H:%M}, inside the exclusion area "
+                f"({direction.exclusion_in_words}) which runs until {ends:%d/%m %H:%M}"
+            ),
+            created_by=self.actor.name,
+            version=1,
+            person_of_concern=subject.description,
+        )
+        session.add(row)
+        await session.flush()
+        session.add(
+            IncidentEvent(
+                incident_id=row.id,
+                at=now,
+                actor=self.actor.name,
+                kind="reported",
+                detail={
+                    "reference": row.reference,
+                    "source": source,
+                    "category": row.category,
+                    "grade": 2,
+                    "direction": direction.reference,
+                    "subject_id": subject.id,
+                },
+            )
+        )
+        return row
+
+    @requires("subject.consult")
+    async def consult_subject(self, subject_id: int, justification: str) -> SubjectRecord:
+        """The full record with identity; logged as a consultation (DPA 2018 s.62(1)(c), (3))."""
+        why = clean_text(justification, "justification for looking at this record", 500)
+        now = self.clock()
+        async with self.db.write() as session:
+            row = await find_subject(session, subject_id)
+            snapshot = await subject_snapshot(session, row, now)
+            await self._audit(session, "subject.consult", "subject", row.id, {}, now, justification=why)
+            return SubjectRecord(
+                subject=snapshot,
+                name=row.name,
+                date_of_birth=row.date_of_birth,
+                address=row.address,
+                created_at=row.created_at,
+                created_by=row.created_by,
+            )
+
+    @requires("subject.review")
+    async def review_subject(
+        self, subject_id: int, *, reason: str, next_review: date | None = None, erase_identity: bool = False
+    ) -> SubjectSnapshot:
+        """A MoPI review: set the next review date, and/or erase name, date of birth and address.
+
+        The erasure log entry names the fields erased, never their content (DPA 2018 s.62).
+        """
+        why = clean_text(reason, "reason for the review", 1000)
+        now = self.clock()
+        today = now.astimezone(LOCAL_TZ).date()
+        if next_review is None and not erase_identity:
+            raise ValidationError(
+                "a review either sets the next review date or erases the identity (or both)"
+            )
+        if next_review is not None and next_review <= today:
+            raise ValidationError(
+                "the next review date must be in the future (Management of Police Information)"
+            )
+        async with self.db.write() as session:
+            row = await find_subject(session, subject_id)
+            detail: dict[str, Any] = {"reason": why}
+            if next_review is not None:
+                detail["review_date"] = [row.review_date.isoformat(), next_review.isoformat()]
+                row.review_date = next_review
+            if erase_identity:
+                detail["erased"] = [
+                    f for f in ("name", "date_of_birth", "address") if getattr(row, f) is not None
+                ]
+                row.name = row.date_of_birth = row.address = None
+            row.version += 1
+            await session.flush()
+            snapshot = await subject_snapshot(session, row, now)
+            action = "subject.erase" if erase_identity else "subject.review"
+            await self._finish(session, action, "subject", row.id, detail, snapshot.to_json(), now)
+            return snapshot
+
+
+def _subject_row(new: NewSubject, now: datetime, actor: str) -> Subject:
+    description = clean_text(new.description, "description", MAX_DESCRIPTION)
+    review = new.review_date or (now.astimezone(LOCAL_TZ).date() + DEFAULT_REVIEW)
+    if review <= now.astimezone(LOCAL_TZ).date():
+        raise ValidationError("the review date must be in the future (Management of Police Information)")
+    if new.date_of_birth is not None and new.date_of_birth >= now.date():
+        raise ValidationError(f"date of birth {new.date_of_birth} is not in the past")
+    return Subject(
+        description=description,
+        clothing=(new.clothing or "").strip()[:300],
+        build=(new.build or "").strip()[:100],
+        distinguishing_features=_optional(new.distinguishing_features, MAX_DESCRIPTION) or "",
+        name=_optional(new.name, 200),
+        date_of_birth=new.date_of_birth,
+        address=_optional(new.address, 300),
+        review_date=review,
+        created_at=now,
+        created_by=actor,
+        version=1,
+    )
+
+
+def _optional(value: str | None, limit: int) -> str | None:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationError(f"{text[:20]!r}… is {len(text)} characters long; the limit is {limit}")
+    return text or None
+
+
+async def _refuse_second_link(
+    session: AsyncSession, subject_id: int, incident: Incident | None, flag: Flag | None
+) -> None:
+    """One link per subject and incident (or flag): a second would count the sighting twice."""
+    if incident is None and flag is None:
+        return
+    query = select(SubjectSighting.id).where(SubjectSighting.subject_id == subject_id)
+    if incident is not None:
+        query = query.where(SubjectSighting.incident_id == incident.id)
+        what = incident.reference
+    else:
+        assert flag is not None  # noqa: S101 - one of the two, checked above
+        query = query.where(SubjectSighting.flag_id == flag.id)
+        what = f"flag {flag.id}"
+    if (await session.execute(query)).first() is not None:
+        raise ValidationError(f"person of concern #{subject_id} is already linked to {what}")
+
+
+async def _has_history(session: AsyncSession, subject_id: int, at: datetime) -> bool:
+    """Already warned (ever) or under an active direction: seeing him again is repeat behaviour."""
+    warned = (
+        await session.execute(
+            select(func.count()).select_from(SubjectWarning).where(SubjectWarning.subject_id == subject_id)
+        )
+    ).scalar_one()
+    return bool(warned) or bool(await active_directions(session, subject_id, at))
+
+
+def _note_on(
+    incident: Incident, session: AsyncSession, actor: str, now: datetime, subject_id: int, repeat: bool
+) -> None:
+    """The incident timeline says a person of concern was linked (and if he is a repeat)."""
+    text = f"person of concern #{subject_id} linked" + (" — repeat behaviour" if repeat else "")
+    session.add(
+        IncidentEvent(incident_id=incident.id, at=now, actor=actor, kind="note", detail={"text": text})
+    )
+    incident.version += 1
+    incident.updated_by = actor
+    incident.updated_at = now

@@ -1,0 +1,171 @@
+"""Read-only questions the consoles ask: one incident with its timeline, the active flags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from controlroom.core.domain import LOCAL_TZ, Behaviour, Category, Source, grade_label
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
+from controlroom.incidents.records import incident_columns, incident_from_row
+from controlroom.storage.database import Database
+from controlroom.storage.models import Flag, Incident, IncidentEvent, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One entry of the append-only incident timeline."""
+
+    at: datetime
+    actor: str
+    kind: str
+    detail: dict[str, Any]
+
+    def describe(self) -> str:
+        """The entry in words, as the detail panel and ``incident show`` print it."""
+        d = self.detail
+        if self.kind == "reported":
+            source, category = Source.of(d["source"]).label, Category.of(d["category"]).label
+            return f"reported by {source}: {category}, {grade_label(d.get('grade'))}"
+        if self.kind == "status":
+            unit = f" ({d['unit']})" if d.get("unit") else ""
+            return f"status {d['from']} → {d['to']}{unit}"
+        if self.kind == "dispatched":
+            return f"dispatched {d['unit']}{_dispatch_origin(d)}"
+        if self.kind == "from_flag":
+            return (
+                f"from flag {d['flag_id']} at {d['place']}: {Behaviour.of(d['behaviour']).label} — "
+                f"{d['reason']} (flagged by {d['flagged_by']} at {_hh_mm(d['flagged_at'])})"
+            )
+        if self.kind == "diverted":
+            return f"{d['unit']} diverted to {d['to']}"
+        if self.kind == "regraded":
+            return f"regraded {grade_label(d['from'])} → {grade_label(d['to'])}"
+        if self.kind == "thrive":
+            filled = ", ".join(f"{k}: {v}" for k, v in d["thrive"].items() if v)
+            return f"THRIVE assessed — {filled or 'blank'}"
+        if self.kind == "edited":
+            return "edited " + ", ".join(d["fields"])
+        if self.kind == "note":
+            return f"note: {d['text']}"
+        if self.kind == "linked":
+            return f"marked as duplicate of {d['duplicate_of']}"
+        if self.kind == "caller_updated":
+            return f"reporter updated: {d['text']}"
+        if self.kind == "updated":  # entries written before per-aspect entries existed
+            return f"updated {d.get('changed', {})} {d.get('note', '')}".strip()
+        return self.kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "kind": self.kind,
+            "detail": self.detail,
+            "text": self.describe(),
+        }
+
+    def local_time(self) -> str:
+        return self.at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")
+
+
+def _hh_mm(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+def _dispatch_origin(d: dict[str, Any]) -> str:
+    if d.get("diverted_from"):
+        return f", diverted from {d['diverted_from']}"
+    if d.get("diverted_from_flag"):
+        return f", diverted from flag {d['diverted_from_flag']}"
+    if d.get("from_flag"):
+        since = f" since {_hh_mm(d['dispatched_at'])}" if d.get("dispatched_at") else ""
+        return f", tasked to flag {d['from_flag']}{since}"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDetail:
+    incident: IncidentSnapshot
+    timeline: tuple[TimelineEntry, ...]
+    duplicate_of_reference: str | None = None
+
+
+async def incident_detail(db: Database, reference: str, *, redacted: bool = False) -> IncidentDetail:
+    """The incident as it is now, with every timeline entry in order.
+
+    ``redacted`` (a partner): without the persons-of-concern columns — which a partner's
+    PostgreSQL login may not even select — and without the timeline, where operators'
+    notes may name people.
+    """
+    columns = incident_columns(redacted=redacted)
+    async with db.read() as conn:
+        row = (
+            (await conn.execute(select(*columns).where(Incident.reference == reference.strip().upper())))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise ValidationError(
+                f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
+            )
+        events: Sequence[Any] = ()
+        if not redacted:
+            events = (
+                await conn.execute(
+                    select(IncidentEvent.at, IncidentEvent.actor, IncidentEvent.kind, IncidentEvent.detail)
+                    .where(IncidentEvent.incident_id == row["id"])
+                    .order_by(IncidentEvent.id)
+                )
+            ).all()
+        duplicate_ref = None
+        if row["duplicate_of"] is not None:
+            duplicate_ref = (
+                await conn.execute(select(Incident.reference).where(Incident.id == row["duplicate_of"]))
+            ).scalar_one_or_none()
+    return IncidentDetail(incident_from_row(row), tuple(TimelineEntry(*e) for e in events), duplicate_ref)
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveFlag:
+    """A flag still on the map, with the units tasked to it (by callsign)."""
+
+    flag: FlagSnapshot
+    units: tuple[UnitSnapshot, ...]
+
+
+async def active_flags(db: Database, now: datetime) -> tuple[ActiveFlag, ...]:
+    """Flags neither cleared, converted nor expired at ``now``, oldest first, with their units."""
+    async with db.read(consistent=True) as conn:
+        flag_rows = (
+            (
+                await conn.execute(
+                    select(Flag.__table__)
+                    .where(Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None))
+                    .order_by(Flag.flagged_at, Flag.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        ids = [row["id"] for row in flag_rows]
+        unit_rows = (
+            (await conn.execute(select(Unit.__table__).where(Unit.flag_id.in_(ids)).order_by(Unit.callsign)))
+            .mappings()
+            .all()
+            if ids
+            else []
+        )
+    units = [UnitSnapshot(**{k: row[k] for k in UnitSnapshot.__dataclass_fields__}) for row in unit_rows]
+    return tuple(
+        ActiveFlag(
+            FlagSnapshot(**{k: row[k] for k in FlagSnapshot.__dataclass_fields__}),
+            tuple(u for u in units if u.flag_id == row["id"]),
+        )
+        for row in flag_rows
+    )
