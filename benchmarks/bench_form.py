@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.benchlib import print_table, summary_ms, verdict
 from controlroom.config import Settings
 from controlroom.storage.database import Database
-from ui.app import create_window, wait_until_drawn
+from ui.shell.app import create_window, wait_until_drawn
 
 KEYS = [
     ("Moonlit Parlour", Qt.Key.Key_Tab),

@@ -64,8 +64,8 @@ from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.sim.simulator import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
-from ui.app import create_window, wait_until_drawn
-from ui.main_window import MainWindow
+from ui.shell.app import create_window, wait_until_drawn
+from ui.shell.main_window import MainWindow
 
 HEARTBEAT_MS = 5
 TARGET_MS = 50.0

@@ -4,7 +4,7 @@ Three set-ups, each measured in the same run:
 
 * ``model``: the bare ``IncidentTableModel``;
 * ``proxy``: the model behind a ``QSortFilterProxyModel`` sorted on the age column with
-  the sort role and dynamic sorting, as ``ui/incident_view.py`` configures it;
+  the sort role and dynamic sorting, as ``ui/incidents/view.py`` configures it;
 * ``view``: the real ``IncidentTableView`` shown offscreen; the ``+paint`` columns add
   the ``processEvents()`` that follows (deferred layout and repaint of the viewport).
 
@@ -34,8 +34,8 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
-from ui.incident_model import AGE, SORT_ROLE, IncidentTableModel
-from ui.incident_view import IncidentTableView
+from ui.incidents.model import AGE, SORT_ROLE, IncidentTableModel
+from ui.incidents.view import IncidentTableView
 
 ROWS = 100_000
 TARGET_MS = 5.0

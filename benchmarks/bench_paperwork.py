@@ -29,7 +29,7 @@ from PySide6.QtGui import QGuiApplication
 from benchmarks.benchlib import print_table, summary_ms, verdict
 from controlroom.cli.paperwork import specimen_direction
 from controlroom.paperwork.render import render_direction
-from ui.paperwork_pdf import PLAN_DPI, plan_image, write_pdf
+from ui.paperwork.pdf import PLAN_DPI, plan_image, write_pdf
 
 TARGET_MS = 200.0
 HEADER = ["step", "runs", "median ms", "p95 ms", "max ms", "target ms", "verdict"]

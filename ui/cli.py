@@ -8,7 +8,8 @@ from controlroom.cli import main as cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ui import app, paperwork_pdf
+    from ui.paperwork import pdf as paperwork_pdf
+    from ui.shell import app
 
     frontend = cli.Frontend(
         run=app.run, screenshot=app.screenshot, write_pdf=paperwork_pdf.write_pdf_from_cli

@@ -6,7 +6,7 @@ autoescape, after ``_printable`` has neutralised what escaping cannot: bidirecti
 override characters (which would let typed text reverse the words printed after it),
 control characters, and strings long enough to push the layout off the page.
 The plan is drawn here, in pure Python, so the core can produce the whole document;
-the front end only rasterises it (``ui/paperwork_pdf.py``).
+the front end only rasterises it (``ui/paperwork/pdf.py``).
 """
 
 from __future__ import annotations

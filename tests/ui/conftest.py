@@ -25,15 +25,15 @@ from controlroom.commands import Actor
 from controlroom.config import Settings
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
-from ui.app import create_window, wait_until_drawn
-from ui.main_window import MainWindow
+from ui.shell.app import create_window, wait_until_drawn
+from ui.shell.main_window import MainWindow
 
 T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
 def qt_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    from ui.theme import apply_dark_theme
+    from ui.common.theme import apply_dark_theme
 
     apply_dark_theme(qapp)
     loop = qasync.QEventLoop(qapp, already_running=True)
@@ -136,7 +136,7 @@ def board_less_window(qtbot: Any, arun: Any) -> Iterator[Callable[[str, str, str
     opened: list[tuple[MainWindow, Database]] = []
 
     def _open(url: str, name: str, role: str) -> MainWindow:
-        from tests.ui.accounts import actor_for, add_users
+        from tests.ui.logins import actor_for, add_users
 
         add_users(url, (name, role, ()))
         db = Database(url)

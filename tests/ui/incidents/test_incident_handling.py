@@ -1,0 +1,258 @@
+"""Incident handling in the real window: keyboard-only recording, one-key status moves,
+two consoles on one incident, alerts that repeat until acknowledged, safe spaces from the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from controlroom.commands import Actor
+from controlroom.config import Settings
+from controlroom.core.grading import GradeTargets
+from tests.ui.conftest import cli, js
+from ui.shell.main_window import MainWindow
+
+
+def type_into_focus(form: Any, text: str) -> None:
+    """Keys go where the form's focus is, as they would for an operator typing."""
+    QTest.keyClicks(form.focusWidget(), text)
+
+
+def press(form: Any, key: Qt.Key) -> None:
+    QTest.keyClick(form.focusWidget(), key)
+
+
+def find(window: MainWindow, **fields: Any) -> Any:
+    return next(
+        (i for i in window.model.incidents() if all(getattr(i, k) == v for k, v in fields.items())), None
+    )
+
+
+def test_record_an_incident_with_the_keyboard_only(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    window.activateWindow()
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.actions.form is not None and window.actions.form.isVisible())
+    form = window.actions.form
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is form)
+    assert QApplication.focusWidget() is form.place
+    type_into_focus(form, "Moonlit Parlour")
+    press(form, Qt.Key.Key_Tab)  # → category
+    assert form.focusWidget() is form.category
+    type_into_focus(form, "Suspected")
+    press(form, Qt.Key.Key_Tab)  # → source
+    type_into_focus(form, "Licensed")
+    press(form, Qt.Key.Key_Tab)  # → grade
+    type_into_focus(form, "G1")
+    press(form, Qt.Key.Key_Tab)  # → summary
+    assert form.focusWidget() is form.summary
+    type_into_focus(form, "Two women feel drugged after one drink")
+    press(form, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: find(window, summary="Two women feel drugged after one drink") is not None, timeout=3000
+    )
+    made = find(window, summary="Two women feel drugged after one drink")
+    assert (made.place, made.category, made.source, made.grade) == (
+        "Moonlit Parlour",
+        "suspected_spiking",
+        "licensed_premises",
+        1,
+    )
+    assert window.actions.form is None
+
+
+def test_bad_input_in_the_form_is_explained_and_nothing_is_lost(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    form = window.actions.new_incident()
+    form.place.setText("Somewhere near the park")
+    form.summary.setText("Man following women")
+    rows = window.model.rowCount()
+    form.save()
+    qtbot.waitUntil(lambda: "say where" in form.error.text())
+    assert form.isVisible() and form.summary.text() == "Man following women"
+    form.set_point(50.9070, -1.3990)  # as if the operator clicked the map
+    form.save()
+    qtbot.waitUntil(lambda: window.model.rowCount() == rows + 1, timeout=3000)
+    assert find(window, place="Somewhere near the park").lat == 50.9070
+
+
+def test_one_key_moves_the_selected_incident_and_refusals_name_the_options(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    reference = cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Velvet Fox",
+        "--category",
+        "harassment",
+        "--source",
+        "cctv",
+        "--summary",
+        "Group pestering women",
+        "--grade",
+        "3",
+    )
+    qtbot.waitUntil(lambda: find(window, reference=reference) is not None)
+    window.table.select_incident(find(window, reference=reference).id)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: find(window, reference=reference).status == "acknowledged", timeout=3000)
+    qtbot.waitUntil(lambda: window.detail.incident.status == "acknowledged")
+    QTest.keyClick(window.table, Qt.Key.Key_O)  # not allowed from acknowledged
+    qtbot.waitUntil(lambda: "allowed next: dispatched, resolved" in window.statusBar().currentMessage())
+    assert find(window, reference=reference).status == "acknowledged"
+    qtbot.waitUntil(lambda: window.detail.timeline.count() >= 2)
+    assert "status new → acknowledged" in window.detail.timeline.item(1).text()
+
+
+def test_two_consoles_editing_one_incident(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    alice = open_window(demo_url, actor=Actor("alice"))
+    bob = open_window(demo_url, actor=Actor("bob"))
+    reference = cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Velvet Fox",
+        "--category",
+        "harassment",
+        "--source",
+        "cctv",
+        "--summary",
+        "Man shouting at women",
+        "--grade",
+        "3",
+    )
+    for window in (alice, bob):
+        qtbot.waitUntil(lambda w=window: find(w, reference=reference) is not None)
+    alice_form = alice.actions.edit(find(alice, reference=reference))
+    bob_form = bob.actions.edit(find(bob, reference=reference))
+    bob_form.grade.setCurrentIndex(bob_form.grade.findData(2))
+    bob_form.save()
+    qtbot.waitUntil(lambda: find(alice, reference=reference).grade == 2, timeout=3000)
+    alice_form.summary.setText("Man shouting at women, now following one")
+    alice_form.save()
+    qtbot.waitUntil(lambda: alice_form.conflict.isVisible())
+    assert "changed by bob" in alice_form.conflict.message.text()
+    assert "G2 Priority" in alice_form.conflict.theirs.text()
+    alice_form.conflict.save_mine.click()
+    qtbot.waitUntil(lambda: find(bob, reference=reference).summary.endswith("following one"), timeout=3000)
+    final = find(bob, reference=reference)
+    assert final.grade == 2 and final.version == 3 and final.updated_by == "alice"
+
+
+def test_urgent_incident_alerts_every_console_until_acknowledged(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    sounds: list[int] = []
+    window = open_window(demo_url, alert_sound=lambda: sounds.append(1))
+    other = open_window(demo_url)
+    before = len(sounds)
+    reference = cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Moonlit Parlour",
+        "--category",
+        "sexual_offence",
+        "--source",
+        "public",
+        "--summary",
+        "Woman assaulted in toilets",
+        "--grade",
+        "1",
+    )
+    qtbot.waitUntil(lambda: find(window, reference=reference) is not None, timeout=2000)
+    incident = find(window, reference=reference)
+    assert window.model.is_alerting(incident.id)
+    assert len(sounds) > before
+    qtbot.waitUntil(lambda: str(incident.id) in js(window.map, qtbot, "controlroom.flashing()"))
+    # The marker blinks: the map's blink class goes on and off (twice a second), no CSS animation.
+    blinking = "document.querySelector('.leaflet-container').classList.contains('cr-blink')"
+    qtbot.waitUntil(lambda: js(window.map, qtbot, blinking) is True, timeout=2000)
+    qtbot.waitUntil(lambda: js(window.map, qtbot, blinking) is False, timeout=2000)
+    qtbot.waitUntil(lambda: find(other, reference=reference) is not None)
+    assert other.model.is_alerting(incident.id)
+    cli(demo_url, "incident", "update", reference, "--status", "acknowledged")
+    qtbot.waitUntil(lambda: not window.model.is_alerting(incident.id), timeout=2000)
+    qtbot.waitUntil(lambda: str(incident.id) not in js(window.map, qtbot, "controlroom.flashing()"))
+    assert (
+        not other.model.is_alerting(incident.id)
+        or qtbot.waitUntil(lambda: not other.model.is_alerting(incident.id)) is None
+    )
+
+
+def test_alert_repeats_while_unacknowledged(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    sounds: list[int] = []
+    window = open_window(demo_url, alert_sound=lambda: sounds.append(1))
+    window.alerts._repeat.setInterval(200)
+    assert window.alerts.alerting  # the demo evening has unacknowledged G1/G2 incidents
+    count = len(sounds)
+    qtbot.waitUntil(lambda: len(sounds) >= count + 2, timeout=2000)
+
+
+def test_breached_target_prompts_to_update_the_reporter(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    settings = Settings(poll_interval=0.1, grade_targets=GradeTargets(minutes=((1, 0.01), (2, 0.01))))
+    window = open_window(demo_url, settings=settings)
+    qtbot.waitUntil(lambda: window.breach_banner.isVisible(), timeout=3000)
+    assert "target breached — tell the reporter" in window.breach_banner.text()
+    window.breach_banner.click()
+    dialog = window.detail.dialog
+    assert dialog is not None and dialog.isVisible()
+    reference = window.detail.incident.reference
+    dialog.setTextValue("Told caller units delayed by a fight on Bargate")
+    dialog.accept()
+    qtbot.waitUntil(lambda: find(window, reference=reference).caller_updated_at is not None, timeout=3000)
+
+
+def test_safe_space_status_set_from_the_map_popup(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    other = open_window(demo_url)
+    venue = next(v for v in window.venues.values() if v.name == "Velvet Fox")
+    assert js(window.map, qtbot, f"controlroom.openVenue({venue.id})") is True
+    js(
+        window.map,
+        qtbot,
+        "document.querySelector('.leaflet-popup .cr-safe-button.cr-safe-full').click() || 1",
+    )
+    qtbot.waitUntil(lambda: window.venues[venue.id].safe_space_status == "full", timeout=3000)
+    qtbot.waitUntil(lambda: other.venues[venue.id].safe_space_status == "full", timeout=3000)
+    assert "Velvet Fox: safe space full" in window.statusBar().currentMessage()
+
+
+def test_filters_apply_to_list_and_map_and_persist(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    total = window.model.rowCount()
+    window.filter_bar.focus_search()
+    QTest.keyClicks(window.filter_bar.focusWidget(), "velvet")
+    cli(
+        demo_url,
+        "report",
+        "--venue",
+        "Velvet Fox",
+        "--category",
+        "harassment",
+        "--source",
+        "cctv",
+        "--summary",
+        "Man pestering bar staff",
+        "--grade",
+        "3",
+    )
+    qtbot.waitUntil(lambda: window.model.rowCount() == total + 1, timeout=3000)
+    shown = window.table.proxy.rowCount()
+    assert 1 <= shown < total
+    assert all("Velvet" in window.table.proxy.index(r, 5).data() for r in range(shown))
+    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("incidents") == shown, timeout=3000)
+    assert "shown" in window.counts.text()
+    window.save_layout()
+    again = open_window(demo_url)
+    assert again.filter_bar.current_filter().text == "velvet"
+    qtbot.waitUntil(lambda: again.table.proxy.rowCount() == shown)

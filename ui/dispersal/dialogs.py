@@ -1,0 +1,305 @@
+"""Forms for s.34 authorisations and s.35 directions.
+
+``ZoneDialog`` records an inspector's authorisation: the locality is drawn on the
+map (each click a corner, corners drag to edit, Backspace undoes the last) or
+taken from a saved zone. ``DirectionDialog`` records a direction given in a zone
+in force. The rules (48 hours, inspector rank, inside the locality, age) live in
+the core; a refusal is shown in the form with its section and nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from controlroom.core.errors import ValidationError
+from controlroom.core.snapshots import ZoneSnapshot
+from controlroom.dispersal.commands import DirectionSpec, ZoneSpec
+from ui.common.service import IncidentService
+from ui.map.bridge import MapBridge
+from ui.patrols.flag_dialog import _AsyncDialog, parse_point
+
+
+def _when(edit: QDateTimeEdit) -> datetime:
+    return edit.dateTime().toPython().astimezone(UTC)  # type: ignore[no-any-return]
+
+
+def _date_time_edit(moment: datetime) -> QDateTimeEdit:
+    edit = QDateTimeEdit(QDateTime(moment.astimezone()))
+    edit.setDisplayFormat("ddd dd MMM yyyy HH:mm")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+class ZoneDialog(_AsyncDialog):
+    """Authorise a dispersal zone (s.34) with its locality drawn on the map."""
+
+    def __init__(
+        self,
+        service: IncidentService,
+        bridge: MapBridge,
+        saved: Sequence[ZoneSnapshot],
+        parent: QWidget | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.bridge = bridge
+        self.polygon: list[tuple[float, float]] = []
+        self.setWindowTitle("Authorise a dispersal zone (s.34)")
+        self.setMinimumWidth(560)
+        start = now or datetime.now(UTC)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. Bedford Place and London Road")
+        self.officer = QLineEdit()
+        self.officer.setPlaceholderText("Rank, number, name — inspector or above, e.g. Insp 1234 Jane Smith")
+        self.reuse = QComboBox()
+        # Polygons stay on the Python side: the combo only holds the labels.
+        self._saved_polygons: list[tuple[tuple[float, float], ...]] = [()]
+        self.reuse.addItem("Draw a new locality on the map")
+        for zone in saved:
+            self.reuse.addItem(f"Same locality as: {zone.name}")
+            self._saved_polygons.append(zone.polygon)
+        self.corners = QLabel("")
+        self.corners.setObjectName("formHint")
+        self.starts = _date_time_edit(start)
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0.5, 72)  # the core refuses more than 48 h with the section
+        self.hours.setDecimals(1)
+        self.hours.setValue(12)
+        self.hours.setSuffix(" h")
+        self.grounds = QLineEdit()
+        self.grounds.setPlaceholderText(
+            "Why the powers may be necessary (harassment, alarm, distress; crime, disorder)"
+        )
+        self.rights = QLineEdit()
+        self.rights.setPlaceholderText("Regard to Articles 10 and 11 (expression, assembly)")
+        self.log_number = QLineEdit()
+        self.area = QLineEdit()
+        self.area.setPlaceholderText("The locality in words, e.g. bounded by ...")
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("Authorising &officer", self.officer)
+        form.addRow("&Locality", self.reuse)
+        form.addRow("", self.corners)
+        form.addRow("&Starts", self.starts)
+        form.addRow("&For", self.hours)
+        form.addRow("&Grounds", self.grounds)
+        form.addRow("Art. 10/11 &consideration", self.rights)
+        form.addRow("Log n&umber", self.log_number)
+        form.addRow("Area in &words", self.area)
+        self._setup(form, "&Authorise")
+        self.reuse.currentIndexChanged.connect(self._on_reuse_changed)
+        bridge.sig_zone_drawn.connect(self._on_zone_drawn)
+        undo = QShortcut(QKeySequence("Ctrl+Z"), self)
+        # A lambda, not the bound method: connecting a shortcut straight to a method of
+        # the object shared over QWebChannel stopped messages reaching the page.
+        undo.activated.connect(lambda: self.bridge.undo_corner())
+        self.finished.connect(lambda _r: self._stop())
+        bridge.start_drawing()
+        self._show_corners()
+
+    def _stop(self) -> None:
+        self.bridge.stop_drawing()
+        self.bridge.sig_zone_drawn.disconnect(self._on_zone_drawn)
+
+    def _on_reuse_changed(self) -> None:
+        self.bridge.start_drawing(list(self._saved_polygons[max(0, self.reuse.currentIndex())]))
+
+    def _on_zone_drawn(self, points_json: str) -> None:
+        self.polygon = [(float(a), float(b)) for a, b in json.loads(points_json)]
+        self._show_corners()
+
+    def _show_corners(self) -> None:
+        count = len(self.polygon)
+        self.corners.setText(
+            f"{count} corner{'s' * (count != 1)} — click the map to add, drag to move, Ctrl+Z undoes the last"
+        )
+
+    def _action(self) -> Callable[[], Awaitable[Any]]:
+        if len(self.polygon) < 3:
+            raise ValidationError("draw the locality: click at least three corners on the map (s.34(1))")
+        starts = _when(self.starts)
+        spec = ZoneSpec(
+            name=self.name.text(),
+            polygon=list(self.polygon),
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=self.hours.value()),
+            officer=self.officer.text(),
+            grounds=self.grounds.text(),
+            rights_consideration=self.rights.text(),
+            log_number=self.log_number.text(),
+            area_in_words=self.area.text(),
+        )
+        return lambda: self.service.authorise_zone(spec)
+
+
+class DirectionDialog(_AsyncDialog):
+    """Record an s.35 direction given in a zone in force; the paperwork prints after."""
+
+    def __init__(
+        self,
+        service: IncidentService,
+        zones: Sequence[ZoneSnapshot],
+        parent: QWidget | None = None,
+        *,
+        bridge: MapBridge | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.bridge = bridge
+        self.part: list[tuple[float, float]] = []
+        self._drawing = False
+        self._point: tuple[float, float] | None = None
+        self.setWindowTitle("Direction to leave an area (s.35)")
+        self.setMinimumWidth(600)
+        self.zone = QComboBox()
+        for zone in zones:
+            self.zone.addItem(zone.name, zone.id)
+        self.where = QLineEdit()
+        self.where.setPlaceholderText("Where it was given: LAT,LON or click the map")
+        self.where_label = QLabel("")
+        self.where_label.setObjectName("formHint")
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("The person: clothing, build, distinguishing features")
+        self.subject = QSpinBox()
+        self.subject.setRange(0, 10_000_000)
+        self.subject.setSpecialValueText("new person (from the description)")
+        self.age = QSpinBox()
+        self.age.setRange(0, 120)
+        self.age.setValue(25)
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0.5, 72)  # the core refuses more than 48 h with the section
+        self.hours.setDecimals(1)
+        self.hours.setValue(24)
+        self.hours.setSuffix(" h")
+        self.officer = QLineEdit()
+        self.officer.setPlaceholderText("Constable in uniform: rank, number, name, e.g. PC 4521 Sam Patel")
+        self.behaviour = QLineEdit()
+        self.behaviour.setPlaceholderText("What he did (e.g. following lone women, touching)")
+        self.grounds = QLineEdit()
+        self.grounds.setPlaceholderText("Why the direction is necessary")
+        self.leave_minutes = QSpinBox()
+        self.leave_minutes.setRange(0, 120)
+        self.leave_minutes.setValue(10)
+        self.leave_minutes.setSuffix(" min")
+        self.leave_minutes.setSpecialValueText("no time set")
+        self.route = QLineEdit()
+        self.route.setPlaceholderText("Route to leave by (optional)")
+        self.items = QLineEdit()
+        self.items.setPlaceholderText("Items surrendered (s.37), separated by ;")
+        self.warning_given = QCheckBox("Told that failing to comply is an offence (s.35(6))")
+        self.warning_given.setChecked(True)
+        self.written = QCheckBox("Written notice given (s.35(4))")
+        self.written.setChecked(True)
+        self.no_written_reason = QLineEdit()
+        self.no_written_reason.setPlaceholderText("Why written notice was not practicable")
+        self.part_only = QCheckBox("Exclude from part of the zone only: draw it on the map (s.35(1))")
+        self.part_only.setEnabled(bridge is not None)
+        self.part_label = QLabel("")
+        self.part_label.setObjectName("formHint")
+        self.part_words = QLineEdit()
+        self.part_words.setPlaceholderText("The part in words (for the notice)")
+        self.part_words.setEnabled(False)
+        form = QFormLayout()
+        form.addRow("&Zone in force", self.zone)
+        form.addRow("&Given at", self.where)
+        form.addRow("", self.where_label)
+        form.addRow("&Person", self.description)
+        form.addRow("Known person n&o.", self.subject)
+        form.addRow("Apparent &age", self.age)
+        form.addRow("&Excluded for", self.hours)
+        form.addRow("&Officer", self.officer)
+        form.addRow("&Behaviour", self.behaviour)
+        form.addRow("G&rounds", self.grounds)
+        form.addRow("&Leave within", self.leave_minutes)
+        form.addRow("Ro&ute", self.route)
+        form.addRow("&Items", self.items)
+        form.addRow("", self.warning_given)
+        form.addRow("", self.written)
+        form.addRow("No notice &because", self.no_written_reason)
+        form.addRow("", self.part_only)
+        form.addRow("", self.part_label)
+        form.addRow("Part in wor&ds", self.part_words)
+        self._setup(form, "&Record direction")
+        self.part_only.toggled.connect(self._on_part_toggled)
+        self.finished.connect(lambda _r: self._on_part_toggled(False))
+
+    def _on_part_toggled(self, drawing: bool) -> None:
+        if self.bridge is None:
+            return
+        self.part_words.setEnabled(drawing)
+        if drawing and not self._drawing:
+            self._drawing = True
+            self.bridge.sig_zone_drawn.connect(self._on_part_drawn)
+            self.bridge.start_drawing(self.part)
+        elif not drawing and self._drawing:
+            self._drawing = False
+            self.bridge.stop_drawing()
+            self.bridge.sig_zone_drawn.disconnect(self._on_part_drawn)
+            self.part_label.setText("")
+            self.part = []
+
+    def _on_part_drawn(self, points_json: str) -> None:
+        self.part = [(float(a), float(b)) for a, b in json.loads(points_json)]
+        count = len(self.part)
+        self.part_label.setText(f"{count} corner{'s' * (count != 1)} of the part — click the map to add")
+
+    def set_point(self, lat: float, lon: float) -> None:
+        """A point clicked on the map."""
+        self._point = (lat, lon)
+        self.where_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+
+    def _action(self) -> Callable[[], Awaitable[Any]]:
+        if self.zone.currentData() is None:
+            raise ValidationError(
+                "no dispersal zone is in force: an inspector must authorise one first (s.34)"
+            )
+        point = self._point or parse_point(self.where.text())
+        if point is None:
+            raise ValidationError(
+                "say where the direction was given: type LAT,LON or click the map (s.35(1))"
+            )
+        part = self.part if self.part_only.isChecked() else None
+        if part is not None and len(part) < 3:
+            raise ValidationError("draw the part of the zone: click at least three corners on the map")
+        given = datetime.now(UTC)
+        minutes = self.leave_minutes.value()
+        spec = DirectionSpec(
+            zone=int(self.zone.currentData()),
+            at=point,
+            apparent_age=self.age.value(),
+            officer=self.officer.text(),
+            grounds=self.grounds.text(),
+            exclusion_hours=self.hours.value(),
+            behaviour=self.behaviour.text(),
+            description=self.description.text() if not self.subject.value() else None,
+            subject_id=self.subject.value() or None,
+            given_at=given,
+            leave_by=given + timedelta(minutes=minutes) if minutes else None,
+            route=self.route.text().strip() or None,
+            offence_warning_given=self.warning_given.isChecked(),
+            written_notice_given=self.written.isChecked(),
+            no_written_notice_reason=None if self.written.isChecked() else self.no_written_reason.text(),
+            surrendered_items=[i.strip() for i in self.items.text().split(";") if i.strip()],
+            exclusion_polygon=part,
+            exclusion_in_words=(self.part_words.text().strip() or None) if part else None,
+        )
+        return lambda: self.service.give_direction(spec)

@@ -1,0 +1,226 @@
+"""The dispersal panel: s.34 zones in force, s.35 directions still running, this night's tally.
+
+``DirectionTableModel`` applies feed diffs (insert, update in place, remove when a
+direction ends or is withdrawn). Zones are listed with their countdown. Keys on
+the panel: Z authorise a zone, G give a direction, W record words of advice,
+S record a person of concern seen, P print the selected direction's paperwork
+(Shift+P the zone's authorisation). A repeat-behaviour or
+breach alert on a person of concern shows in the banner until dismissed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.snapshots import Change, DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
+from ui.common.active_rows_model import ActiveRowsModel, Index
+
+COLUMNS = ("Reference", "Person", "Excluded until", "Items", "Breaches")
+REFERENCE, PERSON, UNTIL, ITEMS, BREACHES = range(len(COLUMNS))
+
+
+def time_left(end: datetime, now: datetime) -> str:
+    minutes = max(0, int((end - now).total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m left" if hours else f"{minutes}m left"
+
+
+class DirectionTableModel(ActiveRowsModel[DirectionSnapshot]):
+    """Directions still excluding someone; each leaves the list when it ends."""
+
+    COLUMNS = COLUMNS
+
+    def is_active(self, record: DirectionSnapshot, now: datetime) -> bool:
+        return record.active(now)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        direction = self._rows[index.row()]
+        column = index.column()
+        if column == REFERENCE:
+            return direction.reference
+        if column == PERSON:
+            # s.35(7): under 16 means taking him home or to a place of safety.
+            task = " · TAKE HOME TASK" if direction.take_home_task else ""
+            return f"{direction.subject_description} (~{direction.apparent_age}){task}"
+        if column == UNTIL:
+            local = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
+            return f"{local:%a %H:%M} · {time_left(direction.exclusion_ends_at, self._clock())}"
+        if column == ITEMS:
+            return ", ".join(direction.surrendered_items)
+        return str(direction.breaches)
+
+    def reset(self, directions: Iterable[DirectionSnapshot]) -> None:
+        """Only for the first load and a resynchronisation."""
+        self._reset_rows(directions, key=lambda d: d.given_at)
+
+    def apply(self, directions: Sequence[DirectionSnapshot]) -> None:
+        self._apply(directions)
+
+    def expire(self) -> None:
+        super().expire()
+        self._repaint_column(UNTIL)  # the countdowns move on
+
+    def direction_at(self, row: int) -> DirectionSnapshot:
+        return self.record_at(row)
+
+    def directions(self) -> list[DirectionSnapshot]:
+        return self.records()
+
+
+class DispersalPanel(QWidget):
+    """Zones with countdowns, running directions, the tally and person-of-concern alerts."""
+
+    sig_new_zone_requested = Signal()
+    sig_new_direction_requested = Signal()
+    sig_print_direction_requested = Signal(str)  # reference
+    sig_print_zone_requested = Signal(int)  # zone id
+    sig_warning_requested = Signal()
+    sig_sighting_requested = Signal()
+
+    def __init__(
+        self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clock = wall_clock
+        self.zones: dict[int, ZoneSnapshot] = {}
+        self.tally = QLabel("This night: —")
+        self.tally.setObjectName("panelTitle")
+        self.tally.setWordWrap(True)  # long labels must not set the window's minimum width
+        self.alert = QPushButton("")
+        self.alert.setMinimumWidth(100)
+        self.alert.setObjectName("breachBanner")
+        self.alert.clicked.connect(self.alert.hide)
+        self.alert.hide()
+        self.zone_list = QListWidget()
+        self.zone_list.setMaximumHeight(64)
+        self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((REFERENCE, 140), (PERSON, 200), (UNTIL, 160), (ITEMS, 90)):
+            self.table.setColumnWidth(column, width)
+        hint = QLabel(
+            "Z authorise zone · G give direction · W words of advice · S person seen · "
+            "P print direction · Shift+P print zone"
+        )
+        hint.setObjectName("formHint")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for widget in (self.tally, self.alert, self.zone_list, self.table, hint):
+            layout.addWidget(widget)
+        self._key("Z", self.sig_new_zone_requested.emit)
+        self._key("G", self.sig_new_direction_requested.emit)
+        self._key("P", self._on_print_pressed)
+        self._key("Shift+P", self._on_print_zone_pressed)
+        self._key("W", self.sig_warning_requested.emit)
+        self._key("S", self.sig_sighting_requested.emit)
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)
+        self._timer.timeout.connect(self._on_clock_ticked)
+        self._timer.start()
+
+    def _key(self, key: str, slot: Callable[[], Any]) -> None:
+        shortcut = QShortcut(QKeySequence(key), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    # -- from the feed -------------------------------------------------------
+
+    def reset(self, zones: Iterable[ZoneSnapshot], directions: Iterable[DirectionSnapshot]) -> None:
+        self.zones = {z.id: z for z in zones}
+        self._redraw_zones()
+        self.model.reset(directions)
+
+    def apply_changes(self, changes: Sequence[Change]) -> list[SubjectSnapshot]:
+        """Apply zone and direction changes; returns people whose change carries a new alert."""
+        zones = [c.zone for c in changes if c.zone is not None]
+        for zone in zones:
+            self.zones[zone.id] = zone
+        if zones:
+            self._redraw_zones()
+        self.model.apply([c.direction for c in changes if c.direction is not None])
+        alerts = [c.subject for c in changes if c.subject is not None and c.subject.alert]
+        if alerts:
+            subject = alerts[-1]
+            text = f"⚠ {subject.alert} — person #{subject.id}: {subject.description[:120]}"
+            # A button reads "&x" as a mnemonic (hiding the "&", binding Alt+X): double them.
+            self.alert.setText(text.replace("&", "&&"))
+            self.alert.show()
+        return alerts
+
+    def set_tally(self, warnings: int, directions: int, items: int, breaches: int) -> None:
+        self.tally.setText(
+            f"This night: {warnings} warning{'s' * (warnings != 1)} · "
+            f"{directions} direction{'s' * (directions != 1)} · "
+            f"{items} item{'s' * (items != 1)} surrendered · {breaches} breach{'es' * (breaches != 1)}"
+        )
+
+    def zones_in_force(self) -> list[ZoneSnapshot]:
+        now = self._clock()
+        return [z for z in sorted(self.zones.values(), key=lambda z: z.starts_at) if z.in_force(now)]
+
+    def _redraw_zones(self) -> None:
+        now = self._clock()
+        live = [
+            z for z in sorted(self.zones.values(), key=lambda z: z.starts_at)
+            if z.withdrawn_at is None and z.ends_at > now
+        ]  # fmt: skip
+        self.zone_list.clear()
+        for zone in live:
+            state = time_left(zone.ends_at, now) if zone.starts_at <= now else "not yet in force"
+            item = QListWidgetItem(
+                f"s.34 {zone.name} · until {zone.ends_at.astimezone(LOCAL_TZ):%a %H:%M} · {state}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, zone.id)
+            self.zone_list.addItem(item)
+        if not live:
+            self.zone_list.addItem("No dispersal zone in force")
+
+    def _on_clock_ticked(self) -> None:
+        self._redraw_zones()
+        self.model.expire()
+
+    # -- keys ----------------------------------------------------------------
+
+    def selected_direction(self) -> DirectionSnapshot | None:
+        index = self.table.currentIndex()
+        return self.model.direction_at(index.row()) if index.isValid() else None
+
+    def _on_print_pressed(self) -> None:
+        direction = self.selected_direction()
+        if direction is not None:
+            self.sig_print_direction_requested.emit(direction.reference)
+
+    def _on_print_zone_pressed(self) -> None:
+        item = self.zone_list.currentItem() or self.zone_list.item(0)
+        zone_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if zone_id is not None:
+            self.sig_print_zone_requested.emit(int(zone_id))

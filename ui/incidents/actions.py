@@ -1,0 +1,156 @@
+"""``IncidentActions``: keyboard and map actions on incidents, wired for the window.
+
+Ctrl+N records a new incident; on the list, Enter or E edits the selected one
+and a single key moves it on (A acknowledge, D dispatched, O on scene,
+R resolved, C closed). Clicking the map while a form is open sets its point.
+Safe-space status set from a map popup goes through the same commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
+
+from controlroom.core.domain import Status
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
+from ui.common.service import IncidentService
+from ui.incidents.detail import STATUS_KEYS, IncidentDetailPanel
+from ui.incidents.form import IncidentForm
+from ui.incidents.view import IncidentTableView
+from ui.map.bridge import MapBridge
+from ui.patrols.dispatch_dialog import DispatchDialog, Tasks
+
+
+class IncidentActions(QObject):
+    """Owns the open form (at most one) and the shortcuts that act on incidents."""
+
+    sig_message = Signal(str)
+
+    def __init__(
+        self,
+        window: QWidget,
+        service: IncidentService,
+        table: IncidentTableView,
+        detail: IncidentDetailPanel,
+        bridge: MapBridge,
+        venues: Callable[[], list[VenueSnapshot]],
+        units: Callable[[], list[UnitSnapshot]],
+        *,
+        tasks: Tasks = lambda _id: None,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.service = service
+        self.table = table
+        self.detail = detail
+        self.bridge = bridge
+        self.venues = venues
+        self.units = units
+        self.tasks = tasks
+        self.form: IncidentForm | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._shortcut("Ctrl+N", window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
+        for key in ("E", "Return"):
+            self._shortcut(key, table, self.edit_selected)
+        for status, key in STATUS_KEYS.items():
+            if status is Status.DISPATCHED:
+                continue  # dispatching means choosing units: D opens the dispatch dialog
+            self._shortcut(key, table, lambda s=status: self.detail.set_status(s))
+        self._shortcut("D", table, self.dispatch_selected)
+        self.dispatcher: DispatchDialog | None = None
+        self._shortcut("U", table, lambda: self.detail.set_status(Status.ACKNOWLEDGED))  # reopen
+        detail.sig_edit_requested.connect(self.edit)
+        detail.sig_dispatch_requested.connect(self.dispatch_selected)
+        bridge.sig_map_clicked.connect(self._on_map_clicked)
+        bridge.sig_safe_space_status_requested.connect(self._on_map_safe_space_status_requested)
+        bridge.sig_unit_moved.connect(self._on_map_unit_moved)
+
+    def _shortcut(
+        self,
+        key: str,
+        parent: QWidget,
+        slot: Callable[[], Any],
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    ) -> None:
+        shortcut = QShortcut(QKeySequence(key), parent)
+        shortcut.setContext(context)
+        shortcut.activated.connect(slot)
+
+    def new_incident(self) -> IncidentForm:
+        return self._open(None)
+
+    def edit_selected(self) -> IncidentForm | None:
+        incident = self.detail.incident
+        return self._open(incident) if incident is not None else None
+
+    def edit(self, incident: IncidentSnapshot) -> IncidentForm:
+        return self._open(incident)
+
+    def _open(self, incident: IncidentSnapshot | None) -> IncidentForm:
+        if self.form is not None:
+            self.form.close()
+        self.form = IncidentForm(self.service, self.venues(), incident, self.window)
+        self.form.sig_saved.connect(self._on_form_saved)
+        self.form.finished.connect(self._on_form_finished)
+        self.form.show()
+        self.form.activateWindow()
+        self.form.place.setFocus() if incident is None else self.form.summary.setFocus()
+        return self.form
+
+    def dispatch_selected(self) -> DispatchDialog | None:
+        """Recommend units for the selected incident; Enter sends the first."""
+        incident = self.detail.incident
+        if incident is None:
+            return None
+        self.dispatcher = DispatchDialog(self.service, incident, self.units(), self.window, tasks=self.tasks)
+        self.dispatcher.sig_dispatched.connect(
+            lambda signs: self.sig_message.emit(f"{incident.reference}: dispatched {', '.join(signs)}")
+        )
+        self.dispatcher.finished.connect(lambda _r: self.table.setFocus())
+        self.dispatcher.show()
+        self.dispatcher.activateWindow()
+        return self.dispatcher
+
+    def _on_form_saved(self, incident: IncidentSnapshot) -> None:
+        self.sig_message.emit(f"{incident.reference} saved (version {incident.version})")
+
+    def _on_form_finished(self, _result: int) -> None:
+        self.form = None
+        self.table.setFocus()
+
+    def _on_map_clicked(self, lat: float, lon: float) -> None:
+        if self.form is not None:
+            self.form.set_point(lat, lon)
+
+    def _on_map_safe_space_status_requested(self, venue_name: str, status: str) -> None:
+        self._spawn(self._set_safe_space(venue_name, status))
+
+    def _on_map_unit_moved(self, callsign: str, lat: float, lon: float) -> None:
+        self._spawn(self._move_unit(callsign, lat, lon))
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _move_unit(self, callsign: str, lat: float, lon: float) -> None:
+        try:
+            await self.service.update_unit(callsign, at=(lat, lon))
+        except ControlroomError as exc:
+            self.sig_message.emit(str(exc))
+            return
+        self.sig_message.emit(f"{callsign} moved to {lat:.5f}, {lon:.5f}")
+
+    async def _set_safe_space(self, venue_name: str, status: str) -> None:
+        try:
+            venue = await self.service.set_safe_space_status(venue_name, status)
+        except ControlroomError as exc:
+            self.sig_message.emit(str(exc))
+            return
+        self.sig_message.emit(f"{venue.name}: safe space {venue.safe_space_status}")

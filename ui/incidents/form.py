@@ -1,0 +1,293 @@
+"""``IncidentForm``: record a new incident or edit one, at typing speed.
+
+Tab order follows what an operator hears on the radio: where, what, who
+reported it, how urgent, what happened; Enter saves from any one-line field.
+A bad value is explained inside the form and nothing typed is lost. An edit
+based on a version another console has since changed is never applied over
+it: the form shows their change and lets the operator choose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from controlroom.commands import NewIncident
+from controlroom.core.domain import Category, Source, grade_label
+from controlroom.core.errors import ControlroomError, StaleVersionError
+from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
+from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
+from ui.common.service import IncidentService
+
+_GRADES: list[int | None] = [None, 1, 2, 3, 4]
+
+
+class IncidentForm(QDialog):
+    """New incident (``incident`` is None) or edit of ``incident``."""
+
+    sig_saved = Signal(object)  # IncidentSnapshot
+
+    def __init__(
+        self,
+        service: IncidentService,
+        venues: Sequence[VenueSnapshot],
+        incident: IncidentSnapshot | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.incident = incident
+        self._venues = {v.name.lower(): v for v in venues}
+        self._point: tuple[float, float] | None = None
+        self._task: asyncio.Future[Any] | None = None
+        self.setWindowTitle(f"Edit {incident.reference}" if incident else "New incident")
+        self.setMinimumWidth(560)
+        self._build(venues)
+        if incident is not None:
+            self._fill(incident)
+
+    # -- layout --------------------------------------------------------------
+
+    def _build(self, venues: Sequence[VenueSnapshot]) -> None:
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("Venue name, or a place — then click the map for the point")
+        completer = QCompleter(sorted(v.name for v in venues), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.place.setCompleter(completer)
+        self.point_label = QLabel("")
+        self.point_label.setObjectName("formHint")
+        self.category = _combo([(c.label, c.value) for c in Category])
+        self.source = _combo([(s.label, s.value) for s in Source])
+        self.grade = _combo([(grade_label(g), g) for g in _GRADES])
+        self.summary = QLineEdit()
+        self.summary.setPlaceholderText("What happened, in a line")
+        self.summary.setMaxLength(2000)
+        self.vulnerable = QLineEdit()
+        self.vulnerable.setPlaceholderText("Vulnerable person: description, condition")
+        self.concern = QLineEdit()
+        self.concern.setPlaceholderText("Person of concern: clothing, build, features")
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("Reporter: name / role / callback")
+        self.angela = _combo([("—", "")] + [(o.replace("_", " ").capitalize(), o) for o in ANGELA_OUTCOMES])
+        self.thrive = {key: QLineEdit() for key in THRIVE_KEYS}
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note for the timeline (optional)")
+        self.error = QLabel("")
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+
+        form = QFormLayout()
+        form.addRow("&Where", self.place)
+        form.addRow("", self.point_label)
+        form.addRow("&Category", self.category)
+        form.addRow("S&ource", self.source)
+        form.addRow("&Grade", self.grade)
+        form.addRow("&Summary", self.summary)
+        form.addRow("&Vulnerable person", self.vulnerable)
+        form.addRow("&Person of concern", self.concern)
+        form.addRow("&Reporter contact", self.contact)
+        form.addRow("&Ask for Angela outcome", self.angela)
+        thrive_box = QGroupBox("THRIVE")
+        grid = QGridLayout(thrive_box)
+        for index, (key, edit) in enumerate(self.thrive.items()):
+            grid.addWidget(QLabel(key.capitalize()), index // 2, (index % 2) * 2)
+            grid.addWidget(edit, index // 2, (index % 2) * 2 + 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = QPushButton("Save" if self.incident else "Record")
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.conflict = _ConflictPanel(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(thrive_box)
+        if self.incident is not None:
+            layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addWidget(self.conflict)
+        layout.addWidget(self.buttons)
+        self.source.currentIndexChanged.connect(self._on_source_changed)
+        self._on_source_changed()
+        # Enter saves from any one-line field: only the save button may be the default.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        self.save_button.setDefault(True)
+
+    def _fill(self, incident: IncidentSnapshot) -> None:
+        self.place.setText(incident.place)
+        if incident.venue_id is None:
+            self.set_point(incident.lat, incident.lon)
+        _select(self.category, incident.category)
+        _select(self.source, incident.source)
+        _select(self.grade, incident.grade)
+        self.summary.setText(incident.summary)
+        self.vulnerable.setText(incident.vulnerable_person)
+        self.concern.setText(incident.person_of_concern)
+        self.contact.setText(incident.reporter_contact)
+        _select(self.angela, incident.angela_outcome or "")
+        for key, edit in self.thrive.items():
+            edit.setText((incident.thrive or {}).get(key, ""))
+
+    def _on_source_changed(self) -> None:
+        self.angela.setEnabled(self.source.currentData() == Source.ASK_FOR_ANGELA.value)
+
+    def set_point(self, lat: float, lon: float) -> None:
+        """A point clicked on the map (for places that are not a venue)."""
+        self._point = (lat, lon)
+        self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+
+    # -- saving --------------------------------------------------------------
+
+    def save(self) -> None:
+        """Validate and save asynchronously; the dialog closes only when saved."""
+        if self._task is not None and not self._task.done():
+            return
+        self.error.setText("")
+        self._task = asyncio.ensure_future(self._save(expected_version=None))
+
+    async def _save(self, expected_version: int | None) -> None:
+        self.save_button.setEnabled(False)
+        try:
+            if self.incident is None:
+                saved = await self.service.report(self._new_incident())
+            else:
+                version = expected_version or self.incident.version
+                saved = await self.service.edit(self.incident.reference, self._edit(), version)
+        except StaleVersionError as exc:
+            self.conflict.show_conflict(str(exc), exc.current)  # type: ignore[arg-type]
+            return
+        except ControlroomError as exc:
+            self.error.setText(str(exc))
+            return
+        finally:
+            self.save_button.setEnabled(True)
+        self.sig_saved.emit(saved)
+        self.accept()
+
+    def save_over(self, current: IncidentSnapshot) -> None:
+        """The operator chose to apply their change on top of the other console's."""
+        self.conflict.hide()
+        self._task = asyncio.ensure_future(self._save(expected_version=current.version))
+
+    def _new_incident(self) -> NewIncident:
+        place = self.place.text().strip()
+        venue = self._venues.get(place.lower())
+        common: dict[str, Any] = {
+            "category": self.category.currentData(),
+            "source": self.source.currentData(),
+            "summary": self.summary.text(),
+            "grade": self.grade.currentData(),
+        }
+        extras = self._edit()
+        if venue is not None and self._point is None:
+            new = NewIncident(venue=venue.name, **common)
+        else:
+            lat, lon = self._point if self._point else (None, None)
+            new = NewIncident(lat=lat, lon=lon, place=place, **common)
+        return _with_details(new, extras)
+
+    def _edit(self) -> IncidentEdit:
+        """Only the fields that differ from the incident as opened."""
+        values: dict[str, Any] = {
+            "category": self.category.currentData(),
+            "source": self.source.currentData(),
+            "grade": self.grade.currentData(),
+            "summary": self.summary.text(),
+            "vulnerable_person": self.vulnerable.text(),
+            "person_of_concern": self.concern.text(),
+            "reporter_contact": self.contact.text(),
+            "angela_outcome": self.angela.currentData(),
+            "thrive": {k: e.text().strip() for k, e in self.thrive.items()},
+        }
+        if self.incident is not None:
+            values["place"] = self.place.text()
+            original = self.incident
+            base_thrive = {k: (original.thrive or {}).get(k, "") for k in THRIVE_KEYS}
+            values = {
+                k: v
+                for k, v in values.items()
+                if (base_thrive if k == "thrive" else getattr(original, k) or "") != (v or "")
+            }
+        if values.get("grade") is None:
+            values.pop("grade", None)
+        note = self.note.text().strip()
+        return IncidentEdit(**values, note=note or None)
+
+
+def _with_details(new: NewIncident, extras: IncidentEdit) -> NewIncident:
+    from dataclasses import replace
+
+    thrive = extras.thrive if extras.thrive and any(extras.thrive.values()) else None
+    return replace(
+        new,
+        thrive=thrive,
+        vulnerable_person=extras.vulnerable_person or "",
+        person_of_concern=extras.person_of_concern or "",
+        reporter_contact=extras.reporter_contact or "",
+        angela_outcome=extras.angela_outcome or None,
+    )
+
+
+class _ConflictPanel(QGroupBox):
+    """Shown when another console saved first: their version, and the choice."""
+
+    def __init__(self, form: IncidentForm) -> None:
+        super().__init__("Someone else changed this incident")
+        self.form = form
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.theirs = QLabel("")
+        self.theirs.setWordWrap(True)
+        self.theirs.setTextFormat(Qt.TextFormat.PlainText)
+        self.use_theirs = QPushButton("Keep &theirs (discard mine)")
+        self.save_mine = QPushButton("Save &mine over theirs")
+        layout = QVBoxLayout(self)
+        for widget in (self.message, self.theirs, self.use_theirs, self.save_mine):
+            layout.addWidget(widget)
+        self._current: IncidentSnapshot | None = None
+        self.use_theirs.clicked.connect(form.reject)
+        self.save_mine.clicked.connect(lambda: self._current and form.save_over(self._current))
+        self.hide()
+
+    def show_conflict(self, message: str, current: IncidentSnapshot) -> None:
+        self._current = current
+        self.message.setText(message)
+        self.theirs.setText(
+            f"Now: {grade_label(current.grade)} · {current.status} · {current.place}\n{current.summary}"
+        )
+        self.show()
+        self.save_mine.setFocus()
+
+
+def _combo(items: Sequence[tuple[str, Any]]) -> QComboBox:
+    combo = QComboBox()
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def _select(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)

@@ -1,0 +1,45 @@
+"""``MapView``: the QtWebEngine view that shows the map page built once at start-up."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from controlroom.config import Settings
+from ui.map.bridge import MapBridge
+from ui.map.page import build_map_page
+
+
+class MapView(QWebEngineView):
+    """The map of venues, safe spaces and incidents; talks to Python via ``bridge``."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = MapBridge(self)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self.bridge)
+        page = QWebEnginePage(self)
+        # The channel must be set before loading so the page finds qt.webChannelTransport.
+        page.setWebChannel(self._channel)
+        web_settings = page.settings()
+        web_settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
+        web_settings.setAttribute(
+            QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, settings.tile_url is not None
+        )
+        page.setBackgroundColor("#0d1117")
+        self.setPage(page)
+        self._page_dir = tempfile.TemporaryDirectory(prefix="controlroom-map-")
+        # Loaded from a file, not setHtml(): setHtml becomes a data: URL capped at 2 MB
+        # and could not reach the local Leaflet files.
+        self.page_path = build_map_page(Path(self._page_dir.name) / "map.html", settings)
+        self.load(QUrl.fromLocalFile(str(self.page_path)))
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802
+        self._page_dir.cleanup()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,161 @@
+"""The flag list: flagged locations until they expire, are cleared or become incidents.
+
+``FlagTableModel`` applies feed diffs (insert, update in place, remove) and drops
+flags as they expire with the clock. On the list one key acts on the selected
+flag: D dispatch units to it, I turn it into an incident, C clear it; F (or
+Ctrl+Shift+F anywhere in the window) flags a new location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from controlroom.core.domain import LOCAL_TZ, Behaviour
+from controlroom.core.snapshots import Change, FlagSnapshot, UnitSnapshot
+from ui.common.active_rows_model import ActiveRowsModel, Index
+
+COLUMNS = ("Behaviour", "Place", "Reason", "Expires", "Units")
+BEHAVIOUR, PLACE, REASON, EXPIRES, UNITS = range(len(COLUMNS))
+SOON = 15 * 60  # seconds: an expiry this close shows amber
+
+
+class FlagTableModel(ActiveRowsModel[FlagSnapshot]):
+    """Active flags, oldest first; a flag leaves the list when it is no longer active."""
+
+    COLUMNS = COLUMNS
+
+    def __init__(
+        self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: Any = None
+    ) -> None:
+        super().__init__(wall_clock=wall_clock, parent=parent)
+        self._units: dict[int, list[str]] = {}
+        self._amber = QBrush(QColor("#ff9f0a"))
+
+    def is_active(self, record: FlagSnapshot, now: datetime) -> bool:
+        return record.active(now)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        flag = self._rows[index.row()]
+        column = index.column()
+        left = (flag.expires_at - self._clock()).total_seconds()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if column == BEHAVIOUR:
+                return f"⚑ {Behaviour.of(flag.behaviour).label}"
+            if column == PLACE:
+                return flag.place
+            if column == REASON:
+                # Typed by a person: a display role string is plain text in a view, never markup.
+                return flag.reason if role == Qt.ItemDataRole.DisplayRole else flag.reason[:500]
+            if column == EXPIRES:
+                local = flag.expires_at.astimezone(LOCAL_TZ)
+                return f"{local:%H:%M} · {max(0, int(left // 60))}m"
+            return ", ".join(self._units.get(flag.id, []))
+        if role == Qt.ItemDataRole.ForegroundRole and column == EXPIRES and left < SOON:
+            return self._amber
+        return None
+
+    def reset(self, flags: Iterable[FlagSnapshot], units: Iterable[UnitSnapshot]) -> None:
+        """Only for the first load and a resynchronisation."""
+        self._units = _tasked(units)
+        self._reset_rows(flags, key=lambda f: (f.flagged_at, f.id))
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        self._apply([c.flag for c in changes if c.flag is not None])
+
+    def set_units(self, units: Iterable[UnitSnapshot]) -> None:
+        """Which units are tasked to which flag (from the unit board's rows)."""
+        tasked = _tasked(units)
+        if tasked != self._units:
+            self._units = tasked
+            self._repaint_column(UNITS)
+
+    def flag_at(self, row: int) -> FlagSnapshot:
+        return self.record_at(row)
+
+    def active_flags(self) -> list[FlagSnapshot]:
+        return self.records()
+
+
+def _tasked(units: Iterable[UnitSnapshot]) -> dict[int, list[str]]:
+    tasked: dict[int, list[str]] = {}
+    for unit in units:
+        if unit.flag_id is not None:
+            tasked.setdefault(unit.flag_id, []).append(unit.callsign)
+    return {k: sorted(v) for k, v in tasked.items()}
+
+
+class FlagBoard(QWidget):
+    """The dock panel: active flags, and one key to dispatch, convert or clear."""
+
+    sig_dispatch_requested = Signal(object)  # FlagSnapshot
+    sig_convert_requested = Signal(object)  # FlagSnapshot
+    sig_clear_requested = Signal(object)  # FlagSnapshot
+    sig_new_flag_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = FlagTableModel(parent=self)
+        self.title = QLabel("Flagged locations — F flag · D dispatch · I make incident · C clear")
+        self.title.setObjectName("panelTitle")
+        self.title.setWordWrap(True)  # long labels must not set the window's minimum width
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in ((BEHAVIOUR, 150), (PLACE, 150), (REASON, 220), (EXPIRES, 100)):
+            self.table.setColumnWidth(column, width)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        keys = {
+            "D": self.sig_dispatch_requested,
+            "I": self.sig_convert_requested,
+            "C": self.sig_clear_requested,
+        }
+        for key, signal in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=signal: self._emit_selected(s))
+        new = QShortcut(QKeySequence("F"), self.table)
+        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.activated.connect(self.sig_new_flag_requested.emit)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._on_clock_ticked)
+        self._clock.start()
+
+    def selected_flag(self) -> FlagSnapshot | None:
+        index = self.table.currentIndex()
+        return self.model.flag_at(index.row()) if index.isValid() else None
+
+    def select_flag(self, flag_id: int) -> bool:
+        row = self.model.row_of(flag_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def _emit_selected(self, signal: Any) -> None:
+        flag = self.selected_flag()
+        if flag is not None:
+            signal.emit(flag)
+
+    def _on_clock_ticked(self) -> None:
+        self.model.expire()
+        self.table.viewport().update()

@@ -1,0 +1,187 @@
+"""The unit board: every patrol unit, its status and task, and how long in that status.
+
+``UnitTableModel`` applies feed diffs like the incident model (insert / update in
+place, never a reset on refresh). On the board one key changes the selected
+unit's status: V available, E en route, S on scene, B busy, R refreshment,
+X off duty; L types its position (a venue or LAT,LON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from controlroom.core.domain import UnitKind, UnitStatus
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import Change, UnitSnapshot
+from ui.common.service import IncidentService
+from ui.incidents.model import format_age
+
+COLUMNS = ("Callsign", "Kind", "Status", "For", "Task")
+CALLSIGN, KIND, STATUS, FOR, TASK = range(len(COLUMNS))
+STATUS_KEYS = {
+    "V": UnitStatus.AVAILABLE,
+    "E": UnitStatus.EN_ROUTE,
+    "S": UnitStatus.ON_SCENE,
+    "B": UnitStatus.BUSY,
+    "R": UnitStatus.REFRESHMENT,
+    "X": UnitStatus.OFF_DUTY,
+}
+STATUS_COLOURS = {
+    "available": "#30d158",
+    "en_route": "#ff9f0a",
+    "on_scene": "#bf5af2",
+    "busy": "#ff453a",
+    "refreshment": "#64d2ff",
+    "off_duty": "#636366",
+}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class UnitTableModel(QAbstractTableModel):
+    """Units sorted as they arrive; diffs update rows in place."""
+
+    def __init__(
+        self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[UnitSnapshot] = []
+        self._row_of: dict[int, int] = {}
+        self._task_names: dict[int, str] = {}
+        self._clock = wall_clock
+        self._brushes = {k: QBrush(QColor(v)) for k, v in STATUS_COLOURS.items()}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        unit = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == CALLSIGN:
+                return unit.callsign
+            if column == KIND:
+                return UnitKind.of(unit.kind).label
+            if column == STATUS:
+                return UnitStatus.of(unit.status).label
+            if column == FOR:
+                return format_age((self._clock() - unit.status_since).total_seconds())
+            return self._task_names.get(
+                unit.incident_id or -1, f"flag {unit.flag_id}" if unit.flag_id else ""
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATUS:
+            return self._brushes.get(unit.status)
+        return None
+
+    def reset(self, units: Iterable[UnitSnapshot], task_names: dict[int, str]) -> None:
+        """Only for the first load and a resynchronisation."""
+        self.beginResetModel()
+        self._rows = sorted(units, key=lambda u: u.callsign)
+        self._row_of = {u.id: r for r, u in enumerate(self._rows)}
+        self._task_names = dict(task_names)
+        self.endResetModel()
+
+    def apply_changes(self, changes: Sequence[Change], task_names: dict[int, str]) -> None:
+        self._task_names.update(task_names)
+        for change in changes:
+            unit = change.unit
+            if unit is None:
+                continue
+            row = self._row_of.get(unit.id)
+            if row is None:
+                self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+                self._row_of[unit.id] = len(self._rows)
+                self._rows.append(unit)
+                self.endInsertRows()
+            elif unit.version >= self._rows[row].version:
+                self._rows[row] = unit
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def unit_at(self, row: int) -> UnitSnapshot:
+        return self._rows[row]
+
+    def units(self) -> list[UnitSnapshot]:
+        return list(self._rows)
+
+
+class UnitBoard(QWidget):
+    """The dock panel: the table of units and one-key status changes."""
+
+    sig_message = Signal(str)
+    sig_locate_requested = Signal(object)  # UnitSnapshot
+
+    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.model = UnitTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        self._tasks: set[asyncio.Future[Any]] = set()
+        for key, status in STATUS_KEYS.items():
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda s=status: self.set_status(s))
+        locate = QShortcut(QKeySequence("L"), self.table)
+        locate.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        locate.activated.connect(self._on_locate_pressed)
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self.table.viewport().update)
+        self._clock.start()
+
+    def selected_unit(self) -> UnitSnapshot | None:
+        index = self.table.currentIndex()
+        return self.model.unit_at(index.row()) if index.isValid() else None
+
+    def _on_locate_pressed(self) -> None:
+        unit = self.selected_unit()
+        if unit is not None:
+            self.sig_locate_requested.emit(unit)
+
+    def set_status(self, status: UnitStatus) -> asyncio.Future[Any] | None:
+        unit = self.selected_unit()
+        if unit is None:
+            return None
+        task = asyncio.ensure_future(self._run(unit.callsign, status))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _run(self, callsign: str, status: UnitStatus) -> None:
+        try:
+            await self.service.update_unit(callsign, status=status.value)
+        except ControlroomError as exc:
+            self.sig_message.emit(str(exc))
+            return
+        self.sig_message.emit(f"{callsign}: {status.label}")
