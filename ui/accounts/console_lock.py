@@ -43,6 +43,7 @@ from controlroom.core.errors import AuthenticationError, ControlroomError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from controlroom.users.accounts import authenticate, role_title
+from ui.common.tasks import TaskSet
 
 DEFAULT_IDLE_MS = 5 * 60 * 1000
 _INPUT_EVENTS = frozenset(
@@ -151,7 +152,7 @@ class ConsoleLock(QObject):
         self._hidden: list[QWidget] = []
         self._disabled: list[QShortcut | QAction] = []
         self._focus: QWidget | None = None
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = TaskSet()
         self._last_input = time.monotonic()
         self._watched: set[int] = set()
         self._idle_timer = QTimer(self)
@@ -235,7 +236,8 @@ class ConsoleLock(QObject):
 
     def _covered_widgets(self) -> list[QWidget]:
         window = self.window
-        parts: list[QWidget] = [window.centralWidget(), window.menuBar(), window.statusBar()]
+        chrome = (window.centralWidget(), window.menuBar(), window.statusBar())
+        parts: list[QWidget] = [part for part in chrome if part is not None]
         for top in QApplication.topLevelWidgets():
             if top is not window and _belongs_to(top, window):
                 parts.append(top)
@@ -243,7 +245,7 @@ class ConsoleLock(QObject):
 
     def unlock(self, password: str = "") -> asyncio.Future[Any]:
         """Check the password (if the database has users) and uncover the window."""
-        return self._spawn(self._unlock(password))
+        return self._tasks.spawn(self._unlock(password))
 
     async def _unlock(self, password: str) -> bool:
         if self.needs_password:
@@ -286,7 +288,7 @@ class ConsoleLock(QObject):
     # -- audit -----------------------------------------------------------------
 
     def _log(self, action: str, detail: dict[str, Any]) -> None:
-        self._spawn(self._write_log(action, detail))
+        self._tasks.spawn(self._write_log(action, detail))
 
     async def _write_log(self, action: str, detail: dict[str, Any]) -> None:
         # An outage must not keep the console locked or unlocked; the banner says it is down.
@@ -294,12 +296,6 @@ class ConsoleLock(QObject):
             await log_processing(
                 self.db, self.actor, action=action, entity="console", entity_id=None, detail=detail
             )
-
-    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
 
     def stop(self) -> None:
         """Stop watching for input (the window is closing)."""

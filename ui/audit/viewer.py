@@ -43,6 +43,7 @@ from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from ui.common.justification_dialog import ICO, JustificationDialog
+from ui.common.tasks import TaskSet
 
 COLUMNS = ("#", "When", "Who", "Action", "Kind", "Record", "Justification", "Recipient", "Detail")
 SHOWN_LIMIT = 5000
@@ -113,7 +114,7 @@ class AuditViewer(QDialog):
         self.setWindowTitle("Audit trail — DPA 2018 s.62")
         self.setObjectName("auditViewer")
         self.resize(1200, 700)
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = TaskSet()
         self.export_dialog: JustificationDialog | None = None
         self._generation = 0
         self.model = AuditTableModel(self)
@@ -156,9 +157,9 @@ class AuditViewer(QDialog):
         self.since = QDateTimeEdit(now.addDays(-1))
         self.until_on = QCheckBox("&To")
         self.until = QDateTimeEdit(now)
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        for picker in (self.since, self.until):
+            picker.setCalendarPopup(True)
+            picker.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.actor_filter = QLineEdit()
         self.actor_filter.setPlaceholderText("user name")
         self.kind = QComboBox()
@@ -183,9 +184,9 @@ class AuditViewer(QDialog):
         who.setBuddy(self.actor_filter)
         grid.addWidget(who, 0, 4)
         grid.addWidget(self.actor_filter, 0, 5)
-        kind = QLabel("&Kind")
-        kind.setBuddy(self.kind)
-        grid.addWidget(kind, 1, 0)
+        kind_label = QLabel("&Kind")
+        kind_label.setBuddy(self.kind)
+        grid.addWidget(kind_label, 1, 0)
         grid.addWidget(self.kind, 1, 1)
         record = QLabel("&Record")
         record.setBuddy(self.entity)
@@ -212,7 +213,7 @@ class AuditViewer(QDialog):
     # -- loading ---------------------------------------------------------------
 
     def refresh(self) -> asyncio.Future[Any]:
-        return self._spawn(self._load())
+        return self._tasks.spawn(self._load())
 
     async def _load(self) -> None:
         self._generation += 1
@@ -231,7 +232,7 @@ class AuditViewer(QDialog):
         self.status.setText(f"{len(shown)} entries{more}")
 
     def verify_chain(self) -> asyncio.Future[Any]:
-        return self._spawn(self._verify())
+        return self._tasks.spawn(self._verify())
 
     async def _verify(self) -> None:
         self.verify_result.setText("verifying…")
@@ -266,7 +267,7 @@ class AuditViewer(QDialog):
 
     def start_export(self, path: Path) -> asyncio.Future[Any]:
         """Ask why and for whom, log the disclosure, then write ``path``."""
-        return self._spawn(self._export(path))
+        return self._tasks.spawn(self._export(path))
 
     async def _export(self, path: Path) -> int | None:
         try:
@@ -308,12 +309,6 @@ class AuditViewer(QDialog):
         self.status.setText(f"{count} entries exported to {path}")
         await self._load()
         return count
-
-    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
 
 
 async def _write_atomically(db: Database, flt: AuditFilter, path: Path) -> int:

@@ -67,7 +67,9 @@ class JustificationDialog(QDialog):
             self.recipient = QComboBox()
             self.recipient.setEditable(True)
             self.recipient.addItems(list(recipients))
-            self.recipient.lineEdit().setMaxLength(300)
+            line = self.recipient.lineEdit()
+            if line is not None:
+                line.setMaxLength(300)
             form.addRow("&Recipient", self.recipient)
         self.error = error_label()
         self.ok_button = QPushButton(ok_text)

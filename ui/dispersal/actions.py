@@ -25,6 +25,7 @@ from controlroom.dispersal.commands import DirectionResult
 from controlroom.paperwork.render import RenderedDocument
 from ui.common.justification_dialog import JustificationDialog
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 from ui.dispersal.dialogs import DirectionDialog, ZoneDialog
 from ui.dispersal.panel import DispersalPanel
 from ui.dispersal.person_dialogs import SightingDialog, WarningDialog
@@ -51,7 +52,7 @@ class DispersalActions(QObject):
         self.dialog: ZoneDialog | DirectionDialog | WarningDialog | SightingDialog | None = None
         self.preview: QPrintPreviewDialog | None = None
         self.disclosure: JustificationDialog | None = None
-        self._pending: set[asyncio.Future[Any]] = set()
+        self._pending = TaskSet()
         for key, slot in (("Ctrl+Shift+Z", self.new_zone), ("Ctrl+Shift+G", self.new_direction)):
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -66,7 +67,7 @@ class DispersalActions(QObject):
 
     def new_zone(self) -> asyncio.Future[Any]:
         """Open the authorisation form once the saved zones are known."""
-        return self._spawn(self._open_zone())
+        return self._pending.spawn(self._open_zone())
 
     async def _open_zone(self) -> ZoneDialog:
         saved = await self.service.saved_zones()
@@ -83,7 +84,7 @@ class DispersalActions(QObject):
         return dialog
 
     def new_warning(self) -> asyncio.Future[Any]:
-        return self._spawn(self._open_warning())
+        return self._pending.spawn(self._open_warning())
 
     async def _open_warning(self) -> WarningDialog:
         dialog = WarningDialog(self.service, await self.service.subjects(), self.window)
@@ -94,7 +95,7 @@ class DispersalActions(QObject):
         return dialog
 
     def new_sighting(self, incident_reference: str = "") -> asyncio.Future[Any]:
-        return self._spawn(self._open_sighting(incident_reference))
+        return self._pending.spawn(self._open_sighting(incident_reference))
 
     async def _open_sighting(self, incident_reference: str) -> SightingDialog:
         subjects = await self.service.subjects()
@@ -115,7 +116,7 @@ class DispersalActions(QObject):
 
     def print_direction(self, reference: str) -> asyncio.Future[Any]:
         """Ask why and for whom, log the disclosure, then preview the direction's paperwork."""
-        return self._spawn(self._print_direction(reference))
+        return self._pending.spawn(self._print_direction(reference))
 
     async def _print_direction(self, reference: str) -> None:
         direction = next((d for d in self.panel.model.directions() if d.reference == reference), None)
@@ -147,7 +148,9 @@ class DispersalActions(QObject):
             await self._preview(lambda: self.service.direction_documents(reference), reference)
 
     def print_zone(self, zone_id: int) -> asyncio.Future[Any]:
-        return self._spawn(self._preview(lambda: self.service.zone_documents(zone_id), f"zone {zone_id}"))
+        return self._pending.spawn(
+            self._preview(lambda: self.service.zone_documents(zone_id), f"zone {zone_id}")
+        )
 
     def _on_direction_saved(self, result: DirectionResult) -> None:
         reference = result.direction.reference
@@ -180,12 +183,6 @@ class DispersalActions(QObject):
         dialog.show()
         dialog.activateWindow()
         focus.setFocus()
-
-    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
-        return task
 
     def _on_map_clicked(self, lat: float, lon: float) -> None:
         if isinstance(self.dialog, DirectionDialog | SightingDialog) and self.dialog.isVisible():

@@ -37,7 +37,9 @@ from ui.patrols.flag_dialog import _AsyncDialog, parse_point
 
 
 def _when(edit: QDateTimeEdit) -> datetime:
-    return edit.dateTime().toPython().astimezone(UTC)  # type: ignore[no-any-return]
+    moment = edit.dateTime().toPython()
+    assert isinstance(moment, datetime)  # noqa: S101 - QDateTime.toPython gives a datetime
+    return moment.astimezone(UTC)
 
 
 def _date_time_edit(moment: datetime) -> QDateTimeEdit:

@@ -8,7 +8,6 @@ Safe-space status set from a map popup goes through the same commands.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +19,7 @@ from controlroom.core.domain import Status
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 from ui.incidents.detail import STATUS_KEYS, IncidentDetailPanel
 from ui.incidents.form import IncidentForm
 from ui.incidents.view import IncidentTableView
@@ -54,7 +54,7 @@ class IncidentActions(QObject):
         self.units = units
         self.tasks = tasks
         self.form: IncidentForm | None = None
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = TaskSet()
         self._shortcut("Ctrl+N", window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
         for key in ("E", "Return"):
             self._shortcut(key, table, self.edit_selected)
@@ -129,15 +129,10 @@ class IncidentActions(QObject):
             self.form.set_point(lat, lon)
 
     def _on_map_safe_space_status_requested(self, venue_name: str, status: str) -> None:
-        self._spawn(self._set_safe_space(venue_name, status))
+        self._tasks.spawn(self._set_safe_space(venue_name, status))
 
     def _on_map_unit_moved(self, callsign: str, lat: float, lon: float) -> None:
-        self._spawn(self._move_unit(callsign, lat, lon))
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(self._move_unit(callsign, lat, lon))
 
     async def _move_unit(self, callsign: str, lat: float, lon: float) -> None:
         try:

@@ -30,6 +30,7 @@ from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.incidents.lifecycle import allowed_next
 from controlroom.incidents.queries import IncidentDetail
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 
 # One key per next status, on the incident list.
 STATUS_KEYS = {
@@ -54,7 +55,7 @@ class IncidentDetailPanel(QWidget):
         self.incident: IncidentSnapshot | None = None
         self.detail: IncidentDetail | None = None
         self._load: asyncio.Future[Any] | None = None
-        self._actions: set[asyncio.Future[Any]] = set()
+        self._actions = TaskSet()
         self.dialog: QInputDialog | None = None
         # Which actions this console's role holds (set by ui.shell.access); buttons it lacks are not made.
         self.may: Callable[[str], bool] = lambda _action: True
@@ -139,8 +140,9 @@ class IncidentDetailPanel(QWidget):
     def _rebuild_status_buttons(self, incident: IncidentSnapshot) -> None:
         while self.status_row.count():
             item = self.status_row.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for status in allowed_next(Status.of(incident.status)):
             if not self.may("incident.dispatch" if status is Status.DISPATCHED else "incident.update"):
                 continue
@@ -185,11 +187,7 @@ class IncidentDetailPanel(QWidget):
         return self._spawn(action, f"{incident.reference}: {status.label}")
 
     def _spawn(self, action: Any, done_message: str) -> asyncio.Future[Any]:
-        # Keep a reference: a task nobody holds can be garbage-collected mid-flight.
-        task = asyncio.ensure_future(self._run(action, done_message))
-        self._actions.add(task)
-        task.add_done_callback(self._actions.discard)
-        return task
+        return self._actions.spawn(self._run(action, done_message))
 
     async def _run(self, action: Any, done_message: str) -> None:
         try:

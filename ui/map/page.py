@@ -25,7 +25,7 @@ from controlroom.core.resources import resource
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 
 
-class _Boot(MacroElement):  # type: ignore[misc]
+class _Boot(MacroElement):
     """Hands the folium map object to ``controlroom.boot`` once Leaflet made it."""
 
     _template = Template(
@@ -35,7 +35,7 @@ class _Boot(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, options: dict[str, Any]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ControlroomBoot"
         # </script> inside a JSON string would end the script element early.
         self.options_json = json.dumps(options).replace("</", "<\\/")
@@ -70,7 +70,7 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
             name="Tiles",
             max_zoom=19,
         ).add_to(fmap)
-    header = fmap.get_root().header
+    header: Any = getattr(fmap.get_root(), "header")  # noqa: B009 - folium's Figure, untyped
     header.add_child(Element(f'<script src="{QWEBCHANNEL_JS}"></script>'), name="qwebchannel")
     header.add_child(
         Element(f'<link rel="stylesheet" href="{resource("map", "map.css").as_uri()}"/>'),

@@ -21,6 +21,7 @@ from controlroom.core.domain import Behaviour
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 from ui.map.bridge import MapBridge
 from ui.patrols.dispatch_dialog import DispatchDialog, DispatchTarget, Tasks
 from ui.patrols.flag_board import FlagBoard
@@ -52,7 +53,7 @@ class PatrolActions(QObject):
         self.tasks = tasks
         self.flag_dialog: FlagDialog | None = None
         self.dialog: ConvertFlagDialog | LocateUnitDialog | DispatchDialog | None = None
-        self._pending: set[asyncio.Future[Any]] = set()
+        self._pending = TaskSet()
         shortcut = QShortcut(QKeySequence("Ctrl+Shift+F"), window)
         shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         shortcut.activated.connect(self.new_flag)
@@ -106,9 +107,7 @@ class PatrolActions(QObject):
             question.setTextFormat(Qt.TextFormat.PlainText)
             if question.exec() != QMessageBox.StandardButton.Yes:
                 return None
-        task = asyncio.ensure_future(self._clear(flag))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        task = self._pending.spawn(self._clear(flag))
         return task
 
     def locate_unit(self, unit: UnitSnapshot) -> LocateUnitDialog:

@@ -21,6 +21,7 @@ from controlroom.core.domain import UnitKind, UnitStatus
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import Change, UnitSnapshot
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 from ui.incidents.model import format_age
 
 COLUMNS = ("Callsign", "Kind", "Status", "For", "Task")
@@ -147,7 +148,7 @@ class UnitBoard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = TaskSet()
         for key, status in STATUS_KEYS.items():
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -173,9 +174,7 @@ class UnitBoard(QWidget):
         unit = self.selected_unit()
         if unit is None:
             return None
-        task = asyncio.ensure_future(self._run(unit.callsign, status))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task = self._tasks.spawn(self._run(unit.callsign, status))
         return task
 
     async def _run(self, callsign: str, status: UnitStatus) -> None:

@@ -6,7 +6,6 @@ and ``MapBridge`` → widgets. The window never queries the database itself.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -31,6 +30,7 @@ from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot, VenueSnapshot
 from controlroom.incidents.filters import IncidentFilter, current_night_start
 from ui.common.service import IncidentService
+from ui.common.tasks import TaskSet
 from ui.dispersal.actions import DispersalActions
 from ui.dispersal.panel import DispersalPanel
 from ui.feed.controller import FeedController
@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.service = service
         self.ui_state = ui_state
         self.venues: dict[int, VenueSnapshot] = {}
-        self._tally_tasks: set[asyncio.Future[None]] = set()
+        self._tally_tasks = TaskSet()
         self.model = IncidentTableModel(targets=settings.grade_targets, parent=self)
         self.table = IncidentTableView(self.model)
         self.map = MapView(settings)
@@ -284,9 +284,7 @@ class MainWindow(QMainWindow):
         self.boards.setTabText(self.boards.indexOf(self.flags), f"F&lags ({count})" if count else "F&lags")
 
     def _refresh_tally(self) -> None:
-        task = asyncio.ensure_future(self._load_tally())
-        self._tally_tasks.add(task)
-        task.add_done_callback(self._tally_tasks.discard)
+        self._tally_tasks.spawn(self._load_tally())
 
     async def _load_tally(self) -> None:
         try:

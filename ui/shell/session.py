@@ -24,6 +24,7 @@ from controlroom.storage.database import Database
 from controlroom.users.accounts import role_title
 from ui.accounts.console_lock import DEFAULT_IDLE_MS, ConsoleLock
 from ui.audit.viewer import AuditViewer, open_audit_viewer
+from ui.common.tasks import TaskSet
 from ui.dispersal.person_record import PersonRecordDialog, open_person_record
 from ui.shell.access import apply_role
 from ui.shell.main_window import MainWindow
@@ -50,7 +51,7 @@ class Session(QObject):
         self.switch_user = False
         self.viewer: AuditViewer | None = None
         self.record: PersonRecordDialog | None = None
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = TaskSet()
         self.identity = QLabel(f"Logged in: {actor.name} · {role_title(actor.role)}")
         self.identity.setObjectName("identity")
         self.identity.setTextFormat(Qt.TextFormat.PlainText)
@@ -129,7 +130,7 @@ class Session(QObject):
         self.request_switch_user()
 
     def open_audit_trail(self) -> asyncio.Future[Any]:
-        return self._spawn(self._open_audit_trail())
+        return self._tasks.spawn(self._open_audit_trail())
 
     async def _open_audit_trail(self) -> AuditViewer | None:
         viewer = await open_audit_viewer(self.db, self.actor, self.window)
@@ -138,7 +139,7 @@ class Session(QObject):
         return viewer
 
     def verify_trail(self) -> asyncio.Future[Any]:
-        return self._spawn(self._verify())
+        return self._tasks.spawn(self._verify())
 
     async def _verify(self) -> None:
         try:
@@ -156,19 +157,13 @@ class Session(QObject):
         return self.open_record(direction.subject_id)
 
     def open_record(self, subject_id: int) -> asyncio.Future[Any]:
-        return self._spawn(self._open_record(subject_id))
+        return self._tasks.spawn(self._open_record(subject_id))
 
     async def _open_record(self, subject_id: int) -> PersonRecordDialog | None:
         dialog = await open_person_record(self.window.service, subject_id, self.window)
         if dialog is not None:
             self.record = dialog
         return dialog
-
-    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
 
 
 def install_session(

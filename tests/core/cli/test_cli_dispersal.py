@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.core.support import run_with_db
 from tests.core.cli.test_cli import cli
 from tests.core.dispersal.test_dispersal import table_counts
+from tests.core.support import run_with_db
 
 POLYGON = "50.9100,-1.4100;50.9100,-1.4030;50.9170,-1.4030;50.9170,-1.4100"
 INSIDE = "50.9120,-1.4089"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.core.support import row_counts, run_with_db
 from tests.core.cli.test_cli import cli
+from tests.core.support import row_counts, run_with_db
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ import pytest
 from controlroom.audit.trail import AuditFilter, entries
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
-from tests.core.support import commands_for, run_with_db
 from tests.core.dispersal.test_dispersal import NOW, direction_spec, zone_spec
+from tests.core.support import commands_for, run_with_db
 
 
 def paperwork(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.core.support import row_counts, run_with_db
 from tests.core.cli.test_cli import cli
+from tests.core.support import row_counts, run_with_db
 
 
 @pytest.fixture

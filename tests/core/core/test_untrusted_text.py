@@ -30,9 +30,9 @@ from controlroom.incidents.queries import active_flags, incident_detail
 from controlroom.paperwork.render import render_authorisation, render_direction
 from controlroom.storage.database import Database
 from tests.conftest import ROOT
-from tests.core.support import commands_for, run_with_db
 from tests.core.cli.test_cli import cli
 from tests.core.dispersal.test_dispersal import INSIDE, direction_spec, table_counts, zone_spec
+from tests.core.support import commands_for, run_with_db
 from tests.payloads import ANSI, HUGE, NAME, PLACE, RLO, SQL, TERMINAL_CONTROLS, TEXT
 
 VENUE_AT = (50.9115, -1.4089)

@@ -32,8 +32,8 @@ from controlroom.storage.pg_security import POLICIES
 from controlroom.users.accounts import UserCommands, authenticate, create_gate_login
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
-from tests.core.support import add_venue, commands_for
 from tests.core.dispersal.test_dispersal import NOW, zone_spec
+from tests.core.support import add_venue, commands_for
 from tests.pg_cluster import PostgresCluster, find_pg_bin
 
 pytestmark = pytest.mark.postgres

@@ -27,8 +27,8 @@ from controlroom.storage.models import AuditEntry, User
 from controlroom.users.accounts import MAX_FAILURES, UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
-from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db
 from tests.core.dispersal.test_dispersal import NOW, table_counts, zone_spec
+from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test users only
 _serial = itertools.count(1)
