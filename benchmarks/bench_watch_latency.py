@@ -32,7 +32,9 @@ from typing import IO
 
 from benchlib import percentile, print_table, verdict
 
-from controlroom.commands import Actor, Commands, NewIncident
+from controlroom.commands import Commands
+from controlroom.core.roles import Actor
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
 

@@ -6,12 +6,14 @@ import functools
 import getpass
 import os
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.audit.trail import append_audit
+from controlroom.audit.chain import append_audit
+from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.roles import Actor, partner_view
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
@@ -52,13 +54,42 @@ def placeholder_actor() -> Actor:
     return Actor(os.environ.get("CONTROLROOM_USER") or f"console:{getpass.getuser()}")
 
 
-class CommandBase:
-    """What every command class shares: the database, the acting user, the clock."""
+@dataclass(frozen=True, slots=True)
+class CommandContext:
+    """What every feature's commands share: one database, one acting user, one clock.
 
-    def __init__(self, db: Database, actor: Actor, clock: Clock = utcnow) -> None:
-        self.db = db
-        self.actor = actor
-        self.clock = clock
+    ``area`` bounds every coordinate typed in (``OperatingArea.require``) and
+    ``reference_prefix`` starts every incident reference, whichever feature makes it.
+    """
+
+    db: Database
+    actor: Actor
+    clock: Clock = utcnow
+    area: OperatingArea = SOUTHAMPTON_CENTRE
+    reference_prefix: str = "SOT"
+
+
+class CommandBase:
+    """A feature's commands: the shared context, and the tail every write ends with."""
+
+    def __init__(self, context: CommandContext) -> None:
+        self.context = context
+
+    @property
+    def db(self) -> Database:
+        return self.context.db
+
+    @property
+    def actor(self) -> Actor:
+        return self.context.actor
+
+    @property
+    def clock(self) -> Clock:
+        return self.context.clock
+
+    @property
+    def area(self) -> OperatingArea:
+        return self.context.area
 
     # -- shared tail of every write ------------------------------------------
 

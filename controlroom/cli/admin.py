@@ -14,6 +14,7 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from controlroom.audit import chain
 from controlroom.audit import trail as audit
 from controlroom.cli.terminal import shown
 from controlroom.core.domain import LOCAL_TZ
@@ -145,7 +146,7 @@ async def _user(db: Database, actor: Actor, args: argparse.Namespace) -> int:
 async def _audit(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     if args.audit_command == "verify":
         actor.require("audit.verify")
-        result = await audit.verify(db)
+        result = await chain.verify(db)
         print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
         return 0 if result.ok else 1
     actor.require("audit.export")

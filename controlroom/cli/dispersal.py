@@ -18,9 +18,10 @@ from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ, Behaviour, Source
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import Change
-from controlroom.dispersal.commands import DirectionSpec, DirectionVariation, ZoneSpec
+from controlroom.dispersal.directions import DirectionSpec, DirectionVariation
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.queries import list_directions, list_subjects, list_zones, night_tally
+from controlroom.dispersal.zones import ZoneSpec
 from controlroom.paperwork.data import LatLon
 from controlroom.storage.database import Database
 

@@ -27,13 +27,14 @@ from controlroom.cli import incidents as cli_incident
 from controlroom.cli import paperwork as cli_paperwork
 from controlroom.cli import patrols as cli_patrol
 from controlroom.cli import simulate as cli_simulate
-from controlroom.commands import Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.config import Settings, resolve_db_url
 from controlroom.core.domain import Category, Source
 from controlroom.core.errors import ControlroomError, DatabaseUnavailableError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import Change
 from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.reporting import NewIncident
 from controlroom.sim.demo import load_demo
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema, upgrade

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Self, cast
 from zoneinfo import ZoneInfo
 
+from controlroom.core.errors import ValidationError
+
 LOCAL_TZ = ZoneInfo("Europe/London")
 
 # An operational night runs 18:00 to 06:00 local time; the day shift before it
@@ -188,6 +190,20 @@ class OperatingArea:
 
     def contains(self, lat: float, lon: float) -> bool:
         return self.south <= lat <= self.north and self.west <= lon <= self.east
+
+    def require(self, lat: float, lon: float, what: str = "") -> tuple[float, float]:
+        """The point, or a ValidationError naming it (``what``: e.g. "a point of the exclusion area").
+
+        Every coordinate a person types is checked here: a point outside the area is
+        nearly always a typo or LON,LAT swapped, and the message says so.
+        """
+        if not self.contains(lat, lon):
+            point = f"{lat:.5f},{lon:.5f}"
+            subject = f"{what}, {point}," if what else point
+            raise ValidationError(
+                f"{subject} is outside the operating area ({self.describe()}); check the order is LAT,LON"
+            )
+        return lat, lon
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -23,17 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.domain import (
     LOCAL_TZ,
-    SOUTHAMPTON_CENTRE,
     Behaviour,
     Category,
-    OperatingArea,
     Source,
-    Status,
-    format_reference,
-    operational_night,
 )
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import IncidentSnapshot, SubjectSnapshot
+from controlroom.core.validation import clean_text, parse_choice
 from controlroom.dispersal.queries import (
     active_directions,
     direction_snapshot,
@@ -42,8 +38,8 @@ from controlroom.dispersal.queries import (
     subject_snapshot,
 )
 from controlroom.dispersal.rules import point_in_polygon, utc
-from controlroom.incidents.records import clean_text, incident_snapshot, parse_choice
-from controlroom.patrols.commands import parse_lat_lon
+from controlroom.incidents.records import find_incident, incident_snapshot
+from controlroom.incidents.reporting import NewIncident, create_incident
 from controlroom.storage.models import (
     Direction,
     Flag,
@@ -99,13 +95,7 @@ class SightingResult:
 
 
 class PersonCommands(CommandBase):
-    """Mixed into ``Commands``: persons of concern, warnings and sightings."""
-
-    area: OperatingArea = SOUTHAMPTON_CENTRE
-    reference_prefix: str = "SOT"
-
-    async def _next_number(self, session: AsyncSession, night: Any) -> int:  # pragma: no cover
-        raise NotImplementedError  # ``Commands`` supplies the incident reference counter
+    """Persons of concern: recorded, warned, seen again, consulted and reviewed."""
 
     @requires("subject.add")
     async def add_subject(self, new: NewSubject) -> SubjectSnapshot:
@@ -126,12 +116,6 @@ class PersonCommands(CommandBase):
                 now,
             )
             return snapshot
-
-    async def _new_subject_in(self, session: AsyncSession, description: str, now: datetime) -> Subject:
-        row = _subject_row(NewSubject(description=description), now, self.actor.name)
-        session.add(row)
-        await session.flush()
-        return row
 
     @requires("subject.warn")
     async def warn_subject(
@@ -249,13 +233,7 @@ class PersonCommands(CommandBase):
     ) -> tuple[float, float, str, datetime, Incident | None, Flag | None]:
         when = utc(seen_at, "time seen") if seen_at else None
         if incident is not None:
-            row = (
-                await session.execute(select(Incident).where(Incident.reference == incident.strip().upper()))
-            ).scalar_one_or_none()
-            if row is None:
-                raise ValidationError(
-                    f"no incident with reference {incident!r}; references look like SOT-20261127-0042"
-                )
+            row = await find_incident(session, incident)
             return row.lat, row.lon, row.place, when or row.reported_at, row, None
         if flag is not None:
             flag_row = await session.get(Flag, flag)
@@ -263,7 +241,7 @@ class PersonCommands(CommandBase):
                 raise ValidationError(f"no flag number {flag}")
             return flag_row.lat, flag_row.lon, flag_row.place, when or flag_row.flagged_at, None, flag_row
         assert at is not None  # noqa: S101 - exactly one was checked above
-        lat, lon = parse_lat_lon(*at, self.area)
+        lat, lon = self.area.require(*at)
         text = clean_text(place, "place", 300) if place else f"{lat:.5f},{lon:.5f}"
         return lat, lon, text, when or now, None, None
 
@@ -306,50 +284,25 @@ class PersonCommands(CommandBase):
         source: str,
         now: datetime,
     ) -> Incident:
-        night = operational_night(now)
-        number = await self._next_number(session, night)
         seen = sighting.seen_at.astimezone(LOCAL_TZ)
         ends = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
-        row = Incident(
-            reference=format_reference(self.reference_prefix, night, number),
-            night=night,
-            reported_at=now,
-            source=source,
+        report = NewIncident(
             category=Category.DISPERSAL_BREACH.value,
+            source=source,
             grade=2,
-            status=Status.NEW.value,
-            venue_id=None,
             place=sighting.place,
             lat=sighting.lat,
             lon=sighting.lon,
+            reported_at=now,
             summary=(
                 f"Possible breach of s.35 direction {direction.reference}: person of concern "
                 f"#{subject.id} seen at {sighting.place} at {seen:%H:%M}, inside the exclusion area "
-                f"({direction.exclusion_in_words}) which runs until {ends:%d/%m %H:%M}"
+                f"({_shortened(direction.exclusion_in_words)}) which runs until {ends:%d/%m %H:%M}"
             ),
-            created_by=self.actor.name,
-            version=1,
             person_of_concern=subject.description,
         )
-        session.add(row)
-        await session.flush()
-        session.add(
-            IncidentEvent(
-                incident_id=row.id,
-                at=now,
-                actor=self.actor.name,
-                kind="reported",
-                detail={
-                    "reference": row.reference,
-                    "source": source,
-                    "category": row.category,
-                    "grade": 2,
-                    "direction": direction.reference,
-                    "subject_id": subject.id,
-                },
-            )
-        )
-        return row
+        timeline = {"direction": direction.reference, "subject_id": subject.id}
+        return await create_incident(self, session, report, now, timeline_detail=timeline)
 
     @requires("subject.consult")
     async def consult_subject(self, subject_id: int, justification: str) -> SubjectRecord:
@@ -405,6 +358,14 @@ class PersonCommands(CommandBase):
             action = "subject.erase" if erase_identity else "subject.review"
             await self._finish(session, action, "subject", row.id, detail, snapshot.to_json(), now)
             return snapshot
+
+
+async def new_subject_row(session: AsyncSession, new: NewSubject, now: datetime, actor: str) -> Subject:
+    """Insert a person of concern's record (the caller audits it: a direction or ``add_subject``)."""
+    row = _subject_row(new, now, actor)
+    session.add(row)
+    await session.flush()
+    return row
 
 
 def _subject_row(new: NewSubject, now: datetime, actor: str) -> Subject:
@@ -475,3 +436,8 @@ def _note_on(
     incident.version += 1
     incident.updated_by = actor
     incident.updated_at = now
+
+
+def _shortened(words: str, limit: int = 1000) -> str:
+    """An area in words short enough for a breach incident's summary (the direction keeps it whole)."""
+    return words if len(words) <= limit else words[: limit - 1] + "…"

@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from controlroom.core.domain import LOCAL_TZ, Category, Source, Status
 from controlroom.core.errors import StaleVersionError, ValidationError
 from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.core.validation import clean_text, parse_choice, parse_grade
 from controlroom.incidents.lifecycle import check_transition
-from controlroom.incidents.records import clean_text, incident_snapshot, parse_choice, parse_grade
+from controlroom.incidents.records import incident_snapshot
 from controlroom.storage.models import AppliedCommand, Incident, IncidentEvent
 from controlroom.writes import CommandBase, requires
 

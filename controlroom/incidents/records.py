@@ -1,19 +1,18 @@
-"""Reading rows as snapshots, and checking what people typed, for the command layer."""
+"""Reading incident rows as snapshots, for the commands and for replayed reports."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import KeyedColumnElement
 
 from controlroom.core.errors import ValidationError
 from controlroom.core.roles import PERSON_FIELDS
-from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
-from controlroom.storage.models import Incident, Venue
+from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.storage.models import Incident
 
 
 def incident_snapshot(row: Incident) -> IncidentSnapshot:
@@ -42,54 +41,6 @@ def incident_snapshot(row: Incident) -> IncidentSnapshot:
         attended_at=row.attended_at,
         caller_updated_at=row.caller_updated_at,
     )
-
-
-def venue_snapshot(row: Venue) -> VenueSnapshot:
-    return VenueSnapshot(
-        id=row.id,
-        name=row.name,
-        kind=row.kind,
-        address=row.address,
-        lat=row.lat,
-        lon=row.lon,
-        opening_hours=row.opening_hours,
-        is_safe_space=row.is_safe_space,
-        safe_space_status=row.safe_space_status,
-        wave_trained=row.wave_trained,
-        best_bar_none=row.best_bar_none,
-        version=row.version,
-    )
-
-
-def parse_choice(enum_type: Any, text: str, what: str) -> Any:
-    """Parse an enum value or raise an error listing the valid ones."""
-    try:
-        return enum_type.parse(text)
-    except ValueError:
-        valid = ", ".join(enum_type.choices())
-        raise ValidationError(f"unknown {what} {text!r}; choose one of: {valid}") from None
-
-
-def parse_grade(grade: int | None) -> int | None:
-    if grade is not None and grade not in (1, 2, 3, 4):
-        raise ValidationError(f"grade {grade!r} is not valid; use 1, 2, 3 or 4")
-    return grade
-
-
-async def find_venue(session: AsyncSession, name: str) -> Venue:
-    """The venue with this name (any case), or an error listing close matches."""
-    wanted = name.strip()
-    row = (
-        await session.execute(select(Venue).where(func.lower(Venue.name) == wanted.lower()))
-    ).scalar_one_or_none()
-    if row is not None:
-        return row
-    names: Sequence[str] = (await session.execute(select(Venue.name))).scalars().all()
-    lowered = {n.lower(): n for n in names}
-    close = [lowered[m] for m in difflib.get_close_matches(wanted.lower(), lowered, n=5, cutoff=0.5)]
-    close += [n for n in names if wanted.lower() in n.lower() and n not in close][: 5 - len(close)]
-    hint = f"; did you mean: {', '.join(close)}?" if close else "; `controlroom venues` lists them"
-    raise ValidationError(f"unknown venue {wanted!r}{hint}")
 
 
 async def incident_by_key(session: AsyncSession, key: str) -> Incident | None:
@@ -133,10 +84,20 @@ def incident_from_row(row: Any) -> IncidentSnapshot:
     return IncidentSnapshot(**values)
 
 
-def clean_text(value: str | None, what: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError(f"the {what} is empty; say briefly what happened or where")
-    if len(text) > limit:
-        raise ValidationError(f"the {what} is {len(text)} characters long; the limit is {limit}")
-    return text
+def touch(incident: Incident, actor: str, now: datetime) -> None:
+    """A new version of the incident, stamped with who changed it and when."""
+    incident.version += 1
+    incident.updated_by = actor
+    incident.updated_at = now
+
+
+async def find_incident(session: AsyncSession, reference: str) -> Incident:
+    """The incident with this reference (any case), or an error showing what references look like."""
+    row = (
+        await session.execute(select(Incident).where(Incident.reference == reference.strip().upper()))
+    ).scalar_one_or_none()
+    if row is None:
+        raise ValidationError(
+            f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
+        )
+    return row

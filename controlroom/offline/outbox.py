@@ -30,11 +30,12 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from controlroom.commands import Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ, Status
 from controlroom.core.errors import ControlroomError, DatabaseUnavailableError
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.incidents.editing import IncidentEdit
+from controlroom.incidents.reporting import NewIncident
 
 PENDING = "pending"
 CONFLICT = "conflict"

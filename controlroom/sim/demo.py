@@ -14,11 +14,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from controlroom.commands import Commands, NewIncident, VenueSpec
+from controlroom.commands import Commands
 from controlroom.core.domain import operational_night
-from controlroom.dispersal.commands import DirectionSpec, ZoneSpec
+from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.persons import NewSubject
+from controlroom.dispersal.zones import ZoneSpec
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.models import DispersalZone, Unit
+from controlroom.venues.commands import VenueSpec
 
 # name, kind, lat, lon, street, safe space status (None = not a safe space), WAVE, BBN
 _VENUES: tuple[tuple[str, str, float, float, str, str | None, bool, str], ...] = (

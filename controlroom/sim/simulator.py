@@ -27,8 +27,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import select
 
-from controlroom.commands import Actor, Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.errors import ControlroomError
+from controlroom.core.roles import Actor
+from controlroom.incidents.reporting import NewIncident
 from controlroom.sim.demo import demo_venues, load_demo_units
 from controlroom.storage.database import Database
 from controlroom.storage.models import Unit

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 from controlroom.core.errors import DatabaseUnavailableError, ValidationError
@@ -160,6 +160,10 @@ class Database:
                     yield session
             except OSError as exc:
                 raise self.unavailable(exc) from exc
+            except DBAPIError as exc:
+                if lost_connection(exc):
+                    raise self.unavailable(exc) from exc
+                raise
 
     @asynccontextmanager
     async def read(self, *, consistent: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -172,6 +176,10 @@ class Database:
                 yield conn
         except OSError as exc:
             raise self.unavailable(exc) from exc
+        except DBAPIError as exc:
+            if lost_connection(exc):
+                raise self.unavailable(exc) from exc
+            raise
 
     async def take_feed_lock(self, session: AsyncSession) -> None:
         """Serialise change-log appends so their ``seq`` becomes visible in order.
@@ -206,6 +214,24 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def lost_connection(exc: DBAPIError) -> bool:
+    """Whether a driver error means the server went away (not that it refused the statement).
+
+    Drivers name a lost connection in many ways (asyncpg's ``ConnectionDoesNotExistError``,
+    ``CannotConnectNowError``, an administrator's shutdown, a closed socket), so the
+    connection's invalidation and the error's text are both consulted. A constraint
+    violation never counts: it is an answer, and callers settle it as a conflict.
+    """
+    if isinstance(exc, IntegrityError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text = f"{type(exc.orig).__name__} {exc.orig}".lower()
+    return any(
+        word in text for word in ("connection", "cannotconnect", "shutdown", "terminat", "closed", "admin")
+    )
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:

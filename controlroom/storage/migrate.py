@@ -14,7 +14,7 @@ from controlroom.core.errors import SchemaOutOfDateError
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def _config() -> Config:

@@ -27,13 +27,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.audit.trail import append_audit
+from controlroom.audit.chain import append_audit
 from controlroom.core.errors import AuthenticationError, ValidationError
 from controlroom.core.roles import ROLE_TITLES, ROLES, Actor
-from controlroom.incidents.records import find_venue
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
 from controlroom.storage.models import User, UserVenue, Venue
+from controlroom.venues.records import find_venue
 from controlroom.writes import utcnow
 
 MAX_FAILURES = 5

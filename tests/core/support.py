@@ -9,9 +9,11 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from controlroom.commands import Actor, Commands, VenueSpec
+from controlroom.commands import Commands
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry, Incident, IncidentEvent
+from controlroom.venues.commands import VenueSpec
 
 T = TypeVar("T")
 

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 
 from controlroom.audit.trail import AuditFilter, entries
-from controlroom.commands import Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import Venue
 from controlroom.users.accounts import UserCommands, authenticate

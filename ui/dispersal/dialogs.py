@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import ZoneSnapshot
-from controlroom.dispersal.commands import DirectionSpec, ZoneSpec
+from controlroom.dispersal.directions import DirectionSpec
+from controlroom.dispersal.zones import ZoneSpec
 from ui.common.service import IncidentService
 from ui.map.bridge import MapBridge
 from ui.patrols.flag_dialog import _AsyncDialog, parse_point

@@ -22,13 +22,14 @@ from typing import Any
 import pytest
 
 from controlroom.cli.terminal import json_text, shown
-from controlroom.commands import NewIncident, VenueSpec
 from controlroom.core.errors import ValidationError
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.queries import authorisation_paper, direction_paper, list_subjects
 from controlroom.incidents.queries import active_flags, incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.paperwork.render import render_authorisation, render_direction
 from controlroom.storage.database import Database
+from controlroom.venues.commands import VenueSpec
 from tests.conftest import ROOT
 from tests.core.cli.test_cli import cli
 from tests.core.dispersal.test_dispersal import INSIDE, direction_spec, table_counts, zone_spec

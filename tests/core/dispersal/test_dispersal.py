@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from controlroom.commands import Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
-from controlroom.dispersal.commands import DirectionSpec, DirectionVariation, ZoneSpec
+from controlroom.dispersal.directions import DirectionSpec, DirectionVariation
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.queries import (
     authorisation_paper,
@@ -19,8 +19,10 @@ from controlroom.dispersal.queries import (
     list_directions,
     night_tally,
 )
+from controlroom.dispersal.zones import ZoneSpec
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.incidents.queries import incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, Base, Task
 from tests.core.support import FIXED_NOW, commands_for, run_with_db

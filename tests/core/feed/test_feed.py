@@ -10,10 +10,10 @@ from collections import Counter
 
 from sqlalchemy import select, text
 
-from controlroom.commands import NewIncident
 from controlroom.core.errors import DatabaseUnavailableError
 from controlroom.core.snapshots import Snapshot
 from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
 from controlroom.storage.notify import APPLICATION_NAME, ChangeListener

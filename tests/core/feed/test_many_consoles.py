@@ -208,7 +208,8 @@ class _Writer:
     """
 
     def __init__(self, url: str, n: int, folder: Path, tally: dict[str, Any]) -> None:
-        from controlroom.commands import Actor, Commands
+        from controlroom.commands import Commands
+        from controlroom.core.roles import Actor
         from controlroom.offline.outbox import Outbox
         from controlroom.storage.database import Database
 
@@ -221,7 +222,7 @@ class _Writer:
         self.ack_after_replay: set[str] = set()  # idempotency keys of reports to acknowledge
 
     async def report(self, i: int) -> None:
-        from controlroom.commands import NewIncident
+        from controlroom.incidents.reporting import NewIncident
 
         key = f"many-{self.n}-{i}"
         new = NewIncident(

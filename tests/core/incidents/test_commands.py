@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from controlroom.commands import NewIncident
 from controlroom.core.errors import ValidationError
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry, IncidentEvent
 from tests.core.support import FIXED_NOW, add_venue, commands_for, row_counts, run_with_db

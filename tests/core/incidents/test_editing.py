@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from controlroom.commands import NewIncident
 from controlroom.core.errors import StaleVersionError, ValidationError
 from controlroom.incidents.editing import IncidentEdit
 from controlroom.incidents.queries import incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from tests.core.support import add_venue, commands_for, row_counts, run_with_db
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from controlroom.commands import NewIncident
 from controlroom.incidents.editing import IncidentEdit
 from controlroom.incidents.queries import incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.offline.outbox import Outbox, apply_entry
 from controlroom.storage.database import Database
 from controlroom.storage.models import Incident, IncidentEvent

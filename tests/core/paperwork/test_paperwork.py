@@ -14,12 +14,9 @@ from hypothesis import strategies as st
 
 from controlroom.cli.paperwork import specimen_direction
 from controlroom.paperwork.data import DirectionPaper, Officer
+from controlroom.paperwork.plan import plan_svg
+from controlroom.paperwork.printable import PLAN_HEIGHT, PLAN_WIDTH, TEXT_FIELD_LIMIT, printable
 from controlroom.paperwork.render import (
-    PLAN_HEIGHT,
-    PLAN_WIDTH,
-    TEXT_FIELD_LIMIT,
-    plan_svg,
-    printable,
     render_authorisation,
     render_direction,
     render_direction_set,

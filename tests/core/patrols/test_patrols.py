@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from controlroom.commands import Actor, Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
+from controlroom.core.roles import Actor
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.incidents.queries import active_flags, incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import Dispatch, Flag, Unit
 from tests.core.support import FIXED_NOW, add_venue, commands_for, row_counts, run_with_db

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from controlroom.commands import Actor, Commands, NewIncident
+from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
 from controlroom.core.grading import GradeTargets
+from controlroom.core.roles import Actor
+from controlroom.incidents.reporting import NewIncident
 from controlroom.patrols.responses import Outcome, ResponseReport, percentile_90, response_report
 from controlroom.storage.database import Database
 from tests.core.support import FIXED_NOW, add_venue, run_with_db

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from controlroom.commands import NewIncident
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import current_revision, head_revision, upgrade
 from tests.core.support import add_venue, commands_for, run_with_db

@@ -21,12 +21,13 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import make_url
 
-from controlroom.audit.trail import verify
-from controlroom.commands import Commands, NewIncident
+from controlroom.audit.chain import verify
+from controlroom.commands import Commands
 from controlroom.core.errors import AuthenticationError, NotPermittedError
 from controlroom.core.roles import Actor
 from controlroom.dispersal.persons import NewSubject
 from controlroom.incidents.queries import incident_detail
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.pg_security import POLICIES
 from controlroom.users.accounts import UserCommands, authenticate, create_gate_login
@@ -432,7 +433,7 @@ def test_an_administrator_manages_users_but_reads_no_operational_data(world: Wor
 
 def test_a_night_of_patrols_persons_and_directions_runs_on_the_staff_logins(world: World) -> None:
     """Every command an operator and a supervisor use, on their own logins: no grant is missing."""
-    from controlroom.dispersal.commands import DirectionVariation
+    from controlroom.dispersal.directions import DirectionVariation
     from controlroom.feed.change_feed import ChangeFeed
     from tests.core.dispersal.test_dispersal import INSIDE, direction_spec
 

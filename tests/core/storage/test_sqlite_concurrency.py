@@ -136,7 +136,9 @@ def test_four_writer_processes_at_once_never_see_database_is_locked(tmp_path: Pa
 
 
 async def _write(url: str, n: int) -> None:
-    from controlroom.commands import Actor, Commands, NewIncident
+    from controlroom.commands import Commands
+    from controlroom.core.roles import Actor
+    from controlroom.incidents.reporting import NewIncident
 
     db = Database(url)
     commands = Commands(db, Actor(f"writer-{n}"))

@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text, update
 
-from controlroom.audit.trail import AuditFilter, entries, log_processing, verify
-from controlroom.commands import Commands, NewIncident
+from controlroom.audit.chain import verify
+from controlroom.audit.trail import AuditFilter, entries, log_processing
+from controlroom.commands import Commands
 from controlroom.core.errors import AuthenticationError, NotPermittedError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.dispersal.persons import NewSubject
 from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, User
 from controlroom.users.accounts import MAX_FAILURES, UserCommands, authenticate

@@ -1,10 +1,8 @@
-"""s.34 dispersal zones and s.35 directions: the commands, each one transaction.
+"""s.35 directions: given, varied and withdrawn inside a zone in force, each one transaction.
 
-The rules themselves live in ``dispersal_rules`` (pure, property-tested); these
-commands parse what people typed, apply the rules, and record the result with
-its audit entry and change-log rows. A direction is recorded with everything s.38
-asks for: the individual, the date and time, the terms (area and exclusion period),
-any variation or withdrawal, and any item surrendered under s.37.
+A direction is recorded with everything s.38 asks for: the individual, the date and
+time, the terms (area and exclusion period), any variation or withdrawal, and any
+item surrendered under s.37.
 """
 
 from __future__ import annotations
@@ -16,10 +14,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.core.domain import SOUTHAMPTON_CENTRE, DirectionStatus, OperatingArea, operational_night
+from controlroom.core.domain import DirectionStatus, operational_night
 from controlroom.core.errors import ValidationError
-from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
-from controlroom.dispersal.persons import PersonCommands
+from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot
+from controlroom.core.validation import clean_text
+from controlroom.dispersal.persons import NewSubject, new_subject_row
 from controlroom.dispersal.queries import (
     direction_snapshot,
     find_direction,
@@ -27,13 +26,10 @@ from controlroom.dispersal.queries import (
     find_zone,
     polygon_of,
     subject_snapshot,
-    zone_snapshot,
 )
 from controlroom.dispersal.rules import (
-    AuthorisationTerms,
     DirectionTerms,
     ZoneTerms,
-    check_authorisation,
     check_direction,
     check_exclusion_area,
     check_notice,
@@ -41,7 +37,7 @@ from controlroom.dispersal.rules import (
     parse_officer,
     utc,
 )
-from controlroom.incidents.records import clean_text
+from controlroom.dispersal.zones import require_in_area
 from controlroom.paperwork.data import LatLon
 from controlroom.storage.models import (
     Direction,
@@ -51,26 +47,13 @@ from controlroom.storage.models import (
     SurrenderedItem,
     Task,
 )
-from controlroom.writes import requires
+from controlroom.writes import CommandBase, requires
 
 # Where surrendered items are collected unless the officer names another station (s.37).
 DEFAULT_COLLECTION_STATION = "Southampton Central Police Station"
+
+
 MAX_TEXT = 4000
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneSpec:
-    """An s.34 authorisation as the inspector gives it."""
-
-    name: str
-    polygon: Sequence[LatLon]
-    starts_at: datetime
-    ends_at: datetime
-    officer: str
-    grounds: str
-    rights_consideration: str
-    log_number: str = ""
-    area_in_words: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,82 +107,8 @@ class DirectionResult:
     take_home_task_id: int | None
 
 
-class DispersalCommands(PersonCommands):
-    """Mixed into ``Commands``: s.34 authorisations and s.35 directions."""
-
-    area: OperatingArea = SOUTHAMPTON_CENTRE
-
-    @requires("zone.authorise")
-    async def authorise_zone(self, spec: ZoneSpec) -> ZoneSnapshot:
-        """Record an s.34 authorisation; refused with the section if the Act would not allow it."""
-        officer = parse_officer(spec.officer)
-        name = spec.name.strip()
-        terms = AuthorisationTerms(
-            name=name,
-            log_number=spec.log_number.strip(),
-            officer=officer,
-            polygon=tuple(spec.polygon),
-            area_in_words=(spec.area_in_words or "").strip()
-            or (f"The area within the boundary shown on the plan ({name})" if name else ""),
-            starts_at=utc(spec.starts_at, "start"),
-            ends_at=utc(spec.ends_at, "end"),
-            grounds=spec.grounds.strip(),
-            rights_consideration=spec.rights_consideration.strip(),
-        )
-        check_authorisation(terms)
-        self._check_in_area(terms.polygon, "locality")
-        for text, what in ((name, "zone name"), (terms.log_number, "log number")):
-            clean_text(text, what, 200 if what == "zone name" else 60)
-        now = self.clock()
-        async with self.db.write() as session:
-            row = DispersalZone(
-                name=name,
-                log_number=terms.log_number,
-                officer_rank=officer.rank,
-                officer_number=officer.number,
-                officer_name=officer.name,
-                polygon=[list(p) for p in terms.polygon],
-                area_in_words=terms.area_in_words,
-                starts_at=terms.starts_at,
-                ends_at=terms.ends_at,
-                grounds=terms.grounds,
-                rights_consideration=terms.rights_consideration,
-                authorised_at=now,
-                authorised_by=self.actor.name,
-                version=1,
-            )
-            session.add(row)
-            await session.flush()
-            snapshot = zone_snapshot(row)
-            detail = {"name": name, "log_number": row.log_number, "officer": officer.describe()}
-            await self._finish(session, "zone.authorise", "zone", row.id, detail, snapshot.to_json(), now)
-            return snapshot
-
-    @requires("zone.withdraw")
-    async def withdraw_zone(self, zone: str | int, reason: str) -> ZoneSnapshot:
-        """End an authorisation early; no new directions can be given under it."""
-        why = clean_text(reason, "reason", 1000)
-        now = self.clock()
-        async with self.db.write() as session:
-            row = await find_zone(session, zone, now)
-            if row.withdrawn_at is not None:
-                raise ValidationError(f"zone {row.id} ({row.name}) is already withdrawn")
-            row.withdrawn_at, row.withdrawn_reason = now, why
-            row.version += 1
-            await session.flush()
-            snapshot = zone_snapshot(row)
-            await self._finish(
-                session, "zone.withdraw", "zone", row.id, {"reason": why}, snapshot.to_json(), now
-            )
-            return snapshot
-
-    def _check_in_area(self, polygon: Sequence[LatLon], what: str) -> None:
-        for lat, lon in polygon:
-            if not self.area.contains(lat, lon):
-                raise ValidationError(
-                    f"a point of the {what}, {lat:.5f},{lon:.5f}, is outside the operating area "
-                    f"({self.area.describe()}); check the order is LAT,LON"
-                )
+class DirectionCommands(CommandBase):
+    """Giving, varying and withdrawing s.35 directions; a person under 16 gets a take-home task."""
 
     @requires("direction.give")
     async def give_direction(self, spec: DirectionSpec) -> DirectionResult:
@@ -216,7 +125,7 @@ class DispersalCommands(PersonCommands):
             zone = await find_zone(session, spec.zone, given_at)
             terms = _direction_terms(spec, zone, given_at)
             outcome = check_direction(terms, _zone_terms(zone))
-            self._check_in_area([terms.at], "place given")
+            require_in_area(self.area, [terms.at], "place given")
             subject = await self._subject_for(session, spec, now)
             row = Direction(
                 reference=await _next_reference(self, session, given_at),
@@ -282,7 +191,7 @@ class DispersalCommands(PersonCommands):
             return await find_subject(session, spec.subject_id)
         assert spec.description is not None  # noqa: S101 - checked by the caller
         clean_text(spec.description, "description", 2000)
-        return await self._new_subject_in(session, spec.description, now)
+        return await new_subject_row(session, NewSubject(description=spec.description), now, self.actor.name)
 
     async def _take_home_task(
         self, session: AsyncSession, direction: Direction, subject: Subject, now: datetime
@@ -313,7 +222,7 @@ class DispersalCommands(PersonCommands):
         now = self.clock()
         async with self.db.write() as session:
             row = await find_direction(session, reference)
-            _check_still_in_force(row, now, "vary")
+            check_still_in_force(row, now, "vary")
             zone = await session.get(DispersalZone, row.zone_id)
             assert zone is not None  # noqa: S101 - foreign key
             terms = _variation_terms(row, variation, zone)
@@ -352,7 +261,7 @@ class DispersalCommands(PersonCommands):
         now = self.clock()
         async with self.db.write() as session:
             row = await find_direction(session, reference)
-            _check_still_in_force(row, now, "withdraw")
+            check_still_in_force(row, now, "withdraw")
             row.status, row.withdrawn_at = DirectionStatus.WITHDRAWN.value, now
             row.version += 1
             notice = DirectionVariation(
@@ -445,7 +354,7 @@ def _change_record(
     )
 
 
-def _check_still_in_force(row: Direction, now: datetime, verb: str) -> None:
+def check_still_in_force(row: Direction, now: datetime, verb: str) -> None:
     if row.status != DirectionStatus.ACTIVE.value:
         raise ValidationError(f"{row.reference} has been withdrawn; there is nothing to {verb}")
     if row.exclusion_ends_at <= now:
@@ -456,7 +365,7 @@ def _reason(given: bool, reason: str | None) -> str | None:
     return None if given else (reason or "").strip() or None
 
 
-async def _next_reference(commands: DispersalCommands, session: AsyncSession, given_at: datetime) -> str:
+async def _next_reference(commands: CommandBase, session: AsyncSession, given_at: datetime) -> str:
     """``S35-20261127-003``: numbered within the operational night the direction was given in.
 
     The feed lock is taken first, so two consoles cannot draw the same number.
@@ -471,13 +380,3 @@ async def _next_reference(commands: DispersalCommands, session: AsyncSession, gi
     ).scalar_one()
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{number:03d}"
-
-
-__all__ = [
-    "DEFAULT_COLLECTION_STATION",
-    "DirectionResult",
-    "DirectionSpec",
-    "DirectionVariation",
-    "DispersalCommands",
-    "ZoneSpec",
-]

@@ -62,7 +62,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("venue_id", sa.BigInteger(), nullable=True))
     # Entries written before the chain existed are sealed into it, in id order. The
     # append-only trigger (0001) is lifted for exactly that and put back at once.
-    from controlroom.audit.trail import seal_existing_entries
+    from controlroom.audit.chain import seal_existing_entries
 
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:

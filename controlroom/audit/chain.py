@@ -1,0 +1,300 @@
+"""The DPA 2018 s.62 audit trail: one hash-chained entry per processing operation.
+
+Every entry records who, when, what record and what kind of operation it was
+(s.62(1): collection, alteration, consultation, disclosure, combination, erasure;
+plus ``access`` for logins and ``operation`` for work that touches no personal
+data). A consultation carries its justification (s.62(2)); a disclosure carries the
+justification and the recipient (s.62(3)).
+
+Each entry's ``entry_hash`` is SHA-256 over its own fields and the previous entry's
+hash, and ``audit_head`` holds the newest id, hash and the number of entries. An
+edited entry breaks its own hash, a deleted one breaks the next entry's link (or
+the head), a reordered pair breaks both — ``verify`` names the first broken entry.
+Entries are appended under the feed lock, so the chain has one writer at a time.
+Application roles may only append (on PostgreSQL the grants say so, see
+``storage.pg_security``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from controlroom.storage.database import Database
+from controlroom.storage.models import AuditEntry, AuditHead
+
+# s.62(1) kinds, and the two that are not personal-data processing.
+KINDS = (
+    "collection",
+    "alteration",
+    "consultation",
+    "disclosure",
+    "combination",
+    "erasure",
+    "access",
+    "operation",
+)
+
+
+_KIND_OF_ACTION = {
+    "incident.report": "collection",
+    "subject.add": "collection",
+    "subject.warn": "collection",
+    "direction.give": "collection",
+    "flag.add": "collection",
+    "user.add": "collection",
+    "incident.update": "alteration",
+    "incident.caller_updated": "alteration",
+    "direction.vary": "alteration",
+    "direction.withdraw": "alteration",
+    "subject.review": "alteration",
+    "flag.convert": "alteration",
+    "user.disable": "alteration",
+    "user.enable": "alteration",
+    "user.passwd": "alteration",
+    "subject.consult": "consultation",
+    "audit.view": "consultation",
+    "paperwork.print": "disclosure",
+    "paperwork.export": "disclosure",
+    "audit.export": "disclosure",
+    "incident.link": "combination",
+    "subject.seen": "combination",
+    "subject.erase": "erasure",
+    "user.login": "access",
+    "user.login_failed": "access",
+    "user.locked_out": "access",
+    "console.lock": "access",
+    "console.unlock": "access",
+}
+
+
+GENESIS = "0" * 64
+
+
+def kind_of(action: str) -> str:
+    """The s.62 kind of an action name (``operation`` when no personal data is involved)."""
+    return _KIND_OF_ACTION.get(action, "operation")
+
+
+def iso_utc(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_digest(
+    *,
+    id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    kind: str,
+    entity: str,
+    entity_id: int | None,
+    detail: Any,
+    justification: str | None,
+    recipient: str | None,
+    prev_hash: str,
+) -> str:
+    """SHA-256 (hex) over one entry's canonical JSON form, chained to ``prev_hash``."""
+    canonical = json.dumps(
+        [
+            id,
+            iso_utc(at),
+            actor,
+            action,
+            kind,
+            entity,
+            entity_id,
+            detail,
+            justification,
+            recipient,
+            prev_hash,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def digest_of(row: AuditEntry | Any, prev_hash: str) -> str:
+    detail = row.detail
+    if isinstance(detail, str):  # a raw connection hands JSON back as text
+        detail = json.loads(detail)
+    at = row.at
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return entry_digest(
+        id=row.id,
+        at=at,
+        actor=row.actor,
+        action=row.action,
+        kind=row.kind,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        detail=detail,
+        justification=row.justification,
+        recipient=row.recipient,
+        prev_hash=prev_hash,
+    )
+
+
+async def append_audit(
+    db: Database,
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: dict[str, Any],
+    justification: str | None = None,
+    recipient: str | None = None,
+) -> AuditEntry:
+    """Append one chained entry in the caller's transaction (takes the feed lock)."""
+    await db.take_feed_lock(session)
+    head = await session.get(AuditHead, 1)
+    if head is None:
+        last_id, last_hash, count = 0, GENESIS, 0
+    else:
+        last_id, last_hash, count = head.last_id, head.last_hash, head.count
+    entry = AuditEntry(
+        id=last_id + 1,
+        at=at,
+        actor=actor,
+        action=action,
+        kind=kind_of(action),
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+        justification=justification,
+        recipient=recipient,
+        prev_hash=last_hash,
+    )
+    entry.entry_hash = digest_of(entry, last_hash)
+    session.add(entry)
+    if head is None:
+        session.add(AuditHead(id=1, last_id=entry.id, last_hash=entry.entry_hash, count=count + 1))
+    else:
+        head.last_id, head.last_hash, head.count = entry.id, entry.entry_hash, count + 1
+    await session.flush()
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of ``verify``: intact, or the first entry whose chain is broken."""
+
+    ok: bool
+    checked: int
+    broken_id: int | None = None
+    reason: str = ""
+    head_hash: str = GENESIS
+
+    def describe(self) -> str:
+        if self.ok:
+            # Someone able to rewrite the whole table could recompute every hash; the newest
+            # hash, noted outside the system (the DPO's records), pins the trail up to here.
+            return (
+                f"audit trail intact: {self.checked} entries, every hash and link checks; "
+                f"newest entry {self.checked} has hash {self.head_hash}"
+            )
+        return f"audit trail BROKEN at entry {self.broken_id}: {self.reason}"
+
+
+async def verify(db: Database, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in id order; the first entry that does not check, and why."""
+    prev_hash = GENESIS
+    prev_id = 0
+    checked = 0
+    async with db.read(consistent=True) as conn:
+        head = (await conn.execute(select(AuditHead.last_id, AuditHead.last_hash, AuditHead.count))).first()
+        while True:
+            rows = (
+                await conn.execute(
+                    select(AuditEntry.__table__)
+                    .where(AuditEntry.id > prev_id)
+                    .order_by(AuditEntry.id)
+                    .limit(batch)
+                )
+            ).all()
+            if not rows:
+                break
+            for row in rows:
+                problem = _check(row, prev_id, prev_hash)
+                if problem:
+                    return VerifyResult(False, checked, row.id, problem)
+                prev_id, prev_hash = row.id, row.entry_hash
+                checked += 1
+    if head is None:
+        if checked:
+            return VerifyResult(False, checked, prev_id, "the chain head (audit_head) is missing")
+        return VerifyResult(True, 0)
+    if head[0] != prev_id or head[1] != prev_hash or head[2] != checked:
+        missing = max(head[0], prev_id)
+        return VerifyResult(
+            False,
+            checked,
+            missing,
+            f"the chain ends at entry {prev_id} ({checked} entries) but its head records "
+            f"entry {head[0]} ({head[2]} entries): entries were deleted from the end "
+            "or the head was altered",
+        )
+    return VerifyResult(True, checked, head_hash=prev_hash)
+
+
+def _check(row: Any, prev_id: int, prev_hash: str) -> str:
+    if row.prev_hash != prev_hash:
+        if row.id != prev_id + 1:
+            return f"entries {prev_id + 1}–{row.id - 1} are missing (deleted) before it"
+        return "its link to the previous entry does not match (an entry was deleted or reordered)"
+    if digest_of(row, prev_hash) != row.entry_hash:
+        return "its content does not match its hash (the entry was edited or moved)"
+    if row.id != prev_id + 1:
+        return f"entries {prev_id + 1}–{row.id - 1} are missing before it"
+    return ""
+
+
+def seal_existing_entries(connection: Connection) -> None:
+    """Chain entries written before the chain existed (migration 0006), in id order."""
+    prev_hash = GENESIS
+    count = 0
+    rows = connection.execute(
+        text("SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id")
+    ).all()
+    for count, row in enumerate(rows, start=1):
+        values = {
+            "id": count,
+            "at": row.at,
+            "actor": row.actor,
+            "action": row.action,
+            "kind": kind_of(row.action),
+            "entity": row.entity,
+            "entity_id": row.entity_id,
+            "detail": row.detail,
+            "justification": None,
+            "recipient": None,
+        }
+        digest = digest_of(SimpleNamespace(**values), prev_hash)
+        connection.execute(
+            text(
+                "UPDATE audit_log SET id = :new_id, kind = :kind, prev_hash = :prev, "
+                "entry_hash = :hash WHERE id = :old_id"
+            ),
+            {"new_id": count, "kind": values["kind"], "prev": prev_hash, "hash": digest, "old_id": row.id},
+        )
+        prev_hash = digest
+    if count:
+        connection.execute(
+            text("INSERT INTO audit_head (id, last_id, last_hash, count) VALUES (1, :id, :hash, :count)"),
+            {"id": count, "hash": prev_hash, "count": count},
+        )
