@@ -1,7 +1,7 @@
 """``Commands``: every write one acting user may make, in one object.
 
 Each feature keeps its own command object (``incidents``, ``venues``, ``units``,
-``flags``, ``dispatching``, ``persons``, ``zones``, ``directions``), all sharing one
+``flags``, ``dispatching``, ``persons``, ``sightings``, ``zones``, ``directions``), all sharing one
 ``CommandContext`` (database, actor, clock, operating area, reference prefix). This
 façade builds them and offers their commands under one name each, so a caller (the
 window, the command line, the simulator) holds a single object and never needs to
@@ -20,6 +20,7 @@ from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.roles import Actor
 from controlroom.dispersal.directions import DirectionCommands
 from controlroom.dispersal.persons import PersonCommands
+from controlroom.dispersal.sightings import SightingCommands
 from controlroom.dispersal.zones import ZoneCommands
 from controlroom.incidents.editing import IncidentEditing
 from controlroom.incidents.reporting import IncidentReporting
@@ -55,6 +56,7 @@ class Commands:
         self.flags = FlagCommands(self.context)
         self.dispatching = DispatchCommands(self.context)
         self.persons = PersonCommands(self.context)
+        self.sightings = SightingCommands(self.context)
         self.zones = ZoneCommands(self.context)
         self.directions = DirectionCommands(self.context)
 
@@ -75,7 +77,7 @@ class Commands:
         self.dispatch_to_flag = self.dispatching.dispatch_to_flag
         self.add_subject = self.persons.add_subject
         self.warn_subject = self.persons.warn_subject
-        self.record_sighting = self.persons.record_sighting
+        self.record_sighting = self.sightings.record_sighting
         self.consult_subject = self.persons.consult_subject
         self.review_subject = self.persons.review_subject
         self.authorise_zone = self.zones.authorise_zone

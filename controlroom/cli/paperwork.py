@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from controlroom.audit.trail import log_processing
 from controlroom.cli import admin as cli_admin
 from controlroom.core.errors import ValidationError
-from controlroom.dispersal.queries import authorisation_paper, direction_paper
+from controlroom.dispersal.papers import authorisation_paper, direction_paper
 from controlroom.paperwork.data import AuthorisationPaper, DirectionPaper, Officer
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema

@@ -19,7 +19,7 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot
 from controlroom.core.validation import clean_text
 from controlroom.dispersal.persons import NewSubject, new_subject_row
-from controlroom.dispersal.queries import (
+from controlroom.dispersal.records import (
     direction_snapshot,
     find_direction,
     find_subject,

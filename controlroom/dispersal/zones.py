@@ -15,10 +15,7 @@ from controlroom.core.domain import OperatingArea
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import ZoneSnapshot
 from controlroom.core.validation import clean_text
-from controlroom.dispersal.queries import (
-    find_zone,
-    zone_snapshot,
-)
+from controlroom.dispersal.records import find_zone, zone_snapshot
 from controlroom.dispersal.rules import (
     AuthorisationTerms,
     check_authorisation,

@@ -23,8 +23,9 @@ import pytest
 
 from controlroom.cli.terminal import json_text, shown
 from controlroom.core.errors import ValidationError
+from controlroom.dispersal.papers import authorisation_paper, direction_paper
 from controlroom.dispersal.persons import NewSubject
-from controlroom.dispersal.queries import authorisation_paper, direction_paper, list_subjects
+from controlroom.dispersal.queries import list_subjects
 from controlroom.incidents.queries import active_flags, incident_detail
 from controlroom.incidents.reporting import NewIncident
 from controlroom.paperwork.render import render_authorisation, render_direction

@@ -12,13 +12,9 @@ from sqlalchemy.exc import DBAPIError
 from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
 from controlroom.dispersal.directions import DirectionSpec, DirectionVariation
+from controlroom.dispersal.papers import authorisation_paper, direction_paper
 from controlroom.dispersal.persons import NewSubject
-from controlroom.dispersal.queries import (
-    authorisation_paper,
-    direction_paper,
-    list_directions,
-    night_tally,
-)
+from controlroom.dispersal.queries import list_directions, night_tally
 from controlroom.dispersal.zones import ZoneSpec
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.incidents.queries import incident_detail
