@@ -21,10 +21,11 @@ import shiboken6
 from PySide6 import QtWebEngineWidgets  # noqa: F401  (must precede QApplication)
 from PySide6.QtWidgets import QApplication
 
-from controlroom.commands import Actor
 from controlroom.config import Settings
+from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
+from tests.ui.waits import wait_until
 from ui.shell.app import create_window, wait_until_drawn
 from ui.shell.main_window import MainWindow
 
@@ -56,14 +57,19 @@ def arun(qt_loop: qasync.QEventLoop, qtbot: Any) -> Iterator[Callable[..., Any]]
 
         task = qt_loop.create_task(wrapper())
         tasks.append(task)
-        qtbot.waitUntil(task.done, timeout=timeout)
+        wait_until(qtbot, task.done, f"the coroutine {coro!r} finished", timeout=timeout)
         return task.result()
 
     yield run
     for task in tasks:
         if not task.done():
             task.cancel()
-    qtbot.waitUntil(lambda: all(t.done() for t in tasks), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: all(t.done() for t in tasks),
+        "every task this test started finished cancelling",
+        timeout=5000,
+    )
 
 
 def js(view: Any, qtbot: Any, script: str, timeout: int = 5000) -> Any:
@@ -72,7 +78,7 @@ def js(view: Any, qtbot: Any, script: str, timeout: int = 5000) -> Any:
 
     box: list[Any] = []
     view.page().runJavaScript(f"JSON.stringify({script})", 0, box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=timeout)
+    wait_until(qtbot, lambda: bool(box), f"the page answered {script[:60]!r}", timeout=timeout)
     return json.loads(box[0]) if box[0] else None
 
 
@@ -145,7 +151,12 @@ def board_less_window(qtbot: Any, arun: Any) -> Iterator[Callable[[str, str, str
         window.resize(1400, 850)
         window.show()
         window.feed.start()
-        qtbot.waitUntil(lambda: window.feed.last_good is not None, timeout=10000)
+        wait_until(
+            qtbot,
+            lambda: window.feed.last_good is not None,
+            "the feed loaded its first snapshot",
+            timeout=10000,
+        )
         opened.append((window, db))
         return window
 

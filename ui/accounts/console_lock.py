@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.audit.trail import log_processing
 from controlroom.core.errors import AuthenticationError, ControlroomError
@@ -292,7 +291,7 @@ class ConsoleLock(QObject):
 
     async def _write_log(self, action: str, detail: dict[str, Any]) -> None:
         # An outage must not keep the console locked or unlocked; the banner says it is down.
-        with contextlib.suppress(ControlroomError, SQLAlchemyError, OSError):
+        with contextlib.suppress(ControlroomError, OSError):
             await log_processing(
                 self.db, self.actor, action=action, entity="console", entity_id=None, detail=detail
             )

@@ -1,7 +1,7 @@
 """``AuditViewer``: the auditor's window on the DPA 2018 s.62 audit trail.
 
 A table of entries narrowed by time, actor, kind and record; "Verify chain" walks
-every entry's hash and link (``controlroom.audit.trail.verify``) and says whether the
+every entry's hash and link (``controlroom.audit.chain.verify``) and says whether the
 trail is intact or which entry is the first broken one; "Export CSV…" asks why
 and for whom (by default the Information Commissioner's Office), logs that
 disclosure, and only then writes the file (to a temporary name, then renamed, so
@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit.trail import KINDS, AuditFilter, entries, log_processing, verify, write_csv_file
+from controlroom.audit.chain import KINDS, verify
+from controlroom.audit.trail import AuditFilter, entries, log_processing, write_csv_file
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.roles import Actor
@@ -221,7 +221,7 @@ class AuditViewer(QDialog):
         try:
             flt = self.current_filter()
             rows = [row async for row in entries(self.db, flt, limit=SHOWN_LIMIT + 1)]
-        except (ControlroomError, SQLAlchemyError, OSError) as exc:
+        except (ControlroomError, OSError) as exc:
             self.status.setText(str(exc))
             return
         if generation != self._generation:
@@ -238,7 +238,7 @@ class AuditViewer(QDialog):
         self.verify_result.setText("verifying…")
         try:
             result = await verify(self.db)
-        except (ControlroomError, SQLAlchemyError, OSError) as exc:
+        except (ControlroomError, OSError) as exc:
             self.verify_result.setText(f"could not verify: {exc}")
             return
         self.verify_result.setProperty("state", "ok" if result.ok else "broken")
@@ -303,7 +303,7 @@ class AuditViewer(QDialog):
             return None
         try:
             count = await _write_atomically(self.db, flt, path)
-        except (ControlroomError, SQLAlchemyError, OSError) as exc:
+        except (ControlroomError, OSError) as exc:
             self.status.setText(f"export failed, nothing written: {exc}")
             return None
         self.status.setText(f"{count} entries exported to {path}")

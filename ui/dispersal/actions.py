@@ -16,17 +16,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from controlroom.core.errors import ControlroomError
-from controlroom.dispersal.commands import DirectionResult
+from controlroom.dispersal.directions import DirectionResult
 from controlroom.paperwork.render import RenderedDocument
+from ui.common.actions import ActionRegistry
 from ui.common.justification_dialog import JustificationDialog
-from ui.common.service import IncidentService
 from ui.common.tasks import TaskSet
+from ui.dispersal.action_specs import NEW_DIRECTION_WINDOW, NEW_ZONE_WINDOW
 from ui.dispersal.dialogs import DirectionDialog, ZoneDialog
+from ui.dispersal.gateway import DispersalGateway
 from ui.dispersal.panel import DispersalPanel
 from ui.dispersal.person_dialogs import SightingDialog, WarningDialog
 from ui.map.bridge import MapBridge
@@ -42,21 +43,27 @@ class DispersalActions(QObject):
     sig_preview_painted = Signal(int)  # pages painted (for tests and the status bar)
 
     def __init__(
-        self, window: QWidget, service: IncidentService, panel: DispersalPanel, bridge: MapBridge
+        self,
+        window: QWidget,
+        gateway: DispersalGateway,
+        panel: DispersalPanel,
+        bridge: MapBridge,
+        *,
+        registry: ActionRegistry | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.service = service
+        self.gateway = gateway
+        self.commands = gateway.commands
         self.panel = panel
         self.bridge = bridge
         self.dialog: ZoneDialog | DirectionDialog | WarningDialog | SightingDialog | None = None
         self.preview: QPrintPreviewDialog | None = None
         self.disclosure: JustificationDialog | None = None
         self._pending = TaskSet()
-        for key, slot in (("Ctrl+Shift+Z", self.new_zone), ("Ctrl+Shift+G", self.new_direction)):
-            shortcut = QShortcut(QKeySequence(key), window)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(slot)
+        registry = registry or ActionRegistry(self)
+        for spec, slot in ((NEW_ZONE_WINDOW, self.new_zone), (NEW_DIRECTION_WINDOW, self.new_direction)):
+            registry.shortcut(spec, window, slot, Qt.ShortcutContext.WindowShortcut)
         panel.sig_new_zone_requested.connect(self.new_zone)
         panel.sig_new_direction_requested.connect(self.new_direction)
         panel.sig_print_direction_requested.connect(self.print_direction)
@@ -70,15 +77,15 @@ class DispersalActions(QObject):
         return self._pending.spawn(self._open_zone())
 
     async def _open_zone(self) -> ZoneDialog:
-        saved = await self.service.saved_zones()
-        dialog = ZoneDialog(self.service, self.bridge, saved, self.window)
+        saved = await self.gateway.saved_zones()
+        dialog = ZoneDialog(self.commands, self.bridge, saved, self.window)
         dialog.sig_saved.connect(lambda z: self.sig_message.emit(f"dispersal zone {z.name} authorised"))
         self._show(dialog, dialog.name)
         return dialog
 
     def new_direction(self) -> DirectionDialog:
         zones = self.panel.zones_in_force()
-        dialog = DirectionDialog(self.service, zones, self.window, bridge=self.bridge)
+        dialog = DirectionDialog(self.commands, zones, self.window, bridge=self.bridge)
         dialog.sig_saved.connect(self._on_direction_saved)
         self._show(dialog, dialog.where)
         return dialog
@@ -87,7 +94,7 @@ class DispersalActions(QObject):
         return self._pending.spawn(self._open_warning())
 
     async def _open_warning(self) -> WarningDialog:
-        dialog = WarningDialog(self.service, await self.service.subjects(), self.window)
+        dialog = WarningDialog(self.commands, await self.gateway.subjects(), self.window)
         dialog.sig_saved.connect(
             lambda s: self.sig_message.emit(f"words of advice recorded for person #{s.id}")
         )
@@ -98,8 +105,8 @@ class DispersalActions(QObject):
         return self._pending.spawn(self._open_sighting(incident_reference))
 
     async def _open_sighting(self, incident_reference: str) -> SightingDialog:
-        subjects = await self.service.subjects()
-        dialog = SightingDialog(self.service, subjects, self.window, incident_reference=incident_reference)
+        subjects = await self.gateway.subjects()
+        dialog = SightingDialog(self.commands, subjects, self.window, incident_reference=incident_reference)
         dialog.sig_saved.connect(self._on_sighting_saved)
         self._show(dialog, dialog.person)
         return dialog
@@ -122,7 +129,7 @@ class DispersalActions(QObject):
         direction = next((d for d in self.panel.model.directions() if d.reference == reference), None)
 
         async def log(why: str, to: str | None) -> None:
-            await self.service.log_disclosure(
+            await self.gateway.log_disclosure(
                 "paperwork.print",
                 entity="direction",
                 entity_id=direction.id if direction is not None else None,
@@ -145,11 +152,11 @@ class DispersalActions(QObject):
         self.disclosure = dialog
         printed, _ = await dialog.ask()
         if printed:
-            await self._preview(lambda: self.service.direction_documents(reference), reference)
+            await self._preview(lambda: self.gateway.direction_documents(reference), reference)
 
     def print_zone(self, zone_id: int) -> asyncio.Future[Any]:
         return self._pending.spawn(
-            self._preview(lambda: self.service.zone_documents(zone_id), f"zone {zone_id}")
+            self._preview(lambda: self.gateway.zone_documents(zone_id), f"zone {zone_id}")
         )
 
     def _on_direction_saved(self, result: DirectionResult) -> None:

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import ZoneSnapshot
 from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.zones import ZoneSpec
-from ui.common.service import IncidentService
 from ui.map.bridge import MapBridge
 from ui.patrols.flag_dialog import _AsyncDialog, parse_point
 
@@ -55,7 +55,7 @@ class ZoneDialog(_AsyncDialog):
 
     def __init__(
         self,
-        service: IncidentService,
+        commands: Commands,
         bridge: MapBridge,
         saved: Sequence[ZoneSnapshot],
         parent: QWidget | None = None,
@@ -63,7 +63,7 @@ class ZoneDialog(_AsyncDialog):
         now: datetime | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.bridge = bridge
         self.polygon: list[tuple[float, float]] = []
         self.setWindowTitle("Authorise a dispersal zone (s.34)")
@@ -151,7 +151,7 @@ class ZoneDialog(_AsyncDialog):
             log_number=self.log_number.text(),
             area_in_words=self.area.text(),
         )
-        return lambda: self.service.authorise_zone(spec)
+        return lambda: self.commands.authorise_zone(spec)
 
 
 class DirectionDialog(_AsyncDialog):
@@ -159,14 +159,14 @@ class DirectionDialog(_AsyncDialog):
 
     def __init__(
         self,
-        service: IncidentService,
+        commands: Commands,
         zones: Sequence[ZoneSnapshot],
         parent: QWidget | None = None,
         *,
         bridge: MapBridge | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.bridge = bridge
         self.part: list[tuple[float, float]] = []
         self._drawing = False
@@ -305,4 +305,4 @@ class DirectionDialog(_AsyncDialog):
             exclusion_polygon=part,
             exclusion_in_words=(self.part_words.text().strip() or None) if part else None,
         )
-        return lambda: self.service.give_direction(spec)
+        return lambda: self.commands.give_direction(spec)

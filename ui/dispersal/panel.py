@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -29,8 +30,21 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.core.domain import LOCAL_TZ
-from controlroom.core.snapshots import Change, DirectionSnapshot, SubjectSnapshot, ZoneSnapshot
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import (
+    Change,
+    Diff,
+    DirectionSnapshot,
+    Snapshot,
+    SubjectSnapshot,
+    ZoneSnapshot,
+)
+from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
+from ui.common.tasks import TaskSet
+from ui.dispersal.action_specs import NEW_DIRECTION, NEW_ZONE, PRINT_DIRECTION, PRINT_ZONE, SEEN, WARN
+from ui.dispersal.gateway import DispersalGateway
+from ui.feed.controller import FeedController
 
 COLUMNS = ("Reference", "Person", "Excluded until", "Items", "Breaches")
 REFERENCE, PERSON, UNTIL, ITEMS, BREACHES = range(len(COLUMNS))
@@ -95,11 +109,18 @@ class DispersalPanel(QWidget):
     sig_print_zone_requested = Signal(int)  # zone id
     sig_warning_requested = Signal()
     sig_sighting_requested = Signal()
+    sig_person_alerted = Signal(object)  # SubjectSnapshot whose change carries a new alert
 
     def __init__(
-        self, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC), parent: QWidget | None = None
+        self,
+        *,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        registry: ActionRegistry | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._gateway: DispersalGateway | None = None
+        self._tally_tasks = TaskSet()
         self._clock = wall_clock
         self.zones: dict[int, ZoneSnapshot] = {}
         self.tally = QLabel("This night: —")
@@ -136,23 +157,52 @@ class DispersalPanel(QWidget):
         layout.setSpacing(2)
         for widget in (self.tally, self.alert, self.zone_list, self.table, hint):
             layout.addWidget(widget)
-        self._key("Z", self.sig_new_zone_requested.emit)
-        self._key("G", self.sig_new_direction_requested.emit)
-        self._key("P", self._on_print_pressed)
-        self._key("Shift+P", self._on_print_zone_pressed)
-        self._key("W", self.sig_warning_requested.emit)
-        self._key("S", self.sig_sighting_requested.emit)
+        registry = registry or ActionRegistry(self)
+        for spec, slot in (
+            (NEW_ZONE, self.sig_new_zone_requested.emit),
+            (NEW_DIRECTION, self.sig_new_direction_requested.emit),
+            (PRINT_DIRECTION, self._on_print_pressed),
+            (PRINT_ZONE, self._on_print_zone_pressed),
+            (WARN, self.sig_warning_requested.emit),
+            (SEEN, self.sig_sighting_requested.emit),
+        ):
+            registry.shortcut(spec, self, slot)
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
         self._timer.timeout.connect(self._on_clock_ticked)
         self._timer.start()
 
-    def _key(self, key: str, slot: Callable[[], Any]) -> None:
-        shortcut = QShortcut(QKeySequence(key), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
-
     # -- from the feed -------------------------------------------------------
+
+    def follow(self, feed: FeedController, gateway: DispersalGateway) -> None:
+        """Keep zones, directions and the night's tally current from the feed."""
+        self._gateway = gateway
+        feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        feed.sig_diff_received.connect(self._on_feed_diff_received)
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.reset(snapshot.zones, snapshot.directions)
+        self._refresh_tally()
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        changes = diff.dispersal_changes()
+        if changes:
+            for subject in self.apply_changes(changes):
+                self.sig_person_alerted.emit(subject)
+            self._refresh_tally()
+
+    def _refresh_tally(self) -> None:
+        if self._gateway is not None:
+            self._tally_tasks.spawn(self._load_tally(self._gateway))
+
+    async def _load_tally(self, gateway: DispersalGateway) -> None:
+        try:
+            tally = await gateway.night_tally()
+        except (ControlroomError, OSError):
+            return  # the connection banner already says the database is unreachable
+        if not shiboken6.isValid(self):
+            return  # the window closed while the tally was loading
+        self.set_tally(tally.warnings, tally.directions, tally.surrendered_items, tally.breaches)
 
     def reset(self, zones: Iterable[ZoneSnapshot], directions: Iterable[DirectionSnapshot]) -> None:
         self.zones = {z.id: z for z in zones}
@@ -209,6 +259,11 @@ class DispersalPanel(QWidget):
         self.model.expire()
 
     # -- keys ----------------------------------------------------------------
+
+    def add_context_action(self, action: QAction) -> None:
+        """Offer ``action`` on the directions' context menu (it acts on the selected one)."""
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addAction(action)
 
     def selected_direction(self) -> DirectionSnapshot | None:
         index = self.table.currentIndex()

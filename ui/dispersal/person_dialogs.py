@@ -15,11 +15,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, Source
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import SubjectSnapshot
 from controlroom.dispersal.persons import NewSubject
-from ui.common.service import IncidentService
 from ui.patrols.flag_dialog import _AsyncDialog, parse_point
 
 NEW_PERSON = -1
@@ -53,23 +53,23 @@ class _PersonDialog(_AsyncDialog):
         chosen = int(self.person.currentData())
         if chosen != NEW_PERSON:
             return chosen
-        subject = await self.service.add_subject(NewSubject(description=self.description.text()))
+        subject = await self.commands.add_subject(NewSubject(description=self.description.text()))
         # He is on record now: a retry after a refusal below must not describe him twice.
         self.person.addItem(f"#{subject.id} {subject.description[:80]}", subject.id)
         self.person.setCurrentIndex(self.person.count() - 1)
         return subject.id
 
-    service: IncidentService
+    commands: Commands
 
 
 class WarningDialog(_PersonDialog):
     """Words of advice given to a man showing predatory behaviour."""
 
     def __init__(
-        self, service: IncidentService, subjects: Sequence[SubjectSnapshot], parent: QWidget | None = None
+        self, commands: Commands, subjects: Sequence[SubjectSnapshot], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.setWindowTitle("Words of advice")
         self.setMinimumWidth(520)
         form = QFormLayout()
@@ -94,7 +94,7 @@ class WarningDialog(_PersonDialog):
 
         async def warn() -> SubjectSnapshot:
             subject_id = await self._subject_id()
-            return await self.service.warn_subject(subject_id, officer=officer, place=place, note=note)
+            return await self.commands.warn_subject(subject_id, officer=officer, place=place, note=note)
 
         return warn
 
@@ -104,14 +104,14 @@ class SightingDialog(_PersonDialog):
 
     def __init__(
         self,
-        service: IncidentService,
+        commands: Commands,
         subjects: Sequence[SubjectSnapshot],
         parent: QWidget | None = None,
         *,
         incident_reference: str = "",
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Person of concern seen")
         self.setMinimumWidth(560)
@@ -166,7 +166,7 @@ class SightingDialog(_PersonDialog):
 
         async def seen() -> Any:
             subject_id = await self._subject_id()
-            return await self.service.record_sighting(
+            return await self.commands.record_sighting(
                 subject_id, behaviours=behaviours, source=source, **where
             )
 

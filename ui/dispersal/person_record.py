@@ -11,10 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.dispersal.persons import SubjectRecord
 from ui.common.justification_dialog import JustificationDialog
-from ui.common.service import IncidentService
 
 NOT_RECORDED = "— not recorded —"
 
@@ -62,12 +62,12 @@ class PersonRecordDialog(QDialog):
 
 
 async def open_person_record(
-    service: IncidentService, subject_id: int, parent: QWidget | None = None
+    commands: Commands, subject_id: int, parent: QWidget | None = None
 ) -> PersonRecordDialog | None:
     """Ask why, consult (and so log) the record, show it; None if cancelled."""
 
     async def consult(why: str, _to: str | None) -> SubjectRecord:
-        return await service.consult_subject(subject_id, why)
+        return await commands.consult_subject(subject_id, why)
 
     prompt = JustificationDialog(
         f"Open the record of person #{subject_id}",

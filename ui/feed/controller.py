@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.core.errors import ControlroomError, DatabaseUnavailableError
 from controlroom.core.snapshots import Snapshot
@@ -35,7 +34,9 @@ START_TIMEOUT = 20.0  # a full snapshot of a busy night can take a few seconds
 STALE_AFTER = 1.0
 PROBE_TIMEOUT = 2.5
 WATCH_INTERVAL = 0.25
-FEED_ERRORS = (ControlroomError, OSError, SQLAlchemyError, TimeoutError)
+# A lost server reaches us typed: the storage layer turns a dropped connection into
+# DatabaseUnavailableError (a ControlroomError); sockets and timeouts come as they are.
+FEED_ERRORS = (ControlroomError, OSError, TimeoutError)
 
 
 class FeedController(QObject):

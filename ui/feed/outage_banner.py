@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from controlroom.core.domain import LOCAL_TZ
+from ui.feed.controller import FeedController
 
 # Set on the widget, not in the theme: the banner must read the same on any theme.
 STYLE = """
@@ -57,6 +58,7 @@ class OutageBanner(QFrame):
         layout.addLayout(text, 1)
         layout.addWidget(self.pending_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.connected = True
+        self._feed: FeedController | None = None
         self.lost_at: datetime | None = None
         self.last_good: datetime | None = None
         self.reason = ""
@@ -70,6 +72,18 @@ class OutageBanner(QFrame):
         self.hide()
 
     # -- state from the feed and the outbox ----------------------------------
+
+    def follow(self, feed: FeedController) -> None:
+        """Show the outage (and the reconnection attempts) as the feed reports them."""
+        self._feed = feed
+        feed.sig_connection_changed.connect(self._on_feed_connection_changed)
+        feed.sig_retry_scheduled.connect(self.set_retry)
+
+    def _on_feed_connection_changed(self, ok: bool, message: str) -> None:
+        if ok:
+            self.set_connected()
+        elif self._feed is not None:
+            self.set_lost(self._feed.last_good, message, self._feed.lost_at)
 
     def set_lost(self, last_good: datetime | None, reason: str, lost_at: datetime | None = None) -> None:
         self.connected = False

@@ -12,16 +12,17 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from controlroom.core.domain import Status
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
-from ui.common.service import IncidentService
+from ui.common.actions import ActionRegistry
 from ui.common.tasks import TaskSet
-from ui.incidents.detail import STATUS_KEYS, IncidentDetailPanel
+from ui.incidents.action_specs import DISPATCH, EDIT, EDIT_ENTER, MOVE_ON, NEW, REOPEN
+from ui.incidents.detail import IncidentDetailPanel
 from ui.incidents.form import IncidentForm
+from ui.incidents.gateway import IncidentGateway
 from ui.incidents.view import IncidentTableView
 from ui.map.bridge import MapBridge
 from ui.patrols.dispatch_dialog import DispatchDialog, Tasks
@@ -35,7 +36,7 @@ class IncidentActions(QObject):
     def __init__(
         self,
         window: QWidget,
-        service: IncidentService,
+        gateway: IncidentGateway,
         table: IncidentTableView,
         detail: IncidentDetailPanel,
         bridge: MapBridge,
@@ -43,10 +44,12 @@ class IncidentActions(QObject):
         units: Callable[[], list[UnitSnapshot]],
         *,
         tasks: Tasks = lambda _id: None,
+        registry: ActionRegistry | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.service = service
+        self.gateway = gateway
+        self.commands = gateway.commands
         self.table = table
         self.detail = detail
         self.bridge = bridge
@@ -55,32 +58,26 @@ class IncidentActions(QObject):
         self.tasks = tasks
         self.form: IncidentForm | None = None
         self._tasks = TaskSet()
-        self._shortcut("Ctrl+N", window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
-        for key in ("E", "Return"):
-            self._shortcut(key, table, self.edit_selected)
-        for status, key in STATUS_KEYS.items():
-            if status is Status.DISPATCHED:
-                continue  # dispatching means choosing units: D opens the dispatch dialog
-            self._shortcut(key, table, lambda s=status: self.detail.set_status(s))
-        self._shortcut("D", table, self.dispatch_selected)
         self.dispatcher: DispatchDialog | None = None
-        self._shortcut("U", table, lambda: self.detail.set_status(Status.ACKNOWLEDGED))  # reopen
+        self._bind(registry or ActionRegistry(self))
         detail.sig_edit_requested.connect(self.edit)
         detail.sig_dispatch_requested.connect(self.dispatch_selected)
         bridge.sig_map_clicked.connect(self._on_map_clicked)
         bridge.sig_safe_space_status_requested.connect(self._on_map_safe_space_status_requested)
         bridge.sig_unit_moved.connect(self._on_map_unit_moved)
 
-    def _shortcut(
-        self,
-        key: str,
-        parent: QWidget,
-        slot: Callable[[], Any],
-        context: Qt.ShortcutContext = Qt.ShortcutContext.WidgetWithChildrenShortcut,
-    ) -> None:
-        shortcut = QShortcut(QKeySequence(key), parent)
-        shortcut.setContext(context)
-        shortcut.activated.connect(slot)
+    def _bind(self, registry: ActionRegistry) -> None:
+        registry.shortcut(NEW, self.window, self.new_incident, Qt.ShortcutContext.WindowShortcut)
+        for spec in (EDIT, EDIT_ENTER):
+            registry.shortcut(spec, self.table, self.edit_selected)
+        for status, spec in MOVE_ON.items():
+            registry.shortcut(spec, self.table, self._status_setter(status))
+        # Dispatching means choosing units: D opens the dispatch dialog.
+        registry.shortcut(DISPATCH, self.table, self.dispatch_selected)
+        registry.shortcut(REOPEN, self.table, self._status_setter(Status.ACKNOWLEDGED))
+
+    def _status_setter(self, status: Status) -> Callable[[], Any]:
+        return lambda: self.detail.set_status(status)
 
     def new_incident(self) -> IncidentForm:
         return self._open(None)
@@ -95,7 +92,7 @@ class IncidentActions(QObject):
     def _open(self, incident: IncidentSnapshot | None) -> IncidentForm:
         if self.form is not None:
             self.form.close()
-        self.form = IncidentForm(self.service, self.venues(), incident, self.window)
+        self.form = IncidentForm(self.gateway.writes, self.venues(), incident, self.window)
         self.form.sig_saved.connect(self._on_form_saved)
         self.form.finished.connect(self._on_form_finished)
         self.form.show()
@@ -108,7 +105,7 @@ class IncidentActions(QObject):
         incident = self.detail.incident
         if incident is None:
             return None
-        self.dispatcher = DispatchDialog(self.service, incident, self.units(), self.window, tasks=self.tasks)
+        self.dispatcher = DispatchDialog(self.commands, incident, self.units(), self.window, tasks=self.tasks)
         self.dispatcher.sig_dispatched.connect(
             lambda signs: self.sig_message.emit(f"{incident.reference}: dispatched {', '.join(signs)}")
         )
@@ -136,7 +133,7 @@ class IncidentActions(QObject):
 
     async def _move_unit(self, callsign: str, lat: float, lon: float) -> None:
         try:
-            await self.service.update_unit(callsign, at=(lat, lon))
+            await self.commands.update_unit(callsign, at=(lat, lon))
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return
@@ -144,7 +141,7 @@ class IncidentActions(QObject):
 
     async def _set_safe_space(self, venue_name: str, status: str) -> None:
         try:
-            venue = await self.service.set_safe_space_status(venue_name, status)
+            venue = await self.commands.set_safe_space_status(venue_name, status)
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return

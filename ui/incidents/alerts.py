@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QWidget
 
 from controlroom.core.domain import Category, Status, grade_label
 from controlroom.core.resources import resource
-from controlroom.core.snapshots import Change, IncidentSnapshot
+from controlroom.core.snapshots import Change, Diff, IncidentSnapshot, Snapshot
+from ui.feed.controller import FeedController
 from ui.incidents.desktop_notifier import DesktopNotifier
 from ui.incidents.model import IncidentTableModel
 from ui.map.bridge import MapBridge
@@ -79,6 +80,17 @@ class AlertController(QObject):
         self._repeat = QTimer(self)
         self._repeat.setInterval(int(repeat_seconds * 1000))
         self._repeat.timeout.connect(self._on_repeat_timeout)
+
+    def follow(self, feed: FeedController) -> None:
+        """Alert from the feed (connect after the incident list and the map applied it)."""
+        feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        feed.sig_diff_received.connect(self._on_feed_diff_received)
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.load(snapshot.incidents)
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        self.apply_changes(diff.incident_changes())
 
     def load(self, incidents: Iterable[IncidentSnapshot]) -> None:
         """A fresh picture (start-up or resync): alert whatever is still unacknowledged."""

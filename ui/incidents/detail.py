@@ -1,8 +1,9 @@
 """``IncidentDetailPanel``: the selected incident, its timeline and the next steps.
 
 Everything shown that people typed goes into plain-text labels and list items.
-The panel asks ``IncidentService`` for the timeline when the selection changes
-and whenever the feed brings a new version of the selected incident.
+The panel asks the ``IncidentGateway`` for the timeline when the selection changes
+and, following the feed itself, whenever a new version of the selected incident
+arrives (or a resynchronisation replaces the board).
 """
 
 from __future__ import annotations
@@ -26,39 +27,46 @@ from PySide6.QtWidgets import (
 
 from controlroom.core.domain import Category, Source, Status, grade_label
 from controlroom.core.errors import ControlroomError
-from controlroom.core.snapshots import IncidentSnapshot
+from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot
 from controlroom.incidents.lifecycle import allowed_next
 from controlroom.incidents.queries import IncidentDetail
-from ui.common.service import IncidentService
+from ui.common.actions import ActionRegistry
 from ui.common.tasks import TaskSet
-
-# One key per next status, on the incident list.
-STATUS_KEYS = {
-    Status.ACKNOWLEDGED: "A",
-    Status.DISPATCHED: "D",
-    Status.ON_SCENE: "O",
-    Status.RESOLVED: "R",
-    Status.CLOSED: "C",
-}
+from ui.feed.controller import FeedController
+from ui.incidents.action_specs import (
+    CALLER_BUTTON,
+    DISPATCH,
+    DUPLICATE_BUTTON,
+    EDIT_BUTTON,
+    MOVE_ON,
+    STATUS_KEYS,
+)
+from ui.incidents.gateway import IncidentGateway
 
 
 class IncidentDetailPanel(QWidget):
-    """Detail of one incident; actions go through ``IncidentService``."""
+    """Detail of one incident; actions go through the ``IncidentGateway``."""
 
     sig_edit_requested = Signal(object)  # IncidentSnapshot
     sig_message = Signal(str)  # for the status bar: result or error of an action
     sig_dispatch_requested = Signal()
 
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        gateway: IncidentGateway,
+        *,
+        registry: ActionRegistry | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.gateway = gateway
+        # What this console's role may do: buttons it may not use are not offered.
+        self.registry = registry or ActionRegistry(self)
         self.incident: IncidentSnapshot | None = None
         self.detail: IncidentDetail | None = None
         self._load: asyncio.Future[Any] | None = None
         self._actions = TaskSet()
         self.dialog: QInputDialog | None = None
-        # Which actions this console's role holds (set by ui.shell.access); buttons it lacks are not made.
-        self.may: Callable[[str], bool] = lambda _action: True
         self.header = _plain("Select an incident")
         self.header.setObjectName("detailHeader")
         self.fields = {
@@ -80,11 +88,11 @@ class IncidentDetailPanel(QWidget):
         for name, label in self.fields.items():
             form.addRow(name, label)
         self.status_row = QHBoxLayout()
-        self.edit_button = QPushButton("&Edit")
+        self.edit_button = self.registry.button(EDIT_BUTTON, QPushButton())
         self.edit_button.clicked.connect(self._on_edit_clicked)
-        self.caller_button = QPushButton("Reporter &updated…")
+        self.caller_button = self.registry.button(CALLER_BUTTON, QPushButton())
         self.caller_button.clicked.connect(self.prompt_caller_update)
-        self.duplicate_button = QPushButton("Duplicate &of…")
+        self.duplicate_button = self.registry.button(DUPLICATE_BUTTON, QPushButton())
         self.duplicate_button.clicked.connect(self._on_duplicate_clicked)
         actions = QHBoxLayout()
         for button in (self.edit_button, self.caller_button, self.duplicate_button):
@@ -103,6 +111,24 @@ class IncidentDetailPanel(QWidget):
     def _set_enabled(self, enabled: bool) -> None:
         for button in (self.edit_button, self.caller_button, self.duplicate_button):
             button.setEnabled(enabled)
+
+    # -- from the feed -------------------------------------------------------
+
+    def follow(self, feed: FeedController) -> None:
+        """Keep the shown incident current (connect after the incident list's model)."""
+        feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        feed.sig_diff_received.connect(self._on_feed_diff_received)
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        if self.incident is not None:  # after a resync the shown incident may have moved on
+            shown = self.incident.id
+            self.show_incident(next((i for i in snapshot.incidents if i.id == shown), None))
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        for change in diff.incident_changes():
+            shown = self.incident
+            if shown is not None and change.entity_id == shown.id and change.incident is not None:
+                self.show_incident(change.incident)
 
     # -- showing -------------------------------------------------------------
 
@@ -144,7 +170,10 @@ class IncidentDetailPanel(QWidget):
             if widget is not None:
                 widget.deleteLater()
         for status in allowed_next(Status.of(incident.status)):
-            if not self.may("incident.dispatch" if status is Status.DISPATCHED else "incident.update"):
+            spec = (
+                DISPATCH if status is Status.DISPATCHED else MOVE_ON.get(status, MOVE_ON[Status.ACKNOWLEDGED])
+            )
+            if not self.registry.may(spec.needs):
                 continue
             key = STATUS_KEYS.get(status)
             label = (
@@ -162,7 +191,7 @@ class IncidentDetailPanel(QWidget):
 
     async def _load_timeline(self, reference: str) -> None:
         try:
-            detail = await self.service.detail(reference)
+            detail = await self.gateway.detail(reference)
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return
@@ -183,7 +212,7 @@ class IncidentDetailPanel(QWidget):
         incident = self.incident
         if incident is None:
             return None
-        action = self.service.set_status(incident.reference, status.value, incident.version)
+        action = self.gateway.writes.set_status(incident.reference, status.value, incident.version)
         return self._spawn(action, f"{incident.reference}: {status.label}")
 
     def _spawn(self, action: Any, done_message: str) -> asyncio.Future[Any]:
@@ -210,7 +239,8 @@ class IncidentDetailPanel(QWidget):
         def record(text: str) -> None:
             if text.strip():
                 self._spawn(
-                    self.service.caller_updated(reference, text), f"{reference}: reporter update recorded"
+                    self.gateway.commands.record_caller_updated(reference, text),
+                    f"{reference}: reporter update recorded",
                 )
 
         self.dialog = self._ask("Reporter updated", f"What was the reporter told about {reference}?", record)
@@ -223,7 +253,7 @@ class IncidentDetailPanel(QWidget):
         def link(other: str) -> None:
             if other.strip():
                 target = other.strip().upper()
-                action = self.service.link_duplicate(incident.reference, target, incident.version)
+                action = self.gateway.commands.link_duplicate(incident.reference, target, incident.version)
                 self._spawn(action, f"{incident.reference}: marked as duplicate of {target}")
 
         self.dialog = self._ask(

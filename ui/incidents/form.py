@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.commands import NewIncident
 from controlroom.core.domain import Category, Source, grade_label
 from controlroom.core.errors import ControlroomError, StaleVersionError
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
-from ui.common.service import IncidentService
+from controlroom.incidents.reporting import NewIncident
+from ui.offline.gateway import OfflineGateway
 
 _GRADES: list[int | None] = [None, 1, 2, 3, 4]
 
@@ -46,13 +46,13 @@ class IncidentForm(QDialog):
 
     def __init__(
         self,
-        service: IncidentService,
+        writes: OfflineGateway,
         venues: Sequence[VenueSnapshot],
         incident: IncidentSnapshot | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.writes = writes
         self.incident = incident
         self._venues = {v.name.lower(): v for v in venues}
         self._point: tuple[float, float] | None = None
@@ -169,10 +169,10 @@ class IncidentForm(QDialog):
         self.save_button.setEnabled(False)
         try:
             if self.incident is None:
-                saved = await self.service.report(self._new_incident())
+                saved = await self.writes.report(self._new_incident())
             else:
                 version = expected_version or self.incident.version
-                saved = await self.service.edit(self.incident.reference, self._edit(), version)
+                saved = await self.writes.edit(self.incident.reference, self._edit(), version)
         except StaleVersionError as exc:
             self.conflict.show_conflict(str(exc), exc.current)  # type: ignore[arg-type]
             return

@@ -24,6 +24,7 @@ from controlroom.core.grading import GradeTargets, TargetLevel, TargetState, for
 from controlroom.core.snapshots import Change, IncidentSnapshot
 from controlroom.incidents.lifecycle import AWAITING_ATTENDANCE
 from ui.common import theme
+from ui.common.formatting import format_age  # re-exported: the boards and tests read it here
 
 COLUMNS = ("Reference", "Age", "Due", "Grade", "Category", "Place", "Source", "Status", "Summary")
 REF, AGE, DUE, GRADE, CATEGORY, PLACE, SOURCE, STATUS, SUMMARY = range(len(COLUMNS))
@@ -60,18 +61,6 @@ def _label(enum_type: Any, value: str) -> str:
         return str(enum_type(value).label)
     except ValueError:
         return value
-
-
-def format_age(seconds: float) -> str:
-    """``45s``, ``4m 05s`` under ten minutes (it matters then), else ``1h 07m``."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
 class IncidentTableModel(QAbstractTableModel):

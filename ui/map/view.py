@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,17 @@ class MapView(QWebEngineView):
         # and could not reach the local Leaflet files.
         self.page_path = build_map_page(Path(self._page_dir.name) / "map.html", settings)
         self.load(QUrl.fromLocalFile(str(self.page_path)))
+
+    def set_safe_space_editable(self, venue_ids: list[int]) -> None:
+        """Show safe-space status buttons only on these venues' popups (now, or once ready)."""
+        script = f"window.controlroom && controlroom.setSafeSpaceEditable({json.dumps(venue_ids)})"
+
+        def push() -> None:
+            self.page().runJavaScript(script)
+
+        self.bridge.sig_page_ready.connect(push)
+        if self.bridge.page_ready:
+            push()
 
     def closeEvent(self, event: object) -> None:  # noqa: N802
         self._page_dir.cleanup()

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.offline.outbox import OutboxEntry, ReplayResult
-from ui.common.service import IncidentService
+from ui.feed.controller import FeedController
+from ui.offline.gateway import OfflineGateway
 
 CONFLICT_COLOUR = QColor("#ffb340")
 RETRY_MS = 3000
@@ -36,9 +37,9 @@ class OutboxPanel(QWidget):
     sig_message = Signal(str)
     sig_counts_changed = Signal(int, int)  # pending, conflicts
 
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(self, writes: OfflineGateway, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.writes = writes
         self._tasks: set[asyncio.Future[Any]] = set()
         self.entries: list[OutboxEntry] = []
         self.help = QLabel(
@@ -55,7 +56,7 @@ class OutboxPanel(QWidget):
         self.retry_button = QPushButton("&Retry")
         self.retry_button.setToolTip("Apply the refused change to the incident as it is now")
         self.retry_button.clicked.connect(self._on_retry_clicked)
-        self.discard_button = QPushButton("Dis&card")
+        self.discard_button = QPushButton("&Discard")  # not Dis&card: Alt+C opens the Console menu
         self.discard_button.clicked.connect(self._on_discard_clicked)
         buttons = QHBoxLayout()
         for button in (self.send_button, self.retry_button, self.discard_button):
@@ -72,7 +73,7 @@ class OutboxPanel(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self._on_retry_timeout)
-        service.add_outbox_listener(self.refresh)
+        writes.add_outbox_listener(self.refresh)
         self.refresh()
 
     # -- showing -------------------------------------------------------------
@@ -80,7 +81,7 @@ class OutboxPanel(QWidget):
     def refresh(self) -> None:
         """Re-read the outbox (a handful of rows from a local file)."""
         selected = self.selected()
-        self.entries = self.service.outbox_entries()
+        self.entries = self.writes.outbox_entries()
         self.list.clear()
         for entry in self.entries:
             item = QListWidgetItem(_line(entry))
@@ -92,7 +93,7 @@ class OutboxPanel(QWidget):
                 self.list.setCurrentItem(item)
         self._on_list_current_changed(self.list.currentRow())
         pending = sum(1 for e in self.entries if not e.is_conflict)
-        if pending and self.service.online and not self._retry.isActive():
+        if pending and self.writes.online and not self._retry.isActive():
             self._retry.start()
         self.sig_counts_changed.emit(pending, len(self.entries) - pending)
 
@@ -104,9 +105,16 @@ class OutboxPanel(QWidget):
         entry = self.selected()
         self.retry_button.setEnabled(entry is not None and entry.is_conflict)
         self.discard_button.setEnabled(entry is not None)
-        self.send_button.setEnabled(any(not e.is_conflict for e in self.entries) and self.service.online)
+        self.send_button.setEnabled(any(not e.is_conflict for e in self.entries) and self.writes.online)
 
     # -- acting --------------------------------------------------------------
+
+    def follow(self, feed: FeedController) -> None:
+        """Replay when the feed is back (connect after the gateway hears of it)."""
+        feed.sig_connection_changed.connect(self._on_feed_connection_changed)
+
+    def _on_feed_connection_changed(self, ok: bool, _message: str) -> None:
+        self.on_connection_changed(ok)
 
     def on_connection_changed(self, ok: bool) -> None:
         """Back online: send what waits (the feed has just resynchronised)."""
@@ -121,25 +129,25 @@ class OutboxPanel(QWidget):
         return task
 
     async def _replay(self) -> None:
-        result = await self.service.replay_outbox()
+        result = await self.writes.replay_outbox()
         if result is not None:
             self.sig_message.emit(_summary(result))
 
     def _on_retry_timeout(self) -> None:
-        if self.service.online:
+        if self.writes.online:
             self.replay()
 
     def _on_retry_clicked(self) -> None:
         entry = self.selected()
         if entry is not None and entry.is_conflict:
-            self.service.retry_outbox_entry(entry.id)
-            if self.service.online:
+            self.writes.retry_outbox_entry(entry.id)
+            if self.writes.online:
                 self.replay()
 
     def _on_discard_clicked(self) -> None:
         entry = self.selected()
         if entry is not None:
-            self.service.discard_outbox_entry(entry.id)
+            self.writes.discard_outbox_entry(entry.id)
             self.sig_message.emit(f"Discarded: {entry.describe()}")
 
 

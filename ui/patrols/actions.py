@@ -3,7 +3,7 @@
 Ctrl+Shift+F (or F on the flag list) flags a location; on the flag list D
 dispatches units to the selected flag, I turns it into an incident, C clears it;
 on the unit board L types a unit's position. Clicking the map while the flag
-dialog is open sets its point. Everything goes through ``IncidentService`` and
+dialog is open sets its point. Everything goes through the core's commands and
 comes back through the feed.
 """
 
@@ -14,15 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
-from ui.common.service import IncidentService
+from ui.common.actions import ActionRegistry
 from ui.common.tasks import TaskSet
 from ui.map.bridge import MapBridge
+from ui.patrols.action_specs import NEW_FLAG
 from ui.patrols.dispatch_dialog import DispatchDialog, DispatchTarget, Tasks
 from ui.patrols.flag_board import FlagBoard
 from ui.patrols.flag_dialog import ConvertFlagDialog, FlagDialog, LocateUnitDialog
@@ -37,16 +38,18 @@ class PatrolActions(QObject):
     def __init__(
         self,
         window: QWidget,
-        service: IncidentService,
+        commands: Commands,
         flags: FlagBoard,
         units: UnitBoard,
         bridge: MapBridge,
         venues: Callable[[], list[VenueSnapshot]],
         tasks: Tasks,
+        *,
+        registry: ActionRegistry | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
-        self.service = service
+        self.commands = commands
         self.flags = flags
         self.units = units
         self.venues = venues
@@ -54,9 +57,8 @@ class PatrolActions(QObject):
         self.flag_dialog: FlagDialog | None = None
         self.dialog: ConvertFlagDialog | LocateUnitDialog | DispatchDialog | None = None
         self._pending = TaskSet()
-        shortcut = QShortcut(QKeySequence("Ctrl+Shift+F"), window)
-        shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        shortcut.activated.connect(self.new_flag)
+        registry = registry or ActionRegistry(self)
+        registry.shortcut(NEW_FLAG, window, self.new_flag, Qt.ShortcutContext.WindowShortcut)
         flags.sig_new_flag_requested.connect(self.new_flag)
         flags.sig_dispatch_requested.connect(self.dispatch_to_flag)
         flags.sig_convert_requested.connect(self.convert_flag)
@@ -67,7 +69,7 @@ class PatrolActions(QObject):
     def new_flag(self) -> FlagDialog:
         if self.flag_dialog is not None:
             self.flag_dialog.close()
-        dialog = FlagDialog(self.service, self.venues(), self.window)
+        dialog = FlagDialog(self.commands, self.venues(), self.window)
         dialog.sig_saved.connect(self._on_flag_saved)
         dialog.finished.connect(self._on_flag_dialog_finished)
         self.flag_dialog = dialog
@@ -77,7 +79,7 @@ class PatrolActions(QObject):
     def dispatch_to_flag(self, flag: FlagSnapshot) -> DispatchDialog:
         target = DispatchTarget.for_flag(flag)
         units = self.units.model.units()
-        dialog = DispatchDialog(self.service, target, units, self.window, tasks=self.tasks)
+        dialog = DispatchDialog(self.commands, target, units, self.window, tasks=self.tasks)
         dialog.sig_dispatched.connect(
             lambda signs: self.sig_message.emit(f"flag {flag.id}: dispatched {', '.join(signs)}")
         )
@@ -86,7 +88,7 @@ class PatrolActions(QObject):
         return dialog
 
     def convert_flag(self, flag: FlagSnapshot) -> ConvertFlagDialog:
-        dialog = ConvertFlagDialog(self.service, flag, self.window)
+        dialog = ConvertFlagDialog(self.commands, flag, self.window)
         dialog.sig_saved.connect(
             lambda incident: self.sig_message.emit(f"flag {flag.id} is now {incident.reference}")
         )
@@ -111,7 +113,7 @@ class PatrolActions(QObject):
         return task
 
     def locate_unit(self, unit: UnitSnapshot) -> LocateUnitDialog:
-        dialog = LocateUnitDialog(self.service, unit, self.venues(), self.window)
+        dialog = LocateUnitDialog(self.commands, unit, self.venues(), self.window)
         dialog.sig_saved.connect(lambda u: self.sig_message.emit(f"{u.callsign} moved"))
         self._open(dialog, self.units.table)
         self._show(dialog, dialog.where)
@@ -119,7 +121,7 @@ class PatrolActions(QObject):
 
     async def _clear(self, flag: FlagSnapshot) -> None:
         try:
-            await self.service.clear_flag(flag.id)
+            await self.commands.clear_flag(flag.id)
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return

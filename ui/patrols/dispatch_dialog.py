@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, UnitKind, UnitStatus, grade_label
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
 from controlroom.patrols.routing import Recommendation, StreetGraph, recommend
-from ui.common.service import IncidentService
 
 # What a busy unit is doing, by incident id: (reference, grade).
 Tasks = Callable[[int], tuple[str, int | None] | None]
@@ -75,13 +75,13 @@ class DispatchTarget:
 
 
 class DispatchDialog(QDialog):
-    """Recommendations for one incident or flag; dispatches through ``IncidentService``."""
+    """Recommendations for one incident or flag; dispatches through ``Commands``."""
 
     sig_dispatched = Signal(list)  # callsigns
 
     def __init__(
         self,
-        service: IncidentService,
+        commands: Commands,
         target: IncidentSnapshot | DispatchTarget,
         units: Sequence[UnitSnapshot],
         parent: QWidget | None = None,
@@ -89,7 +89,7 @@ class DispatchDialog(QDialog):
         tasks: Tasks = lambda _id: None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.target = target if isinstance(target, DispatchTarget) else DispatchTarget.for_incident(target)
         self.setWindowTitle(self.target.title)
         self.setMinimumWidth(520)
@@ -163,10 +163,10 @@ class DispatchDialog(QDialog):
     async def _dispatch(self, callsigns: list[str]) -> None:
         try:
             if self.target.flag_id is not None:
-                await self.service.dispatch_to_flag(self.target.flag_id, callsigns)
+                await self.commands.dispatch_to_flag(self.target.flag_id, callsigns)
             else:
                 assert self.target.reference is not None  # noqa: S101 - one of the two is set
-                await self.service.dispatch(self.target.reference, callsigns)
+                await self.commands.dispatch(self.target.reference, callsigns)
         except ControlroomError as exc:
             self.error.setText(str(exc))
             return

@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from controlroom.core.domain import LOCAL_TZ, Behaviour
-from controlroom.core.snapshots import Change, FlagSnapshot, UnitSnapshot
+from controlroom.core.snapshots import Change, Diff, FlagSnapshot, Snapshot, UnitSnapshot
+from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
+from ui.feed.controller import FeedController
+from ui.patrols.action_specs import CLEAR_FLAG, CONVERT_FLAG, DISPATCH_TO_FLAG, NEW_FLAG_ON_LIST
 
 COLUMNS = ("Behaviour", "Place", "Reason", "Expires", "Units")
 BEHAVIOUR, PLACE, REASON, EXPIRES, UNITS = range(len(COLUMNS))
@@ -99,9 +102,11 @@ class FlagBoard(QWidget):
     sig_convert_requested = Signal(object)  # FlagSnapshot
     sig_clear_requested = Signal(object)  # FlagSnapshot
     sig_new_flag_requested = Signal()
+    sig_count_changed = Signal(int)  # flags on the board (for its tab title)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, *, registry: ActionRegistry | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._units: Callable[[], list[UnitSnapshot]] = list
         self.model = FlagTableModel(parent=self)
         self.title = QLabel("Flagged locations — F flag · D dispatch · I make incident · C clear")
         self.title.setObjectName("panelTitle")
@@ -123,22 +128,36 @@ class FlagBoard(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.table)
+        registry = registry or ActionRegistry(self)
         keys = {
-            "D": self.sig_dispatch_requested,
-            "I": self.sig_convert_requested,
-            "C": self.sig_clear_requested,
+            DISPATCH_TO_FLAG: self.sig_dispatch_requested,
+            CONVERT_FLAG: self.sig_convert_requested,
+            CLEAR_FLAG: self.sig_clear_requested,
         }
-        for key, signal in keys.items():
-            shortcut = QShortcut(QKeySequence(key), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda s=signal: self._emit_selected(s))
-        new = QShortcut(QKeySequence("F"), self.table)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new.activated.connect(self.sig_new_flag_requested.emit)
+        for spec, signal in keys.items():
+            registry.shortcut(spec, self.table, self._selected_emitter(signal))
+        registry.shortcut(NEW_FLAG_ON_LIST, self.table, self.sig_new_flag_requested.emit)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._on_clock_ticked)
         self._clock.start()
+
+    def follow(self, feed: FeedController, units: Callable[[], list[UnitSnapshot]]) -> None:
+        """Keep the board current; ``units`` is the unit board's list (connect after it)."""
+        self._units = units
+        feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        feed.sig_diff_received.connect(self._on_feed_diff_received)
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.model.reset(snapshot.flags, snapshot.units)
+        self.sig_count_changed.emit(self.model.rowCount())
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        changes = diff.unit_changes() + diff.flag_changes()
+        if changes:
+            self.model.apply_changes(changes)
+            self.model.set_units(self._units())
+            self.sig_count_changed.emit(self.model.rowCount())
 
     def selected_flag(self) -> FlagSnapshot | None:
         index = self.table.currentIndex()
@@ -150,6 +169,9 @@ class FlagBoard(QWidget):
             return False
         self.table.selectRow(row)
         return True
+
+    def _selected_emitter(self, signal: Any) -> Callable[[], None]:
+        return lambda: self._emit_selected(signal)
 
     def _emit_selected(self, signal: Any) -> None:
         flag = self.selected_flag()

@@ -3,7 +3,7 @@
 ``FlagDialog`` flags a venue or a point (typed, or clicked on the map) with a
 behaviour code, a reason and an expiry. ``ConvertFlagDialog`` turns a flag into
 an incident. ``LocateUnitDialog`` places a unit at a venue or typed coordinates
-(for a unit that radios its position in). Each saves through ``IncidentService``
+(for a unit that radios its position in). Each saves through ``Commands``
 and shows a refusal inside the dialog with nothing typed lost.
 """
 
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, Category, Source, grade_label
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import FlagSnapshot, UnitSnapshot, VenueSnapshot
-from ui.common.service import IncidentService
 
 LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 # The incident category an operator most often records for each behaviour.
@@ -111,10 +111,10 @@ class FlagDialog(_AsyncDialog):
     """Flag a venue or a point where worrying behaviour was seen."""
 
     def __init__(
-        self, service: IncidentService, venues: Sequence[VenueSnapshot], parent: QWidget | None = None
+        self, commands: Commands, venues: Sequence[VenueSnapshot], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self._venues = {v.name.lower(): v for v in venues}
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Flag a location")
@@ -158,22 +158,22 @@ class FlagDialog(_AsyncDialog):
             "expires_in_minutes": self.expires.value(),
         }
         if venue is not None and self._point is None:
-            return lambda: self.service.flag_location(venue=venue.name, **common)
+            return lambda: self.commands.flag_location(venue=venue.name, **common)
         point = self._point or typed
         if point is None:
             raise ValidationError(
                 "say where: choose a venue from the list, type LAT,LON, or click the map to set the point"
             )
         place = None if typed is not None and self._point is None else (text or None)
-        return lambda: self.service.flag_location(at=point, place=place, **common)
+        return lambda: self.commands.flag_location(at=point, place=place, **common)
 
 
 class ConvertFlagDialog(_AsyncDialog):
     """Turn a flag into an incident (its units move to the incident)."""
 
-    def __init__(self, service: IncidentService, flag: FlagSnapshot, parent: QWidget | None = None) -> None:
+    def __init__(self, commands: Commands, flag: FlagSnapshot, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.flag = flag
         behaviour = Behaviour.of(flag.behaviour)
         self.setWindowTitle(f"Flag {flag.id} → incident")
@@ -210,7 +210,7 @@ class ConvertFlagDialog(_AsyncDialog):
             "grade": self.grade.currentData(),
             "summary": self.summary.text(),
         }
-        return lambda: self.service.convert_flag(self.flag.id, **values)
+        return lambda: self.commands.convert_flag(self.flag.id, **values)
 
 
 class LocateUnitDialog(_AsyncDialog):
@@ -218,13 +218,13 @@ class LocateUnitDialog(_AsyncDialog):
 
     def __init__(
         self,
-        service: IncidentService,
+        commands: Commands,
         unit: UnitSnapshot,
         venues: Sequence[VenueSnapshot],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.service = service
+        self.commands = commands
         self.unit = unit
         self._venues = {v.name.lower(): v for v in venues}
         self.setWindowTitle(f"Where is {unit.callsign}?")
@@ -244,4 +244,4 @@ class LocateUnitDialog(_AsyncDialog):
             raise ValidationError(
                 f"{text!r} is neither a venue nor LAT,LON; e.g. Bedford Place or 50.9035,-1.4040"
             )
-        return lambda: self.service.update_unit(self.unit.callsign, at=point)
+        return lambda: self.commands.update_unit(self.unit.callsign, at=point)

@@ -14,26 +14,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from controlroom.commands import Commands
 from controlroom.core.domain import UnitKind, UnitStatus
 from controlroom.core.errors import ControlroomError
-from controlroom.core.snapshots import Change, UnitSnapshot
-from ui.common.service import IncidentService
+from controlroom.core.snapshots import Change, Diff, Snapshot, UnitSnapshot
+from ui.common.actions import ActionRegistry
+from ui.common.formatting import format_age
 from ui.common.tasks import TaskSet
-from ui.incidents.model import format_age
+from ui.feed.controller import FeedController
+from ui.patrols.action_specs import LOCATE_UNIT, UNIT_STATUS, UNIT_STATUS_KEYS
 
 COLUMNS = ("Callsign", "Kind", "Status", "For", "Task")
 CALLSIGN, KIND, STATUS, FOR, TASK = range(len(COLUMNS))
-STATUS_KEYS = {
-    "V": UnitStatus.AVAILABLE,
-    "E": UnitStatus.EN_ROUTE,
-    "S": UnitStatus.ON_SCENE,
-    "B": UnitStatus.BUSY,
-    "R": UnitStatus.REFRESHMENT,
-    "X": UnitStatus.OFF_DUTY,
-}
+STATUS_KEYS = UNIT_STATUS_KEYS
 STATUS_COLOURS = {
     "available": "#30d158",
     "en_route": "#ff9f0a",
@@ -43,6 +39,8 @@ STATUS_COLOURS = {
     "off_duty": "#636366",
 }
 Index = QModelIndex | QPersistentModelIndex
+# The reference of the incident each unit is tasked to, by incident id.
+TaskNames = Callable[[Iterable[UnitSnapshot]], dict[int, str]]
 
 
 class UnitTableModel(QAbstractTableModel):
@@ -132,9 +130,12 @@ class UnitBoard(QWidget):
     sig_message = Signal(str)
     sig_locate_requested = Signal(object)  # UnitSnapshot
 
-    def __init__(self, service: IncidentService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, commands: Commands, *, registry: ActionRegistry | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.service = service
+        self._task_names: TaskNames = lambda _units: {}
+        self.commands = commands
         self.model = UnitTableModel(parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -149,17 +150,32 @@ class UnitBoard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         self._tasks = TaskSet()
-        for key, status in STATUS_KEYS.items():
-            shortcut = QShortcut(QKeySequence(key), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda s=status: self.set_status(s))
-        locate = QShortcut(QKeySequence("L"), self.table)
-        locate.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        locate.activated.connect(self._on_locate_pressed)
+        registry = registry or ActionRegistry(self)
+        for status, spec in UNIT_STATUS.items():
+            registry.shortcut(spec, self.table, self._status_setter(status))
+        registry.shortcut(LOCATE_UNIT, self.table, self._on_locate_pressed)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self.table.viewport().update)
         self._clock.start()
+
+    def follow(self, feed: FeedController, task_names: TaskNames) -> None:
+        """Keep the board current; ``task_names`` names units' incidents (connect after the list)."""
+        self._task_names = task_names
+        feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
+        feed.sig_diff_received.connect(self._on_feed_diff_received)
+
+    def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self.model.reset(snapshot.units, self._task_names(snapshot.units))
+
+    def _on_feed_diff_received(self, diff: Diff) -> None:
+        changes = diff.unit_changes() + diff.flag_changes()
+        if changes:
+            units = [c.unit for c in changes if c.unit is not None]
+            self.model.apply_changes(changes, self._task_names(units))
+
+    def _status_setter(self, status: UnitStatus) -> Callable[[], object]:
+        return lambda: self.set_status(status)
 
     def selected_unit(self) -> UnitSnapshot | None:
         index = self.table.currentIndex()
@@ -179,7 +195,7 @@ class UnitBoard(QWidget):
 
     async def _run(self, callsign: str, status: UnitStatus) -> None:
         try:
-            await self.service.update_unit(callsign, status=status.value)
+            await self.commands.update_unit(callsign, status=status.value)
         except ControlroomError as exc:
             self.sig_message.emit(str(exc))
             return

@@ -20,20 +20,21 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from controlroom.cli.admin import login
-from controlroom.commands import Actor, Commands
+from controlroom.commands import Commands
 from controlroom.config import Settings, config_dir
 from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.core.roles import Actor
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
 from controlroom.users.accounts import has_users, own_database
 from controlroom.writes import placeholder_actor
 from ui.accounts.login_dialog import LoginDialog
-from ui.common.service import IncidentService
 from ui.common.theme import apply_dark_theme
 from ui.feed.controller import FeedController
+from ui.offline.gateway import OfflineGateway
 from ui.shell.main_window import MainWindow
-from ui.shell.session import idle_ms_setting, install_session
+from ui.shell.session import Session, idle_ms_setting, install_session
 
 T = TypeVar("T")
 SCREENSHOT_TIMEOUT = 30.0
@@ -82,7 +83,8 @@ def create_window(
     state = ui_state()
     window = MainWindow(
         controller,
-        IncidentService(commands),
+        commands,
+        OfflineGateway(commands),
         settings,
         state,
         database_label=db.display_url,
@@ -111,7 +113,8 @@ def _run_on_qt_loop(app: QApplication, main: Callable[[], Awaitable[T]]) -> T:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return loop.run_until_complete(main())
+        result: T = loop.run_until_complete(main())
+    return result
 
 
 def run(url: str, settings: Settings) -> int:
@@ -163,7 +166,7 @@ async def session_loop(
                 await work_db.dispose()
 
 
-async def log_in(db: Database, name: str = "") -> tuple[Actor, str] | bool | None:
+async def log_in(db: Database, name: str = "") -> tuple[Actor, str | None] | bool | None:
     """The logged-in actor and password (for the user's own database login on PostgreSQL);
     None if the database has no users (set-up mode); False if cancelled."""
     if not await has_users(db):
@@ -176,7 +179,9 @@ async def log_in(db: Database, name: str = "") -> tuple[Actor, str] | bool | Non
 async def _run_window(app: QApplication, window: MainWindow) -> bool:
     """Show ``window`` until it closes; True if the user asked to switch user."""
     closed = asyncio.Event()
-    session = window.session  # type: ignore[attr-defined]
+    session = window.session
+    if not isinstance(session, Session):
+        raise TypeError("a window runs only with its session (create_window installs it)")
     session.sig_window_closed.connect(closed.set)
     app.setQuitOnLastWindowClosed(False)  # the login comes back after "switch user"
     window.show()

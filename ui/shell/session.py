@@ -13,20 +13,21 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
-from sqlalchemy.exc import SQLAlchemyError
 
-from controlroom.audit.trail import verify
+from controlroom.audit.chain import verify
 from controlroom.core.errors import ControlroomError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from controlroom.users.accounts import role_title
 from ui.accounts.console_lock import DEFAULT_IDLE_MS, ConsoleLock
+from ui.audit.action_specs import OPEN_TRAIL, VERIFY_TRAIL
 from ui.audit.viewer import AuditViewer, open_audit_viewer
 from ui.common.tasks import TaskSet
+from ui.dispersal.action_specs import OPEN_RECORD
 from ui.dispersal.person_record import PersonRecordDialog, open_person_record
 from ui.shell.access import apply_role
+from ui.shell.actions import LOCK, SWITCH_USER
 from ui.shell.main_window import MainWindow
 
 OPEN_MODE_TEXT = (
@@ -34,6 +35,8 @@ OPEN_MODE_TEXT = (
     "and nothing asks for a password. Create the first administrator with "
     "'controlroom user add NAME --role administrator', then restart the window to log in."
 )
+# Menu titles share the window's Alt keys with its tabs and buttons (tests/ui/shell/test_actions.py).
+CONSOLE_MENU, PERSONS_MENU = "&Console", "&Persons"
 OPEN_MODE_STYLE = "background: #5a3b00; color: #ffffff; font-weight: bold; padding: 6px 8px;"
 
 
@@ -77,46 +80,22 @@ class Session(QObject):
         banner.setTextFormat(Qt.TextFormat.PlainText)
         banner.setWordWrap(True)
         banner.setStyleSheet(OPEN_MODE_STYLE)
-        layout = self.window.centralWidget().layout()
-        if layout is not None:
-            layout.insertWidget(0, banner)  # type: ignore[attr-defined]
+        self.window.show_top_banner(banner)
         self.open_mode_banner = banner
 
     def _menus(self) -> None:
-        actor = self.actor
-        console = self.window.menuBar().addMenu("&Console")
-        self.lock_action = self._action(console, "&Lock console", "Ctrl+L", self.lock.lock, "console.lock")
-        self.switch_action = self._action(console, "&Switch user…", "", self.request_switch_user, "")
+        actor, window, registry = self.actor, self.window, self.window.registry
+        console = window.menuBar().addMenu(CONSOLE_MENU)
+        self.lock_action = registry.menu_entry(LOCK, console, window, self.lock.lock)
+        self.switch_action = registry.menu_entry(SWITCH_USER, console, window, self.request_switch_user)
         self.switch_action.setVisible(actor.role is not None)
         console.addSeparator()
-        self.audit_action = self._action(
-            console, "&Audit trail…", "Ctrl+Shift+A", self.open_audit_trail, "audit.view"
-        )
-        self.verify_action = self._action(
-            console, "&Verify audit trail", "", self.verify_trail, "audit.verify"
-        )
-        persons = self.window.menuBar().addMenu("&Persons")
-        self.record_action = self._action(
-            persons, "Open &record of the selected person…", "Ctrl+Shift+R", self.open_selected_record,
-            "subject.consult",
-        )  # fmt: skip
+        self.audit_action = registry.menu_entry(OPEN_TRAIL, console, window, self.open_audit_trail)
+        self.verify_action = registry.menu_entry(VERIFY_TRAIL, console, window, self.verify_trail)
+        persons = window.menuBar().addMenu(PERSONS_MENU)
+        self.record_action = registry.menu_entry(OPEN_RECORD, persons, window, self.open_selected_record)
         persons.menuAction().setVisible(actor.may("subject.consult") and actor.may("read.dispersal"))
-        table = self.window.dispersal.table
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addAction(self.record_action)
-
-    def _action(self, menu: Any, text: str, key: str, slot: Any, needs: str) -> QAction:
-        action = QAction(text, self.window)
-        if key:
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        allowed = not needs or self.actor.may(needs)
-        action.setVisible(allowed)
-        action.setEnabled(allowed)
-        menu.addAction(action)
-        self.window.addAction(action)  # shortcuts work with the menu bar closed
-        return action
+        window.dispersal.add_context_action(self.record_action)
 
     # -- actions ---------------------------------------------------------------
 
@@ -144,7 +123,7 @@ class Session(QObject):
     async def _verify(self) -> None:
         try:
             result = await verify(self.db)
-        except (ControlroomError, SQLAlchemyError, OSError) as exc:
+        except (ControlroomError, OSError) as exc:
             self.window.show_message(f"could not verify the audit trail: {exc}")
             return
         self.window.show_message(result.describe())
@@ -160,7 +139,7 @@ class Session(QObject):
         return self._tasks.spawn(self._open_record(subject_id))
 
     async def _open_record(self, subject_id: int) -> PersonRecordDialog | None:
-        dialog = await open_person_record(self.window.service, subject_id, self.window)
+        dialog = await open_person_record(self.window.commands, subject_id, self.window)
         if dialog is not None:
             self.record = dialog
         return dialog
@@ -171,7 +150,7 @@ def install_session(
 ) -> Session:
     """Fit the actor's session onto ``window`` (kept as ``window.session``)."""
     session = Session(window, db, actor, idle_ms=idle_ms)
-    window.session = session  # type: ignore[attr-defined]
+    window.session = session
     return session
 
 

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFrame
 
 from tests.ui.logins import PASSWORD, actor_for, add_users, audit_entries, report_as
+from tests.ui.waits import wait_until
 from ui.shell.app import ui_state
 
 LOCK_BACKGROUND = QColor("#05080d").rgb()
@@ -23,7 +24,7 @@ def _operator_window(url: str, open_window: Any) -> Any:
 
 def _focus(window: Any, qtbot: Any) -> None:
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "QApplication.activeWindow() is window")
 
 
 def _outside_panel_is_blank(image: QImage, panel: Any) -> bool:
@@ -43,11 +44,11 @@ def test_ctrl_l_hides_everything_and_the_feed_keeps_running(
     window = _operator_window(demo_url, open_window)
     lock = window.session.lock
     window.boards.setCurrentWidget(window.dispersal)
-    form = window.actions.new_incident()  # an open form names people too
-    qtbot.waitUntil(form.isVisible)
+    form = window.incident_actions.new_incident()  # an open form names people too
+    wait_until(qtbot, form.isVisible, "form.isVisible()")
     _focus(window, qtbot)
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: lock.locked)
+    wait_until(qtbot, lambda: lock.locked, "lock.locked")
     assert lock.screen.isVisible() and lock.screen.geometry() == window.rect()
     for part in (window.centralWidget(), window.menuBar(), window.statusBar(), window.map, form):
         assert not part.isVisible()
@@ -60,23 +61,38 @@ def test_ctrl_l_hides_everything_and_the_feed_keeps_running(
 
     rows = window.model.rowCount()
     report_as(demo_url, "jsmith", "Reported while the console was locked")
-    qtbot.waitUntil(lambda: window.model.rowCount() == rows + 1, timeout=5000)  # the feed ran
+    wait_until(
+        qtbot,
+        lambda: window.model.rowCount() == rows + 1,
+        "window.model.rowCount() == rows + 1",
+        timeout=5000,
+    )  # the feed ran
 
     QTest.keyClick(lock.screen.password, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.actions.form is form  # Ctrl+N does nothing while locked
+    assert window.incident_actions.form is form  # Ctrl+N does nothing while locked
 
     QTest.keyClicks(lock.screen.password, "a wrong password here")
     QTest.keyClick(lock.screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "4 more tries" in lock.screen.error.text(), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: "4 more tries" in lock.screen.error.text(),
+        '"4 more tries" in lock.screen.error.text()',
+        timeout=5000,
+    )
     assert lock.locked and not window.centralWidget().isVisible()
     QTest.keyClicks(lock.screen.password, PASSWORD)
     QTest.keyClick(lock.screen.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not lock.locked, timeout=5000)
+    wait_until(qtbot, lambda: not lock.locked, "not lock.locked", timeout=5000)
     assert window.centralWidget().isVisible() and window.statusBar().isVisible()
     assert form.isVisible()  # the form comes back as it was
     assert window.session.lock_action.isEnabled()
 
-    qtbot.waitUntil(lambda: len(audit_entries(demo_url, entity="console")) == 2, timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: len(audit_entries(demo_url, entity="console")) == 2,
+        'len(audit_entries(demo_url, entity="console")) == 2',
+        timeout=5000,
+    )
     console = audit_entries(demo_url, entity="console")
     assert [(e.action, e.kind, e.actor) for e in console] == [
         ("console.lock", "access", "jsmith"),
@@ -105,12 +121,19 @@ def test_idle_console_locks_itself_and_input_keeps_it_open(
     typing.timeout.connect(press)
     typing.start()
     lock.set_idle_ms(300)
-    qtbot.waitUntil(lambda: len(presses) >= 15, timeout=5000)  # ~900 ms of someone working
+    wait_until(
+        qtbot, lambda: len(presses) >= 15, "len(presses) >= 15", timeout=5000
+    )  # ~900 ms of someone working
     assert not lock.locked
     typing.stop()
-    qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # then nobody for 300 ms
+    wait_until(qtbot, lambda: lock.locked, "lock.locked", timeout=3000)  # then nobody for 300 ms
     assert "idle" in lock.screen.since.text()
-    qtbot.waitUntil(lambda: bool(audit_entries(demo_url, entity="console")), timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: bool(audit_entries(demo_url, entity="console")),
+        'bool(audit_entries(demo_url, entity="console"))',
+        timeout=3000,
+    )
     locks = [e for e in audit_entries(demo_url, entity="console") if e.action == "console.lock"]
     assert locks and locks[0].detail == {"reason": "idle"}
 
@@ -145,4 +168,4 @@ def test_set_up_mode_locks_on_demand_only_and_unlocks_without_a_password(
     lock.lock()
     assert not lock.screen.password.isVisible() and not lock.screen.switch_button.isVisible()
     QTest.mouseClick(lock.screen.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not lock.locked, timeout=3000)
+    wait_until(qtbot, lambda: not lock.locked, "not lock.locked", timeout=3000)

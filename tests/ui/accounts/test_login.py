@@ -11,6 +11,7 @@ from controlroom.storage.database import Database
 from controlroom.users.accounts import UserCommands
 from tests.conftest import run_isolated
 from tests.ui.logins import ADMIN, PASSWORD, actor_for, add_users, audit_entries
+from tests.ui.waits import wait_until
 from ui.accounts.login_dialog import LoginDialog
 from ui.shell.app import log_in
 
@@ -36,15 +37,15 @@ def test_wrong_password_says_tries_left_then_the_right_one_logs_in(
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     task = _ask(qt_loop, dialog)
-    qtbot.waitUntil(dialog.isVisible)
+    wait_until(qtbot, dialog.isVisible, "dialog.isVisible()")
     _type(qtbot, dialog, "jsmith", "not the password at all")
-    qtbot.waitUntil(lambda: "tries" in dialog.error.text(), timeout=5000)
+    wait_until(qtbot, lambda: "tries" in dialog.error.text(), '"tries" in dialog.error.text()', timeout=5000)
     assert "4 more tries before a lock-out" in dialog.error.text()
     assert dialog.isVisible() and dialog.password.text() == ""
     dialog.grab().save("/tmp/login_dialog_error.png")
     QTest.keyClicks(dialog.password, PASSWORD)
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(task.done, timeout=5000)
+    wait_until(qtbot, task.done, "task.done()", timeout=5000)
     actor = task.result()
     assert actor.name == "jsmith" and actor.role == "operator"
     assert not dialog.isVisible()
@@ -62,23 +63,30 @@ def test_five_failures_lock_the_account_and_the_dialog_says_so(
     dialog = LoginDialog(db, name="jsmith")
     qtbot.addWidget(dialog)
     task = _ask(qt_loop, dialog)
-    qtbot.waitUntil(dialog.isVisible)
+    wait_until(qtbot, dialog.isVisible, "dialog.isVisible()")
     for attempt in range(5):
         dialog.error.setText("")
         QTest.keyClicks(dialog.password, f"wrong guess number {attempt}")
         QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: "not right" in dialog.error.text(), timeout=5000)
+        wait_until(
+            qtbot,
+            lambda: "not right" in dialog.error.text(),
+            '"not right" in dialog.error.text()',
+            timeout=5000,
+        )
     assert "locked for 15 minutes" in dialog.error.text()
     dialog.error.setText("")
     QTest.keyClicks(dialog.password, PASSWORD)  # right, but too late
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "locked" in dialog.error.text(), timeout=5000)
+    wait_until(
+        qtbot, lambda: "locked" in dialog.error.text(), '"locked" in dialog.error.text()', timeout=5000
+    )
     assert "is locked after 5 failed logins until" in dialog.error.text()
     assert not task.done() and dialog.isVisible()
     actions = [e.action for e in audit_entries(sqlite_url, actor="jsmith")]
     assert actions.count("user.locked_out") == 1
     QTest.keyClick(dialog.password, Qt.Key.Key_Escape)
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     assert task.result() is None
     arun(db.dispose())
 
@@ -99,12 +107,14 @@ def test_a_disabled_account_is_refused_with_a_reason(
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     task = _ask(qt_loop, dialog)
-    qtbot.waitUntil(dialog.isVisible)
+    wait_until(qtbot, dialog.isVisible, "dialog.isVisible()")
     _type(qtbot, dialog, "jsmith", PASSWORD)
-    qtbot.waitUntil(lambda: "disabled" in dialog.error.text(), timeout=5000)
+    wait_until(
+        qtbot, lambda: "disabled" in dialog.error.text(), '"disabled" in dialog.error.text()', timeout=5000
+    )
     assert "ask an administrator" in dialog.error.text()
     dialog.reject()  # Cancel
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     assert task.result() is None
     arun(db.dispose())
 
@@ -117,12 +127,12 @@ def test_empty_fields_are_asked_for_without_a_login_attempt(
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
     task = _ask(qt_loop, dialog)
-    qtbot.waitUntil(dialog.isVisible)
+    wait_until(qtbot, dialog.isVisible, "dialog.isVisible()")
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.error.text() == "type your user name and password"
     assert [e.action for e in audit_entries(sqlite_url, kind="access")] == ["user.login"]  # the set-up's
     dialog.reject()
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     arun(db.dispose())
 
 

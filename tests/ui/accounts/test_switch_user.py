@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from controlroom.config import Settings
 from controlroom.storage.database import Database
 from tests.ui.logins import PASSWORD, add_users, audit_entries
+from tests.ui.waits import wait_until
 from ui.accounts.login_dialog import LoginDialog
 from ui.shell.app import session_loop
 from ui.shell.main_window import MainWindow
@@ -37,7 +38,7 @@ def _login_dialog(qtbot: Any, seen: list[LoginDialog]) -> LoginDialog:
             None,
         )
 
-    qtbot.waitUntil(lambda: showing() is not None, timeout=10000)
+    wait_until(qtbot, lambda: showing() is not None, "showing() is not None", timeout=10000)
     dialog = showing()
     assert dialog is not None
     seen.append(dialog)
@@ -68,9 +69,9 @@ def loop_task(sqlite_url: str, qt_loop: Any, qtbot: Any, qapp: QApplication) -> 
     yield task, opened
     if not task.done():
         task.cancel()
-    qtbot.waitUntil(task.done, timeout=10000)
+    wait_until(qtbot, task.done, "task.done()", timeout=10000)
     dispose = qt_loop.create_task(db.dispose())
-    qtbot.waitUntil(dispose.done, timeout=5000)
+    wait_until(qtbot, dispose.done, "dispose.done()", timeout=5000)
 
 
 def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
@@ -79,7 +80,12 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
     task, opened = loop_task
     seen: list[LoginDialog] = []
     _log_in(_login_dialog(qtbot, seen), "jsmith")
-    qtbot.waitUntil(lambda: len(opened) == 1 and opened[0].isVisible(), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: len(opened) == 1 and opened[0].isVisible(),
+        "len(opened) == 1 and opened[0].isVisible()",
+        timeout=10000,
+    )
     first = opened[0]
     assert _status_bar_says(first, "Logged in: jsmith · operator")
 
@@ -88,7 +94,12 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
     assert not shiboken6.isValid(first) or not first.isVisible()
     assert not task.done()
     _log_in(second_login, "mjones")
-    qtbot.waitUntil(lambda: len(opened) == 2 and opened[1].isVisible(), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: len(opened) == 2 and opened[1].isVisible(),
+        "len(opened) == 2 and opened[1].isVisible()",
+        timeout=10000,
+    )
     second = opened[1]
     assert _status_bar_says(second, "Logged in: mjones · supervisor (inspector)")
     assert second.session.actor.name == "mjones"  # type: ignore[attr-defined]
@@ -98,7 +109,7 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
     QTest.mouseClick(second.session.lock.screen.switch_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     third_login = _login_dialog(qtbot, seen)
     QTest.keyClick(third_login.name, Qt.Key.Key_Escape)
-    qtbot.waitUntil(task.done, timeout=10000)
+    wait_until(qtbot, task.done, "task.done()", timeout=10000)
     assert task.result() == 0
     assert not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
     logins = [e.actor for e in audit_entries(sqlite_url, kind="access") if e.action == "user.login"]
@@ -109,8 +120,13 @@ def test_closing_the_window_ends_the_loop_without_asking_again(loop_task: Any, q
     task, opened = loop_task
     seen: list[LoginDialog] = []
     _log_in(_login_dialog(qtbot, seen), "jsmith")
-    qtbot.waitUntil(lambda: len(opened) == 1 and opened[0].isVisible(), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: len(opened) == 1 and opened[0].isVisible(),
+        "len(opened) == 1 and opened[0].isVisible()",
+        timeout=10000,
+    )
     opened[0].close()
-    qtbot.waitUntil(task.done, timeout=10000)
+    wait_until(qtbot, task.done, "task.done()", timeout=10000)
     assert task.result() == 0
     assert not any(isinstance(w, LoginDialog) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from tests.ui.logins import audit_entries
+from tests.ui.waits import wait_until
 from ui.common.justification_dialog import ICO, JustificationDialog
 
 
@@ -19,7 +20,7 @@ def _prompt(window: Any, qtbot: Any) -> JustificationDialog:
     def visible() -> list[JustificationDialog]:
         return [d for d in window.findChildren(JustificationDialog) if d.isVisible()]
 
-    qtbot.waitUntil(lambda: len(visible()) == 1, timeout=5000)
+    wait_until(qtbot, lambda: len(visible()) == 1, "len(visible()) == 1", timeout=5000)
     return visible()[0]
 
 
@@ -28,7 +29,7 @@ def _open_viewer(window: Any, qtbot: Any, why: str) -> Any:
     prompt = _prompt(window, qtbot)
     QTest.keyClicks(prompt.justification, why)
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)
-    qtbot.waitUntil(task.done, timeout=5000)
+    wait_until(qtbot, task.done, "task.done()", timeout=5000)
     return task.result()
 
 
@@ -41,7 +42,7 @@ def test_reading_the_trail_asks_why_and_logs_it_cancel_logs_nothing(
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)  # no reason given
     assert "say why" in prompt.error.text() and prompt.isVisible()
     QTest.keyClick(prompt.justification, Qt.Key.Key_Escape)
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     assert task.result() is None and window.session.viewer is None
     assert audit_entries(demo_url, kind="consultation") == []
 
@@ -60,16 +61,26 @@ def test_reading_the_trail_asks_why_and_logs_it_cancel_logs_nothing(
     viewer.kind.setCurrentIndex(viewer.kind.findData("access"))
     viewer.actor_filter.setText("dpo_lee")
     QTest.keyClick(viewer.actor_filter, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: viewer.model.rowCount() == 1, timeout=5000)
+    wait_until(qtbot, lambda: viewer.model.rowCount() == 1, "viewer.model.rowCount() == 1", timeout=5000)
     assert viewer.model.row_text(0)[3] == "user.login"
     viewer.entity_id.setText("abc")
     QTest.keyClick(viewer.entity_id, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "must be a number" in viewer.status.text(), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: "must be a number" in viewer.status.text(),
+        '"must be a number" in viewer.status.text()',
+        timeout=5000,
+    )
     viewer.entity_id.clear()
     viewer.actor_filter.clear()
     viewer.kind.setCurrentIndex(0)
     viewer.refresh()
-    qtbot.waitUntil(lambda: viewer.model.rowCount() == len(everything), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: viewer.model.rowCount() == len(everything),
+        "viewer.model.rowCount() == len(everything)",
+        timeout=5000,
+    )
     viewer.resize(1200, 560)
     viewer.grab().save("/tmp/audit_viewer.png")
 
@@ -80,13 +91,23 @@ def test_verify_chain_says_intact_then_names_the_first_edited_entry(
     window = board_less_window(demo_url, "dpo_lee", "auditor")
     viewer = _open_viewer(window, qtbot, "Integrity check")
     QTest.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "intact" in viewer.verify_result.text(), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: "intact" in viewer.verify_result.text(),
+        '"intact" in viewer.verify_result.text()',
+        timeout=10000,
+    )
     path = demo_url.split("///", 1)[1]
     with sqlite3.connect(path) as conn:  # someone with the file edits an entry behind the app
         conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         conn.execute("UPDATE audit_log SET actor = 'someone_else' WHERE id = 2")
     QTest.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "BROKEN at entry 2" in viewer.verify_result.text(), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: "BROKEN at entry 2" in viewer.verify_result.text(),
+        '"BROKEN at entry 2" in viewer.verify_result.text()',
+        timeout=10000,
+    )
     assert "edited" in viewer.verify_result.text()
     viewer.grab().save("/tmp/audit_viewer_broken.png")
 
@@ -99,18 +120,26 @@ def test_export_is_logged_as_a_disclosure_to_the_recipient_before_the_file_is_wr
     target = tmp_path / "export" / "audit.csv"
 
     task = viewer.start_export(target)
-    qtbot.waitUntil(lambda: viewer.export_dialog is not None and viewer.export_dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: viewer.export_dialog is not None and viewer.export_dialog.isVisible(),
+        "viewer.export_dialog is not None and viewer.export_dialog.isVis…",
+    )
     viewer.export_dialog.reject()  # cancelled: nothing logged, nothing written
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     assert not target.exists() and audit_entries(demo_url, kind="disclosure") == []
 
     task = viewer.start_export(target)
-    qtbot.waitUntil(lambda: viewer.export_dialog is not None and viewer.export_dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: viewer.export_dialog is not None and viewer.export_dialog.isVisible(),
+        "viewer.export_dialog is not None and viewer.export_dialog.isVis…",
+    )
     dialog = viewer.export_dialog
     assert dialog.recipient is not None and dialog.recipient.currentText() == ICO
     QTest.keyClicks(dialog.justification, "ICO request 2024-117")
     QTest.keyClick(dialog.justification, Qt.Key.Key_Return)
-    qtbot.waitUntil(task.done, timeout=10000)
+    wait_until(qtbot, task.done, "task.done()", timeout=10000)
     assert task.result() is not None
     disclosures = audit_entries(demo_url, kind="disclosure")
     assert [(e.action, e.justification, e.recipient) for e in disclosures] == [

@@ -11,24 +11,41 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import cli, js
+from tests.ui.waits import wait_until
 
 
 def focus(window: Any, qtbot: Any, widget: Any) -> None:
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "QApplication.activeWindow() is window")
     widget.setFocus()
 
 
 def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbot: Any) -> None:
     window = open_window(demo_url)
-    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("zones") == 1)
+    wait_until(
+        qtbot,
+        lambda: window.map.bridge.last_counts.get("zones") == 1,
+        'window.map.bridge.last_counts.get("zones") == 1',
+    )
     window.boards.setCurrentWidget(window.dispersal)
     focus(window, qtbot, window.dispersal.table)
     QTest.keyClick(window.dispersal.table, Qt.Key.Key_Z)
-    qtbot.waitUntil(lambda: window.dispersal_actions.dialog is not None)
+    wait_until(
+        qtbot,
+        lambda: window.dispersal_actions.dialog is not None,
+        "window.dispersal_actions.dialog is not None",
+    )
     dialog = window.dispersal_actions.dialog
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") == [])
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.isMoving()") is False)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.drawing()") == [],
+        'js(window.map, qtbot, "controlroom.drawing()") == []',
+    )
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.isMoving()") is False,
+        'js(window.map, qtbot, "controlroom.isMoving()") is False',
+    )
     width, height = window.map.width(), window.map.height()
     for x, y in ((0.08, 0.55), (0.22, 0.55), (0.22, 0.75), (0.08, 0.75)):  # clear of markers
         QTest.mouseClick(
@@ -37,10 +54,10 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
             Qt.KeyboardModifier.NoModifier,
             QPoint(round(width * x), round(height * y)),
         )
-    qtbot.waitUntil(lambda: len(dialog.polygon) == 4, timeout=3000)
+    wait_until(qtbot, lambda: len(dialog.polygon) == 4, "len(dialog.polygon) == 4", timeout=3000)
     assert "4 corners" in dialog.corners.text()
     dialog.bridge.undo_corner()  # Ctrl+Z in the form
-    qtbot.waitUntil(lambda: len(dialog.polygon) == 3, timeout=3000)
+    wait_until(qtbot, lambda: len(dialog.polygon) == 3, "len(dialog.polygon) == 3", timeout=3000)
     QTest.keyClicks(dialog.name, "Above Bar late night")
     QTest.keyClicks(dialog.officer, "Insp 3310 Ria Kaur")
     QTest.keyClicks(dialog.grounds, "Groups harassing women queueing for taxis")
@@ -48,17 +65,26 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
     QTest.keyClicks(dialog.log_number, "LOG-77")
     dialog.hours.setValue(49)
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "48" in dialog.error.text(), timeout=3000)
+    wait_until(qtbot, lambda: "48" in dialog.error.text(), '"48" in dialog.error.text()', timeout=3000)
     assert "s.34" in dialog.error.text() and dialog.isVisible()
     assert len(window.dispersal.zones) == 1  # nothing written
     dialog.hours.setValue(8)
     dialog.error.setText("")
     QTest.keyClick(dialog.name, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(window.dispersal.zones) == 2 or bool(dialog.error.text()), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.zones) == 2 or bool(dialog.error.text()),
+        "len(window.dispersal.zones) == 2 or bool(dialog.error.text())",
+        timeout=5000,
+    )
     assert dialog.error.text() == ""
     made = next(z for z in window.dispersal.zones.values() if z.name == "Above Bar late night")
     assert len(made.polygon) == 3 and made.log_number == "LOG-77"
-    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("zones") == 2)
+    wait_until(
+        qtbot,
+        lambda: window.map.bridge.last_counts.get("zones") == 2,
+        'window.map.bridge.last_counts.get("zones") == 2',
+    )
     label = js(window.map, qtbot, f"controlroom.zoneLabel({made.id})")
     assert label.startswith("s.34 Above Bar late night") and "left" in label
     assert js(window.map, qtbot, "controlroom.drawing()") is None  # drawing ended with the form
@@ -69,8 +95,16 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
 def test_give_a_direction_and_preview_its_paperwork(demo_url: str, open_window: Any, qtbot: Any) -> None:
     window = open_window(demo_url)
     other = open_window(demo_url)
-    qtbot.waitUntil(lambda: len(window.dispersal.zones_in_force()) == 1)
-    qtbot.waitUntil(lambda: "1 direction" in window.dispersal.tally.text())
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.zones_in_force()) == 1,
+        "len(window.dispersal.zones_in_force()) == 1",
+    )
+    wait_until(
+        qtbot,
+        lambda: "1 direction" in window.dispersal.tally.text(),
+        '"1 direction" in window.dispersal.tally.text()',
+    )
     dialog = window.dispersal_actions.new_direction()
     window.map.bridge.mapClicked(50.9120, -1.4060)  # inside the demo zone
     assert "50.91200" in dialog.where_label.text()
@@ -81,27 +115,52 @@ def test_give_a_direction_and_preview_its_paperwork(demo_url: str, open_window: 
     QTest.keyClicks(dialog.items, "Bottle of wine; Hip flask")
     dialog.age.setValue(9)
     QTest.keyClick(dialog.description, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "10" in dialog.error.text(), timeout=3000)
+    wait_until(qtbot, lambda: "10" in dialog.error.text(), '"10" in dialog.error.text()', timeout=3000)
     assert dialog.isVisible() and len(window.dispersal.model.directions()) == 1
     dialog.age.setValue(35)
     painted: list[int] = []
     window.dispersal_actions.sig_preview_painted.connect(painted.append)
     QTest.keyClick(dialog.description, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 2, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.model.directions()) == 2,
+        "len(window.dispersal.model.directions()) == 2",
+        timeout=3000,
+    )
     made = window.dispersal.model.directions()[-1]
     assert made.surrendered_items == ("Bottle of wine", "Hip flask")
     # The paperwork names him: why and for whom first (DPA 2018 s.62(3)), then the preview.
-    qtbot.waitUntil(lambda: window.dispersal_actions.disclosure is not None, timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: window.dispersal_actions.disclosure is not None,
+        "window.dispersal_actions.disclosure is not None",
+        timeout=5000,
+    )
     disclosure = window.dispersal_actions.disclosure
-    qtbot.waitUntil(disclosure.isVisible)
+    wait_until(qtbot, disclosure.isVisible, "disclosure.isVisible()")
     assert window.dispersal_actions.preview is None
     QTest.keyClicks(disclosure.justification, "Notice handed to him at the scene")
     QTest.keyClick(disclosure.justification, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.dispersal_actions.preview is not None, timeout=5000)
-    qtbot.waitUntil(lambda: bool(painted), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: window.dispersal_actions.preview is not None,
+        "window.dispersal_actions.preview is not None",
+        timeout=5000,
+    )
+    wait_until(qtbot, lambda: bool(painted), "bool(painted)", timeout=10000)
     assert painted[-1] == 3  # notice, record copy, receipt
-    qtbot.waitUntil(lambda: len(other.dispersal.model.directions()) == 2, timeout=3000)
-    qtbot.waitUntil(lambda: "2 directions" in other.dispersal.tally.text(), timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: len(other.dispersal.model.directions()) == 2,
+        "len(other.dispersal.model.directions()) == 2",
+        timeout=3000,
+    )
+    wait_until(
+        qtbot,
+        lambda: "2 directions" in other.dispersal.tally.text(),
+        '"2 directions" in other.dispersal.tally.text()',
+        timeout=3000,
+    )
     assert "3 items surrendered" in other.dispersal.tally.text()
 
 
@@ -109,16 +168,32 @@ def test_a_directed_man_seen_back_inside_alerts_every_console(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
     window = open_window(demo_url)
-    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 1)
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.model.directions()) == 1,
+        "len(window.dispersal.model.directions()) == 1",
+    )
     directed = window.dispersal.model.directions()[0]
     incidents_before = len(window.model.incidents())
     cli(demo_url, "person", "seen", str(directed.subject_id), "--at", "50.9140,-1.4040")
-    qtbot.waitUntil(lambda: window.dispersal.alert.isVisible(), timeout=3000)
+    wait_until(
+        qtbot, lambda: window.dispersal.alert.isVisible(), "window.dispersal.alert.isVisible()", timeout=3000
+    )
     assert f"#{directed.subject_id}" in window.dispersal.alert.text()
-    qtbot.waitUntil(lambda: len(window.model.incidents()) == incidents_before + 1, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: len(window.model.incidents()) == incidents_before + 1,
+        "len(window.model.incidents()) == incidents_before + 1",
+        timeout=3000,
+    )
     breach = max(window.model.incidents(), key=lambda i: i.id)
     assert breach.grade == 2 and directed.reference in breach.summary
-    qtbot.waitUntil(lambda: "1 breach" in window.dispersal.tally.text(), timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: "1 breach" in window.dispersal.tally.text(),
+        '"1 breach" in window.dispersal.tally.text()',
+        timeout=3000,
+    )
     assert window.boards.currentWidget() is window.dispersal
     listed = json.loads(cli(demo_url, "direction", "list", "--json"))
     assert listed[0]["breaches"] == 1
@@ -132,37 +207,61 @@ def test_words_of_advice_then_a_sighting_raises_a_repeat_behaviour_alert(
     window.boards.setCurrentWidget(window.dispersal)
     focus(window, qtbot, window.dispersal.table)
     QTest.keyClick(window.dispersal.table, Qt.Key.Key_W)
-    qtbot.waitUntil(lambda: window.dispersal_actions.dialog is not None, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: window.dispersal_actions.dialog is not None,
+        "window.dispersal_actions.dialog is not None",
+        timeout=3000,
+    )
     warning = window.dispersal_actions.dialog
     QTest.keyClicks(warning.officer, "PC 1234 Jo Bell")
     QTest.keyClicks(warning.place, "Outside Velvet Fox")
     QTest.keyClick(warning.officer, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "describe the man" in warning.error.text())
+    wait_until(
+        qtbot,
+        lambda: "describe the man" in warning.error.text(),
+        '"describe the man" in warning.error.text()',
+    )
     QTest.keyClicks(warning.description, "Tall man, green parka, ginger beard")
     QTest.keyClick(warning.officer, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not warning.isVisible(), timeout=3000)
-    qtbot.waitUntil(lambda: "2 warnings" in other.dispersal.tally.text(), timeout=3000)
+    wait_until(qtbot, lambda: not warning.isVisible(), "not warning.isVisible()", timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: "2 warnings" in other.dispersal.tally.text(),
+        '"2 warnings" in other.dispersal.tally.text()',
+        timeout=3000,
+    )
 
     task = window.dispersal_actions.new_sighting()
-    qtbot.waitUntil(task.done)
+    wait_until(qtbot, task.done, "task.done()")
     sighting = task.result()
     index = next(i for i in range(sighting.person.count()) if "green parka" in sighting.person.itemText(i))
     sighting.person.setCurrentIndex(index)
     window.map.bridge.mapClicked(50.9020, -1.4040)  # Above Bar, outside the demo zone
     sighting.behaviour.setCurrentIndex(sighting.behaviour.findData("following"))
     QTest.keyClick(sighting.where, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: other.dispersal.alert.isVisible(), timeout=3000)
+    wait_until(
+        qtbot, lambda: other.dispersal.alert.isVisible(), "other.dispersal.alert.isVisible()", timeout=3000
+    )
     assert "green parka" in other.dispersal.alert.text().lower()
     assert "repeat" in other.dispersal.alert.text().lower()
 
 
 def test_a_direction_can_exclude_from_part_of_the_zone(demo_url: str, open_window: Any, qtbot: Any) -> None:
     window = open_window(demo_url)
-    qtbot.waitUntil(lambda: len(window.dispersal.zones_in_force()) == 1)
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.zones_in_force()) == 1,
+        "len(window.dispersal.zones_in_force()) == 1",
+    )
     dialog = window.dispersal_actions.new_direction()
     window.map.bridge.mapClicked(50.9131, -1.4051)  # where it was given: inside the demo zone
     dialog.part_only.setChecked(True)
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") == [])
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.drawing()") == [],
+        'js(window.map, qtbot, "controlroom.drawing()") == []',
+    )
     part = [[50.9120, -1.4060], [50.9120, -1.4040], [50.9150, -1.4040], [50.9150, -1.4060]]
     window.map.bridge.zoneDrawn(json.dumps(part))  # what the page sends as corners are clicked
     assert "4 corners" in dialog.part_label.text()
@@ -171,8 +270,17 @@ def test_a_direction_can_exclude_from_part_of_the_zone(demo_url: str, open_windo
     QTest.keyClicks(dialog.officer, "PC 5120 Alex Reed")
     QTest.keyClicks(dialog.grounds, "Harassing women at the taxi rank")
     QTest.keyClick(dialog.description, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: len(window.dispersal.model.directions()) == 2, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: len(window.dispersal.model.directions()) == 2,
+        "len(window.dispersal.model.directions()) == 2",
+        timeout=3000,
+    )
     made = window.dispersal.model.directions()[-1]
     assert [list(p) for p in made.exclusion_polygon] == part
     assert made.exclusion_in_words.startswith("London Road between")
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.drawing()") is None)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.drawing()") is None,
+        'js(window.map, qtbot, "controlroom.drawing()") is None',
+    )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from controlroom.dispersal.persons import NewSubject
 from tests.ui.logins import actor_for, add_users, audit_entries
+from tests.ui.waits import wait_until
 from ui.common.justification_dialog import JustificationDialog
 
 
@@ -19,14 +20,16 @@ def _prompt(window: Any, qtbot: Any) -> JustificationDialog:
     def visible() -> list[JustificationDialog]:
         return [d for d in window.findChildren(JustificationDialog) if d.isVisible()]
 
-    qtbot.waitUntil(lambda: len(visible()) == 1, timeout=5000)
+    wait_until(qtbot, lambda: len(visible()) == 1, "len(visible()) == 1", timeout=5000)
     return visible()[0]
 
 
 def _operator_window(url: str, open_window: Any, qtbot: Any) -> Any:
     add_users(url, ("jsmith", "operator", ()))
     window = open_window(url, actor=actor_for(url, "jsmith"))
-    qtbot.waitUntil(lambda: window.dispersal.model.rowCount() == 1)
+    wait_until(
+        qtbot, lambda: window.dispersal.model.rowCount() == 1, "window.dispersal.model.rowCount() == 1"
+    )
     window.boards.setCurrentWidget(window.dispersal)
     window.dispersal.table.selectRow(0)
     return window
@@ -37,9 +40,9 @@ def test_opening_a_record_asks_why_then_shows_the_identity_and_logs_it(
 ) -> None:
     window = _operator_window(demo_url, open_window, qtbot)
     subject_id = window.dispersal.model.direction_at(0).subject_id
-    service = window.service
+    commands = window.commands
     named = arun(
-        service.add_subject(
+        commands.add_subject(
             NewSubject(description="Tall man <b>red</b> coat", name="<i>Dan</i> Example", address="1 High St")
         )
     )
@@ -48,7 +51,7 @@ def test_opening_a_record_asks_why_then_shows_the_identity_and_logs_it(
     window.session.record_action.trigger()  # the selected direction's person
     prompt = _prompt(window, qtbot)
     QTest.keyClick(prompt.justification, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not prompt.isVisible())
+    wait_until(qtbot, lambda: not prompt.isVisible(), "not prompt.isVisible()")
     assert audit_entries(demo_url, kind="consultation") == []
     assert window.session.record is None
 
@@ -56,7 +59,7 @@ def test_opening_a_record_asks_why_then_shows_the_identity_and_logs_it(
     prompt = _prompt(window, qtbot)
     QTest.keyClicks(prompt.justification, "Breach check for SO-0412")
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)
-    qtbot.waitUntil(task.done, timeout=5000)
+    wait_until(qtbot, task.done, "task.done()", timeout=5000)
     record = task.result()
     assert record is not None and record.isVisible()
     assert record.labels["Name"].text() == "<i>Dan</i> Example"  # as typed, shown as text
@@ -75,28 +78,33 @@ def test_printing_a_direction_logs_why_and_for_whom_before_the_preview(
     window = _operator_window(demo_url, open_window, qtbot)
     direction = window.dispersal.model.direction_at(0)
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "QApplication.activeWindow() is window")
     window.dispersal.table.setFocus()
     QTest.keyClick(window.dispersal.table, Qt.Key.Key_P)
     prompt = _prompt(window, qtbot)
     assert prompt.recipient is not None and prompt.recipient.currentText() == "the person directed"
     prompt.reject()
-    qtbot.waitUntil(lambda: not prompt.isVisible())
+    wait_until(qtbot, lambda: not prompt.isVisible(), "not prompt.isVisible()")
     assert window.dispersal_actions.preview is None
     assert audit_entries(demo_url, kind="disclosure") == []
 
     painted: list[int] = []
     window.dispersal_actions.sig_preview_painted.connect(painted.append)
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "QApplication.activeWindow() is window")
     window.dispersal.table.setFocus()
     QTest.keyClick(window.dispersal.table, Qt.Key.Key_P)
     prompt = _prompt(window, qtbot)
     prompt.recipient.setCurrentText("case file")
     QTest.keyClicks(prompt.justification, "Copy for the case file")
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.dispersal_actions.preview is not None, timeout=5000)
-    qtbot.waitUntil(lambda: bool(painted), timeout=10000)
+    wait_until(
+        qtbot,
+        lambda: window.dispersal_actions.preview is not None,
+        "window.dispersal_actions.preview is not None",
+        timeout=5000,
+    )
+    wait_until(qtbot, lambda: bool(painted), "bool(painted)", timeout=10000)
     printed = audit_entries(demo_url, kind="disclosure")
     assert [(e.action, e.entity, e.entity_id, e.recipient, e.justification) for e in printed] == [
         ("paperwork.print", "direction", direction.id, "case file", "Copy for the case file")

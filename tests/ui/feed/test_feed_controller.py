@@ -10,6 +10,7 @@ import shiboken6
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli
+from tests.ui.waits import wait_until
 from ui.feed.controller import FeedController
 
 
@@ -27,7 +28,7 @@ def test_a_controller_deleted_without_stop_ends_its_task_without_an_exception(
         return controller._task
 
     task = arun(start())
-    qtbot.waitUntil(lambda: bool(loaded), timeout=5000)
+    wait_until(qtbot, lambda: bool(loaded), "bool(loaded)", timeout=5000)
     shiboken6.delete(controller)  # the window went without calling feed.stop()
     # The next change reaches a controller whose signals are gone.
     cli(
@@ -42,6 +43,6 @@ def test_a_controller_deleted_without_stop_ends_its_task_without_an_exception(
         "--summary",
         "x",
     )
-    qtbot.waitUntil(task.done, timeout=5000)
+    wait_until(qtbot, task.done, "task.done()", timeout=5000)
     assert not task.cancelled() and task.exception() is None
     arun(db.dispose())

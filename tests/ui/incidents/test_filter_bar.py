@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
 from controlroom.incidents.filters import OPEN_STATUSES, IncidentFilter
+from tests.ui.waits import wait_until
 from ui.incidents.filter_bar import DEBOUNCE_MS, SETTINGS_KEY, FilterBar
 from ui.incidents.filter_proxy import IncidentFilterProxy
 from ui.incidents.model import AGE, IncidentTableModel
@@ -101,7 +102,7 @@ def test_typing_filters_the_list_once_the_operator_pauses(qtbot) -> None:
 
     assert blocker.args == [IncidentFilter(text="FOX")]
     assert visible_ids(proxy) == [1, 4]  # place "Velvet Fox", summary "… Velvet Fox"
-    qtbot.wait(3 * DEBOUNCE_MS)
+    qtbot.assertNotEmitted(bar.sig_filter_changed, wait=3 * DEBOUNCE_MS)  # once per pause, not per key
     assert len(emitted) == 1
 
     with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000):
@@ -166,8 +167,9 @@ def test_set_filter_shows_it_in_the_controls_and_emits_only_on_change(qtbot) -> 
     assert bar.search.text() == "fox" and bar.area.text() == "Bargate"
     assert bar.window_combo.currentText() == "This night"
     assert bar.open_only.isChecked()
-    qtbot.wait(3 * DEBOUNCE_MS)
-    assert emitted == [chosen]  # setting the text did not start a second, debounced emission
+    # Setting the text did not start a second, debounced emission.
+    qtbot.assertNotEmitted(bar.sig_filter_changed, wait=3 * DEBOUNCE_MS)
+    assert emitted == [chosen]
 
 
 def test_save_and_restore_through_an_ini_file(qtbot, tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ def test_focus_search_selects_what_was_typed(qtbot) -> None:
     bar.search.setText("fox")
     bar.activateWindow()
     bar.focus_search()
-    qtbot.waitUntil(bar.search.hasFocus, timeout=1000)
+    wait_until(qtbot, bar.search.hasFocus, "bar.search.hasFocus()", timeout=1000)
     assert bar.search.selectedText() == "fox"
 
 

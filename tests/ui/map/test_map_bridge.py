@@ -9,6 +9,7 @@ from typing import Any
 
 from controlroom.core.snapshots import Change, IncidentSnapshot, UnitSnapshot
 from controlroom.incidents.filters import IncidentFilter
+from tests.ui.waits import wait_until
 from ui.map.bridge import MapBridge
 
 NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
@@ -69,7 +70,7 @@ def test_a_burst_of_diffs_reaches_the_page_as_one_message_with_the_final_state(q
     bridge.set_alerting([3])
     assert messages == [] and bridge.pushes_pending
 
-    qtbot.waitUntil(lambda: not bridge.pushes_pending, timeout=2000)
+    wait_until(qtbot, lambda: not bridge.pushes_pending, "not bridge.pushes_pending", timeout=2000)
 
     assert [m["type"] for m in messages] == ["diff", "alerts"]
     diff = messages[0]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from controlroom.core.snapshots import FlagSnapshot
 from tests.ui.conftest import cli, js
+from tests.ui.waits import wait_until
 from ui.patrols.flag_board import FlagTableModel
 
 
@@ -31,7 +32,7 @@ def focus(window: Any, qtbot: Any, widget: Any) -> None:
         if board.isAncestorOf(widget):
             window.boards.setCurrentWidget(board)  # the operator picks the tab
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "QApplication.activeWindow() is window")
     widget.setFocus()
 
 
@@ -45,12 +46,16 @@ def test_flag_a_venue_from_the_keyboard_and_every_console_sees_it(
     QTest.keyClick(
         window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    qtbot.waitUntil(lambda: window.patrols.flag_dialog is not None and window.patrols.flag_dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: window.patrols.flag_dialog is not None and window.patrols.flag_dialog.isVisible(),
+        "window.patrols.flag_dialog is not None and window.patrols.flag_…",
+    )
     dialog = window.patrols.flag_dialog
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    wait_until(qtbot, lambda: QApplication.activeWindow() is dialog, "QApplication.activeWindow() is dialog")
     assert QApplication.focusWidget() is dialog.place
     QTest.keyClick(dialog.place, Qt.Key.Key_Return)  # nowhere given yet
-    qtbot.waitUntil(lambda: "say where" in dialog.error.text())
+    wait_until(qtbot, lambda: "say where" in dialog.error.text(), '"say where" in dialog.error.text()')
     assert dialog.isVisible() and window.flags.model.rowCount() == 0
     QTest.keyClicks(dialog.place, "Velvet Fox")
     QTest.keyClick(dialog.place, Qt.Key.Key_Tab)
@@ -60,12 +65,26 @@ def test_flag_a_venue_from_the_keyboard_and_every_console_sees_it(
     QTest.keyClicks(dialog.focusWidget(), "CCTV: man following lone woman <b>up</b> the road")
     QTest.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     reason = "CCTV: man following lone woman <b>up</b> the road"
-    qtbot.waitUntil(lambda: flag_with(window, reason) is not None, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: flag_with(window, reason) is not None,
+        "flag_with(window, reason) is not None",
+        timeout=3000,
+    )
     made = flag_with(window, reason)
     assert (made.place, made.behaviour) == ("Velvet Fox", "following")
     assert window.patrols.flag_dialog is None
-    qtbot.waitUntil(lambda: flag_with(other, reason) is not None, timeout=3000)
-    qtbot.waitUntil(lambda: window.map.bridge.last_counts.get("flags") == flags_before + 1)
+    wait_until(
+        qtbot,
+        lambda: flag_with(other, reason) is not None,
+        "flag_with(other, reason) is not None",
+        timeout=3000,
+    )
+    wait_until(
+        qtbot,
+        lambda: window.map.bridge.last_counts.get("flags") == flags_before + 1,
+        'window.map.bridge.last_counts.get("flags") == flags_before + 1',
+    )
     row = window.flags.model.row_of(made.id)
     assert window.flags.model.data(window.flags.model.index(row, 2)) == reason  # plain text, as typed
 
@@ -79,7 +98,12 @@ def test_flag_a_point_clicked_on_the_map(demo_url: str, open_window: Any, qtbot:
     QTest.keyClicks(dialog.reason, "Leering at women queueing")
     dialog.behaviour.setCurrentIndex(dialog.behaviour.findData("leering"))
     QTest.keyClick(dialog.reason, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: flag_with(window, "Leering at women queueing") is not None, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: flag_with(window, "Leering at women queueing") is not None,
+        'flag_with(window, "Leering at women queueing") is not None',
+        timeout=3000,
+    )
     made = flag_with(window, "Leering at women queueing")
     assert (made.lat, made.lon, made.place) == (50.90295, -1.40435, "Alley behind the Bargate")
 
@@ -96,31 +120,67 @@ def test_dispatch_to_a_flag_then_make_it_an_incident(demo_url: str, open_window:
         "--reason",
         "Man steering drunk woman",
     )
-    qtbot.waitUntil(lambda: flag_with(window, "Man steering drunk woman") is not None, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: flag_with(window, "Man steering drunk woman") is not None,
+        'flag_with(window, "Man steering drunk woman") is not None',
+        timeout=3000,
+    )
     flag = flag_with(window, "Man steering drunk woman")
     assert window.flags.select_flag(flag.id)
     focus(window, qtbot, window.flags.table)
     QTest.keyClick(window.flags.table, Qt.Key.Key_D)
-    qtbot.waitUntil(lambda: window.patrols.dialog is not None and window.patrols.dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: window.patrols.dialog is not None and window.patrols.dialog.isVisible(),
+        "window.patrols.dialog is not None and window.patrols.dialog.isV…",
+    )
     dispatcher = window.patrols.dialog
     best = dispatcher.recommendations[0]
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dispatcher)
+    wait_until(
+        qtbot, lambda: QApplication.activeWindow() is dispatcher, "QApplication.activeWindow() is dispatcher"
+    )
     QTest.keyClick(dispatcher.list, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: unit(window, best.callsign).flag_id == flag.id, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: unit(window, best.callsign).flag_id == flag.id,
+        "unit(window, best.callsign).flag_id == flag.id",
+        timeout=3000,
+    )
     assert unit(window, best.callsign).status == "en_route"
     row = window.flags.model.row_of(flag.id)
-    qtbot.waitUntil(lambda: best.callsign in window.flags.model.data(window.flags.model.index(row, 4)))
+    wait_until(
+        qtbot,
+        lambda: best.callsign in window.flags.model.data(window.flags.model.index(row, 4)),
+        "best.callsign in window.flags.model.data(window.flags.model.ind…",
+    )
 
     focus(window, qtbot, window.flags.table)
     window.flags.select_flag(flag.id)
     QTest.keyClick(window.flags.table, Qt.Key.Key_I)
-    qtbot.waitUntil(lambda: window.patrols.dialog is not dispatcher and window.patrols.dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: window.patrols.dialog is not dispatcher and window.patrols.dialog.isVisible(),
+        "window.patrols.dialog is not dispatcher and window.patrols.dial…",
+    )
     convert = window.patrols.dialog
     assert convert.category.currentData() == "predatory_behaviour"
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is convert)
+    wait_until(
+        qtbot, lambda: QApplication.activeWindow() is convert, "QApplication.activeWindow() is convert"
+    )
     QTest.keyClick(convert.focusWidget(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.flags.model.row_of(flag.id) is None, timeout=3000)
-    qtbot.waitUntil(lambda: unit(window, best.callsign).incident_id is not None, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: window.flags.model.row_of(flag.id) is None,
+        "window.flags.model.row_of(flag.id) is None",
+        timeout=3000,
+    )
+    wait_until(
+        qtbot,
+        lambda: unit(window, best.callsign).incident_id is not None,
+        "unit(window, best.callsign).incident_id is not None",
+        timeout=3000,
+    )
     made = next(i for i in window.model.incidents() if i.id == unit(window, best.callsign).incident_id)
     assert (made.place, made.category, made.grade, made.status) == (
         "Velvet Fox",
@@ -144,11 +204,13 @@ def test_grade_1_dispatch_offers_a_unit_on_a_lower_task_and_records_the_diversio
         demo_url, "report", "--venue", "Nightjar Social", "--category", "assault", "--source",
         "licensed_premises", "--summary", "Woman assaulted at the door", "--grade", "1",
     )  # fmt: skip
-    qtbot.waitUntil(
-        lambda: incident(window, urgent) is not None and unit(window, "SN-11").status == "en_route"
+    wait_until(
+        qtbot,
+        lambda: incident(window, urgent) is not None and unit(window, "SN-11").status == "en_route",
+        'incident(window, urgent) is not None and unit(window, "SN-11").…',
     )
     window.table.select_incident(incident(window, urgent).id)
-    dialog = window.actions.dispatch_selected()
+    dialog = window.incident_actions.dispatch_selected()
     divert = [r for r in dialog.recommendations if r.callsign == "SN-11"]
     assert divert and divert[0].status == "en_route"
     row = dialog.recommendations.index(divert[0])
@@ -156,8 +218,13 @@ def test_grade_1_dispatch_offers_a_unit_on_a_lower_task_and_records_the_diversio
     assert all(r.status == "available" for r in dialog.recommendations[:row])
     dialog.list.setCurrentRow(row)
     dialog.dispatch_selected()
-    qtbot.waitUntil(lambda: unit(window, "SN-11").incident_id == incident(window, urgent).id, timeout=3000)
-    low_timeline = arun(window.service.detail(low)).timeline
+    wait_until(
+        qtbot,
+        lambda: unit(window, "SN-11").incident_id == incident(window, urgent).id,
+        'unit(window, "SN-11").incident_id == incident(window, urgent).id',
+        timeout=3000,
+    )
+    low_timeline = arun(window.incident_gateway.detail(low)).timeline
     assert any(e.kind == "diverted" and e.detail.get("to") == urgent for e in low_timeline)
 
 
@@ -167,21 +234,42 @@ def test_type_a_unit_position_as_a_venue_or_coordinates(demo_url: str, open_wind
     focus(window, qtbot, window.units.table)
     window.units.table.selectRow(row)
     QTest.keyClick(window.units.table, Qt.Key.Key_L)
-    qtbot.waitUntil(lambda: window.patrols.dialog is not None and window.patrols.dialog.isVisible())
+    wait_until(
+        qtbot,
+        lambda: window.patrols.dialog is not None and window.patrols.dialog.isVisible(),
+        "window.patrols.dialog is not None and window.patrols.dialog.isV…",
+    )
     dialog = window.patrols.dialog
     QTest.keyClicks(dialog.where, "somewhere nice")
     QTest.keyClick(dialog.where, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "neither a venue nor LAT,LON" in dialog.error.text())
+    wait_until(
+        qtbot,
+        lambda: "neither a venue nor LAT,LON" in dialog.error.text(),
+        '"neither a venue nor LAT,LON" in dialog.error.text()',
+    )
     dialog.where.clear()
     QTest.keyClicks(dialog.where, "Velvet Fox")
     QTest.keyClick(dialog.where, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: unit(window, "SP-1").lat == 50.9115, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: unit(window, "SP-1").lat == 50.9115,
+        'unit(window, "SP-1").lat == 50.9115',
+        timeout=3000,
+    )
     dialog = window.patrols.locate_unit(unit(window, "SP-1"))
     QTest.keyClicks(dialog.where, "50.9001, -1.4049")
     QTest.keyClick(dialog.where, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: (unit(window, "SP-1").lat, unit(window, "SP-1").lon) == (50.9001, -1.4049))
+    wait_until(
+        qtbot,
+        lambda: (unit(window, "SP-1").lat, unit(window, "SP-1").lon) == (50.9001, -1.4049),
+        '(unit(window, "SP-1").lat, unit(window, "SP-1").lon) == (50.900…',
+    )
     sp1 = unit(window, "SP-1")
-    qtbot.waitUntil(lambda: js(window.map, qtbot, f"controlroom.unitLatLng({sp1.id})") == [50.9001, -1.4049])
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, f"controlroom.unitLatLng({sp1.id})") == [50.9001, -1.4049],
+        'js(window.map, qtbot, f"controlroom.unitLatLng({sp1.id})") == […',
+    )
 
 
 def test_flag_model_drops_flags_as_they_expire_or_are_cleared(qtmodeltester: Any) -> None:

@@ -15,12 +15,14 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlRequestInterceptor
 
-from controlroom.commands import Actor, Commands
+from controlroom.commands import Commands
 from controlroom.core.resources import resource
+from controlroom.core.roles import Actor
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.sim.demo import demo_venues
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli, js
+from tests.ui.waits import wait_until
 from ui.shell.app import ui_state
 
 
@@ -106,7 +108,12 @@ def test_incident_from_another_process_reaches_table_and_map_within_2s(
     def on_map() -> bool:
         return window.map.bridge.last_counts.get("incidents") == before + 1
 
-    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1 and on_map(), timeout=2000)
+    wait_until(
+        qtbot,
+        lambda: window.model.rowCount() == before + 1 and on_map(),
+        "window.model.rowCount() == before + 1 and on_map()",
+        timeout=2000,
+    )
     elapsed = time.monotonic() - committed
     row = window.model.incidents()[-1]
     assert row.reference == reference
@@ -132,14 +139,23 @@ def test_safe_space_status_change_reaches_the_map(
             await db.dispose()
 
     arun(mark_full())
-    qtbot.waitUntil(lambda: js(window.map, qtbot, selector) == full_before + 1, timeout=2000)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, selector) == full_before + 1,
+        "js(window.map, qtbot, selector) == full_before + 1",
+        timeout=2000,
+    )
 
 
 def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) -> None:
     window = open_window(demo_url)
     first = window.model.incident_at(0)
     assert window.table.select_incident(first.id)
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.openIncident()") == first.id)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.openIncident()") == first.id,
+        'js(window.map, qtbot, "controlroom.openIncident()") == first.id',
+    )
 
     reference = cli(
         demo_url,
@@ -155,13 +171,25 @@ def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) 
         "--summary",
         "Man following lone woman",
     )
-    qtbot.waitUntil(lambda: any(i.reference == reference for i in window.model.incidents()))
+    wait_until(
+        qtbot,
+        lambda: any(i.reference == reference for i in window.model.incidents()),
+        "any(i.reference == reference for i in window.model.incidents())",
+    )
     target = next(i for i in window.model.incidents() if i.reference == reference)
     window.map.bridge.select_incident(target.id)  # bring it into view, then click it for real
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.openIncident()") == target.id)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.openIncident()") == target.id,
+        'js(window.map, qtbot, "controlroom.openIncident()") == target.id',
+    )
     js(window.map, qtbot, "controlroom.closePopups()")
     assert window.table.selected_incident_id() == first.id
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.isMoving()") is False)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.isMoving()") is False,
+        'js(window.map, qtbot, "controlroom.isMoving()") is False',
+    )
     point = js(window.map, qtbot, f"controlroom.incidentPoint({target.id})")
     QTest.mouseClick(
         window.map.focusProxy(),
@@ -169,7 +197,12 @@ def test_selection_works_both_ways(demo_url: str, open_window: Any, qtbot: Any) 
         Qt.KeyboardModifier.NoModifier,
         QPoint(round(point["x"]), round(point["y"])),
     )
-    qtbot.waitUntil(lambda: window.table.selected_incident_id() == target.id, timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: window.table.selected_incident_id() == target.id,
+        "window.table.selected_incident_id() == target.id",
+        timeout=3000,
+    )
 
 
 def test_typed_text_stays_inert_in_map_popups(demo_url: str, open_window: Any, qtbot: Any) -> None:
@@ -192,10 +225,18 @@ def test_typed_text_stays_inert_in_map_popups(demo_url: str, open_window: Any, q
         "--summary",
         payload,
     )
-    qtbot.waitUntil(lambda: any(i.summary == payload for i in window.model.incidents()))
+    wait_until(
+        qtbot,
+        lambda: any(i.summary == payload for i in window.model.incidents()),
+        "any(i.summary == payload for i in window.model.incidents())",
+    )
     target = next(i for i in window.model.incidents() if i.summary == payload)
     window.table.select_incident(target.id)
-    qtbot.waitUntil(lambda: js(window.map, qtbot, "controlroom.openIncident()") == target.id)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, "controlroom.openIncident()") == target.id,
+        'js(window.map, qtbot, "controlroom.openIncident()") == target.id',
+    )
     popup = js(
         window.map,
         qtbot,

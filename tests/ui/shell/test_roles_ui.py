@@ -8,6 +8,7 @@ from PySide6.QtGui import QShortcut
 
 from tests.ui.conftest import js
 from tests.ui.logins import actor_for, add_users
+from tests.ui.waits import wait_until
 
 
 def _enabled(parent: Any, key: str) -> bool:
@@ -67,8 +68,16 @@ def test_a_partner_reports_and_sets_its_own_safe_space_only(
         assert window.detail.status_row.count() == 0  # no status buttons
     assert window.map.bridge.last_counts.get("units", 0) == 0
     buttons = "document.querySelectorAll('.leaflet-popup .cr-safe-button').length"
-    qtbot.waitUntil(lambda: js(window.map, qtbot, f"controlroom.openVenue({own}) && {buttons}") == 3)
-    qtbot.waitUntil(lambda: js(window.map, qtbot, f"controlroom.openVenue({other}) && {buttons}") == 0)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, f"controlroom.openVenue({own}) && {buttons}") == 3,
+        'js(window.map, qtbot, f"controlroom.openVenue({own}) && {button…',
+    )
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, f"controlroom.openVenue({other}) && {buttons}") == 0,
+        'js(window.map, qtbot, f"controlroom.openVenue({other}) && {butt…',
+    )
     title = js(window.map, qtbot, "document.querySelector('.leaflet-popup .cr-popup-title').textContent")
     assert title == window.venues[other].name  # the popup is there, just without buttons
 

@@ -16,10 +16,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from controlroom.commands import NewIncident, VenueSpec
 from controlroom.core.snapshots import Change, Diff, FlagSnapshot, SubjectSnapshot
+from controlroom.incidents.reporting import NewIncident
+from controlroom.venues.commands import VenueSpec
 from tests.payloads import HUGE, NAME, PLACE, QT_RICH, TEXT
 from tests.ui.conftest import js
+from tests.ui.waits import wait_until
 from ui.incidents.model import PLACE as PLACE_COLUMN
 from ui.incidents.model import SUMMARY
 
@@ -53,7 +55,7 @@ def test_hostile_text_shows_as_text_everywhere(
 ) -> None:
     window = open_window(demo_url)
     venue = arun(
-        window.service.commands.upsert_venue(
+        window.commands.upsert_venue(
             VenueSpec(
                 name=NAME,
                 kind="bar",
@@ -66,7 +68,7 @@ def test_hostile_text_shows_as_text_everywhere(
         )
     )
     made = arun(
-        window.service.report(
+        window.writes.report(
             NewIncident(
                 category="disorder",
                 source="cctv",
@@ -79,7 +81,12 @@ def test_hostile_text_shows_as_text_everywhere(
             )
         )
     )
-    qtbot.waitUntil(lambda: window.model.row_of(made.id) is not None, timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: window.model.row_of(made.id) is not None,
+        "window.model.row_of(made.id) is not None",
+        timeout=5000,
+    )
     row = window.model.row_of(made.id)
     for column, typed in ((SUMMARY, TEXT), (PLACE_COLUMN, PLACE)):
         index = window.model.index(row, column)
@@ -93,15 +100,30 @@ def test_hostile_text_shows_as_text_everywhere(
         label = window.detail.fields[name]
         assert label.text() == typed and label.textFormat() == Qt.TextFormat.PlainText
 
-    qtbot.waitUntil(lambda: bool((_popup_state(window, qtbot) or {}).get("popup")), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: bool((_popup_state(window, qtbot) or {}).get("popup")),
+        'bool((_popup_state(window, qtbot) or {}).get("popup"))',
+        timeout=5000,
+    )
     state = _popup_state(window, qtbot)
     assert TEXT in state["text"] and PLACE in state["text"]
     assert state["popupElements"] == 0 and state["imgs"] == 0 and state["scripts"] == 0
     assert state["pwned"] == "undefined"
 
-    qtbot.waitUntil(lambda: js(window.map, qtbot, f"controlroom.openVenue({venue.id})") is True, timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, f"controlroom.openVenue({venue.id})") is True,
+        'js(window.map, qtbot, f"controlroom.openVenue({venue.id})") is…',
+        timeout=5000,
+    )
     title = "(" + POPUP + ".querySelector('.cr-popup-title') || {}).textContent || null"
-    qtbot.waitUntil(lambda: js(window.map, qtbot, title) == NAME, timeout=5000)  # the text, as typed
+    wait_until(
+        qtbot,
+        lambda: js(window.map, qtbot, title) == NAME,
+        "js(window.map, qtbot, title) == NAME",
+        timeout=5000,
+    )  # the text, as typed
     state = _popup_state(window, qtbot)
     assert state["popupElements"] == 0 and state["imgs"] == 0 and state["pwned"] == "undefined"
 
@@ -121,9 +143,18 @@ def test_a_100_kb_summary_holds_the_layout(demo_url: str, open_window: Any, qtbo
     window.feed.sig_diff_received.emit(Diff(since=10**9 - 1, cursor=10**9, changes=(change,)))
     assert window.table.select_incident(first.id)
     row = window.model.row_of(first.id)
-    qtbot.waitUntil(lambda: window.model.data(window.model.index(row, SUMMARY)) == HUGE[:300])
+    wait_until(
+        qtbot,
+        lambda: window.model.data(window.model.index(row, SUMMARY)) == HUGE[:300],
+        "window.model.data(window.model.index(row, SUMMARY)) == HUGE[:30…",
+    )
     window.map.bridge.flush()
-    qtbot.waitUntil(lambda: bool((_popup_state(window, qtbot) or {}).get("popup")), timeout=5000)
+    wait_until(
+        qtbot,
+        lambda: bool((_popup_state(window, qtbot) or {}).get("popup")),
+        'bool((_popup_state(window, qtbot) or {}).get("popup"))',
+        timeout=5000,
+    )
     assert window.width() == width
     assert window.table.rowHeight(row) == row_height
     assert window.detail.fields["Summary"].text() == HUGE
