@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
-from controlroom.storage.migrate import current_revision, head_revision, upgrade
+from controlroom.storage.migrate import HEAD_REVISION, current_revision, ensure_schema, head_revision, upgrade
 from tests.core.support import add_venue, commands_for, run_with_db
 
 
@@ -41,6 +43,22 @@ def test_upgrade_creates_every_table_and_is_idempotent(db_url: str) -> None:
         "alembic_version",
     } <= tables
     assert revision == head_revision()
+
+
+def test_the_start_up_check_knows_the_newest_migration() -> None:
+    # Every command compares the stored revision with HEAD_REVISION instead of asking
+    # alembic (too slow to load at every start); a new migration must move it.
+    assert head_revision() == HEAD_REVISION
+
+
+def test_a_new_embedded_database_is_migrated_at_first_use(tmp_path: Path) -> None:
+    async def scenario(db: Database) -> tuple[str | None, str | None]:
+        before = await current_revision(db)
+        await ensure_schema(db)
+        return before, await current_revision(db)
+
+    before, after = run_with_db(f"sqlite+aiosqlite:///{tmp_path / 'new.sqlite3'}", scenario)
+    assert (before, after) == (None, HEAD_REVISION)
 
 
 @pytest.mark.parametrize("table", ["incident_events", "audit_log", "change_log"])
