@@ -47,7 +47,8 @@ async def current_revision(db: Database) -> str | None:
     def _current(sync_conn: Any) -> str | None:
         if not inspect(sync_conn).has_table("alembic_version"):
             return None
-        return sync_conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+        found = sync_conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
+        return None if found is None else str(found)
 
     async with db.engine.connect() as conn:
         return await conn.run_sync(_current)
