@@ -1,7 +1,8 @@
 """Qt test set-up: offscreen, QtWebEngine imported before the QApplication, one qasync loop.
 
 pytest-qt does not drive asyncio itself: a single session-wide qasync loop runs on
-the Qt event loop, coroutines run as tasks and tests wait with ``qtbot.waitUntil``.
+the Qt event loop, coroutines run as tasks and tests wait with ``wait_until`` (``tests.ui.waits``:
+a deadline and a message, around ``qtbot.waitUntil``).
 """
 
 from __future__ import annotations

@@ -34,11 +34,6 @@ class ActionSpec:
     needs: str = ""
     scope: str = WINDOW
 
-    @property
-    def mnemonic(self) -> str:
-        """The Alt+letter its text binds ("" if none), as Qt reads the "&"."""
-        return QKeySequence.mnemonic(self.text).toString()
-
 
 @dataclass(frozen=True)
 class BoundAction:
@@ -128,10 +123,6 @@ class ActionRegistry(QObject):
     def offered(self) -> list[str]:
         """Names of the actions the window offers now, sorted."""
         return sorted({b.spec.name for b in self._bound if self.may(b.spec.needs)})
-
-    def target(self, name: str) -> QShortcut | QAction | QAbstractButton:
-        """The Qt object offering the action ``name`` (the first, if made twice)."""
-        return next(b.target for b in self._bound if b.spec.name == name)
 
 
 def declared(*groups: Iterable[ActionSpec]) -> dict[str, ActionSpec]:

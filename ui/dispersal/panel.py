@@ -134,18 +134,7 @@ class DispersalPanel(QWidget):
         self.zone_list = QListWidget()
         self.zone_list.setMaximumHeight(64)
         self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((REFERENCE, 140), (PERSON, 200), (UNTIL, 160), (ITEMS, 90)):
-            self.table.setColumnWidth(column, width)
+        self.table = _direction_table(self.model)
         hint = QLabel(
             "Z authorise zone · G give direction · W words of advice · S person seen · "
             "P print direction · Shift+P print zone"
@@ -157,7 +146,13 @@ class DispersalPanel(QWidget):
         layout.setSpacing(2)
         for widget in (self.tally, self.alert, self.zone_list, self.table, hint):
             layout.addWidget(widget)
-        registry = registry or ActionRegistry(self)
+        self._bind_keys(registry or ActionRegistry(self))
+        self._timer = QTimer(self)
+        self._timer.setInterval(30_000)
+        self._timer.timeout.connect(self._on_clock_ticked)
+        self._timer.start()
+
+    def _bind_keys(self, registry: ActionRegistry) -> None:
         for spec, slot in (
             (NEW_ZONE, self.sig_new_zone_requested.emit),
             (NEW_DIRECTION, self.sig_new_direction_requested.emit),
@@ -167,10 +162,6 @@ class DispersalPanel(QWidget):
             (SEEN, self.sig_sighting_requested.emit),
         ):
             registry.shortcut(spec, self, slot)
-        self._timer = QTimer(self)
-        self._timer.setInterval(30_000)
-        self._timer.timeout.connect(self._on_clock_ticked)
-        self._timer.start()
 
     # -- from the feed -------------------------------------------------------
 
@@ -279,3 +270,20 @@ class DispersalPanel(QWidget):
         zone_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if zone_id is not None:
             self.sig_print_zone_requested.emit(int(zone_id))
+
+
+def _direction_table(model: DirectionTableModel) -> QTableView:
+    """Fixed-height rows (a live table is never sized to its contents), one row selected."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in ((REFERENCE, 140), (PERSON, 200), (UNTIL, 160), (ITEMS, 90)):
+        table.setColumnWidth(column, width)
+    return table

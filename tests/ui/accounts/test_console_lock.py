@@ -154,7 +154,7 @@ def test_switch_user_from_the_lock_screen_closes_the_window(
     window = _operator_window(sqlite_url, open_window)
     window.session.lock.lock()
     assert window.session.lock.screen.switch_button.isVisible()
-    with qtbot.waitSignal(window.session.sig_window_closed, timeout=3000):
+    with qtbot.waitSignal(window.session.sig_window_closed, timeout=3000, raising=True):
         QTest.mouseClick(window.session.lock.screen.switch_button, Qt.MouseButton.LeftButton)
     assert window.session.switch_user and not window.isVisible()
 

@@ -45,7 +45,7 @@ def test_wrong_password_says_tries_left_then_the_right_one_logs_in(
     dialog.grab().save("/tmp/login_dialog_error.png")
     QTest.keyClicks(dialog.password, PASSWORD)
     QTest.keyClick(dialog.password, Qt.Key.Key_Return)
-    wait_until(qtbot, task.done, "task.done()", timeout=5000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=5000)
     actor = task.result()
     assert actor.name == "jsmith" and actor.role == "operator"
     assert not dialog.isVisible()
@@ -86,7 +86,7 @@ def test_five_failures_lock_the_account_and_the_dialog_says_so(
     actions = [e.action for e in audit_entries(sqlite_url, actor="jsmith")]
     assert actions.count("user.locked_out") == 1
     QTest.keyClick(dialog.password, Qt.Key.Key_Escape)
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     assert task.result() is None
     arun(db.dispose())
 
@@ -114,7 +114,7 @@ def test_a_disabled_account_is_refused_with_a_reason(
     )
     assert "ask an administrator" in dialog.error.text()
     dialog.reject()  # Cancel
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     assert task.result() is None
     arun(db.dispose())
 
@@ -132,7 +132,7 @@ def test_empty_fields_are_asked_for_without_a_login_attempt(
     assert dialog.error.text() == "type your user name and password"
     assert [e.action for e in audit_entries(sqlite_url, kind="access")] == ["user.login"]  # the set-up's
     dialog.reject()
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     arun(db.dispose())
 
 

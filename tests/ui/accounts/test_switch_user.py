@@ -69,9 +69,9 @@ def loop_task(sqlite_url: str, qt_loop: Any, qtbot: Any, qapp: QApplication) -> 
     yield task, opened
     if not task.done():
         task.cancel()
-    wait_until(qtbot, task.done, "task.done()", timeout=10000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=10000)
     dispose = qt_loop.create_task(db.dispose())
-    wait_until(qtbot, dispose.done, "dispose.done()", timeout=5000)
+    wait_until(qtbot, dispose.done, "the database was disposed of", timeout=5000)
 
 
 def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
@@ -109,7 +109,7 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
     QTest.mouseClick(second.session.lock.screen.switch_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     third_login = _login_dialog(qtbot, seen)
     QTest.keyClick(third_login.name, Qt.Key.Key_Escape)
-    wait_until(qtbot, task.done, "task.done()", timeout=10000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=10000)
     assert task.result() == 0
     assert not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets())
     logins = [e.actor for e in audit_entries(sqlite_url, kind="access") if e.action == "user.login"]
@@ -127,6 +127,6 @@ def test_closing_the_window_ends_the_loop_without_asking_again(loop_task: Any, q
         timeout=10000,
     )
     opened[0].close()
-    wait_until(qtbot, task.done, "task.done()", timeout=10000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=10000)
     assert task.result() == 0
     assert not any(isinstance(w, LoginDialog) and w.isVisible() for w in QApplication.topLevelWidgets())

@@ -29,7 +29,7 @@ def _open_viewer(window: Any, qtbot: Any, why: str) -> Any:
     prompt = _prompt(window, qtbot)
     QTest.keyClicks(prompt.justification, why)
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)
-    wait_until(qtbot, task.done, "task.done()", timeout=5000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=5000)
     return task.result()
 
 
@@ -42,7 +42,7 @@ def test_reading_the_trail_asks_why_and_logs_it_cancel_logs_nothing(
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)  # no reason given
     assert "say why" in prompt.error.text() and prompt.isVisible()
     QTest.keyClick(prompt.justification, Qt.Key.Key_Escape)
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     assert task.result() is None and window.session.viewer is None
     assert audit_entries(demo_url, kind="consultation") == []
 
@@ -126,7 +126,7 @@ def test_export_is_logged_as_a_disclosure_to_the_recipient_before_the_file_is_wr
         "viewer.export_dialog is not None and viewer.export_dialog.isVis…",
     )
     viewer.export_dialog.reject()  # cancelled: nothing logged, nothing written
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     assert not target.exists() and audit_entries(demo_url, kind="disclosure") == []
 
     task = viewer.start_export(target)
@@ -139,7 +139,7 @@ def test_export_is_logged_as_a_disclosure_to_the_recipient_before_the_file_is_wr
     assert dialog.recipient is not None and dialog.recipient.currentText() == ICO
     QTest.keyClicks(dialog.justification, "ICO request 2024-117")
     QTest.keyClick(dialog.justification, Qt.Key.Key_Return)
-    wait_until(qtbot, task.done, "task.done()", timeout=10000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=10000)
     assert task.result() is not None
     disclosures = audit_entries(demo_url, kind="disclosure")
     assert [(e.action, e.justification, e.recipient) for e in disclosures] == [

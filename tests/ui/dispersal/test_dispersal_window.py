@@ -233,7 +233,7 @@ def test_words_of_advice_then_a_sighting_raises_a_repeat_behaviour_alert(
     )
 
     task = window.dispersal_actions.new_sighting()
-    wait_until(qtbot, task.done, "task.done()")
+    wait_until(qtbot, task.done, "the task it started finished")
     sighting = task.result()
     index = next(i for i in range(sighting.person.count()) if "green parka" in sighting.person.itemText(i))
     sighting.person.setCurrentIndex(index)

@@ -59,7 +59,7 @@ def test_opening_a_record_asks_why_then_shows_the_identity_and_logs_it(
     prompt = _prompt(window, qtbot)
     QTest.keyClicks(prompt.justification, "Breach check for SO-0412")
     QTest.keyClick(prompt.justification, Qt.Key.Key_Return)
-    wait_until(qtbot, task.done, "task.done()", timeout=5000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=5000)
     record = task.result()
     assert record is not None and record.isVisible()
     assert record.labels["Name"].text() == "<i>Dan</i> Example"  # as typed, shown as text

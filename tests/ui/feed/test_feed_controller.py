@@ -43,6 +43,6 @@ def test_a_controller_deleted_without_stop_ends_its_task_without_an_exception(
         "--summary",
         "x",
     )
-    wait_until(qtbot, task.done, "task.done()", timeout=5000)
+    wait_until(qtbot, task.done, "the task it started finished", timeout=5000)
     assert not task.cancelled() and task.exception() is None
     arun(db.dispose())

@@ -96,7 +96,7 @@ def test_typing_filters_the_list_once_the_operator_pauses(qtbot) -> None:
     emitted: list[IncidentFilter] = []
     bar.sig_filter_changed.connect(emitted.append)
 
-    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000) as blocker:
+    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000, raising=True) as blocker:
         qtbot.keyClicks(bar.search, "FOX")
         assert emitted == []  # nothing per keystroke
 
@@ -105,7 +105,7 @@ def test_typing_filters_the_list_once_the_operator_pauses(qtbot) -> None:
     qtbot.assertNotEmitted(bar.sig_filter_changed, wait=3 * DEBOUNCE_MS)  # once per pause, not per key
     assert len(emitted) == 1
 
-    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000):
+    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000, raising=True):
         qtbot.keyClicks(bar.search, " drink")
     assert visible_ids(proxy) == [4]
 
@@ -113,7 +113,7 @@ def test_typing_filters_the_list_once_the_operator_pauses(qtbot) -> None:
 def test_area_box_narrows_by_place(qtbot) -> None:
     proxy = make_proxy()
     bar = make_bar(qtbot, proxy)
-    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000):
+    with qtbot.waitSignal(bar.sig_filter_changed, timeout=2000, raising=True):
         qtbot.keyClicks(bar.area, "bargate")
     assert visible_ids(proxy) == [2, 5]
 
@@ -184,7 +184,7 @@ def test_save_and_restore_through_an_ini_file(qtbot, tmp_path: Path) -> None:
     settings.sync()
 
     second = make_bar(qtbot)
-    with qtbot.waitSignal(second.sig_filter_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(second.sig_filter_changed, timeout=1000, raising=True) as blocker:
         second.restore(QSettings(path, QSettings.Format.IniFormat))
     assert blocker.args == [chosen]
     assert second.current_filter() == chosen
