@@ -1,161 +1,167 @@
-"""Command line for users, the audit trail and record retention.
+"""Command line for the database, users, the audit trail and record retention.
 
-``user add|disable|enable|passwd|list``, ``audit verify|export``, ``retention review``.
-Passwords are never arguments (they would sit in shell history and ``ps``): they are
-asked for at the terminal, or read from standard input with ``--password-stdin``.
+``db upgrade|gate-login``, ``user add|disable|enable|passwd|list``, ``audit verify|export``,
+``retention review``. Passwords are never arguments (they would sit in shell history and
+``ps``): they are asked for at the terminal, or read from standard input with
+``--password-stdin``.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from controlroom.audit import chain
-from controlroom.audit import trail as audit
+from controlroom.cli import arguments
+from controlroom.cli.registry import Access, Command
+from controlroom.cli.session import Invocation, Session, in_session, new_password
+from controlroom.cli.session import login as login
 from controlroom.cli.terminal import shown
 from controlroom.core.domain import LOCAL_TZ
-from controlroom.core.errors import AuthenticationError, ValidationError
-from controlroom.core.roles import ROLES, Actor
-from controlroom.dispersal.queries import list_subjects
-from controlroom.storage.database import Database
-from controlroom.users.accounts import UserCommands, authenticate, has_users, list_users, role_title
-from controlroom.writes import placeholder_actor
+from controlroom.core.errors import ValidationError
+from controlroom.core.roles import ROLES
 
-COMMANDS = ("user", "audit", "retention")
+if TYPE_CHECKING:
+    from controlroom.storage.database import Database
+
 COMMISSIONER = "Information Commissioner's Office"
+# ``login`` is imported above under its own name for ui.shell.app, which asks for it here.
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    user = sub.add_parser("user", help="users and roles: add, disable, enable, passwd, list")
-    actions = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="a new user (the first must be an administrator)")
+# -- db ------------------------------------------------------------------------------------
+
+
+def _upgrade(call: Invocation) -> int:
+    async def upgrade(db: Database) -> None:
+        from controlroom.storage.migrate import upgrade
+
+        await upgrade(db)
+        print(f"database at {db.display_url} is up to date")
+
+    call.in_database(upgrade)
+    return 0
+
+
+def _gate_login_arguments(gate: argparse.ArgumentParser) -> None:
+    gate.add_argument("name", metavar="NAME")
+    gate.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+
+def _gate_login(call: Invocation) -> int:
+    args = call.args
+
+    async def create(db: Database) -> None:
+        from controlroom.users.accounts import create_gate_login
+
+        await create_gate_login(db, args.name, new_password(args))
+        print(f"gate login {args.name} created: point consoles at {db.url.set(username=args.name)}")
+
+    call.in_database(create)
+    return 0
+
+
+# -- user ----------------------------------------------------------------------------------
+
+
+def _add_arguments(add: argparse.ArgumentParser) -> None:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--venue", action="append", default=[], metavar="NAME", help="a partner's venue or base")
     add.add_argument("--password-stdin", action="store_true", help="read the new password from stdin")
-    for verb, text in (("disable", "no more logins (never deleted)"), ("enable", "re-enable or unlock")):
-        actions.add_parser(verb, help=text).add_argument("name", metavar="NAME")
-    passwd = actions.add_parser("passwd", help="set a password (yours, or anyone's as administrator)")
+
+
+async def _add(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.users.accounts import UserCommands, role_title
+
+    summary = await UserCommands(session.db, session.actor).add_user(
+        args.name, args.role, new_password(args), args.venue
+    )
+    print(f"user {summary.name} added as {role_title(summary.role)}")
+    return 0
+
+
+def _name_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME")
+
+
+def _passwd_arguments(passwd: argparse.ArgumentParser) -> None:
     passwd.add_argument("name", metavar="NAME")
     passwd.add_argument("--password-stdin", action="store_true", help="read the new password from stdin")
-    actions.add_parser("list", help="users, roles and whether they may log in")
 
-    trail = sub.add_parser("audit", help="the DPA 2018 s.62 audit trail: verify, export")
-    trail_actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    trail_actions.add_parser("verify", help="check the hash chain: exit 0 intact, 1 broken")
-    export = trail_actions.add_parser("export", help="CSV of the entries in a time range")
-    export.add_argument("--from", dest="since", required=True, type=_instant, metavar="ISO")
-    export.add_argument("--to", dest="until", required=True, type=_instant, metavar="ISO")
+
+async def _passwd(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.users.accounts import UserCommands
+
+    current = None
+    if args.name == session.actor.name:
+        current = os.environ.get("CONTROLROOM_PASSWORD")
+    await UserCommands(session.db, session.actor).set_password(args.name, new_password(args), current=current)
+    print(f"password of {args.name} changed")
+    return 0
+
+
+async def _disable(session: Session, args: argparse.Namespace) -> int:
+    return await _set_disabled(session, args.name, disabled=True)
+
+
+async def _enable(session: Session, args: argparse.Namespace) -> int:
+    return await _set_disabled(session, args.name, disabled=False)
+
+
+async def _set_disabled(session: Session, name: str, *, disabled: bool) -> int:
+    from controlroom.users.accounts import UserCommands
+
+    await UserCommands(session.db, session.actor).set_disabled(name, disabled)
+    print(f"user {name} {'disabled' if disabled else 'enabled'}")
+    return 0
+
+
+async def _list_users(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.users.accounts import list_users, role_title
+
+    for u in await list_users(session.db):
+        state = "disabled" if u.disabled else "active"
+        if u.locked_until and u.locked_until > datetime.now(UTC):
+            state = f"locked until {u.locked_until.astimezone(LOCAL_TZ):%H:%M}"
+        venues = f"  venues: {shown(', '.join(u.venues))}" if u.venues else ""
+        print(f"{u.name:20} {role_title(u.role):34} {state}{venues}")
+    return 0
+
+
+# -- audit ---------------------------------------------------------------------------------
+
+
+async def _verify(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.audit import chain
+
+    result = await chain.verify(session.db)
+    print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
+    export.add_argument("--from", dest="since", required=True, type=arguments.instant, metavar="ISO")
+    export.add_argument("--to", dest="until", required=True, type=arguments.instant, metavar="ISO")
     export.add_argument("--out", metavar="FILE", help="write here (default: standard output)")
     export.add_argument("--recipient", default=COMMISSIONER, metavar="WHO")
     export.add_argument(
         "--reason", default="s.62(5): logs made available to the Commissioner", metavar="TEXT"
     )
 
-    retention = sub.add_parser("retention", help="MoPI: person records due for review")
-    retention_actions = retention.add_subparsers(dest="retention_command", metavar="ACTION", required=True)
-    review = retention_actions.add_parser("review", help="list person records whose review date has come")
-    review.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD", help="as of (default today)")
 
+async def _export(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.audit import trail as audit
 
-def _instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO date or time; write e.g. 2026-11-28 or 2026-11-28T22:00"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
-
-
-async def login(db: Database, name: str | None, where: str = "command line") -> tuple[Actor, str | None]:
-    """Who runs this command: the open set-up actor, or a user proved by password.
-
-    Returns the actor and the password (needed on PostgreSQL to connect as the user).
-    """
-    if not await has_users(db):
-        return placeholder_actor(), None
-    name = name or os.environ.get("CONTROLROOM_USER")
-    if not name:
-        raise AuthenticationError(
-            "this database has users: log in with --user NAME (or CONTROLROOM_USER) and give the "
-            "password at the prompt or in CONTROLROOM_PASSWORD"
-        )
-    password = os.environ.get("CONTROLROOM_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise AuthenticationError(
-                f"a password is needed for {name!r}: run at a terminal, or set CONTROLROOM_PASSWORD"
-            )
-        password = getpass.getpass(f"password for {name}: ")
-    return await authenticate(db, name, password, where=where), password
-
-
-def new_password(args: argparse.Namespace) -> str:
-    """A new password from ``--password-stdin`` or asked twice at the terminal."""
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    if not sys.stdin.isatty():
-        raise ValidationError("give the new password at a terminal, or pipe it in with --password-stdin")
-    first = getpass.getpass(f"new password for {args.name}: ")
-    if getpass.getpass("again: ") != first:
-        raise ValidationError("the two passwords differ; nothing was changed")
-    return first
-
-
-async def run(command: str, db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    if command == "user":
-        return await _user(db, actor, args)
-    if command == "audit":
-        return await _audit(db, actor, args)
-    return await _retention(db, actor, args)
-
-
-async def _user(db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    users = UserCommands(db, actor)
-    action = args.user_command
-    if action == "list":
-        actor.require("user.add")
-        for u in await list_users(db):
-            state = "disabled" if u.disabled else "active"
-            if u.locked_until and u.locked_until > datetime.now(UTC):
-                state = f"locked until {u.locked_until.astimezone(LOCAL_TZ):%H:%M}"
-            venues = f"  venues: {shown(', '.join(u.venues))}" if u.venues else ""
-            print(f"{u.name:20} {role_title(u.role):34} {state}{venues}")
-        return 0
-    if action == "add":
-        summary = await users.add_user(args.name, args.role, new_password(args), args.venue)
-        print(f"user {summary.name} added as {role_title(summary.role)}")
-        return 0
-    if action == "passwd":
-        current = None
-        if args.name == actor.name:
-            current = os.environ.get("CONTROLROOM_PASSWORD")
-        await users.set_password(args.name, new_password(args), current=current)
-        print(f"password of {args.name} changed")
-        return 0
-    await users.set_disabled(args.name, action == "disable")
-    print(f"user {args.name} {'disabled' if action == 'disable' else 'enabled'}")
-    return 0
-
-
-async def _audit(db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    if args.audit_command == "verify":
-        actor.require("audit.verify")
-        result = await chain.verify(db)
-        print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
-        return 0 if result.ok else 1
-    actor.require("audit.export")
     if args.until <= args.since:
         raise ValidationError("--to must be after --from")
+    db = session.db
     rows = [r async for r in audit.entries(db, audit.AuditFilter(since=args.since, until=args.until))]
     await audit.log_processing(
         db,
-        actor,
+        session.actor,
         action="audit.export",
         entity="audit_log",
         entity_id=None,
@@ -166,22 +172,27 @@ async def _audit(db: Database, actor: Actor, args: argparse.Namespace) -> int:
     if args.out is None:
         audit.write_csv(rows, sys.stdout)
         return 0
-    _write_atomically(Path(args.out), rows)
-    print(f"{len(rows)} entries written to {args.out}", file=sys.stderr)
-    return 0
-
-
-def _write_atomically(path: Path, rows: list[object]) -> None:
+    path = Path(args.out)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValidationError(f"the folder {folder} does not exist; nothing was written")
     audit.write_csv_file(rows, folder / path.name)
+    print(f"{len(rows)} entries written to {args.out}", file=sys.stderr)
+    return 0
 
 
-async def _retention(db: Database, actor: Actor, args: argparse.Namespace) -> int:
-    actor.require("retention.review")
+# -- retention -----------------------------------------------------------------------------
+
+
+def _review_arguments(review: argparse.ArgumentParser) -> None:
+    review.add_argument("--on", type=date.fromisoformat, metavar="YYYY-MM-DD", help="as of (default today)")
+
+
+async def _review(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.dispersal.queries import list_subjects
+
     today = args.on or datetime.now(LOCAL_TZ).date()
-    due = [s for s in await list_subjects(db) if s.review_date <= today]
+    due = [s for s in await list_subjects(session.db) if s.review_date <= today]
     if not due:
         print(f"no person records are due for review on {today}")
         return 0
@@ -190,3 +201,88 @@ async def _retention(db: Database, actor: Actor, args: argparse.Namespace) -> in
         print(f"{s.id:5}  review {s.review_date}  {shown(s.description[:60])}")
     print("review with: controlroom person review ID --reason TEXT (--next YYYY-MM-DD | --erase-identity)")
     return 0
+
+
+COMMANDS = (
+    Command(
+        "db",
+        "database maintenance",
+        actions=(
+            # Schema and logins are the database owner's business, before any user exists.
+            Command("upgrade", "create or migrate the schema to this version", _upgrade, Access.NO_LOGIN),
+            Command(
+                "gate-login",
+                "PostgreSQL: the login consoles connect with to check passwords (run as the owner)",
+                _gate_login,
+                Access.NO_LOGIN,
+                _gate_login_arguments,
+            ),
+        ),
+    ),
+    Command(
+        "user",
+        "users and roles: add, disable, enable, passwd, list",
+        actions=(
+            # In set-up mode (no users yet) the login is the open set-up actor, who may add
+            # the first user; the core insists it is an administrator.
+            Command(
+                "add",
+                "a new user (the first must be an administrator)",
+                in_session(_add),
+                ("user.add",),
+                _add_arguments,
+            ),
+            Command(
+                "disable",
+                "no more logins (never deleted)",
+                in_session(_disable),
+                ("user.disable",),
+                _name_argument,
+            ),
+            Command("enable", "re-enable or unlock", in_session(_enable), ("user.enable",), _name_argument),
+            # Anyone may set their own password; another's needs user.passwd (the core checks).
+            Command(
+                "passwd",
+                "set a password (yours, or anyone's as administrator)",
+                in_session(_passwd),
+                Access.ANY_USER,
+                _passwd_arguments,
+            ),
+            Command(
+                "list", "users, roles and whether they may log in", in_session(_list_users), ("user.add",)
+            ),
+        ),
+    ),
+    Command(
+        "audit",
+        "the DPA 2018 s.62 audit trail: verify, export",
+        actions=(
+            Command(
+                "verify",
+                "check the hash chain: exit 0 intact, 1 broken",
+                in_session(_verify),
+                ("audit.verify",),
+            ),
+            Command(
+                "export",
+                "CSV of the entries in a time range",
+                in_session(_export),
+                ("audit.export",),
+                _export_arguments,
+            ),
+        ),
+    ),
+    Command(
+        "retention",
+        "MoPI: person records due for review",
+        actions=(
+            Command(
+                "review",
+                "list person records whose review date has come",
+                in_session(_review),
+                ("retention.review",),
+                _review_arguments,
+            ),
+        ),
+    ),
+)

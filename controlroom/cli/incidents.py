@@ -1,73 +1,72 @@
-"""``controlroom incident show|update`` and ``controlroom safe-space``: thin CLI over the core."""
+"""``controlroom report``, ``incident show|update``, ``safe-space`` and ``venues``: thin CLI over the core."""
 
 from __future__ import annotations
 
 import argparse
 
+from controlroom.cli import arguments
+from controlroom.cli.registry import Access, Command
+from controlroom.cli.session import Session, in_session
 from controlroom.cli.terminal import json_text, shown
-from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
-from controlroom.core.errors import NotPermittedError
-from controlroom.core.roles import Actor
-from controlroom.incidents.queries import incident_detail
-from controlroom.storage.database import Database
+from controlroom.core.errors import NotPermittedError, ValidationError
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], grade: object) -> None:
-    incident = sub.add_parser("incident", help="show or update one incident")
-    actions = incident.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="the incident and its timeline")
+def _report_arguments(report: argparse.ArgumentParser) -> None:
+    where = report.add_mutually_exclusive_group(required=True)
+    where.add_argument("--venue", metavar="NAME", help="venue name (see `controlroom venues`)")
+    where.add_argument(
+        "--at", metavar="LAT,LON", type=arguments.lat_lon, help="coordinates, e.g. 50.9060,-1.4044"
+    )
+    report.add_argument("--place", metavar="TEXT", help="where, in words (required with --at)")
+    report.add_argument(
+        "--category", required=True, metavar="C", help="one of: " + ", ".join(Category.choices())
+    )
+    report.add_argument("--source", required=True, metavar="S", help="one of: " + ", ".join(Source.choices()))
+    report.add_argument("--summary", required=True, metavar="TEXT")
+    report.add_argument("--grade", type=arguments.grade, metavar="1-4")
+
+
+async def _report(session: Session, args: argparse.Namespace) -> int:
+    # The one feature this command writes through: the whole Commands façade would
+    # import every other feature too, on the start-up path of the commonest command.
+    from controlroom.incidents.reporting import IncidentReporting, NewIncident
+
+    lat, lon = args.at if args.at else (None, None)
+    if args.at and not (args.place or "").strip():
+        raise ValidationError("--at needs --place TEXT saying where, e.g. 'East Street bus stop'")
+    snapshot = await IncidentReporting(session.context).report_incident(
+        NewIncident(
+            category=args.category,
+            source=args.source,
+            summary=args.summary,
+            grade=args.grade,
+            venue=args.venue,
+            lat=lat,
+            lon=lon,
+            place=args.place,
+        )
+    )
+    print(snapshot.reference)
+    return 0
+
+
+def _show_arguments(show: argparse.ArgumentParser) -> None:
     show.add_argument("reference", metavar="REF")
     show.add_argument("--json", action="store_true", help="machine-readable output")
-    update = actions.add_parser("update", help="change status or grade, or add a note")
-    update.add_argument("reference", metavar="REF")
-    update.add_argument("--status", metavar="S", help="one of: " + ", ".join(Status.choices()))
-    update.add_argument("--grade", type=grade, metavar="1-4")  # type: ignore[arg-type]
-    update.add_argument("--note", metavar="TEXT")
-    update.add_argument(
-        "--if-version",
-        type=int,
-        metavar="N",
-        dest="if_version",
-        help="refuse (exit 3) unless the incident is still at version N",
-    )
-    safe = sub.add_parser("safe-space", help="set a safe space open, closed or full")
-    safe.add_argument("venue", metavar="VENUE")
-    safe.add_argument(
-        "--status", required=True, metavar="S", help="one of: " + ", ".join(SafeSpaceStatus.choices())
-    )
 
 
-async def run_incident(db: Database, commands: Commands, args: argparse.Namespace) -> int:
-    if args.incident_command == "show":
-        return await _show(db, args.reference, as_json=args.json, viewer=commands.actor)
-    if args.status is None and args.grade is None and args.note is None:
-        from controlroom.core.errors import ValidationError
+async def _show(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.incidents.queries import incident_detail
 
-        raise ValidationError("nothing to change: give --status, --grade and/or --note")
-    snapshot = await commands.update_incident(
-        args.reference, status=args.status, grade=args.grade, note=args.note, expected_version=args.if_version
-    )
-    print(
-        f"{snapshot.reference} version {snapshot.version}: {snapshot.status}, {grade_label(snapshot.grade)}"
-    )
-    return 0
-
-
-async def run_safe_space(commands: Commands, args: argparse.Namespace) -> int:
-    venue = await commands.set_safe_space_status(args.venue, args.status)
-    print(f"{shown(venue.name)}: safe space {venue.safe_space_status}")
-    return 0
-
-
-async def _show(db: Database, reference: str, *, as_json: bool, viewer: Actor) -> int:
+    viewer = session.actor
     # A partner sees its own venues' incidents, without persons-of-concern data or the
     # timeline (where operators' notes may name people).
-    detail = await incident_detail(db, reference, redacted=viewer.is_partner)
+    detail = await incident_detail(session.db, args.reference, redacted=viewer.is_partner)
     i = detail.incident
     if viewer.is_partner and i.venue_id not in viewer.venue_ids:
         raise NotPermittedError(f"{viewer.name} (partner) may only see incidents at their own venues")
-    if as_json:
+    if args.json:
         data = {
             "incident": i.to_json(),
             "duplicate_of": detail.duplicate_of_reference,
@@ -90,3 +89,98 @@ async def _show(db: Database, reference: str, *, as_json: bool, viewer: Actor) -
     # Text people typed is printed as it is, never interpreted (see controlroom.cli.terminal).
     print("\n".join(shown(line) for line in lines))
     return 0
+
+
+def _update_arguments(update: argparse.ArgumentParser) -> None:
+    update.add_argument("reference", metavar="REF")
+    update.add_argument("--status", metavar="S", help="one of: " + ", ".join(Status.choices()))
+    update.add_argument("--grade", type=arguments.grade, metavar="1-4")
+    update.add_argument("--note", metavar="TEXT")
+    update.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        dest="if_version",
+        help="refuse (exit 3) unless the incident is still at version N",
+    )
+
+
+async def _update(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.incidents.editing import IncidentEditing
+
+    if args.status is None and args.grade is None and args.note is None:
+        raise ValidationError("nothing to change: give --status, --grade and/or --note")
+    snapshot = await IncidentEditing(session.context).update_incident(
+        args.reference, status=args.status, grade=args.grade, note=args.note, expected_version=args.if_version
+    )
+    print(
+        f"{snapshot.reference} version {snapshot.version}: {snapshot.status}, {grade_label(snapshot.grade)}"
+    )
+    return 0
+
+
+def _safe_space_arguments(safe: argparse.ArgumentParser) -> None:
+    safe.add_argument("venue", metavar="VENUE")
+    safe.add_argument(
+        "--status", required=True, metavar="S", help="one of: " + ", ".join(SafeSpaceStatus.choices())
+    )
+
+
+async def _safe_space(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.venues.commands import VenueCommands
+
+    venue = await VenueCommands(session.context).set_safe_space_status(args.venue, args.status)
+    print(f"{shown(venue.name)}: safe space {venue.safe_space_status}")
+    return 0
+
+
+async def _venues(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.feed.change_feed import ChangeFeed
+
+    snapshot = await ChangeFeed(session.db).start()
+    for venue in snapshot.venues:
+        safe = f"safe space ({venue.safe_space_status})" if venue.is_safe_space else ""
+        print(f"{venue.name:32} {venue.kind:14} {safe}")
+    return 0
+
+
+COMMANDS = (
+    # Every role sees the venues (a partner's board shows them all, as the window does).
+    Command("venues", "list venues and safe spaces", in_session(_venues), Access.ANY_USER),
+    Command(
+        "report",
+        "record an incident; prints its reference",
+        in_session(_report),
+        ("incident.report",),
+        _report_arguments,
+    ),
+    Command(
+        "incident",
+        "show or update one incident",
+        actions=(
+            Command(
+                "show",
+                "the incident and its timeline",
+                in_session(_show),
+                ("read.incidents",),
+                _show_arguments,
+            ),
+            Command(
+                "update",
+                "change status or grade, or add a note",
+                in_session(_update),
+                ("incident.update",),
+                _update_arguments,
+            ),
+        ),
+    ),
+    # A partner holds venue.safe_space for its own venues only: the role is checked
+    # here, the venue by the core command once it has found the venue.
+    Command(
+        "safe-space",
+        "set a safe space open, closed or full",
+        in_session(_safe_space),
+        ("venue.safe_space",),
+        _safe_space_arguments,
+    ),
+)

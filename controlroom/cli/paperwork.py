@@ -1,45 +1,41 @@
-"""``controlroom paperwork s35 REF --pdf FILE`` / ``paperwork s34 ZONE --pdf FILE`` / ``paperwork specimen``.
+"""``controlroom paperwork s35 REF|s34 ZONE|specimen --pdf FILE``: dispersal paperwork as PDF.
 
 The core loads the paper and renders HTML + SVG; turning that into a PDF needs Qt, so
-the front end hands in ``write_pdf`` (see ``Frontend`` in ``controlroom.cli.main``). The
-target folder is checked before anything is loaded, and the front end writes the PDF
-atomically, so a failed command leaves no file behind.
+the front end hands in ``write_pdf`` (see ``Frontend`` in ``controlroom.cli.session``).
+The target folder is checked before anything is loaded, and the front end writes the
+PDF atomically, so a failed command leaves no file behind.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from controlroom.audit.trail import log_processing
-from controlroom.cli import admin as cli_admin
+from controlroom.cli.registry import Access, Command
+from controlroom.cli.session import Invocation, PdfWriter, Session
 from controlroom.core.errors import ValidationError
-from controlroom.dispersal.papers import authorisation_paper, direction_paper
-from controlroom.paperwork.data import AuthorisationPaper, DirectionPaper, Officer
-from controlroom.storage.database import Database
-from controlroom.storage.migrate import ensure_schema
 
 if TYPE_CHECKING:
+    from controlroom.paperwork.data import DirectionPaper
     from controlroom.paperwork.render import RenderedDocument
 
-PdfWriter = Callable[[Sequence["RenderedDocument"], str], int]
 PARTS = ("notice", "record", "receipt", "all")
 FORCE_NAME_ENV = "CONTROLROOM_FORCE_NAME"
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Register ``paperwork`` and its kinds on the main parser's subcommands."""
-    paperwork = sub.add_parser(
-        "paperwork", help="print dispersal paperwork (s.35 direction, s.34 authorisation) to PDF"
+def _common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write (A4)")
+    parser.add_argument(
+        "--force-name",
+        metavar="TEXT",
+        help=f"force name printed at the top (default: ${FORCE_NAME_ENV}, else 'Police')",
     )
-    kinds = paperwork.add_subparsers(dest="paperwork_kind", metavar="KIND", required=True)
-    s35 = kinds.add_parser("s35", help="a direction: notice to the person, record copy, surrender receipt")
+
+
+def _s35_arguments(s35: argparse.ArgumentParser) -> None:
     s35.add_argument("reference", metavar="REF", help="the direction's reference")
     s35.add_argument(
         "--part",
@@ -55,30 +51,96 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="WHO",
         help="who receives it, e.g. 'the person directed' (logged)",
     )
-    s34 = kinds.add_parser("s34", help="an authorisation form for the authorising officer to sign")
+    _common_arguments(s35)
+
+
+def _s34_arguments(s34: argparse.ArgumentParser) -> None:
     s34.add_argument(
         "zone", metavar="ZONE_ID", help="the zone's number (or name; see `controlroom zone list`)"
     )
-    specimen = kinds.add_parser(
-        "specimen", help="every document filled with made-up values, to check templates"
+    _common_arguments(s34)
+
+
+def _force_name(args: argparse.Namespace) -> str:
+    from controlroom.paperwork.render import DEFAULT_FORCE_NAME
+
+    return str(args.force_name or os.environ.get(FORCE_NAME_ENV) or DEFAULT_FORCE_NAME)
+
+
+async def _s35(session: Session, args: argparse.Namespace) -> list[RenderedDocument]:
+    from controlroom.audit.trail import log_processing
+    from controlroom.dispersal.papers import direction_paper
+    from controlroom.paperwork import render
+
+    paper = await direction_paper(session.db, args.reference)
+    if args.part == "receipt" and not paper.surrendered_items:
+        raise ValidationError(f"direction {paper.reference} has no surrendered items, so there is no receipt")
+    await log_processing(
+        session.db,
+        session.actor,
+        action="paperwork.print",
+        entity="direction",
+        entity_id=None,
+        detail={"reference": paper.reference, "part": args.part},
+        justification=args.reason,
+        recipient=args.recipient,
     )
-    for parser in (s35, s34, specimen):
-        parser.add_argument("--pdf", required=True, metavar="FILE", help="PDF file to write (A4)")
-        parser.add_argument(
-            "--force-name",
-            metavar="TEXT",
-            help=f"force name printed at the top (default: ${FORCE_NAME_ENV}, else 'Police')",
-        )
+    if args.part == "all":
+        return render.render_direction_set(paper, force_name=_force_name(args))
+    return [render.render_direction(paper, args.part, force_name=_force_name(args))]
 
 
-def run(args: argparse.Namespace, url: str, write_pdf: PdfWriter | None) -> int:
-    """Load, render and write; ``ValidationError`` (exit 2) for anything a person can fix."""
-    target = _target(args.pdf)
-    if write_pdf is None:
+async def _s34(session: Session, args: argparse.Namespace) -> list[RenderedDocument]:
+    from controlroom.dispersal.papers import authorisation_paper
+    from controlroom.paperwork import render
+
+    zone = await authorisation_paper(session.db, args.zone)
+    return [render.render_authorisation(zone, force_name=_force_name(args))]
+
+
+def _specimen(args: argparse.Namespace) -> list[RenderedDocument]:
+    from controlroom.paperwork import render
+
+    direction = specimen_direction()
+    force_name = _force_name(args)
+    return [
+        *render.render_direction_set(direction, force_name=force_name),
+        render.render_authorisation(direction.zone, force_name=force_name),
+    ]
+
+
+def _print_s35(call: Invocation) -> int:
+    target, write_pdf = _destination(call)
+    return _write(write_pdf, target, call.in_session(_s35))
+
+
+def _print_s34(call: Invocation) -> int:
+    target, write_pdf = _destination(call)
+    return _write(write_pdf, target, call.in_session(_s34))
+
+
+def _print_specimen(call: Invocation) -> int:
+    target, write_pdf = _destination(call)
+    return _write(write_pdf, target, _specimen(call.args))
+
+
+def _destination(call: Invocation) -> tuple[Path, PdfWriter]:
+    """Where the PDF goes, checked before anything is loaded; and that a writer exists."""
+    text = call.args.pdf
+    target = Path(text).expanduser()
+    if target.is_dir():
+        raise ValidationError(f"--pdf {text} is a folder; give a file name such as {target / 'notice.pdf'}")
+    if not target.parent.is_dir():
+        raise ValidationError(f"--pdf {text}: folder {target.parent} does not exist; create it first")
+    if call.frontend is None or call.frontend.write_pdf is None:
         raise ValidationError(
             "this installation has no Qt front end to write PDFs; run the `controlroom` program"
         )
-    documents = asyncio.run(_render(args, url))
+    return target, call.frontend.write_pdf
+
+
+def _write(write_pdf: PdfWriter, target: Path, documents: list[RenderedDocument]) -> int:
+    # Outside asyncio: the front end's writer may start a Qt application of its own.
     try:
         pages = write_pdf(documents, str(target))
     except OSError as exc:
@@ -88,63 +150,44 @@ def run(args: argparse.Namespace, url: str, write_pdf: PdfWriter | None) -> int:
     return 0
 
 
-def _target(text: str) -> Path:
-    target = Path(text).expanduser()
-    if target.is_dir():
-        raise ValidationError(f"--pdf {text} is a folder; give a file name such as {target / 'notice.pdf'}")
-    if not target.parent.is_dir():
-        raise ValidationError(f"--pdf {text}: folder {target.parent} does not exist; create it first")
-    return target
-
-
-async def _render(args: argparse.Namespace, url: str) -> list[RenderedDocument]:
-    from controlroom.paperwork import render as paperwork
-
-    force_name = args.force_name or os.environ.get(FORCE_NAME_ENV) or paperwork.DEFAULT_FORCE_NAME
-    if args.paperwork_kind == "specimen":
-        direction = specimen_direction()
-        return [
-            *paperwork.render_direction_set(direction, force_name=force_name),
-            paperwork.render_authorisation(direction.zone, force_name=force_name),
-        ]
-    async with _database(url) as db:
-        actor, _ = await cli_admin.login(db, getattr(args, "user", None))
-        actor.require("read.dispersal")
-        if args.paperwork_kind == "s34":
-            zone = await authorisation_paper(db, args.zone)
-            return [paperwork.render_authorisation(zone, force_name=force_name)]
-        paper = await direction_paper(db, args.reference)
-        if args.part == "receipt" and not paper.surrendered_items:
-            raise ValidationError(
-                f"direction {paper.reference} has no surrendered items, so there is no receipt"
-            )
-        await log_processing(
-            db,
-            actor,
-            action="paperwork.print",
-            entity="direction",
-            entity_id=None,
-            detail={"reference": paper.reference, "part": args.part},
-            justification=args.reason,
-            recipient=args.recipient,
-        )
-    if args.part == "all":
-        return paperwork.render_direction_set(paper, force_name=force_name)
-    return [paperwork.render_direction(paper, args.part, force_name=force_name)]
-
-
-@asynccontextmanager
-async def _database(url: str) -> AsyncIterator[Database]:
-    db = Database(url)
-    try:
-        await ensure_schema(db)
-        yield db
-    finally:
-        await db.dispose()
+COMMANDS = (
+    Command(
+        "paperwork",
+        "print dispersal paperwork (s.35 direction, s.34 authorisation) to PDF",
+        action_dest="paperwork_kind",
+        action_metavar="KIND",
+        actions=(
+            Command(
+                "s35",
+                "a direction: notice to the person, record copy, surrender receipt",
+                _print_s35,
+                ("read.dispersal",),
+                _s35_arguments,
+            ),
+            Command(
+                "s34",
+                "an authorisation form for the authorising officer to sign",
+                _print_s34,
+                ("read.dispersal",),
+                _s34_arguments,
+            ),
+            # Made-up values only: nothing is read from the database.
+            Command(
+                "specimen",
+                "every document filled with made-up values, to check templates",
+                _print_specimen,
+                Access.NO_LOGIN,
+                _common_arguments,
+            ),
+        ),
+    ),
+)
 
 
 def specimen_direction() -> DirectionPaper:
     """Made-up values (Bedford Place, Southampton) for checking templates without a database."""
+    from controlroom.paperwork.data import AuthorisationPaper, DirectionPaper, Officer
+
     polygon = ((50.9150, -1.4100), (50.9150, -1.4035), (50.9095, -1.4040), (50.9090, -1.4095))
     zone = AuthorisationPaper(
         zone_id=1,

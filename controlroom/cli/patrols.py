@@ -1,174 +1,159 @@
-"""``controlroom unit|flag|flags|recommend|dispatch|responses``: thin CLI over the patrol commands.
+"""``controlroom unit add|update|list``, ``recommend``, ``dispatch`` and ``responses``: patrols.
 
-Reasons, places and summaries were typed by people: they are printed as plain
-text (control characters made visible, so a line cannot rewrite the terminal)
-and never interpreted.
+Routing (networkx and the street network) is loaded by ``recommend`` alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from controlroom.cli.terminal import shown
-from controlroom.commands import Commands
-from controlroom.config import Settings
-from controlroom.core.domain import LOCAL_TZ, Behaviour, Category, Source, UnitKind, UnitStatus, grade_label
+from controlroom.cli import arguments
+from controlroom.cli.registry import Command
+from controlroom.cli.session import Session, in_session
+from controlroom.core.domain import LOCAL_TZ, UnitKind, UnitStatus, grade_label
 from controlroom.core.errors import ValidationError
-from controlroom.feed.change_feed import ChangeFeed
-from controlroom.incidents.queries import ActiveFlag, active_flags
-from controlroom.patrols.responses import ResponseReport, response_report
-from controlroom.storage.database import Database
 
-LatLon = Callable[[str], tuple[float, float]]
-# Every command this module serves (cli.py may route on this).
-COMMANDS = ("unit", "flag", "flags", "recommend", "dispatch", "responses")
+if TYPE_CHECKING:
+    from controlroom.patrols.responses import ResponseReport
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], lat_lon: LatLon) -> None:
-    unit = sub.add_parser("unit", help="patrol units: add, update, list")
-    actions = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="put a unit on duty")
+def _add_arguments(add: argparse.ArgumentParser) -> None:
     add.add_argument("callsign", metavar="CALLSIGN")
     add.add_argument("--kind", required=True, metavar="K", help="one of: " + ", ".join(UnitKind.choices()))
-    add.add_argument("--at", type=lat_lon, metavar="LAT,LON")
-    update = actions.add_parser("update", help="status and/or position (radio/AVL stand-in)")
+    add.add_argument("--at", type=arguments.lat_lon, metavar="LAT,LON")
+
+
+async def _add(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.patrols.units import UnitCommands
+
+    unit = await UnitCommands(session.context).add_unit(args.callsign, args.kind, args.at)
+    print(f"{unit.callsign} on duty ({unit.kind}, {unit.status})")
+    return 0
+
+
+def _update_arguments(update: argparse.ArgumentParser) -> None:
     update.add_argument("callsign", metavar="CALLSIGN")
     update.add_argument("--status", metavar="S", help="one of: " + ", ".join(UnitStatus.choices()))
-    update.add_argument("--at", type=lat_lon, metavar="LAT,LON")
-    listing = actions.add_parser("list", help="every unit, its status and task")
-    listing.add_argument("--json", action="store_true")
-    flag = sub.add_parser("flag", help="flag a location where worrying behaviour was seen")
-    where = flag.add_mutually_exclusive_group(required=True)
-    where.add_argument("--venue", metavar="NAME")
-    where.add_argument("--at", type=lat_lon, metavar="LAT,LON")
-    flag.add_argument("--place", metavar="TEXT", help="where, in words (with --at)")
-    flag.add_argument(
-        "--behaviour", required=True, metavar="CODE", help="one of: " + ", ".join(Behaviour.choices())
-    )
-    flag.add_argument("--reason", required=True, metavar="TEXT")
-    flag.add_argument("--expires-in", type=int, default=120, metavar="MINUTES", dest="expires_in")
-    flag.set_defaults(patrol_command="flag")
-    recommend = sub.add_parser("recommend", help="suitable available units ranked by ETA")
+    update.add_argument("--at", type=arguments.lat_lon, metavar="LAT,LON")
+
+
+async def _update(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.patrols.units import UnitCommands
+
+    unit = await UnitCommands(session.context).update_unit(args.callsign, status=args.status, at=args.at)
+    print(f"{unit.callsign}: {unit.status}")
+    return 0
+
+
+async def _list(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.feed.change_feed import ChangeFeed
+
+    snapshot = await ChangeFeed(session.db).start()
+    refs = {i.id: i.reference for i in snapshot.incidents}
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = [
+        {
+            "callsign": u.callsign,
+            "kind": u.kind,
+            "status": u.status,
+            "minutes_in_status": round((now - u.status_since).total_seconds() / 60, 1),
+            "task": refs.get(u.incident_id)
+            if u.incident_id
+            else (f"flag {u.flag_id}" if u.flag_id else None),
+            "lat": u.lat,
+            "lon": u.lon,
+            "position_age_minutes": round((now - u.position_at).total_seconds() / 60, 1)
+            if u.position_at
+            else None,
+        }
+        for u in snapshot.units
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for r in rows:
+        print(
+            f"{r['callsign']:10} {r['kind']:15} {r['status']:12} {r['minutes_in_status']:6.1f} min  "
+            f"{r['task'] or ''}"
+        )
+    return 0
+
+
+def _recommend_arguments(recommend: argparse.ArgumentParser) -> None:
     recommend.add_argument("reference", metavar="REF")
     recommend.add_argument("--json", action="store_true")
-    dispatch = sub.add_parser("dispatch", help="send units to an incident (REF) or a flag (--flag ID)")
+
+
+async def _recommend(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.feed.change_feed import ChangeFeed
+    from controlroom.patrols.routing import StreetGraph, recommend
+
+    snapshot = await ChangeFeed(session.db).start()
+    reference = args.reference
+    incident = next((i for i in snapshot.incidents if i.reference == reference.strip().upper()), None)
+    if incident is None:
+        raise ValidationError(f"no open or recent incident with reference {reference!r}")
+    ranked = recommend(
+        StreetGraph.load(), snapshot.units, (incident.lat, incident.lon), category=incident.category
+    )
+    rows = [
+        {
+            "callsign": r.callsign,
+            "kind": r.kind,
+            "eta_minutes": round(r.eta_minutes, 1),
+            "metres": round(r.metres),
+            "on_network": r.on_network,
+        }
+        for r in ranked
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print(f"{incident.reference}: no suitable unit is available")
+    for rank, r in enumerate(rows, 1):
+        print(f"{rank:2}. {r['callsign']:10} {r['eta_minutes']:5.1f} min  {r['metres']:5d} m  {r['kind']}")
+    return 0
+
+
+def _dispatch_arguments(dispatch: argparse.ArgumentParser) -> None:
     dispatch.add_argument("reference", metavar="REF", nargs="?")
     dispatch.add_argument("--flag", type=int, metavar="ID", help="a flag number from `controlroom flags`")
     dispatch.add_argument(
         "--unit", dest="units", action="extend", nargs="+", required=True, metavar="CALLSIGN"
     )
-    _add_flags_parser(sub)
-    responses = sub.add_parser("responses", help="response times against the grade targets")
-    responses.add_argument(
-        "--hours", type=float, metavar="H", help="the last H hours (default: this operational night)"
-    )
-    responses.add_argument("--json", action="store_true")
-    # The top-level dispatcher (cli.py) sends only "unit", "flag", "recommend" and
-    # "dispatch" here; "flags" and "responses" travel under "flag" and say what
-    # they are in ``patrol_command``.
-    responses.set_defaults(command="flag", patrol_command="responses")
 
 
-def _add_flags_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    flags = sub.add_parser("flags", help="active flags and their units; clear or convert one")
-    flags.add_argument("--json", action="store_true")
-    flags.set_defaults(command="flag", patrol_command="flags")
-    actions = flags.add_subparsers(dest="flags_command", metavar="ACTION")
-    clear = actions.add_parser("clear", help="take a flag off the map")
-    clear.add_argument("flag_id", type=int, metavar="ID")
-    convert = actions.add_parser("convert", help="turn a flag into an incident; prints its reference")
-    convert.add_argument("flag_id", type=int, metavar="ID")
-    convert.add_argument(
-        "--category", required=True, metavar="C", help="one of: " + ", ".join(Category.choices())
-    )
-    convert.add_argument("--grade", type=int, metavar="1-4")
-    convert.add_argument(
-        "--source", default="cctv", metavar="S", help="one of: " + ", ".join(Source.choices())
-    )
-    convert.add_argument("--summary", metavar="TEXT", help="default: the flag's behaviour and reason")
+async def _dispatch(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.patrols.dispatch import DispatchCommands
 
-
-async def run(command: str, db: Database, commands: Commands, args: argparse.Namespace) -> int:
-    command = getattr(args, "patrol_command", None) or command
-    if command == "flags":
-        return await _flags(db, commands, args)
-    if command == "responses":
-        return await _responses(db, args)
-    if command == "unit":
-        return await _unit(db, commands, args)
-    if command == "flag":
-        flag = await commands.flag_location(
-            behaviour=args.behaviour,
-            reason=args.reason,
-            venue=args.venue,
-            at=args.at,
-            place=args.place,
-            expires_in_minutes=args.expires_in,
-        )
-        print(f"flag {flag.id}: {shown(flag.place)} until {flag.expires_at.astimezone(LOCAL_TZ):%H:%M}")
-        return 0
-    if command == "recommend":
-        return await _recommend(db, args.reference, as_json=args.json)
     if (args.reference is None) == (args.flag is None):
         raise ValidationError("say where to send the units: an incident REF or --flag ID, not both")
+    dispatching = DispatchCommands(session.context)
     if args.flag is not None:
-        units = await commands.dispatch_to_flag(args.flag, args.units)
+        units = await dispatching.dispatch_to_flag(args.flag, args.units)
         print(f"flag {args.flag}: dispatched {', '.join(u.callsign for u in units)}")
         return 0
-    units = await commands.dispatch(args.reference, args.units)
+    units = await dispatching.dispatch(args.reference, args.units)
     print(f"{args.reference.upper()}: dispatched {', '.join(u.callsign for u in units)}")
     return 0
 
 
-async def _flags(db: Database, commands: Commands, args: argparse.Namespace) -> int:
-    if args.flags_command == "clear":
-        flag = await commands.clear_flag(args.flag_id)
-        print(f"flag {flag.id} cleared")
-        return 0
-    if args.flags_command == "convert":
-        incident = await commands.convert_flag(
-            args.flag_id, category=args.category, source=args.source, grade=args.grade, summary=args.summary
-        )
-        print(incident.reference)
-        return 0
-    flags = await active_flags(db, datetime.now(UTC))
-    if args.json:
-        print(json.dumps([_flag_json(f) for f in flags], indent=2))
-        return 0
-    if not flags:
-        print("no active flags")
-    for f in flags:
-        until = f.flag.expires_at.astimezone(LOCAL_TZ)
-        units = ", ".join(f"{u.callsign} ({u.status.replace('_', ' ')})" for u in f.units)
-        print(
-            f"{f.flag.id:4}  {shown(f.flag.place)[:28]:28} {f.flag.behaviour:17} until {until:%H:%M}  "
-            f"{units or 'no units'}\n      {shown(f.flag.reason)}"
-        )
-    return 0
+def _responses_arguments(responses: argparse.ArgumentParser) -> None:
+    responses.add_argument(
+        "--hours", type=float, metavar="H", help="the last H hours (default: this operational night)"
+    )
+    responses.add_argument("--json", action="store_true")
 
 
-def _flag_json(active: ActiveFlag) -> dict[str, Any]:
-    flag = active.flag
-    return {
-        "id": flag.id,
-        "place": flag.place,
-        "lat": flag.lat,
-        "lon": flag.lon,
-        "behaviour": flag.behaviour,
-        "reason": flag.reason,
-        "flagged_by": flag.created_by,
-        "flagged_at": flag.flagged_at.isoformat(),
-        "expires_at": flag.expires_at.isoformat(),
-        "units": [{"callsign": u.callsign, "status": u.status} for u in active.units],
-    }
+async def _responses(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.patrols.responses import response_report
 
-
-async def _responses(db: Database, args: argparse.Namespace) -> int:
-    report = await response_report(db, Settings.load().grade_targets, now=datetime.now(UTC), hours=args.hours)
+    targets = session.settings.grade_targets
+    report = await response_report(session.db, targets, now=datetime.now(UTC), hours=args.hours)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
         return 0
@@ -204,71 +189,49 @@ def _mins(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else "-"
 
 
-async def _unit(db: Database, commands: Commands, args: argparse.Namespace) -> int:
-    if args.unit_command == "add":
-        unit = await commands.add_unit(args.callsign, args.kind, args.at)
-        print(f"{unit.callsign} on duty ({unit.kind}, {unit.status})")
-        return 0
-    if args.unit_command == "update":
-        unit = await commands.update_unit(args.callsign, status=args.status, at=args.at)
-        print(f"{unit.callsign}: {unit.status}")
-        return 0
-    snapshot = await ChangeFeed(db).start()
-    refs = {i.id: i.reference for i in snapshot.incidents}
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = [
-        {
-            "callsign": u.callsign,
-            "kind": u.kind,
-            "status": u.status,
-            "minutes_in_status": round((now - u.status_since).total_seconds() / 60, 1),
-            "task": refs.get(u.incident_id)
-            if u.incident_id
-            else (f"flag {u.flag_id}" if u.flag_id else None),
-            "lat": u.lat,
-            "lon": u.lon,
-            "position_age_minutes": round((now - u.position_at).total_seconds() / 60, 1)
-            if u.position_at
-            else None,
-        }
-        for u in snapshot.units
-    ]
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    for r in rows:
-        print(
-            f"{r['callsign']:10} {r['kind']:15} {r['status']:12} {r['minutes_in_status']:6.1f} min  "
-            f"{r['task'] or ''}"
-        )
-    return 0
+def _json_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true")
 
 
-async def _recommend(db: Database, reference: str, *, as_json: bool) -> int:
-    from controlroom.patrols.routing import StreetGraph, recommend
-
-    snapshot = await ChangeFeed(db).start()
-    incident = next((i for i in snapshot.incidents if i.reference == reference.strip().upper()), None)
-    if incident is None:
-        raise ValidationError(f"no open or recent incident with reference {reference!r}")
-    ranked = recommend(
-        StreetGraph.load(), snapshot.units, (incident.lat, incident.lon), category=incident.category
-    )
-    rows = [
-        {
-            "callsign": r.callsign,
-            "kind": r.kind,
-            "eta_minutes": round(r.eta_minutes, 1),
-            "metres": round(r.metres),
-            "on_network": r.on_network,
-        }
-        for r in ranked
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    if not rows:
-        print(f"{incident.reference}: no suitable unit is available")
-    for rank, r in enumerate(rows, 1):
-        print(f"{rank:2}. {r['callsign']:10} {r['eta_minutes']:5.1f} min  {r['metres']:5d} m  {r['kind']}")
-    return 0
+COMMANDS = (
+    Command(
+        "unit",
+        "patrol units: add, update, list",
+        actions=(
+            Command("add", "put a unit on duty", in_session(_add), ("unit.add",), _add_arguments),
+            Command(
+                "update",
+                "status and/or position (radio/AVL stand-in)",
+                in_session(_update),
+                ("unit.update",),
+                _update_arguments,
+            ),
+            Command(
+                "list", "every unit, its status and task", in_session(_list), ("read.units",), _json_output
+            ),
+        ),
+    ),
+    Command(
+        "recommend",
+        "suitable available units ranked by ETA",
+        in_session(_recommend),
+        ("read.units",),
+        _recommend_arguments,
+    ),
+    # With --flag the core checks flag.dispatch as well; every role that may dispatch
+    # to an incident may dispatch to a flag.
+    Command(
+        "dispatch",
+        "send units to an incident (REF) or a flag (--flag ID)",
+        in_session(_dispatch),
+        ("incident.dispatch",),
+        _dispatch_arguments,
+    ),
+    Command(
+        "responses",
+        "response times against the grade targets",
+        in_session(_responses),
+        ("read.units",),
+        _responses_arguments,
+    ),
+)

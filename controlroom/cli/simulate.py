@@ -1,23 +1,30 @@
-"""``controlroom simulate``: a Friday night written through the core commands (training, load tests)."""
+"""``controlroom demo`` and ``simulate``: the demo city centre, and a Friday night through the commands.
+
+Both write across features (venues, units, zones, incidents, dispatch), so each
+declares every role action it uses: a role that lacks one is refused before the
+first write, rather than half-way through the night.
+"""
 
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from datetime import UTC, datetime
 
-from controlroom.sim.simulator import SimulationConfig, simulate
-from controlroom.storage.database import Database
+from controlroom.cli.registry import Command
+from controlroom.cli.session import Session, in_session
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    simulate_parser = sub.add_parser(
-        "simulate",
-        help="write a realistic Friday night (22:00 onwards) through the commands; prints a summary",
-        description="Arrivals rise from 22:00 to a peak around 01:00-02:00 and tail off by 05:00; "
-        "incidents are acknowledged, dispatched, attended and resolved; safe spaces open and fill; "
-        "units move. Times written are real: the simulated hour sets the rhythm only.",
-    )
+async def _demo(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.sim.demo import load_demo
+
+    venues, incidents = await load_demo(session.commands, now=datetime.now(UTC))
+    print(f"demo data ready: {venues} venues, {incidents} new incidents")
+    return 0
+
+
+def _simulate_arguments(simulate_parser: argparse.ArgumentParser) -> None:
     simulate_parser.add_argument(
         "--speed", type=_positive, default=60.0, metavar="X", help="simulated seconds per real second (60)"
     )
@@ -37,7 +44,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     )
 
 
-async def run(db: Database, args: argparse.Namespace) -> int:
+async def _simulate(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.sim.simulator import SimulationConfig, simulate
+
     config = SimulationConfig(
         speed=args.speed,
         duration_hours=args.duration,
@@ -45,7 +54,7 @@ async def run(db: Database, args: argparse.Namespace) -> int:
         seed=args.seed,
         scale=args.scale,
     )
-    await simulate(db, config, sys.stdout)
+    await simulate(session.db, config, sys.stdout)
     return 0
 
 
@@ -74,3 +83,25 @@ def _consoles(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 64:
         raise argparse.ArgumentTypeError(f"{text!r} must be a whole number of consoles, 1 to 64")
     return int(text)
+
+
+COMMANDS = (
+    Command(
+        "demo",
+        "load the Southampton demo venues and an evening of incidents",
+        in_session(_demo),
+        ("venue.create", "unit.add", "zone.authorise", "direction.give", "incident.report"),
+    ),
+    # The simulated operators write under their own names, as role-less actors: the
+    # person starting the night must hold an operator's actions.
+    Command(
+        "simulate",
+        "write a realistic Friday night (22:00 onwards) through the commands; prints a summary",
+        in_session(_simulate),
+        ("incident.report", "incident.update", "incident.dispatch", "unit.add", "unit.update"),
+        _simulate_arguments,
+        description="Arrivals rise from 22:00 to a peak around 01:00-02:00 and tail off by 05:00; "
+        "incidents are acknowledged, dispatched, attended and resolved; safe spaces open and fill; "
+        "units move. Times written are real: the simulated hour sets the rhythm only.",
+    ),
+)
