@@ -1,10 +1,19 @@
-"""A dark theme for a control room at night: low glare, high contrast for what matters."""
+"""A dark theme for a control room at night: low glare, high contrast for what matters.
+
+Every colour the window and the map show is named here and nowhere else: widgets use
+these constants, and the map page gets :func:`map_palette` as CSS custom properties
+(``--cr-<name>``) that ``resources/map/map.css`` and ``map.js`` read. A test keeps hex and
+rgb() literals out of every other ``ui`` module and out of the map's resources.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+WHITE = "#ffffff"
+
+# The window's surfaces and text.
 BACKGROUND = "#0d1117"
 PANEL = "#161b26"
 RAISED = "#1b2230"
@@ -12,20 +21,114 @@ BORDER = "#2c3648"
 TEXT = "#e6edf3"
 MUTED = "#8b98ad"
 ACCENT = "#3fa7ff"
+SELECTION = "#2f5d8c"
+SELECTED_TEXT = WHITE
+DEFAULT_BUTTON = "#1f4f7a"
+FILTER_ACTIVE = "#132a40"
+GOOD = "#30d158"
+BAD = "#ff453a"
+FORM_ERROR = "#ff6961"
 
+# Incident grades (None: ungraded), row states and response-target levels.
 GRADE_BACKGROUND = {1: "#ff3b30", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff", None: "#c7ccd6"}
-GRADE_FOREGROUND = {1: "#ffffff", 2: "#0d1117", 3: "#0d1117", 4: "#0d1117", None: "#0d1117"}
+GRADE_FOREGROUND = {1: WHITE, 2: BACKGROUND, 3: BACKGROUND, 4: BACKGROUND, None: BACKGROUND}
 FRESH_ROW = "#12496b"
 FLASH_ROW = "#7a1010"
+BREACH_BANNER = FLASH_ROW
 AMBER = "#ff9f0a"
 RED = "#ff3b30"
+
+# Patrol units by status (the unit board and the map), flags, and the outbox.
+UNIT_STATUS = {
+    "available": GOOD,
+    "en_route": AMBER,
+    "on_scene": "#bf5af2",
+    "busy": BAD,
+    "refreshment": "#64d2ff",
+    "off_duty": "#636366",
+}
+FLAG_EXPIRING = AMBER
+FLAG_MARKER = "#ff375f"
+OUTBOX_CONFLICT = "#ffb340"
+
+# Safe spaces by status.
+SAFE_SPACE_STATUS = {"open": GOOD, "full": AMBER, "closed": "#8e8e93"}
+
+# Banners and overlays that must stand out from the theme around them.
+OPEN_MODE_BANNER = "#5a3b00"
+OUTAGE_BACKGROUND = "#f0a30a"
+OUTAGE_ATTENTION = "#d0730a"
+OUTAGE_EDGE = "#ffd27a"
+OUTAGE_TEXT = "#111111"
+LOCK_BACKGROUND = "#05080d"
+
+# The map: streets, venues, incident markers, s.34 zones and the zone being drawn.
+MAP_BORDER = "#3a4660"
+MAP_STREET = "#56657d"
+MAP_STREET_LABEL = "#c9d4e5"
+MAP_PARK_EDGE = "#1f4d36"
+MAP_PARK_FILL = "#173d2b"
+MAP_PARK_LABEL = "#5fbf8a"
+MAP_VENUE_EDGE = "#9fb3d1"
+MAP_VENUE_FILL = "#2b3a55"
+MAP_MARKER_OUTLINE = "#0b0f16"
+ZONE = UNIT_STATUS["on_scene"]
+ZONE_LABEL_TEXT = "#e9d5ff"
+ZONE_LABEL_BACKGROUND = "#1e0c28"
+DRAWING = GRADE_BACKGROUND[3]
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """``#rrggbb`` at ``alpha`` as a CSS ``rgba()`` (the map's translucent overlays)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def map_palette() -> dict[str, str]:
+    """The map page's colours by name; the page declares each as ``--cr-<name>``."""
+    palette = {
+        "background": BACKGROUND,
+        "text": TEXT,
+        "muted": MUTED,
+        "raised": RAISED,
+        "border": MAP_BORDER,
+        "white": WHITE,
+        "legend": rgba(PANEL, 0.92),
+        "scale": rgba(PANEL, 0.8),
+        "attribution": rgba(PANEL, 0.7),
+        "safe-halo": rgba(WHITE, 0.6),
+        "marker-outline": MAP_MARKER_OUTLINE,
+        "street": MAP_STREET,
+        "street-label": MAP_STREET_LABEL,
+        "park-edge": MAP_PARK_EDGE,
+        "park-fill": MAP_PARK_FILL,
+        "park-label": MAP_PARK_LABEL,
+        "venue-edge": MAP_VENUE_EDGE,
+        "venue-fill": MAP_VENUE_FILL,
+        "flag": FLAG_MARKER,
+        "zone": ZONE,
+        "zone-label": rgba(ZONE_LABEL_BACKGROUND, 0.85),
+        "zone-label-text": ZONE_LABEL_TEXT,
+        "drawing": DRAWING,
+    }
+    palette.update({f"grade-{g or 'u'}": colour for g, colour in GRADE_BACKGROUND.items()})
+    palette.update({f"safe-{status}": colour for status, colour in SAFE_SPACE_STATUS.items()})
+    palette.update({f"unit-{status}": colour for status, colour in UNIT_STATUS.items()})
+    return palette
+
+
+def map_palette_css() -> str:
+    """A ``:root`` rule declaring :func:`map_palette` as CSS custom properties."""
+    lines = "".join(f"  --cr-{name}: {colour};\n" for name, colour in map_palette().items())
+    return f":root {{\n{lines}}}\n"
+
 
 STYLESHEET = f"""
 QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10.5pt; }}
 QMainWindow::separator, QSplitter::handle {{ background: {BORDER}; width: 4px; }}
 QTableView {{
     background: {PANEL}; alternate-background-color: {RAISED}; gridline-color: {BORDER};
-    selection-background-color: #2f5d8c; selection-color: #ffffff; border: 1px solid {BORDER};
+    selection-background-color: {SELECTION}; selection-color: {SELECTED_TEXT}; border: 1px solid {BORDER};
 }}
 QHeaderView::section {{
     background: {RAISED}; color: {MUTED}; padding: 4px 6px; border: none;
@@ -34,13 +137,14 @@ QHeaderView::section {{
 QStatusBar {{ background: {PANEL}; color: {MUTED}; border-top: 1px solid {BORDER}; }}
 QLabel#boardTitle {{ font-size: 13pt; font-weight: bold; padding: 6px 8px; }}
 QLabel#boardCounts {{ color: {MUTED}; padding: 6px 8px; }}
-QLabel#connection[state="ok"] {{ color: #30d158; }}
-QLabel#connection[state="lost"] {{ color: #ff453a; font-weight: bold; }}
+QLabel#connection[state="ok"] {{ color: {GOOD}; }}
+QLabel#connection[state="lost"] {{ color: {BAD}; font-weight: bold; }}
 QPushButton#breachBanner {{
-    background: #7a1010; color: #ffffff; font-weight: bold; border: none; padding: 6px; text-align: left;
+    background: {BREACH_BANNER}; color: {WHITE}; font-weight: bold; border: none; padding: 6px;
+    text-align: left;
 }}
 QLabel#detailHeader {{ font-size: 12pt; font-weight: bold; padding: 4px 0; }}
-QLabel#formError {{ color: #ff6961; font-weight: bold; }}
+QLabel#formError {{ color: {FORM_ERROR}; font-weight: bold; }}
 QLabel#formHint {{ color: {MUTED}; }}
 QLineEdit, QComboBox, QPlainTextEdit {{
     background: {RAISED}; border: 1px solid {BORDER}; padding: 3px 5px; border-radius: 3px;
@@ -48,7 +152,7 @@ QLineEdit, QComboBox, QPlainTextEdit {{
 QLineEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 QPushButton {{ background: {RAISED}; border: 1px solid {BORDER}; padding: 4px 10px; border-radius: 3px; }}
 QPushButton:focus, QPushButton:hover {{ border: 1px solid {ACCENT}; }}
-QPushButton:default {{ background: #1f4f7a; }}
+QPushButton:default {{ background: {DEFAULT_BUTTON}; }}
 QGroupBox {{ border: 1px solid {BORDER}; margin-top: 10px; padding-top: 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {MUTED}; }}
 QListWidget {{ background: {PANEL}; border: 1px solid {BORDER}; }}
@@ -73,8 +177,8 @@ def apply_dark_theme(app: QApplication) -> None:
         (QPalette.ColorRole.Text, TEXT),
         (QPalette.ColorRole.Button, RAISED),
         (QPalette.ColorRole.ButtonText, TEXT),
-        (QPalette.ColorRole.Highlight, "#2f5d8c"),
-        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Highlight, SELECTION),
+        (QPalette.ColorRole.HighlightedText, SELECTED_TEXT),
         (QPalette.ColorRole.ToolTipBase, RAISED),
         (QPalette.ColorRole.ToolTipText, TEXT),
     ):

@@ -21,6 +21,7 @@ from xstatic.pkg import leaflet
 from controlroom.config import Settings
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.resources import resource
+from ui.common import theme
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 
@@ -72,6 +73,8 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
         ).add_to(fmap)
     header: Any = getattr(fmap.get_root(), "header")  # noqa: B009 - folium's Figure, untyped
     header.add_child(Element(f'<script src="{QWEBCHANNEL_JS}"></script>'), name="qwebchannel")
+    # map.css and map.js take every colour from these custom properties.
+    header.add_child(Element(f"<style>{theme.map_palette_css()}</style>"), name="controlroom_palette")
     header.add_child(
         Element(f'<link rel="stylesheet" href="{resource("map", "map.css").as_uri()}"/>'),
         name="controlroom_css",
