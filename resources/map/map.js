@@ -7,9 +7,16 @@
 (function () {
   "use strict";
 
-  var GRADE_COLOURS = { 1: "#ff3b30", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff" };
-  var UNGRADED = "#c7ccd6";
-  var SAFE_COLOURS = { open: "#30d158", full: "#ff9f0a", closed: "#8e8e93" };
+  /* Every colour is one of the --cr-* custom properties the page declares from
+     ui/common/theme.py, read once at boot (a read per marker would recompute styles). */
+  var COLOURS = {};
+  var PALETTE = ["grade-1", "grade-2", "grade-3", "grade-4", "grade-u", "marker-outline",
+    "venue-edge", "venue-fill", "zone", "drawing", "park-edge", "park-fill", "street"];
+
+  function readColours() {
+    var style = window.getComputedStyle(document.documentElement);
+    PALETTE.forEach(function (name) { COLOURS[name] = style.getPropertyValue("--cr-" + name).trim(); });
+  }
 
   var state = {
     map: null, bridge: null,
@@ -76,8 +83,8 @@
     return {
       pane: "incidents",
       radius: inc.grade === 1 ? 11 : 9,
-      color: "#0b0f16", weight: 2,
-      fillColor: inc.grade ? GRADE_COLOURS[inc.grade] : UNGRADED,
+      color: COLOURS["marker-outline"], weight: 2,
+      fillColor: COLOURS["grade-" + (inc.grade || "u")],
       fillOpacity: finished ? 0.35 : 0.95,
       opacity: finished ? 0.5 : 1
     };
@@ -148,7 +155,7 @@
       layer = state.layers.safeSpaces;
     } else {
       marker = L.circleMarker([v.lat, v.lon], {
-        radius: 5, color: "#9fb3d1", weight: 1.5, fillColor: "#2b3a55", fillOpacity: 0.9
+        radius: 5, color: COLOURS["venue-edge"], weight: 1.5, fillColor: COLOURS["venue-fill"], fillOpacity: 0.9
       });
       layer = state.layers.venues;
     }
@@ -250,8 +257,8 @@
     if (z.withdrawn || Date.parse(z.ends_at) <= now) { return; }
     var waiting = Date.parse(z.starts_at) > now;
     var shape = L.polygon(z.polygon, {
-      pane: "zones", color: "#bf5af2", weight: 3, dashArray: waiting ? "4 8" : "10 6",
-      fillColor: "#bf5af2", fillOpacity: waiting ? 0.04 : 0.12, interactive: true
+      pane: "zones", color: COLOURS.zone, weight: 3, dashArray: waiting ? "4 8" : "10 6",
+      fillColor: COLOURS.zone, fillOpacity: waiting ? 0.04 : 0.12, interactive: true
     });
     shape.bindTooltip(zoneLabel(z), { permanent: true, direction: "center", className: "cr-zone-label" });
     shape.bindPopup(zonePopup(z), { className: "cr-popup-wrap" });
@@ -264,7 +271,7 @@
   function startDrawing(points) {
     stopDrawing();
     state.drawing = { points: [], markers: [], shape: L.polygon([], {
-      pane: "zones", color: "#ffd60a", weight: 3, fillColor: "#ffd60a", fillOpacity: 0.15
+      pane: "zones", color: COLOURS.drawing, weight: 3, fillColor: COLOURS.drawing, fillOpacity: 0.15
     }).addTo(state.layers.zones) };
     (points || []).forEach(function (p) { addCorner(L.latLng(p[0], p[1])); });
     state.map.getContainer().style.cursor = "crosshair";
@@ -396,8 +403,8 @@
     var layer = L.geoJSON(geojson, {
       style: function (f) {
         return f.properties.kind === "park"
-          ? { color: "#1f4d36", weight: 1, fillColor: "#173d2b", fillOpacity: 0.55 }
-          : { color: "#56657d", weight: 6, opacity: 0.9, lineCap: "round" };
+          ? { color: COLOURS["park-edge"], weight: 1, fillColor: COLOURS["park-fill"], fillOpacity: 0.55 }
+          : { color: COLOURS.street, weight: 6, opacity: 0.9, lineCap: "round" };
       },
       interactive: false
     });
@@ -453,6 +460,7 @@
 
   function boot(map, options) {
     state.map = map;
+    readColours();
     // Incidents sit above venue and safe-space icons (markerPane is 600) so one
     // reported at a safe space is neither hidden nor unclickable under its icon.
     map.createPane("incidents").style.zIndex = 640;
