@@ -42,6 +42,7 @@ from controlroom.core.errors import AuthenticationError, ControlroomError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from controlroom.users.accounts import authenticate, role_title
+from ui.common import theme
 from ui.common.tasks import TaskSet
 
 DEFAULT_IDLE_MS = 5 * 60 * 1000
@@ -55,11 +56,11 @@ _INPUT_EVENTS = frozenset(
     }
 )
 
-LOCK_STYLE = """
-QWidget#lockScreen { background: #05080d; }
-QFrame#lockPanel { background: #161b26; border: 1px solid #2c3648; border-radius: 6px; }
-QFrame#lockPanel QLabel { background: transparent; }
-QLabel#lockTitle { font-size: 16pt; font-weight: bold; }
+LOCK_STYLE = f"""
+QWidget#lockScreen {{ background: {theme.LOCK_BACKGROUND}; }}
+QFrame#lockPanel {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER}; border-radius: 6px; }}
+QFrame#lockPanel QLabel {{ background: transparent; }}
+QLabel#lockTitle {{ font-size: 16pt; font-weight: bold; }}
 """
 
 

@@ -42,6 +42,7 @@ from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
+from ui.common import theme
 from ui.common.justification_dialog import ICO, JustificationDialog
 from ui.common.tasks import TaskSet
 
@@ -243,7 +244,7 @@ class AuditViewer(QDialog):
             return
         self.verify_result.setProperty("state", "ok" if result.ok else "broken")
         self.verify_result.setStyleSheet(
-            "color: #30d158;" if result.ok else "color: #ff453a; font-weight: bold;"
+            f"color: {theme.GOOD};" if result.ok else f"color: {theme.BAD}; font-weight: bold;"
         )
         self.verify_result.setText(("✔ " if result.ok else "✖ ") + result.describe())
         if result.broken_id is not None:

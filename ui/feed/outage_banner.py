@@ -16,18 +16,23 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from controlroom.core.domain import LOCAL_TZ
+from ui.common import theme
 from ui.feed.controller import FeedController
 
-# Set on the widget, not in the theme: the banner must read the same on any theme.
-STYLE = """
-QFrame#outageBanner { background: #f0a30a; border: 2px solid #ffd27a; border-radius: 3px; }
-QFrame#outageBanner[mode="attention"] { background: #d0730a; }
-QFrame#outageBanner QLabel { color: #111111; background: transparent; }
-QLabel#outageTitle { font-size: 13pt; font-weight: bold; }
-QLabel#outageDetail { font-size: 10pt; }
-QPushButton#outagePending {
-    background: #111111; color: #ffd27a; font-weight: bold; border: none; padding: 6px 10px;
-}
+# Set on the widget, not in the theme's stylesheet, with colours of its own: the banner
+# must read the same whatever the window's colours around it.
+STYLE = f"""
+QFrame#outageBanner {{
+    background: {theme.OUTAGE_BACKGROUND}; border: 2px solid {theme.OUTAGE_EDGE}; border-radius: 3px;
+}}
+QFrame#outageBanner[mode="attention"] {{ background: {theme.OUTAGE_ATTENTION}; }}
+QFrame#outageBanner QLabel {{ color: {theme.OUTAGE_TEXT}; background: transparent; }}
+QLabel#outageTitle {{ font-size: 13pt; font-weight: bold; }}
+QLabel#outageDetail {{ font-size: 10pt; }}
+QPushButton#outagePending {{
+    background: {theme.OUTAGE_TEXT}; color: {theme.OUTAGE_EDGE}; font-weight: bold; border: none;
+    padding: 6px 10px;
+}}
 """
 
 

@@ -34,7 +34,7 @@ _STYLESHEET = f"""
 #filterBar {{ background: {theme.PANEL}; border-bottom: 1px solid {theme.BORDER}; }}
 #filterBar QLineEdit {{
     background: {theme.BACKGROUND}; border: 1px solid {theme.BORDER}; border-radius: 4px;
-    padding: 3px 6px; selection-background-color: #2f5d8c;
+    padding: 3px 6px; selection-background-color: {theme.SELECTION};
 }}
 #filterBar QLineEdit:focus {{ border-color: {theme.ACCENT}; }}
 #filterBar QComboBox, #filterBar QToolButton, #filterBar QPushButton {{
@@ -48,12 +48,12 @@ _STYLESHEET = f"""
     border-color: {theme.MUTED};
 }}
 #filterBar QToolButton:checked, #filterBar QToolButton[active="true"], #filterBar QComboBox[active="true"] {{
-    border-color: {theme.ACCENT}; color: {theme.ACCENT}; background: #132a40;
+    border-color: {theme.ACCENT}; color: {theme.ACCENT}; background: {theme.FILTER_ACTIVE};
 }}
 #filterBar QPushButton:disabled {{ color: {theme.BORDER}; }}
 QMenu#filterMenu {{ background: {theme.RAISED}; border: 1px solid {theme.BORDER}; padding: 4px 0; }}
 QMenu#filterMenu::item {{ padding: 4px 18px 4px 26px; }}
-QMenu#filterMenu::item:selected {{ background: #2f5d8c; }}
+QMenu#filterMenu::item:selected {{ background: {theme.SELECTION}; }}
 QMenu#filterMenu::separator {{ height: 1px; background: {theme.BORDER}; margin: 4px 6px; }}
 """
 

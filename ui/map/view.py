@@ -13,6 +13,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from controlroom.config import Settings
+from ui.common import theme
 from ui.map.bridge import MapBridge
 from ui.map.page import build_map_page
 
@@ -33,7 +34,7 @@ class MapView(QWebEngineView):
         web_settings.setAttribute(
             QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, settings.tile_url is not None
         )
-        page.setBackgroundColor("#0d1117")
+        page.setBackgroundColor(theme.BACKGROUND)
         self.setPage(page)
         self._page_dir = tempfile.TemporaryDirectory(prefix="controlroom-map-")
         # Loaded from a file, not setHtml(): setHtml becomes a data: URL capped at 2 MB

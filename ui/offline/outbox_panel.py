@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.offline.outbox import OutboxEntry, ReplayResult
+from ui.common import theme
 from ui.feed.controller import FeedController
 from ui.offline.gateway import OfflineGateway
 
-CONFLICT_COLOUR = QColor("#ffb340")
+CONFLICT_COLOUR = QColor(theme.OUTBOX_CONFLICT)
 RETRY_MS = 3000
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from controlroom.core.domain import LOCAL_TZ, Behaviour
 from controlroom.core.snapshots import Change, Diff, FlagSnapshot, Snapshot, UnitSnapshot
+from ui.common import theme
 from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
 from ui.feed.controller import FeedController
@@ -38,7 +39,7 @@ class FlagTableModel(ActiveRowsModel[FlagSnapshot]):
     ) -> None:
         super().__init__(wall_clock=wall_clock, parent=parent)
         self._units: dict[int, list[str]] = {}
-        self._amber = QBrush(QColor("#ff9f0a"))
+        self._amber = QBrush(QColor(theme.FLAG_EXPIRING))
 
     def is_active(self, record: FlagSnapshot, now: datetime) -> bool:
         return record.active(now)

@@ -21,6 +21,7 @@ from controlroom.commands import Commands
 from controlroom.core.domain import UnitKind, UnitStatus
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import Change, Diff, Snapshot, UnitSnapshot
+from ui.common import theme
 from ui.common.actions import ActionRegistry
 from ui.common.formatting import format_age
 from ui.common.tasks import TaskSet
@@ -30,14 +31,6 @@ from ui.patrols.action_specs import LOCATE_UNIT, UNIT_STATUS, UNIT_STATUS_KEYS
 COLUMNS = ("Callsign", "Kind", "Status", "For", "Task")
 CALLSIGN, KIND, STATUS, FOR, TASK = range(len(COLUMNS))
 STATUS_KEYS = UNIT_STATUS_KEYS
-STATUS_COLOURS = {
-    "available": "#30d158",
-    "en_route": "#ff9f0a",
-    "on_scene": "#bf5af2",
-    "busy": "#ff453a",
-    "refreshment": "#64d2ff",
-    "off_duty": "#636366",
-}
 Index = QModelIndex | QPersistentModelIndex
 # The reference of the incident each unit is tasked to, by incident id.
 TaskNames = Callable[[Iterable[UnitSnapshot]], dict[int, str]]
@@ -54,7 +47,7 @@ class UnitTableModel(QAbstractTableModel):
         self._row_of: dict[int, int] = {}
         self._task_names: dict[int, str] = {}
         self._clock = wall_clock
-        self._brushes = {k: QBrush(QColor(v)) for k, v in STATUS_COLOURS.items()}
+        self._brushes = {k: QBrush(QColor(v)) for k, v in theme.UNIT_STATUS.items()}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)

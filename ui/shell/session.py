@@ -23,6 +23,7 @@ from controlroom.users.accounts import role_title
 from ui.accounts.console_lock import DEFAULT_IDLE_MS, ConsoleLock
 from ui.audit.action_specs import OPEN_TRAIL, VERIFY_TRAIL
 from ui.audit.viewer import AuditViewer, open_audit_viewer
+from ui.common import theme
 from ui.common.tasks import TaskSet
 from ui.dispersal.action_specs import OPEN_RECORD
 from ui.dispersal.person_record import PersonRecordDialog, open_person_record
@@ -37,7 +38,9 @@ OPEN_MODE_TEXT = (
 )
 # Menu titles share the window's Alt keys with its tabs and buttons (tests/ui/shell/test_actions.py).
 CONSOLE_MENU, PERSONS_MENU = "&Console", "&Persons"
-OPEN_MODE_STYLE = "background: #5a3b00; color: #ffffff; font-weight: bold; padding: 6px 8px;"
+OPEN_MODE_STYLE = (
+    f"background: {theme.OPEN_MODE_BANNER}; color: {theme.WHITE}; font-weight: bold; padding: 6px 8px;"
+)
 
 
 class Session(QObject):
