@@ -25,6 +25,7 @@ BENCHMARKS = {
     "recommend": "bench_recommend.py",
     "paperwork": "bench_paperwork.py",
     "gui_stall": "bench_gui_stall.py",
+    "start": "bench_start.py",
 }
 
 
