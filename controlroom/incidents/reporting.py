@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -138,9 +137,17 @@ async def _resolve_location(
 
 async def _next_number(owner: CommandBase, session: AsyncSession, night: date) -> int:
     """The night's next incident number, counted in the database so consoles never collide."""
-    dialect_insert = sqlite.insert if owner.db.is_sqlite else postgresql.insert
+    # Only the backend in use is loaded (the PostgreSQL dialect costs a SQLite console ~20 ms).
+    if owner.db.is_sqlite:
+        from sqlalchemy.dialects import sqlite
+
+        insert: Any = sqlite.insert
+    else:
+        from sqlalchemy.dialects import postgresql
+
+        insert = postgresql.insert
     stmt = (
-        dialect_insert(ReferenceCounter)
+        insert(ReferenceCounter)
         .values(night=night, last_number=1)
         .on_conflict_do_update(
             index_elements=[ReferenceCounter.night],

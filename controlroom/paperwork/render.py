@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-import jinja2
 from markupsafe import Markup, escape
 
 from controlroom.core.resources import resource
@@ -31,6 +30,9 @@ from controlroom.paperwork.printable import (
     TEXT_FIELD_LIMIT,
     printable,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 DirectionPart = Literal["notice", "record", "receipt"]
 DIRECTION_PARTS: tuple[DirectionPart, ...] = ("notice", "record", "receipt")
@@ -111,6 +113,8 @@ def _line_breaks(value: str) -> Markup:
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # on first render: the window and most commands never print
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(resource("paperwork"))),
         autoescape=True,  # every template, whatever its file name

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from controlroom.core.domain import Category, UnitKind, UnitStatus
 from controlroom.core.resources import resource
 from controlroom.core.snapshots import UnitSnapshot
@@ -163,6 +161,8 @@ class StreetGraph:
         features = data.get("features") if isinstance(data, dict) else None
         if not isinstance(features, list):
             raise ValueError("the street layer is not a GeoJSON FeatureCollection (no 'features' list)")
+        import networkx as nx  # here, not at the top: a window or command that never routes skips it
+
         graph = nx.Graph()
         for feature in features:
             for name, line in _street_lines(feature):
@@ -200,6 +200,8 @@ class StreetGraph:
 
     def distances_from(self, snap: SnappedPoint) -> dict[LatLon, float]:
         """Network metres from a snapped point to every node it can reach (Dijkstra from both ends)."""
+        import networkx as nx
+
         best: dict[LatLon, float] = {}
         for node, offset in ((snap.u, snap.to_u), (snap.v, snap.to_v)):
             lengths = nx.single_source_dijkstra_path_length(self.graph, node, weight="metres")
@@ -223,6 +225,8 @@ class StreetGraph:
 
     def components(self) -> list[list[str]]:
         """Street names in each connected piece of the network, largest piece first."""
+        import networkx as nx
+
         pieces = sorted(nx.connected_components(self.graph), key=len, reverse=True)
         return [sorted({str(n) for _, _, n in self.graph.subgraph(p).edges(data="name")}) for p in pieces]
 

@@ -1,53 +1,87 @@
-"""Build the map page once, with folium, from local assets only.
+"""Build the map page with folium, from local assets only — once per installed version.
 
 Folium would pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs; a
 control room is often offline, so the map instance's own ``default_js`` /
 ``default_css`` (not the class's) point at the installed ``xstatic-leaflet``
 files, plus our own ``resources/map`` script and style. Live data never goes
 into the page: it arrives later through the bridge.
+
+Importing folium (and numpy through branca) costs about half a second, a quarter
+of the window's cold start, to produce the same page every time. So ``map_page``
+keeps the built page in the data directory under a key made of everything the page
+is made from — the program's and folium's versions, where Leaflet and our
+resources are installed, the street layer, the palette, the tile settings, the
+area and this module's own source — and builds it again only when one changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
-from xstatic.pkg import leaflet
-
-from controlroom.config import Settings
+from controlroom import __version__
+from controlroom.config import Settings, data_dir
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
-from controlroom.core.resources import resource
+from controlroom.core.resources import resource, resources_dir
 from ui.common import theme
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 
 
-class _Boot(MacroElement):
-    """Hands the folium map object to ``controlroom.boot`` once Leaflet made it."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        controlroom.boot({{ this._parent.get_name() }}, {{ this.options_json }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, options: dict[str, Any]) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "ControlroomBoot"
-        # </script> inside a JSON string would end the script element early.
-        self.options_json = json.dumps(options).replace("</", "<\\/")
-
-
 def leaflet_dir() -> Path:
+    # xstatic's package module is tiny; folium is not imported for this.
+    from xstatic.pkg import leaflet
+
     return Path(leaflet.BASE_DIR)
+
+
+def page_key(settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> str:
+    """A digest of everything the built page depends on (a change means a new page)."""
+    parts = {
+        "controlroom": __version__,
+        "folium": metadata.version("folium"),
+        "leaflet": str(leaflet_dir()),
+        "resources": str(resources_dir()),
+        "streets": hashlib.sha256(resource("geo", "streets.geojson").read_bytes()).hexdigest(),
+        "builder": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "palette": theme.map_palette_css(),
+        "tiles": [settings.tile_url, settings.tile_attribution],
+        "area": [area.south, area.west, area.north, area.east],
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def map_page(
+    settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE, *, cache_dir: Path | None = None
+) -> Path:
+    """The map page for these settings: built on first use, then read from the cache."""
+    folder = cache_dir or data_dir() / "cache"
+    target = folder / f"map-{page_key(settings, area)}.html"
+    if target.exists():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    # Built beside the target and renamed: a second console starting at the same
+    # moment sees either no page or a whole one, never half of one.
+    fd, partial = tempfile.mkstemp(dir=folder, prefix=".map-", suffix=".html")
+    os.close(fd)
+    try:
+        build_map_page(Path(partial), settings, area)
+        os.replace(partial, target)
+    finally:
+        Path(partial).unlink(missing_ok=True)
+    return target
 
 
 def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> Path:
     """Write the map page to ``target`` (an ``.html`` file) and return it."""
+    import folium
+    from branca.element import Element
+
     assets = leaflet_dir()
     fmap = folium.Map(
         location=list(area.centre),
@@ -83,7 +117,28 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
         Element(f'<script src="{resource("map", "map.js").as_uri()}"></script>'), name="controlroom_js"
     )
     streets = json.loads(resource("geo", "streets.geojson").read_text(encoding="utf-8"))
-    _Boot({"streets": streets}).add_to(fmap)
+    _boot_element({"streets": streets}).add_to(fmap)
     target.parent.mkdir(parents=True, exist_ok=True)
     fmap.save(str(target))
     return target
+
+
+def _boot_element(options: dict[str, Any]) -> Any:
+    """The element that hands the folium map object to ``controlroom.boot`` once Leaflet made it."""
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class Boot(MacroElement):
+        _template = Template(
+            """{% macro script(this, kwargs) %}
+            controlroom.boot({{ this._parent.get_name() }}, {{ this.options_json }});
+            {% endmacro %}"""
+        )
+
+        def __init__(self) -> None:
+            super().__init__()  # type: ignore[no-untyped-call]
+            self._name = "ControlroomBoot"
+            # </script> inside a JSON string would end the script element early.
+            self.options_json = json.dumps(options).replace("</", "<\\/")
+
+    return Boot()

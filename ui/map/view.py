@@ -1,10 +1,8 @@
-"""``MapView``: the QtWebEngine view that shows the map page built once at start-up."""
+"""``MapView``: the QtWebEngine view that shows the map page (built once per installed version)."""
 
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWebChannel import QWebChannel
@@ -15,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from controlroom.config import Settings
 from ui.common import theme
 from ui.map.bridge import MapBridge
-from ui.map.page import build_map_page
+from ui.map.page import map_page
 
 
 class MapView(QWebEngineView):
@@ -36,10 +34,9 @@ class MapView(QWebEngineView):
         )
         page.setBackgroundColor(theme.BACKGROUND)
         self.setPage(page)
-        self._page_dir = tempfile.TemporaryDirectory(prefix="controlroom-map-")
         # Loaded from a file, not setHtml(): setHtml becomes a data: URL capped at 2 MB
         # and could not reach the local Leaflet files.
-        self.page_path = build_map_page(Path(self._page_dir.name) / "map.html", settings)
+        self.page_path = map_page(settings)
         self.load(QUrl.fromLocalFile(str(self.page_path)))
 
     def set_safe_space_editable(self, venue_ids: list[int]) -> None:
@@ -52,7 +49,3 @@ class MapView(QWebEngineView):
         self.bridge.sig_page_ready.connect(push)
         if self.bridge.page_ready:
             push()
-
-    def closeEvent(self, event: object) -> None:  # noqa: N802
-        self._page_dir.cleanup()
-        super().closeEvent(event)  # type: ignore[arg-type]
