@@ -210,6 +210,31 @@ async def wait_until_drawn(window: MainWindow, timeout: float = SCREENSHOT_TIMEO
     )
 
 
+async def frames_presented(window: MainWindow, frames: int = 2, timeout: float = 2.0) -> None:
+    """Wait until the map page has painted ``frames`` more animation frames.
+
+    The markers are in the page once ``wait_until_drawn`` returns, but Chromium paints
+    them on its next frames; a grab before then can miss the last ones. Counting
+    frames replaces a fixed pause (0.3 s, most of it idle).
+    """
+    page = window.map.page()
+    done = asyncio.Event()
+    page.runJavaScript(
+        "window.__crFrames = 0; (function tick() { window.__crFrames += 1;"
+        f" if (window.__crFrames < {frames + 1}) requestAnimationFrame(tick); }})();"
+    )
+
+    def check(count: object) -> None:
+        if isinstance(count, int | float) and count > frames:
+            done.set()
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not done.is_set() and loop.time() < deadline:
+        page.runJavaScript("window.__crFrames", 0, check)
+        await asyncio.sleep(0.02)
+
+
 def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -> int:
     """Open the real window offscreen, wait for the map, save a PNG of the window."""
     target = Path(path)
@@ -237,7 +262,7 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
         window.feed.start()
         try:
             await wait_until_drawn(window)
-            await asyncio.sleep(0.3)  # let Chromium composite the last frame
+            await frames_presented(window)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not window.grab().save(str(target), "PNG"):
                 raise ControlroomError(f"could not write {target}")
