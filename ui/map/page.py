@@ -44,16 +44,35 @@ def page_key(settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> st
     """A digest of everything the built page depends on (a change means a new page)."""
     parts = {
         "controlroom": __version__,
-        "folium": metadata.version("folium"),
+        "folium": _installed_version("folium"),
         "leaflet": str(leaflet_dir()),
         "resources": str(resources_dir()),
         "streets": hashlib.sha256(resource("geo", "streets.geojson").read_bytes()).hexdigest(),
-        "builder": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "builder": _builder_digest(),
         "palette": theme.map_palette_css(),
         "tiles": [settings.tile_url, settings.tile_attribution],
         "area": [area.south, area.west, area.north, area.east],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _installed_version(distribution: str) -> str:
+    """The installed version; "" inside a bundle, which ships no metadata (its own version pins it)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _builder_digest() -> str:
+    """This module's source, so an edited builder rebuilds the page in a working tree.
+
+    A PyInstaller bundle has no source file beside its modules; its version stands for it.
+    """
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def map_page(
