@@ -25,11 +25,3 @@ class TaskSet:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
-
-    def __len__(self) -> int:
-        return len(self._tasks)
-
-    def cancel_all(self) -> None:
-        """Cancel what is still running (the widget is closing)."""
-        for task in list(self._tasks):
-            task.cancel()
