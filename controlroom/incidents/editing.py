@@ -161,7 +161,12 @@ class IncidentEditing(CommandBase):
     async def link_duplicate(
         self, reference: str, of_reference: str, expected_version: int | None = None
     ) -> IncidentSnapshot:
-        """Mark ``reference`` as a duplicate report of ``of_reference``; both records stay."""
+        """Mark ``reference`` as a duplicate report of ``of_reference`` and close it; both records stay.
+
+        A duplicate is worked as the incident it repeats, so its own attendance clock
+        stops and it no longer alerts: it is closed at once (from any status, which
+        no ordinary move allows), and its timeline says why ("closed: duplicate of X").
+        """
         if reference == of_reference:
             raise ValidationError("an incident cannot be a duplicate of itself")
         now = self.clock()
@@ -171,7 +176,8 @@ class IncidentEditing(CommandBase):
             if target.duplicate_of == row.id:
                 raise ValidationError(f"{of_reference} is already marked as a duplicate of {reference}")
             row.duplicate_of = target.id
-            events = [("linked", {"duplicate_of": target.reference})]
+            events = [("linked", {"duplicate_of": target.reference, "closed_from": row.status})]
+            row.status = Status.CLOSED.value
             return await self._save(session, row, events, now, "incident.link")
 
     @requires("incident.caller_updated")

@@ -54,7 +54,8 @@ class TimelineEntry:
         if self.kind == "note":
             return f"note: {d['text']}"
         if self.kind == "linked":
-            return f"marked as duplicate of {d['duplicate_of']}"
+            closed = "closed: " if d.get("closed_from") else "marked as "  # older links left it open
+            return f"{closed}duplicate of {d['duplicate_of']}"
         if self.kind == "caller_updated":
             return f"reporter updated: {d['text']}"
         if self.kind == "updated":  # entries written before per-aspect entries existed

@@ -124,13 +124,13 @@ async def _resolve_location(
     owner: CommandBase, session: AsyncSession, new: NewIncident
 ) -> tuple[int | None, str, float, float]:
     if new.venue and (new.lat is not None or new.lon is not None):
-        raise ValidationError("give either a venue or coordinates (--at) with a place, not both")
+        raise ValidationError("give either a venue, or a point (LAT,LON) with a place name, not both")
     if new.venue:
         venue = await find_venue(session, new.venue)
         place = clean_text(new.place, "place", MAX_PLACE) if new.place else venue.name
         return venue.id, place, venue.lat, venue.lon
     if new.lat is None or new.lon is None:
-        raise ValidationError("say where: a venue name, or coordinates (--at LAT,LON) and --place")
+        raise ValidationError("say where: a venue name, or a point (LAT,LON) with a place name")
     lat, lon = owner.area.require(new.lat, new.lon)
     return None, clean_text(new.place, "place", MAX_PLACE), lat, lon
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from controlroom.core.errors import StaleVersionError, ValidationError
+from controlroom.core.grading import GradeTargets
+from controlroom.incidents.alerts import alert_for, may_alert, rank_alerts
 from controlroom.incidents.editing import IncidentEdit
 from controlroom.incidents.queries import incident_detail
 from controlroom.incidents.reporting import NewIncident
@@ -112,8 +116,29 @@ def test_duplicate_link_keeps_both_records(db_url: str) -> None:
 
     dup, original = run_with_db(db_url, scenario)
     assert dup.duplicate_of_reference == original.incident.reference
-    assert dup.timeline[-1].describe() == f"marked as duplicate of {original.incident.reference}"
+    assert dup.timeline[-1].describe() == f"closed: duplicate of {original.incident.reference}"
     assert original.incident.summary == dup.incident.summary == "x"
+
+
+def test_linking_a_duplicate_stops_its_clock_and_its_alert(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[object, object, object]:
+        first = await _reported(db, grade=1)
+        second = await _reported(db, grade=1)
+        before = (await incident_detail(db, second)).incident
+        await commands_for(db).link_duplicate(second, first)
+        after = (await incident_detail(db, second)).incident
+        return before, after, (await incident_detail(db, first)).incident
+
+    before, after, original = run_with_db(db_url, scenario)
+    targets = GradeTargets()
+    long_after = after.reported_at + timedelta(hours=2)
+    # Before the link it alerts (an unacknowledged Grade 1) and would breach its 15 minutes.
+    assert alert_for(before, targets, long_after) is not None
+    assert (after.status, after.duplicate_of, after.version) == ("closed", original.id, before.version + 1)
+    assert not may_alert(after, targets) and alert_for(after, targets, long_after) is None
+    assert [e.incident.reference for e in rank_alerts([after, original], targets, long_after)] == [
+        original.reference
+    ]
 
 
 def test_caller_update_is_recorded(db_url: str) -> None:
