@@ -37,6 +37,15 @@ FLASH_ROW = "#7a1010"
 BREACH_BANNER = FLASH_ROW
 AMBER = "#ff9f0a"
 RED = "#ff3b30"
+# A Grade 1 never looks like a Grade 2: its rows flash between two reds of their own
+# (never back to plain), and its alert-stack line has a red ground and a pulsing bar.
+FLASH_ROW_G1 = "#a3142b"
+FLASH_ROW_G1_DIM = "#4d0a14"
+ALERT_G1 = GRADE_BACKGROUND[1]
+ALERT_G1_PULSE = "#ff8a80"
+ALERT_G1_LINE = "#3d0b12"
+ALERT_G2 = GRADE_BACKGROUND[2]
+ALERT_BREACH = AMBER  # "39 min over" and the breach bar
 
 # Patrol units by status (the unit board and the map), flags, and the outbox.
 UNIT_STATUS = {
@@ -143,6 +152,10 @@ QPushButton#breachBanner {{
     background: {BREACH_BANNER}; color: {WHITE}; font-weight: bold; border: none; padding: 6px;
     text-align: left;
 }}
+QLabel#alertCount {{ font-weight: bold; padding: 3px 8px; }}
+QLabel#alertCount[alerting="true"] {{ color: {ALERT_G1_PULSE}; }}
+QListView#alertList {{ background: {PANEL}; border: 1px solid {BORDER}; }}
+QListView#alertList:focus {{ border: 2px solid {ACCENT}; }}
 QLabel#detailHeader {{ font-size: 12pt; font-weight: bold; padding: 4px 0; }}
 QLabel#formError {{ color: {FORM_ERROR}; font-weight: bold; }}
 QLabel#formHint {{ color: {MUTED}; }}

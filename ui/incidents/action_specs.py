@@ -40,6 +40,17 @@ CALLER_BUTTON = ActionSpec(
 )
 DUPLICATE_BUTTON = ActionSpec("incident.duplicate", "Duplicate &of…", "", "incident.link", DETAIL)
 
+# The alert stack (ui/incidents/alert_stack.py): F8 anywhere jumps to the most urgent
+# alert; on the stack, Enter selects the line's incident, A acknowledges it, U records
+# a reporter update (the detail panel's "Reporter updated…").
+ALERTS = "alerts"  # keys that act on the current line while the alert stack has focus
+ALERT_JUMP = ActionSpec("alert.jump", "Jump to the most urgent alert", "F8", "incident.update", WINDOW)
+ALERT_SELECT = ActionSpec("alert.select", "Show the alert's incident", "Return", "incident.update", ALERTS)
+ALERT_ACKNOWLEDGE = ActionSpec("alert.acknowledge", "Acknowledge the alert", "A", "incident.update", ALERTS)
+ALERT_CALLER_UPDATE = ActionSpec(
+    "alert.caller_updated", "Record a reporter update", "U", "incident.caller_updated", ALERTS
+)
+
 INCIDENT_ACTIONS = (
     NEW,
     FIND,
@@ -51,4 +62,8 @@ INCIDENT_ACTIONS = (
     EDIT_BUTTON,
     CALLER_BUTTON,
     DUPLICATE_BUTTON,
+    ALERT_JUMP,
+    ALERT_SELECT,
+    ALERT_ACKNOWLEDGE,
+    ALERT_CALLER_UPDATE,
 )

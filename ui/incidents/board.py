@@ -1,8 +1,10 @@
-"""``IncidentBoard``: the live incident list with its heading, filter bar and breach banner.
+"""``IncidentBoard``: the live incident list with its heading and filter bar.
 
 It follows the feed itself: a snapshot resets the model (first load, resynchronisation),
 a diff is applied row by row. The heading's figures are refreshed at most once a second
 from the model's running tallies, and the list's time windows move with the clock.
+Grade-target breaches are not announced here: they are lines of the alert stack
+(``ui.incidents.alert_stack``), ranked with every other alert, none hiding another.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from controlroom.core.domain import LOCAL_TZ, Status, grade_label
+from controlroom.core.domain import LOCAL_TZ, Status
 from controlroom.core.grading import GradeTargets
 from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot, UnitSnapshot
 from controlroom.incidents.filters import IncidentFilter, current_night_start
@@ -28,10 +30,9 @@ MINUTE_MS = 60_000
 
 
 class IncidentBoard(QWidget):
-    """The incident list panel; ``sig_breach_prompted`` asks for a reporter update."""
+    """The incident list panel: heading, filter bar and the live table."""
 
     sig_filter_changed = Signal(object)  # IncidentFilter, after the list applied it
-    sig_breach_prompted = Signal(object)  # IncidentSnapshot whose grade target was breached
 
     def __init__(self, targets: GradeTargets, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,13 +43,7 @@ class IncidentBoard(QWidget):
         self.counts = QLabel("")
         self.counts.setObjectName("boardCounts")
         self.filter_bar = FilterBar()
-        self.breach_banner = QPushButton("")
-        self.breach_banner.setObjectName("breachBanner")
-        self.breach_banner.hide()
-        self._breached: IncidentSnapshot | None = None
         self._lay_out()
-        self.breach_banner.clicked.connect(self._on_breach_banner_clicked)
-        self.model.sig_target_breached.connect(self._on_model_target_breached)
         self.filter_bar.sig_filter_changed.connect(self._on_filter_bar_filter_changed)
         self._minute = self._timer(MINUTE_MS, self._on_minute_ticked)
         self._clock = self._timer(1000, self.model.tick)
@@ -69,7 +64,6 @@ class IncidentBoard(QWidget):
         heading.addWidget(self.counts)
         layout.addLayout(heading)
         layout.addWidget(self.filter_bar)
-        layout.addWidget(self.breach_banner)
         layout.addWidget(self.table)
 
     def _timer(self, interval_ms: int, slot: Callable[[], object]) -> QTimer:
@@ -136,21 +130,6 @@ class IncidentBoard(QWidget):
         if not incident_filter.is_empty:
             shown = f"{self.table.proxy.rowCount()} shown ({incident_filter.describe()}) · "
         self.counts.setText(f"{shown}{open_} open · {urgent} G1/G2 open · {tonight} this night")
-
-    # -- grade-target breaches -------------------------------------------------
-
-    def _on_model_target_breached(self, incident: IncidentSnapshot) -> None:
-        self._breached = incident
-        self.breach_banner.setText(
-            f"⚠ {incident.reference} {grade_label(incident.grade)} target breached — "
-            "tell the reporter about the delay (click to record)"
-        )
-        self.breach_banner.show()
-
-    def _on_breach_banner_clicked(self) -> None:
-        self.breach_banner.hide()
-        if self._breached is not None and self.table.select_incident(self._breached.id):
-            self.sig_breach_prompted.emit(self._breached)
 
     def stop_clock(self) -> None:
         """The window is closing: no more ticks."""

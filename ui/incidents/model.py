@@ -66,8 +66,6 @@ def _label(enum_type: Any, value: str) -> str:
 class IncidentTableModel(QAbstractTableModel):
     """Table of incident snapshots that applies feed diffs without resetting."""
 
-    # An open Grade 1/2 incident ran past its attendance target (once per incident).
-    sig_target_breached = Signal(object)  # IncidentSnapshot
     # The clock moved on: views repaint the time columns and the flashing (alerting)
     # rows they show (no data changed).
     sig_clock_ticked = Signal()
@@ -84,8 +82,6 @@ class IncidentTableModel(QAbstractTableModel):
         self.targets = targets or GradeTargets()
         self._alerting: set[int] = set()
         self._flash_on = False
-        self._breached: set[int] = set()
-        self._running: dict[int, IncidentSnapshot] = {}  # attendance clock running
         self._rows: list[IncidentSnapshot] = []
         self._row_of: dict[int, int] = {}
         self._fresh_until: dict[int, float] = {}
@@ -101,6 +97,7 @@ class IncidentTableModel(QAbstractTableModel):
             TargetLevel.RED: QBrush(QColor(theme.RED)),
         }
         self._flash_brush = QBrush(QColor(theme.FLASH_ROW))
+        self._flash_g1 = (QBrush(QColor(theme.FLASH_ROW_G1_DIM)), QBrush(QColor(theme.FLASH_ROW_G1)))
         # Heading counts kept up to date by every diff: walking 10,000 rows for them once
         # a second cost the GUI thread ~5 ms a walk under peak load (bench_gui_stall.py).
         self._tally_basis: tuple[frozenset[str], datetime] | None = None
@@ -142,8 +139,12 @@ class IncidentTableModel(QAbstractTableModel):
                 return self._grade_brushes[incident.grade]
             if column == DUE:
                 return self._level_brushes.get(self.target(incident).level)
-            if self._flash_on and incident.id in self._alerting:
-                return self._flash_brush
+            if incident.id in self._alerting:
+                # A Grade 1 never rests on a plain row: it swaps between its two reds.
+                if incident.grade == 1:
+                    return self._flash_g1[self._flash_on]
+                if self._flash_on:
+                    return self._flash_brush
             if incident.id in self._fresh_until:
                 return self._fresh_brush
             return None
@@ -206,9 +207,6 @@ class IncidentTableModel(QAbstractTableModel):
         self._row_of = {incident.id: row for row, incident in enumerate(self._rows)}
         self._fresh_until.clear()
         self._now = self._wall_clock()
-        self._running.clear()
-        for incident in self._rows:
-            self._track_target(incident)
         self._tally_basis = None  # recounted on the next tally()
         self.endResetModel()
 
@@ -244,7 +242,6 @@ class IncidentTableModel(QAbstractTableModel):
                 self._count(incident, -1)
                 del self._row_of[incident.id]
                 self._fresh_until.pop(incident.id, None)
-                self._running.pop(incident.id, None)
             del self._rows[first : last + 1]
             self.endRemoveRows()
         start = rows_descending[-1]
@@ -260,7 +257,6 @@ class IncidentTableModel(QAbstractTableModel):
         self._rows[row] = incident
         self._count(old, -1)
         self._count(incident, +1)
-        self._track_target(incident)
         changed = [
             c
             for c, fields in _FIELDS_BY_COLUMN.items()
@@ -289,7 +285,6 @@ class IncidentTableModel(QAbstractTableModel):
             self._rows.append(incident)
             self._row_of[incident.id] = first + offset
             self._count(incident, +1)
-            self._track_target(incident)
             self._fresh_until[incident.id] = until
         self.endInsertRows()
 
@@ -307,7 +302,6 @@ class IncidentTableModel(QAbstractTableModel):
         if self._alerting:
             self._flash_on = not self._flash_on
         self.sig_clock_ticked.emit()
-        self._check_breaches()
         now = self._monotonic()
         expired = [i for i, until in self._fresh_until.items() if until <= now]
         for incident_id in expired:
@@ -320,25 +314,6 @@ class IncidentTableModel(QAbstractTableModel):
     def target(self, incident: IncidentSnapshot) -> TargetState:
         attended = incident.attended_at is not None or Status.of(incident.status) not in AWAITING_ATTENDANCE
         return target_state(self.targets, incident.grade, incident.reported_at, self._now, attended)
-
-    def _track_target(self, incident: IncidentSnapshot) -> None:
-        """Keep the (few) incidents whose attendance clock is running, for the tick."""
-        if (
-            incident.grade in (1, 2)
-            and incident.id not in self._breached
-            and self.target(incident).level is not TargetLevel.NONE
-        ):
-            self._running[incident.id] = incident
-        else:
-            self._running.pop(incident.id, None)
-
-    def _check_breaches(self) -> None:
-        for incident in list(self._running.values()):
-            if self.target(incident).level is TargetLevel.RED:
-                self._breached.add(incident.id)
-                del self._running[incident.id]
-                if incident.caller_updated_at is None:
-                    self.sig_target_breached.emit(incident)
 
     def set_alerting(self, incident_ids: Iterable[int]) -> None:
         """Rows that flash until someone acknowledges them."""
