@@ -72,7 +72,7 @@ class AlertEntry:
 
     @property
     def unacknowledged(self) -> bool:
-        return self.incident.status == Status.NEW.value
+        return bool(self.incident.status == Status.NEW.value)
 
 
 def is_unacknowledged_urgent(incident: IncidentSnapshot) -> bool:
