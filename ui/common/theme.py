@@ -28,15 +28,15 @@ FILTER_ACTIVE = "#132a40"
 GOOD = "#30d158"
 BAD = "#ff453a"
 FORM_ERROR = "#ff6961"
+# Empty check boxes must be visible on the dark panels (not just a darker square).
+CHECK_EDGE = "#9fb3d1"
 
 # Incident grades (None: ungraded), row states and response-target levels.
-GRADE_BACKGROUND = {1: "#ff3b30", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff", None: "#c7ccd6"}
+GRADE_BACKGROUND = {1: "#e0281f", 2: "#ff9500", 3: "#ffd60a", 4: "#40a9ff", None: "#c7ccd6"}
 GRADE_FOREGROUND = {1: WHITE, 2: BACKGROUND, 3: BACKGROUND, 4: BACKGROUND, None: BACKGROUND}
 FRESH_ROW = "#12496b"
 FLASH_ROW = "#7a1010"
 BREACH_BANNER = FLASH_ROW
-AMBER = "#ff9f0a"
-RED = "#ff3b30"
 # A Grade 1 never looks like a Grade 2: its rows flash between two reds of their own
 # (never back to plain), and its alert-stack line has a red ground and a pulsing bar.
 FLASH_ROW_G1 = "#a3142b"
@@ -45,16 +45,20 @@ ALERT_G1 = GRADE_BACKGROUND[1]
 ALERT_G1_PULSE = "#ff8a80"
 ALERT_G1_LINE = "#3d0b12"
 ALERT_G2 = GRADE_BACKGROUND[2]
+AMBER = "#ff9f0a"
+RED = "#ff3b30"
 ALERT_BREACH = AMBER  # "39 min over" and the breach bar
 
-# Patrol units by status (the unit board and the map), flags, and the outbox.
+# Patrol units by status (the unit board and the map), flags, and the outbox. No unit
+# colour is a grade's or a safe space's (busy is not G1 red, available not "open" green);
+# on the map a unit's shape (shield or hexagon) is the first cue, its colour the second.
 UNIT_STATUS = {
-    "available": GOOD,
-    "en_route": AMBER,
-    "on_scene": "#bf5af2",
-    "busy": BAD,
-    "refreshment": "#64d2ff",
-    "off_duty": "#636366",
+    "available": "#5ce1e6",
+    "en_route": "#ff79e1",
+    "on_scene": "#b08cff",
+    "busy": "#f5f5f7",
+    "refreshment": "#8796ab",
+    "off_duty": "#9a9aa0",
 }
 FLAG_EXPIRING = AMBER
 FLAG_MARKER = "#ff375f"
@@ -81,7 +85,13 @@ MAP_PARK_LABEL = "#5fbf8a"
 MAP_VENUE_EDGE = "#9fb3d1"
 MAP_VENUE_FILL = "#2b3a55"
 MAP_MARKER_OUTLINE = "#0b0f16"
-ZONE = UNIT_STATUS["on_scene"]
+ZONE = "#bf5af2"
+# Alerting incidents: a Grade 1's ring is solid white, wide and fast; a Grade 2's dashed amber.
+MAP_ALERT_G1 = WHITE
+MAP_ALERT_G2 = "#ffcf70"
+# The point the operator picked for a report: a pin nothing else on the map looks like.
+MAP_PIN = WHITE
+MAP_PIN_EDGE = "#0a84ff"
 ZONE_LABEL_TEXT = "#e9d5ff"
 ZONE_LABEL_BACKGROUND = "#1e0c28"
 DRAWING = GRADE_BACKGROUND[3]
@@ -119,6 +129,11 @@ def map_palette() -> dict[str, str]:
         "zone-label": rgba(ZONE_LABEL_BACKGROUND, 0.85),
         "zone-label-text": ZONE_LABEL_TEXT,
         "drawing": DRAWING,
+        "alert-g1": MAP_ALERT_G1,
+        "alert-g2": MAP_ALERT_G2,
+        "pin": MAP_PIN,
+        "pin-edge": MAP_PIN_EDGE,
+        "label-halo": rgba(BACKGROUND, 0.9),
     }
     palette.update({f"grade-{g or 'u'}": colour for g, colour in GRADE_BACKGROUND.items()})
     palette.update({f"safe-{status}": colour for status, colour in SAFE_SPACE_STATUS.items()})
@@ -132,20 +147,33 @@ def map_palette_css() -> str:
     return f":root {{\n{lines}}}\n"
 
 
-STYLESHEET = f"""
-QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 10.5pt; }}
-QMainWindow::separator, QSplitter::handle {{ background: {BORDER}; width: 4px; }}
-QTableView {{
+# Font sizes at scale 1.0, read at 2 m on a 24" 1080p screen: the list and panels at 12 pt.
+BASE_POINTS = 12.0
+TITLE_POINTS = 14.0
+SCALE_STEPS = (0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
+
+
+def stylesheet(scale: float = 1.0) -> str:
+    """The window's stylesheet with every font size multiplied by ``scale`` (Ctrl+= / Ctrl+-)."""
+    base = round(BASE_POINTS * scale, 1)
+    title = round(TITLE_POINTS * scale, 1)
+    return f"""
+QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: {base}pt; }}
+QMainWindow::separator, QSplitter::handle {{ background: {BORDER}; width: 4px; height: 4px; }}
+QDockWidget {{ color: {MUTED}; font-weight: bold; }}
+QDockWidget::title {{ background: {RAISED}; padding: 3px 8px; border-bottom: 1px solid {BORDER}; }}
+QTableView, QListView {{
     background: {PANEL}; alternate-background-color: {RAISED}; gridline-color: {BORDER};
     selection-background-color: {SELECTION}; selection-color: {SELECTED_TEXT}; border: 1px solid {BORDER};
 }}
+QTableView:focus, QListView:focus {{ border: 2px solid {ACCENT}; }}
 QHeaderView::section {{
     background: {RAISED}; color: {MUTED}; padding: 4px 6px; border: none;
     border-right: 1px solid {BORDER}; border-bottom: 1px solid {BORDER}; font-weight: bold;
 }}
 QStatusBar {{ background: {PANEL}; color: {MUTED}; border-top: 1px solid {BORDER}; }}
-QLabel#boardTitle {{ font-size: 13pt; font-weight: bold; padding: 6px 8px; }}
-QLabel#boardCounts {{ color: {MUTED}; padding: 6px 8px; }}
+QLabel#boardTitle {{ font-size: {title}pt; font-weight: bold; padding: 4px 8px; }}
+QLabel#boardCounts {{ color: {MUTED}; padding: 4px 8px; }}
 QLabel#connection[state="ok"] {{ color: {GOOD}; }}
 QLabel#connection[state="lost"] {{ color: {BAD}; font-weight: bold; }}
 QPushButton#breachBanner {{
@@ -156,20 +184,36 @@ QLabel#alertCount {{ font-weight: bold; padding: 3px 8px; }}
 QLabel#alertCount[alerting="true"] {{ color: {ALERT_G1_PULSE}; }}
 QListView#alertList {{ background: {PANEL}; border: 1px solid {BORDER}; }}
 QListView#alertList:focus {{ border: 2px solid {ACCENT}; }}
-QLabel#detailHeader {{ font-size: 12pt; font-weight: bold; padding: 4px 0; }}
+QLabel#detailHeader {{ font-size: {title}pt; font-weight: bold; padding: 4px 0; }}
 QLabel#formError {{ color: {FORM_ERROR}; font-weight: bold; }}
 QLabel#formHint {{ color: {MUTED}; }}
-QLineEdit, QComboBox, QPlainTextEdit {{
+QLineEdit, QComboBox, QPlainTextEdit, QSpinBox, QDateTimeEdit {{
     background: {RAISED}; border: 1px solid {BORDER}; padding: 3px 5px; border-radius: 3px;
 }}
-QLineEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QSpinBox:focus, QDateTimeEdit:focus {{
+    border: 2px solid {ACCENT};
+}}
 QPushButton {{ background: {RAISED}; border: 1px solid {BORDER}; padding: 4px 10px; border-radius: 3px; }}
-QPushButton:focus, QPushButton:hover {{ border: 1px solid {ACCENT}; }}
+QPushButton:focus, QPushButton:hover {{ border: 2px solid {ACCENT}; }}
 QPushButton:default {{ background: {DEFAULT_BUTTON}; }}
+QCheckBox:focus, QRadioButton:focus {{ color: {ACCENT}; }}
+QCheckBox::indicator, QRadioButton::indicator, QTableView::indicator, QListView::indicator {{
+    width: {round(16 * scale)}px; height: {round(16 * scale)}px;
+    border: 2px solid {CHECK_EDGE}; background: {PANEL};
+}}
+QRadioButton::indicator {{ border-radius: {round(9 * scale)}px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked,
+QTableView::indicator:checked, QListView::indicator:checked {{
+    background: {ACCENT}; border-color: {ACCENT};
+}}
+QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {ACCENT}; }}
 QGroupBox {{ border: 1px solid {BORDER}; margin-top: 10px; padding-top: 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {MUTED}; }}
 QListWidget {{ background: {PANEL}; border: 1px solid {BORDER}; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; }}
+QTabBar::tab {{ background: {PANEL}; color: {MUTED}; padding: 4px 12px; border: 1px solid {BORDER}; }}
+QTabBar::tab:selected {{ background: {RAISED}; color: {TEXT}; border-bottom: 2px solid {ACCENT}; }}
+QTabBar::tab:focus {{ color: {ACCENT}; }}
 QScrollBar:vertical {{ background: {PANEL}; width: 12px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; min-height: 24px; border-radius: 4px; }}
 QScrollBar:horizontal {{ background: {PANEL}; height: 12px; }}
@@ -178,8 +222,47 @@ QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; }}
 """
 
 
-def apply_dark_theme(app: QApplication) -> None:
-    """Fusion style with a dark palette and the control-room stylesheet."""
+STYLESHEET = stylesheet()
+
+# Every text colour on every background it is drawn on: each pair meets WCAG AA (4.5:1)
+# (tests/ui/common/test_theme.py computes the ratios).
+CONTRAST_PAIRS: list[tuple[str, str, str]] = [
+    *[("text", TEXT, bg) for bg in (BACKGROUND, PANEL, RAISED, FILTER_ACTIVE, FRESH_ROW, FLASH_ROW)],
+    ("selected text", SELECTED_TEXT, SELECTION),
+    ("default button", TEXT, DEFAULT_BUTTON),
+    *[("muted", MUTED, bg) for bg in (BACKGROUND, PANEL, RAISED, FILTER_ACTIVE)],
+    *[("accent", ACCENT, bg) for bg in (BACKGROUND, PANEL, RAISED)],
+    *[("good/bad", colour, bg) for colour in (GOOD, BAD, FORM_ERROR) for bg in (BACKGROUND, PANEL, RAISED)],
+    *[(f"grade {g}", GRADE_FOREGROUND[g], GRADE_BACKGROUND[g]) for g in GRADE_BACKGROUND],
+    *[(f"unit {s}", colour, bg) for s, colour in UNIT_STATUS.items() for bg in (PANEL, RAISED)],
+    *[(f"safe space {s}", colour, bg) for s, colour in SAFE_SPACE_STATUS.items() for bg in (PANEL, RAISED)],
+    ("flag expiring", FLAG_EXPIRING, PANEL),
+    ("outbox conflict", OUTBOX_CONFLICT, PANEL),
+    ("set-up banner", WHITE, OPEN_MODE_BANNER),
+    ("breach banner", WHITE, BREACH_BANNER),
+    ("outage banner", OUTAGE_TEXT, OUTAGE_BACKGROUND),
+    ("outage attention", OUTAGE_TEXT, OUTAGE_ATTENTION),
+    ("lock screen", TEXT, LOCK_BACKGROUND),
+    ("map street label", MAP_STREET_LABEL, BACKGROUND),
+    ("map park label", MAP_PARK_LABEL, BACKGROUND),
+    ("zone label", ZONE_LABEL_TEXT, ZONE_LABEL_BACKGROUND),
+]
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.x contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def apply_dark_theme(app: QApplication, scale: float = 1.0) -> None:
+    """Fusion style with a dark palette and the control-room stylesheet at ``scale``."""
     app.setStyle("Fusion")
     palette = QPalette()
     for role, colour in (
@@ -197,4 +280,4 @@ def apply_dark_theme(app: QApplication) -> None:
     ):
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet(scale))

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.incidents.filter_proxy import IncidentFilterProxy
-from ui.incidents.model import AGE, DUE, ID_ROLE, IncidentTableModel
+from ui.incidents.model import (
+    AGE,
+    CATEGORY,
+    DUE,
+    GRADE,
+    ID_ROLE,
+    PLACE,
+    REF,
+    SOURCE,
+    STATUS,
+    IncidentTableModel,
+)
 
-_WIDTHS = {0: 160, 1: 62, 2: 86, 3: 122, 4: 142, 5: 140, 6: 124, 7: 92}
+# Each column is as wide as its longest usual text at the current font, so neither a
+# reference nor a header is cut ("Acknowledged", "SOT-20261202-0026"); Place and
+# Category take the widest common names; Summary takes what is left.
+_SAMPLES = {
+    REF: "SOT-20261202-00000",
+    AGE: "10h 59m",
+    DUE: "1h39 over",
+    GRADE: "G4 Resolution",
+    CATEGORY: "Predatory behaviour",
+    PLACE: "Harbourlight Club",
+    SOURCE: "Licensed premises",
+    STATUS: "Acknowledged",
+}
+CELL_PADDING = 16
+ROW_PADDING = 6
 
 
 class IncidentTableView(QTableView):
@@ -35,13 +60,29 @@ class IncidentTableView(QTableView):
         vertical.setVisible(False)
         # Fixed row height: ResizeToContents would measure every row on every change.
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(28)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in _WIDTHS.items():
-            self.setColumnWidth(column, width)
+        # Tab moves to the next pane, not cell by cell through the list.
+        self.setTabKeyNavigation(False)
+        self.fit_to_font()
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+
+    def fit_to_font(self) -> None:
+        """Row height and column widths for the current font (the Ctrl+= / Ctrl+- scale)."""
+        metrics = self.fontMetrics()
+        self.verticalHeader().setDefaultSectionSize(metrics.height() + ROW_PADDING)
+        header_metrics = self.horizontalHeader().fontMetrics()
+        model = self.model()
+        for column, sample in _SAMPLES.items():
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            text = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title) + 16)
+            self.setColumnWidth(column, text + CELL_PADDING)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_to_font()
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

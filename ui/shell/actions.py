@@ -19,6 +19,28 @@ LOCK = ActionSpec("console.lock", "&Lock console", "Ctrl+L", "console.lock", MEN
 SWITCH_USER = ActionSpec("console.switch_user", "&Switch user…", "", "", MENU)
 CONSOLE_ACTIONS = (LOCK, SWITCH_USER)
 
+# The Window menu: panes and the map (for those who see incidents), the text scale (anyone).
+NEXT_PANE = ActionSpec("view.next_pane", "&Next pane", "F6", "read.incidents", MENU)
+PREVIOUS_PANE = ActionSpec("view.previous_pane", "&Previous pane", "Shift+F6", "read.incidents", MENU)
+DETAIL = ActionSpec("view.detail", "Incident &detail", "Ctrl+D", "read.incidents", MENU)
+MAP_WINDOW = ActionSpec("view.map_window", "&Map in its own window", "Ctrl+Shift+M", "read.incidents", MENU)
+MAP_OVERVIEW = ActionSpec("view.map_overview", "Map &overview", "Ctrl+Shift+H", "read.incidents", MENU)
+ZOOM_IN = ActionSpec("view.zoom_in", "&Larger text", "Ctrl+=", "", MENU)
+ZOOM_OUT = ActionSpec("view.zoom_out", "&Smaller text", "Ctrl+-", "", MENU)
+ZOOM_RESET = ActionSpec("view.zoom_reset", "No&rmal text size", "Ctrl+0", "", MENU)
+RESET_LAYOUT = ActionSpec("view.reset_layout", "R&eset panels", "", "", MENU)
+VIEW_ACTIONS = (
+    NEXT_PANE,
+    PREVIOUS_PANE,
+    DETAIL,
+    MAP_WINDOW,
+    MAP_OVERVIEW,
+    ZOOM_IN,
+    ZOOM_OUT,
+    ZOOM_RESET,
+    RESET_LAYOUT,
+)
+
 ALL_ACTIONS: dict[str, ActionSpec] = declared(
-    INCIDENT_ACTIONS, PATROL_ACTIONS, DISPERSAL_ACTIONS, AUDIT_ACTIONS, CONSOLE_ACTIONS
+    INCIDENT_ACTIONS, PATROL_ACTIONS, DISPERSAL_ACTIONS, AUDIT_ACTIONS, CONSOLE_ACTIONS, VIEW_ACTIONS
 )

@@ -1,49 +1,96 @@
-"""``WindowLayout``: the window's splitters, the banner above them, and their saved sizes.
+"""``WindowLayout``: the incident list as the spine, every other panel a dock.
 
-The incident board and its detail share the left column, the map and the boards
-the right; the banner (outage, set-up mode) sits above both. Sizes are kept in
-the window state (QSettings) between runs.
+The live list is the central widget and keeps most of the height; the alert stack,
+the map and the boards are docks on the right, the incident detail a dock below the
+list that takes space only when asked. Docks can be moved, closed (``Window`` menu
+and F6 bring them back) and floated; the map can go to a window of its own for a
+second screen or a video wall. The arrangement is saved per user in the window state
+(QSettings ``layout/<user>/…``).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from dataclasses import dataclass
 
-DEFAULT_RIGHT = [560, 280]
-DEFAULT_LEFT = [560, 300]
-MIN_WIDTH_FOR_SIZES = 1200
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
+
+# Bumped when the set of docks changes, so an old saved arrangement is not half-applied.
+LAYOUT_VERSION = 2
+RIGHT_SHARE = 0.38
+ALERTS_HEIGHT = 150
+MAP_SHARE = 0.62
+DETAIL_HEIGHT = 300
+Area = Qt.DockWidgetArea
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dock: its object name (saved state), title, widget, area and whether it starts shown."""
+
+    name: str
+    title: str
+    widget: QWidget
+    area: Area
+    shown: bool = True
 
 
 class WindowLayout:
-    """Builds the central widget of ``window`` and saves / restores its splitters."""
+    """Builds the window's central widget and docks, and saves / restores them per user."""
 
-    def __init__(
-        self,
-        window: QMainWindow,
-        banner: QWidget,
-        left: tuple[QWidget, QWidget],
-        right: tuple[QWidget, QWidget],
-    ) -> None:
+    def __init__(self, window: QMainWindow, banner: QWidget, board: QWidget, panels: list[Panel]) -> None:
         self.window = window
-        self.left = _splitter(Qt.Orientation.Vertical, *left)
-        self.right = _splitter(Qt.Orientation.Vertical, *right)
-        self.splitter = _splitter(Qt.Orientation.Horizontal, self.left, self.right)
+        self.board = board
         central = QWidget()
         self._layout = QVBoxLayout(central)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addWidget(banner)
-        self._layout.addWidget(self.splitter, 1)
+        self._layout.addWidget(board, 1)
         window.setCentralWidget(central)
-        self._pending_splitter: QByteArray | None = None
+        window.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        # The right-hand docks run the full height; the detail sits under the list only.
+        window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
+        window.setCorner(Qt.Corner.TopRightCorner, Area.RightDockWidgetArea)
+        self.docks: dict[str, QDockWidget] = {}
+        for panel in panels:
+            dock = QDockWidget(panel.title, window)
+            dock.setObjectName(f"dock-{panel.name}")
+            dock.setWidget(panel.widget)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetClosable
+                | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            window.addDockWidget(panel.area, dock)
+            dock.setVisible(panel.shown)
+            self.docks[panel.name] = dock
+        self._pending: QByteArray | None = None
+        self._defaults_applied = False
+
+    def dock(self, name: str) -> QDockWidget:
+        return self.docks[name]
 
     def insert_top(self, widget: QWidget) -> None:
-        self._layout.insertWidget(0, widget)
+        """A notice across the whole window, above the list and the docks (set-up mode)."""
+        bar = QToolBar("Notice", self.window)
+        bar.setObjectName("noticeBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.toggleViewAction().setVisible(False)
+        bar.addWidget(widget)
+        self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def show_page(self, text: str) -> QLabel:
-        """Hide the splitters and show a plain-text page in their place."""
-        self.splitter.hide()
+        """Hide the list and every dock and show a plain-text page in their place."""
+        self.board.hide()
+        for dock in self.docks.values():
+            dock.hide()
+            dock.toggleViewAction().setVisible(False)
         page = QLabel(text)
         page.setObjectName("rolePage")
         page.setTextFormat(Qt.TextFormat.PlainText)
@@ -52,40 +99,56 @@ class WindowLayout:
         self._layout.addWidget(page, 1)
         return page
 
-    def restore(self, state: QSettings) -> None:
-        geometry = state.value("window/geometry")
+    # -- sizes ---------------------------------------------------------------
+
+    def apply_default_sizes(self) -> None:
+        """The first arrangement: alerts, map and boards take ~38 % of the width, the list the rest."""
+        window = self.window
+        width, height = max(window.width(), 800), max(window.height(), 600)
+        right = [d for d in self.docks.values() if window.dockWidgetArea(d) == Area.RightDockWidgetArea]
+        if right:
+            window.resizeDocks(right[:1], [int(width * RIGHT_SHARE)], Qt.Orientation.Horizontal)
+        shown = [d for d in right if d.isVisibleTo(window) and not d.isFloating()]
+        names = {d.objectName(): d for d in shown}
+        alerts, map_dock = names.get("dock-alerts"), names.get("dock-map")
+        sizes: list[tuple[QDockWidget, int]] = []
+        rest = height - 60
+        if alerts is not None:
+            sizes.append((alerts, ALERTS_HEIGHT))
+            rest -= ALERTS_HEIGHT
+        if map_dock is not None:
+            sizes.append((map_dock, int(rest * MAP_SHARE)))
+        boards = names.get("dock-boards")
+        if boards is not None:
+            sizes.append((boards, int(rest * (1 - MAP_SHARE))))
+        if sizes:
+            window.resizeDocks([d for d, _ in sizes], [s for _, s in sizes], Qt.Orientation.Vertical)
+        detail = self.docks.get("detail")
+        if detail is not None:
+            window.resizeDocks([detail], [DETAIL_HEIGHT], Qt.Orientation.Vertical)
+        self._defaults_applied = True
+
+    # -- saved per user --------------------------------------------------------
+
+    def restore(self, state: QSettings, user: str) -> bool:
+        """The user's saved arrangement (applied again once shown); False: none saved."""
+        geometry = state.value(f"layout/{user}/geometry")
         if geometry is not None:
             self.window.restoreGeometry(geometry)
-        right = state.value("window/right")
-        if not (right and self.right.restoreState(right)):
-            self.right.setSizes(DEFAULT_RIGHT)
-        left = state.value("window/left")
-        if not (left and self.left.restoreState(left)):
-            self.left.setSizes(DEFAULT_LEFT)
-        # The splitter is restored again once the window has its real size
-        # (see take_pending_splitter): sizes applied to an unsized splitter get rescaled.
-        self._pending_splitter = state.value("window/splitter")
-        restored = bool(self._pending_splitter) and self.splitter.restoreState(self._pending_splitter)
-        if not restored:
-            # Without explicit sizes a QSplitter may give the web view zero width.
-            width = max(self.window.width(), MIN_WIDTH_FOR_SIZES)
-            self.splitter.setSizes([int(width * 0.6), int(width * 0.4)])
+        saved = state.value(f"layout/{user}/docks")
+        if saved is None:
+            self._pending = None
+            return False
+        self._pending = QByteArray(saved)
+        return self.window.restoreState(self._pending, LAYOUT_VERSION)
 
-    def take_pending_splitter(self) -> QByteArray | None:
-        """The saved main splitter state, once (to apply when the window is first shown)."""
-        pending, self._pending_splitter = self._pending_splitter, None
-        return pending
+    def on_first_show(self) -> None:
+        """Apply the saved docks again with the window's real size, or the defaults."""
+        pending, self._pending = self._pending, None
+        restored = pending is not None and self.window.restoreState(pending, LAYOUT_VERSION)
+        if not restored and not self._defaults_applied:
+            self.apply_default_sizes()
 
-    def save(self, state: QSettings) -> None:
-        state.setValue("window/geometry", self.window.saveGeometry())
-        state.setValue("window/splitter", self.splitter.saveState())
-        state.setValue("window/left", self.left.saveState())
-        state.setValue("window/right", self.right.saveState())
-
-
-def _splitter(orientation: Qt.Orientation, first: QWidget, second: QWidget) -> QSplitter:
-    splitter = QSplitter(orientation)
-    splitter.addWidget(first)
-    splitter.addWidget(second)
-    splitter.setChildrenCollapsible(False)
-    return splitter
+    def save(self, state: QSettings, user: str) -> None:
+        state.setValue(f"layout/{user}/geometry", self.window.saveGeometry())
+        state.setValue(f"layout/{user}/docks", self.window.saveState(LAYOUT_VERSION))

@@ -1,4 +1,4 @@
-"""``MainWindow``: composes the incident board, the map, the boards and the status bar.
+"""``MainWindow``: composes the incident list, its docks (map, boards, detail) and the status bar.
 
 Data flows one way: ``FeedController`` → (snapshot / diff) → each panel, which
 follows the feed itself → widgets. The window only composes: it creates the
@@ -9,11 +9,12 @@ signal to another's public slot. It never queries the database itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from controlroom.commands import Commands
 from controlroom.config import Settings
@@ -28,7 +29,8 @@ from ui.feed.status import ConnectionStatus
 from ui.feed.venues import VenueDirectory
 from ui.incidents.action_specs import FIND
 from ui.incidents.actions import IncidentActions
-from ui.incidents.alerts import AlertController
+from ui.incidents.alert_stack import AlertStack
+from ui.incidents.alerts import AlertController, AlertStackActions
 from ui.incidents.board import IncidentBoard
 from ui.incidents.detail import IncidentDetailPanel
 from ui.incidents.gateway import IncidentGateway
@@ -39,11 +41,33 @@ from ui.offline.outbox_panel import OutboxPanel
 from ui.patrols.actions import PatrolActions, incident_tasks
 from ui.patrols.flag_board import FlagBoard
 from ui.patrols.unit_board import UnitBoard
-from ui.shell.layout import WindowLayout
+from ui.shell.actions import (
+    DETAIL,
+    MAP_OVERVIEW,
+    MAP_WINDOW,
+    NEXT_PANE,
+    PREVIOUS_PANE,
+    RESET_LAYOUT,
+    ZOOM_IN,
+    ZOOM_OUT,
+    ZOOM_RESET,
+)
+from ui.shell.boards import BoardTabs, focus_target
+from ui.shell.layout import Panel, WindowLayout
+from ui.shell.map_window import MapPlacement
+from ui.shell.panes import PaneCycle
+from ui.shell.text_scale import TextScale
 
 MESSAGE_MS = 15_000
 # Tab titles: each mnemonic is unique in the window (tests/ui/shell/test_actions.py).
 UNITS_TAB, FLAGS_TAB, DISPERSAL_TAB, PENDING_TAB = "&Units", "F&lags", "D&ispersal", "Pe&nding"
+WINDOW_MENU = "&Window"
+Area = Qt.DockWidgetArea
+
+
+def user_key(name: str) -> str:
+    """A user name as a QSettings key part (no separators)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "_"
 
 
 class MainWindow(QMainWindow):
@@ -78,11 +102,25 @@ class MainWindow(QMainWindow):
         self._make_boards()
         self._make_status_bar(database_label)
         self.layout_state = WindowLayout(
-            self, self.banner, (self.board, self.detail), (self.map, self.boards)
+            self,
+            self.banner,
+            self.board,
+            [
+                Panel("alerts", "Alerts", self.alert_stack, Area.RightDockWidgetArea),
+                Panel("map", "Map", self.map, Area.RightDockWidgetArea),
+                Panel("boards", "Boards", self.boards, Area.RightDockWidgetArea),
+                Panel("detail", "Incident detail", self.detail, Area.BottomDockWidgetArea, shown=False),
+            ],
         )
-        self.splitter = self.layout_state.splitter
+        self.docks = self.layout_state.docks
+        self.map_placement = MapPlacement(self, self.docks["map"], self.map)
+        self.panes = PaneCycle(self._pane_widgets)
+        self.text_scale = TextScale(ui_state, self._on_text_scale_changed)
+        self.user = ""
+        self.role_page: QLabel | None = None
+        self._shown_once = False
         self._make_actions()
-        self.layout_state.restore(ui_state)
+        self.layout_state.restore(ui_state, user_key(self.user))
         self._connect()
         # After connecting: restoring a saved filter emits it to the list and the map.
         self.filter_bar.restore(ui_state)
@@ -94,12 +132,13 @@ class MainWindow(QMainWindow):
         self.board = IncidentBoard(settings.grade_targets)
         self.board.follow(feed)
         self.model, self.table, self.filter_bar = self.board.model, self.board.table, self.board.filter_bar
-        self.counts, self.breach_banner = self.board.counts, self.board.breach_banner
+        self.counts = self.board.counts
         self.writes.set_incident_lookup(self.board.incident_by_reference)
         self.map = MapView(settings)
         self.map_link = MapFeedLink(self.map.bridge, feed, self.board.task_names)
         self.alerts = AlertController(self.model, self.map.bridge, self, sound=alert_sound)
         self.alerts.follow(feed)
+        self.alert_stack = AlertStack(self.alerts.stack_model, registry=self.registry, window=self)
         self.detail = IncidentDetailPanel(self.incident_gateway, registry=self.registry)
         self.units = UnitBoard(self.commands, registry=self.registry)
         self.units.follow(feed, self.board.task_names)
@@ -114,7 +153,7 @@ class MainWindow(QMainWindow):
         self.banner.follow(feed)
 
     def _make_boards(self) -> None:
-        self.boards = QTabWidget()
+        self.boards = BoardTabs()
         # What each board needs the role to read (ui.shell.access removes the rest).
         self.board_needs: list[tuple[QWidget, str]] = [
             (self.units, "read.units"),
@@ -166,12 +205,35 @@ class MainWindow(QMainWindow):
             self, self.dispersal_gateway, self.dispersal, self.map.bridge, registry=self.registry
         )
         self.registry.shortcut(FIND, self, self.filter_bar.focus_search, Qt.ShortcutContext.WindowShortcut)
+        self._make_window_menu()
+
+    def _make_window_menu(self) -> None:
+        """Panes, the map's own window and the text scale; each dock can be shown again here."""
+        menu = self.window_menu = QMenu(WINDOW_MENU, self)
+        self.menuBar().addMenu(menu)
+        entry = self.registry.menu_entry
+        entry(NEXT_PANE, menu, self, lambda: self.panes.step(1))
+        entry(PREVIOUS_PANE, menu, self, lambda: self.panes.step(-1))
+        entry(DETAIL, menu, self, self.toggle_detail)
+        entry(MAP_WINDOW, menu, self, self.map_placement.toggle)
+        entry(MAP_OVERVIEW, menu, self, self._on_map_overview_requested)
+        menu.addSeparator()
+        entry(ZOOM_IN, menu, self, self.text_scale.larger)
+        entry(ZOOM_OUT, menu, self, self.text_scale.smaller)
+        entry(ZOOM_RESET, menu, self, self.text_scale.reset)
+        menu.addSeparator()
+        for dock in self.docks.values():
+            menu.addAction(dock.toggleViewAction())
+        entry(RESET_LAYOUT, menu, self, self.reset_layout)
 
     def _connect(self) -> None:
         self.table.sig_incident_selected.connect(self._on_table_incident_selected)
         self.map.bridge.sig_incident_clicked.connect(self.table.select_incident)
         self.board.sig_filter_changed.connect(self.map.bridge.set_filter)
-        self.board.sig_breach_prompted.connect(self._on_board_breach_prompted)
+        self.alert_actions = AlertStackActions(
+            self.alert_stack, self.incident_gateway, self.table, self.detail, show_detail=self.show_detail
+        )
+        self.alert_actions.sig_message.connect(self.show_message)
         self.flags.sig_count_changed.connect(self._on_flags_count_changed)
         self.dispersal.sig_person_alerted.connect(self._on_dispersal_person_alerted)
         for source in (self.detail, self.units, self.incident_actions, self.patrols, self.dispersal_actions):
@@ -199,6 +261,8 @@ class MainWindow(QMainWindow):
             board.hide()
         if self.boards.count() == 0:
             self.boards.hide()
+            self.docks["boards"].hide()
+            self.docks["boards"].toggleViewAction().setVisible(False)
 
     def show_role_page(self, text: str) -> QLabel:
         """Replace the board with a plain page (roles that may not see incidents)."""
@@ -211,12 +275,50 @@ class MainWindow(QMainWindow):
 
     # -- between panels --------------------------------------------------------
 
+    def _pane_widgets(self) -> list[QWidget]:
+        """The panes F6 visits, in order (hidden ones are skipped by the cycle)."""
+        if self.role_page is not None:
+            return []
+        return [self.table, self.map, self.boards, self.detail]
+
+    def toggle_detail(self) -> None:
+        """Show the detail of the selected incident with the keyboard in it, or hide it."""
+        dock = self.docks["detail"]
+        if dock.isVisible() and (dock.isAncestorOf(self.focusWidget()) if self.focusWidget() else False):
+            dock.hide()
+            self.table.setFocus()
+            return
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        dock = self.docks["detail"]
+        dock.show()
+        dock.raise_()
+        focus_target(self.detail).setFocus()
+
+    def reset_layout(self) -> None:
+        """Every dock back where it starts (the detail hidden), sizes as on first start."""
+        self.map_placement.to_dock()
+        for name, dock in self.docks.items():
+            dock.setFloating(False)
+            area = Area.BottomDockWidgetArea if name == "detail" else Area.RightDockWidgetArea
+            self.addDockWidget(area, dock)
+            dock.setVisible(name != "detail" and self.role_page is None)
+        self.layout_state.apply_default_sizes()
+
+    def _on_map_overview_requested(self) -> None:
+        overview = getattr(self.map.bridge, "show_overview", None)
+        if callable(overview):
+            overview()
+
+    def _on_text_scale_changed(self, scale: float) -> None:
+        set_label_scale = getattr(self.map.bridge, "set_label_scale", None)
+        if callable(set_label_scale):
+            set_label_scale(scale)
+
     def _on_table_incident_selected(self, incident_id: int) -> None:
         self.map.bridge.select_incident(incident_id)
         self.detail.show_incident(self.board.incident_by_id(incident_id))
-
-    def _on_board_breach_prompted(self, _incident: object) -> None:
-        self.detail.prompt_caller_update()
 
     def _on_flags_count_changed(self, count: int) -> None:
         title = f"{FLAGS_TAB} ({count})" if count else FLAGS_TAB
@@ -239,19 +341,26 @@ class MainWindow(QMainWindow):
 
     # -- layout persistence --------------------------------------------------
 
+    def apply_user(self, name: str) -> None:
+        """The logged-in user's own arrangement of panels and text scale."""
+        self.user = name
+        self.layout_state.restore(self.ui_state, user_key(name))
+        self.text_scale.restore(user_key(name))
+
     def save_layout(self) -> None:
-        self.layout_state.save(self.ui_state)
+        self.layout_state.save(self.ui_state, user_key(self.user))
         self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        pending = self.layout_state.take_pending_splitter()
-        if pending:
-            QTimer.singleShot(0, lambda: self.splitter.restoreState(pending))
+        if not self._shown_once:
+            self._shown_once = True
+            self.layout_state.on_first_show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
+        self.map_placement.to_dock()
         self.board.stop_clock()
         self.connection_status.stop()
         super().closeEvent(event)

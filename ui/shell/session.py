@@ -13,7 +13,7 @@ import asyncio
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMenu, QSizePolicy
 
 from controlroom.audit.chain import verify
 from controlroom.core.errors import ControlroomError
@@ -32,9 +32,14 @@ from ui.shell.actions import LOCK, SWITCH_USER
 from ui.shell.main_window import MainWindow
 
 OPEN_MODE_TEXT = (
-    "Set-up mode: this database has no users yet, so anyone at this PC can do anything "
-    "and nothing asks for a password. Create the first administrator with "
-    "'controlroom user add NAME --role administrator', then restart the window to log in."
+    "Set-up mode: no users yet, so anyone here can do anything. Add an administrator, then restart to log in."
+)
+# The banner stays one line; the whole instruction is its tooltip.
+OPEN_MODE_TIP = (
+    "This database has no users yet, so anyone at this PC can do anything and nothing asks for "
+    "a password. Create the first administrator on the command line with\n"
+    "    controlroom user add NAME --role administrator\n"
+    "then restart the window to log in."
 )
 # Menu titles share the window's Alt keys with its tabs and buttons (tests/ui/shell/test_actions.py).
 CONSOLE_MENU, PERSONS_MENU = "&Console", "&Persons"
@@ -81,21 +86,26 @@ class Session(QObject):
         banner = QLabel(OPEN_MODE_TEXT)
         banner.setObjectName("openModeBanner")
         banner.setTextFormat(Qt.TextFormat.PlainText)
-        banner.setWordWrap(True)
+        banner.setToolTip(OPEN_MODE_TIP)
+        # One line that never widens the window (a narrow screen clips it; the tooltip has it all).
+        banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         banner.setStyleSheet(OPEN_MODE_STYLE)
         self.window.show_top_banner(banner)
         self.open_mode_banner = banner
 
     def _menus(self) -> None:
         actor, window, registry = self.actor, self.window, self.window.registry
-        console = window.menuBar().addMenu(CONSOLE_MENU)
+        # Console and Persons come before the window's own Window menu.
+        console = QMenu(CONSOLE_MENU, window)
+        window.menuBar().insertMenu(window.window_menu.menuAction(), console)
         self.lock_action = registry.menu_entry(LOCK, console, window, self.lock.lock)
         self.switch_action = registry.menu_entry(SWITCH_USER, console, window, self.request_switch_user)
         self.switch_action.setVisible(actor.role is not None)
         console.addSeparator()
         self.audit_action = registry.menu_entry(OPEN_TRAIL, console, window, self.open_audit_trail)
         self.verify_action = registry.menu_entry(VERIFY_TRAIL, console, window, self.verify_trail)
-        persons = window.menuBar().addMenu(PERSONS_MENU)
+        persons = QMenu(PERSONS_MENU, window)
+        window.menuBar().insertMenu(window.window_menu.menuAction(), persons)
         self.record_action = registry.menu_entry(OPEN_RECORD, persons, window, self.open_selected_record)
         persons.menuAction().setVisible(actor.may("subject.consult") and actor.may("read.dispersal"))
         window.dispersal.add_context_action(self.record_action)
@@ -154,6 +164,7 @@ def install_session(
     """Fit the actor's session onto ``window`` (kept as ``window.session``)."""
     session = Session(window, db, actor, idle_ms=idle_ms)
     window.session = session
+    window.apply_user(actor.name)
     return session
 
 

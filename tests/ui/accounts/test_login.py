@@ -145,7 +145,8 @@ def test_log_in_without_users_is_set_up_mode_and_the_window_says_how_to_leave_it
     window = open_window(sqlite_url)
     banner = window.session.open_mode_banner
     assert banner is not None and banner.isVisible()
-    assert "controlroom user add NAME --role administrator" in banner.text()
+    assert "controlroom user add NAME --role administrator" in banner.toolTip()
+    assert "no users yet" in banner.text() and not banner.wordWrap()
     assert "set-up mode" in window.session.identity.text()
 
 

@@ -23,7 +23,6 @@ from controlroom.sim.demo import demo_venues
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli, js
 from tests.ui.waits import wait_until
-from ui.shell.app import ui_state
 
 
 class RequestRecorder(QWebEngineUrlRequestInterceptor):
@@ -246,16 +245,6 @@ def test_typed_text_stays_inert_in_map_popups(demo_url: str, open_window: Any, q
     )
     assert payload in popup["text"] and "<b>Above Bar</b>" in popup["text"]
     assert popup["imgs"] == 0 and popup["pwned"] is None
-
-
-def test_splitter_sizes_are_saved_and_restored(demo_url: str, open_window: Any, qtbot: Any) -> None:
-    window = open_window(demo_url)
-    window.splitter.setSizes([500, 900])
-    saved = window.splitter.sizes()
-    window.save_layout()
-    again = open_window(demo_url)
-    assert again.splitter.sizes() == saved
-    assert ui_state().value("window/splitter") is not None
 
 
 def test_screenshot_command_saves_the_drawn_window(demo_url: str, tmp_path: Any) -> None:
