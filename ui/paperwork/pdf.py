@@ -38,6 +38,7 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
 from controlroom.paperwork.render import RenderedDocument
+from ui.common.screen_fit import fit_to_screen
 
 PLAN_DPI = 200  # the plan's street names stay crisp at 200 dpi; 300 doubles the time for no visible gain
 PDF_RESOLUTION = 300
@@ -185,6 +186,9 @@ def document_painter(
     return paint
 
 
+PREVIEW_WIDTH, PREVIEW_HEIGHT = 900, 1000
+
+
 def print_preview_dialog(
     documents: Sequence[RenderedDocument], parent: QWidget | None = None, title: str = "Print paperwork"
 ) -> QPrintPreviewDialog:
@@ -193,6 +197,8 @@ def print_preview_dialog(
     printer.setDocName(title)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(title)
+    # An A4 page's proportions, but never taller than the screen (1366x768 desk PCs).
+    fit_to_screen(dialog, PREVIEW_WIDTH, PREVIEW_HEIGHT)
 
     # The default argument holds ``printer`` for as long as the connection, i.e. the dialog.
     def paint(device: QPrinter, _keep_alive: QPrinter = printer) -> None:

@@ -22,6 +22,7 @@ from controlroom.paperwork.render import (
     render_direction,
     render_direction_set,
 )
+from ui.common.screen_fit import fit_to_screen
 from ui.paperwork import pdf as paperwork_pdf
 from ui.paperwork.pdf import document_painter, plan_image, print_preview_dialog, write_pdf
 
@@ -182,6 +183,20 @@ def test_print_preview_dialog_shows_every_page(qapp: QApplication, qtbot: Any) -
     preview.updatePreview()
     assert dialog.windowTitle() == "Print SPECIMEN"
     assert preview.pageCount() == 4  # notice 1, record copy 2, receipt 1
+    # Never taller or wider than the screen it opens on (a 768-high desk PC included).
+    area = dialog.screen().availableGeometry()
+    assert dialog.height() <= area.height() - 60 and dialog.width() <= area.width() - 60
+    assert dialog.height() > 400  # still a usable preview
+
+
+def test_fit_to_screen_shrinks_only_what_does_not_fit(qapp: QApplication, qtbot: Any) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    area = widget.screen().availableGeometry()
+    fit_to_screen(widget, 300, 200)
+    assert (widget.width(), widget.height()) == (300, 200)
+    fit_to_screen(widget, area.width() * 2, area.height() * 2)
+    assert (widget.width(), widget.height()) == (area.width() - 60, area.height() - 60)
 
 
 def test_plan_rasterises_at_print_resolution(qapp: QApplication) -> None:

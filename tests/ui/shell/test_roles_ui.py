@@ -86,7 +86,7 @@ def test_an_auditor_sees_the_audit_trail_not_the_incident_board(
     demo_url: str, board_less_window: Any
 ) -> None:
     window = board_less_window(demo_url, "dpo_lee", "auditor")
-    assert not window.splitter.isVisible()
+    assert not window.board.isVisible() and not any(d.isVisible() for d in window.docks.values())
     assert window.role_page.isVisible() and "Audit trail" in window.role_page.text()
     assert window.session.audit_action.isEnabled() and window.session.verify_action.isEnabled()
     assert not _enabled(window, "Ctrl+N")
@@ -100,4 +100,4 @@ def test_an_administrator_manages_users_but_neither_reads_nor_verifies_the_trail
     window = board_less_window(demo_url, "root_admin", "administrator")
     session = window.session
     assert not session.audit_action.isEnabled() and not session.verify_action.isEnabled()
-    assert not window.splitter.isVisible()
+    assert not window.board.isVisible() and not any(d.isVisible() for d in window.docks.values())
