@@ -190,6 +190,8 @@ class MapBridge(QObject):
         self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
         self._alerting: list[int] = []
+        self._pin: tuple[float, float] | None = None
+        self._label_scale = 1.0
         self._clock = wall_clock
         self.last_counts: dict[str, int] = {}
         self._pending = _PendingDiff()
@@ -296,9 +298,40 @@ class MapBridge(QObject):
         self._schedule()
 
     def select_incident(self, incident_id: int) -> None:
-        """Centre the map on the incident and open its popup."""
+        """Open the incident's popup, keeping the zoom: the map pans only if it is out of view."""
         if incident_id in self._visible:
             self._push_now({"type": "select", "id": incident_id})
+
+    def centre_once(self, incident_id: int) -> None:
+        """Pan (never zoom) so the incident is in view, if it is not; nothing if it already is.
+
+        For a new Grade 1: the operator sees where it is without losing the overview.
+        """
+        if incident_id in self._visible:
+            self._push_now({"type": "centre", "id": incident_id})
+
+    def show_overview(self) -> None:
+        """Back to the whole operating area, fitted to the pane (what ``Home`` does on the map)."""
+        self._push_now({"type": "overview"})
+
+    def show_pin(self, lat: float, lon: float) -> None:
+        """Draw the "picked point" pin there (one pin: a new point moves it)."""
+        self._pin = (lat, lon)
+        self._push_now({"type": "pin", "lat": lat, "lon": lon})
+
+    def clear_pin(self) -> None:
+        """Remove the picked-point pin, if one is drawn."""
+        self._pin = None
+        self._push_now({"type": "pin_clear"})
+
+    def set_label_scale(self, factor: float) -> None:
+        """Scale the map's text (labels, markers, legend, popups); 1.0 is the default size."""
+        self._label_scale = factor
+        self._push_now({"type": "scale", "factor": factor})
+
+    @property
+    def label_scale(self) -> float:
+        return self._label_scale
 
     def flush(self) -> None:
         """Send what is queued now, as one diff (then the alerting set, if it changed)."""
@@ -358,6 +391,11 @@ class MapBridge(QObject):
                     "venues": list(self._venues.values()),
                 }
             )
+            # What the operator set on this page survives a reload of it.
+            if self._pin is not None:
+                self._push({"type": "pin", "lat": self._pin[0], "lon": self._pin[1]})
+            if self._label_scale != 1.0:
+                self._push({"type": "scale", "factor": self._label_scale})
 
     def _push(self, message: dict[str, Any]) -> None:
         self.sig_message_pushed.emit(json.dumps(message))

@@ -3,7 +3,8 @@
 Folium would pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs; a
 control room is often offline, so the map instance's own ``default_js`` /
 ``default_css`` (not the class's) point at the installed ``xstatic-leaflet``
-files, plus our own ``resources/map`` script and style. Live data never goes
+and ``xstatic-leaflet-markercluster`` files, plus our own ``resources/map`` scripts
+and style. Live data never goes
 into the page: it arrives later through the bridge.
 
 Importing folium (and numpy through branca) costs about half a second, a quarter
@@ -29,8 +30,11 @@ from controlroom.config import Settings, data_dir
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.resources import resource, resources_dir
 from ui.common import theme
+from ui.map.street_labels import street_labels
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
+# Our scripts, in load order: map.js boots the page and uses the other two.
+SCRIPTS = ("labels.js", "legend.js", "map.js")
 
 
 def leaflet_dir() -> Path:
@@ -40,12 +44,20 @@ def leaflet_dir() -> Path:
     return Path(leaflet.BASE_DIR)
 
 
+def markercluster_dir() -> Path:
+    """Leaflet.markercluster: several incidents at one place show a count and fan out on click."""
+    from xstatic.pkg import leaflet_markercluster
+
+    return Path(leaflet_markercluster.BASE_DIR)
+
+
 def page_key(settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> str:
     """A digest of everything the built page depends on (a change means a new page)."""
     parts = {
         "controlroom": __version__,
         "folium": _installed_version("folium"),
         "leaflet": str(leaflet_dir()),
+        "markercluster": str(markercluster_dir()),
         "resources": str(resources_dir()),
         "streets": hashlib.sha256(resource("geo", "streets.geojson").read_bytes()).hexdigest(),
         "builder": _builder_digest(),
@@ -65,14 +77,18 @@ def _installed_version(distribution: str) -> str:
 
 
 def _builder_digest() -> str:
-    """This module's source, so an edited builder rebuilds the page in a working tree.
+    """This module's and the label placer's source, so an edited builder rebuilds the page
+    in a working tree.
 
     A PyInstaller bundle has no source file beside its modules; its version stands for it.
     """
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        for module in (Path(__file__), Path(__file__).with_name("street_labels.py")):
+            digest.update(module.read_bytes())
     except OSError:
         return ""
+    return digest.hexdigest()
 
 
 def map_page(
@@ -115,8 +131,15 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
         min_lon=area.west - 0.03,
         max_lon=area.east + 0.03,
     )
-    fmap.default_js = [("leaflet", (assets / "leaflet.js").as_uri())]
-    fmap.default_css = [("leaflet_css", (assets / "leaflet.css").as_uri())]
+    cluster = markercluster_dir()
+    fmap.default_js = [
+        ("leaflet", (assets / "leaflet.js").as_uri()),
+        ("markercluster", (cluster / "leaflet.markercluster.js").as_uri()),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", (assets / "leaflet.css").as_uri()),
+        ("markercluster_css", (cluster / "MarkerCluster.css").as_uri()),
+    ]
     if settings.tile_url:
         folium.TileLayer(
             tiles=settings.tile_url,
@@ -132,11 +155,13 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
         Element(f'<link rel="stylesheet" href="{resource("map", "map.css").as_uri()}"/>'),
         name="controlroom_css",
     )
-    header.add_child(
-        Element(f'<script src="{resource("map", "map.js").as_uri()}"></script>'), name="controlroom_js"
-    )
+    for script in SCRIPTS:
+        header.add_child(
+            Element(f'<script src="{resource("map", script).as_uri()}"></script>'),
+            name=f"controlroom_{script.replace('.', '_')}",
+        )
     streets = json.loads(resource("geo", "streets.geojson").read_text(encoding="utf-8"))
-    _boot_element({"streets": streets}).add_to(fmap)
+    _boot_element({"streets": streets, "labels": street_labels(streets)}).add_to(fmap)
     target.parent.mkdir(parents=True, exist_ok=True)
     fmap.save(str(target))
     return target

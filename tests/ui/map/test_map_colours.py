@@ -99,7 +99,7 @@ def test_markers_and_legend_render_in_the_theme_colours(qtbot: Any) -> None:
     assert _computed(view, qtbot, ".cr-safe.cr-safe-full", "backgroundColor") == _css_rgb(
         theme.SAFE_SPACE_STATUS["full"]
     )
-    assert _computed(view, qtbot, ".cr-unit.cr-unit-on_scene", "backgroundColor") == _css_rgb(
+    assert _computed(view, qtbot, ".cr-unit.cr-unit-on_scene .cr-unit-body", "backgroundColor") == _css_rgb(
         theme.UNIT_STATUS["on_scene"]
     )
     assert _computed(view, qtbot, "body", "backgroundColor") == _css_rgb(theme.BACKGROUND)

@@ -1,0 +1,88 @@
+/* controlroom map labels: names that never overlap.
+ *
+ * Every name on the map (s.34 zone, safe space, venue, street, park) is an element
+ * with the class cr-label and a data-priority. After each move, zoom, resize, scale
+ * change or layer change, the labels are placed again from the highest priority down:
+ * a label whose box would overlap one already shown is hidden (visibility, so it keeps
+ * its size and can come back at the next zoom). Street positions come from
+ * ui/map/street_labels.py: each name sits on a stretch of its own street, turned along it.
+ */
+(function () {
+  "use strict";
+
+  var PRIORITY = { zone: 5, safe: 4, venue: 3, street: 2, park: 1 };
+  var GAP_PX = 3;  // labels that nearly touch read as one ("CarltonPlace Place")
+
+  function labelElement(kind, text) {
+    var node = document.createElement("span");
+    node.className = "cr-label cr-label-" + kind;
+    node.setAttribute("data-priority", String(PRIORITY[kind] || 0));
+    node.textContent = String(text);  // names are data, never markup
+    return node;
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right + GAP_PX && b.left < a.right + GAP_PX &&
+      a.top < b.bottom + GAP_PX && b.top < a.bottom + GAP_PX;
+  }
+
+  /* Show the highest-priority labels that fit; hide the rest. */
+  function declutter(container) {
+    // A removed tooltip fades out (opacity 0) for 200 ms before it leaves the page: not a label.
+    var nodes = Array.prototype.slice.call(container.querySelectorAll(".cr-label")).filter(function (node) {
+      var box = node.closest(".leaflet-tooltip");
+      return !box || box.style.opacity !== "0";
+    });
+    nodes.forEach(function (node) { node.classList.remove("cr-label-hidden"); });
+    var items = nodes.map(function (node, order) {
+      return { node: node, order: order, priority: Number(node.getAttribute("data-priority")),
+        box: node.getBoundingClientRect() };
+    }).filter(function (item) { return item.box.width > 0 && item.box.height > 0; });
+    items.sort(function (a, b) { return b.priority - a.priority || a.order - b.order; });
+    var shown = [];
+    items.forEach(function (item) {
+      var clash = shown.some(function (box) { return overlaps(box, item.box); });
+      if (clash) { item.node.classList.add("cr-label-hidden"); } else { shown.push(item.box); }
+    });
+    return shown.length;
+  }
+
+  /* One placement per frame, however many events asked for it. */
+  function scheduler(map) {
+    var queued = false;
+    return function schedule() {
+      if (queued) { return; }
+      queued = true;
+      window.requestAnimationFrame(function () {
+        queued = false;
+        declutter(map.getContainer());
+      });
+    };
+  }
+
+  /* Street and park names as permanent, non-interactive tooltips in the labels pane. */
+  function addPlaceLabels(layer, labels) {
+    (labels || []).forEach(function (label) {
+      var kind = label.kind === "park" ? "park" : "street";
+      var node = labelElement(kind, label.name);
+      if (label.angle) { node.style.transform = "rotate(" + label.angle + "deg)"; }
+      L.tooltip({
+        permanent: true, direction: "center", interactive: false, pane: "labels",
+        className: "cr-label-box", opacity: 1
+      }).setLatLng([label.lat, label.lon]).setContent(node).addTo(layer);
+    });
+  }
+
+  /* Text size for the whole map (--cr-label-scale); permanent tooltips re-centre on the new size. */
+  function setScale(map, factor) {
+    document.documentElement.style.setProperty("--cr-label-scale", String(factor));
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.Tooltip && layer.options.permanent) { layer.update(); }
+    });
+  }
+
+  window.controlroomLabels = {
+    PRIORITY: PRIORITY, labelElement: labelElement, declutter: declutter, scheduler: scheduler,
+    addPlaceLabels: addPlaceLabels, setScale: setScale
+  };
+}());

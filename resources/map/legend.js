@@ -1,0 +1,96 @@
+/* controlroom map legend: every layer on the map, its key, and a check box to show or hide it.
+ *
+ * One row per layer: its check box and name, then its keys (grade colours, safe-space
+ * states, unit shapes and statuses...) wrapping to the legend's width. The check
+ * boxes and the collapse button are ordinary form controls, reached with Tab. The
+ * legend starts collapsed on a short map pane so it never covers most of the map.
+ */
+(function () {
+  "use strict";
+
+  var COLLAPSE_BELOW_PX = 440;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function keyItem(key) {
+    var item = el("span", "cr-key");
+    var swatch = el("span", "cr-key-swatch " + key.swatch, key.mark || "");
+    swatch.setAttribute("aria-hidden", "true");
+    item.appendChild(swatch);
+    if (key.text) { item.appendChild(el("span", "cr-key-text", key.text)); }
+    return item;
+  }
+
+  function layerRow(map, entry, changed) {
+    var row = el("div", "cr-legend-layer");
+    row.setAttribute("data-layer", entry.id);
+    var label = el("label", "cr-legend-toggle");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = map.hasLayer(entry.layer);
+    box.setAttribute("data-layer", entry.id);
+    box.addEventListener("change", function () {
+      if (box.checked) { map.addLayer(entry.layer); } else { map.removeLayer(entry.layer); }
+      changed(entry.id, box.checked);
+    });
+    label.appendChild(box);
+    label.appendChild(el("span", "cr-legend-name", entry.title));
+    row.appendChild(label);
+    var keys = el("div", "cr-legend-keys");
+    entry.keys.forEach(function (key) { keys.appendChild(keyItem(key)); });
+    row.appendChild(keys);
+    return { row: row, box: box };
+  }
+
+  /* Add the legend to the map; returns what the page needs to drive it (tests too). */
+  function addLegend(map, entries, changed) {
+    var rows = {};
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var panel = el("div", "cr-legend");
+      var head = el("button", "cr-legend-head", "Legend");
+      head.type = "button";
+      var body = el("div", "cr-legend-body");
+      var collapsed = map.getSize().y < COLLAPSE_BELOW_PX;
+      function show(open) {
+        body.hidden = !open;
+        head.setAttribute("aria-expanded", open ? "true" : "false");
+        panel.classList.toggle("cr-legend-collapsed", !open);
+      }
+      head.addEventListener("click", function () { show(body.hidden); });
+      entries.forEach(function (entry) {
+        var made = layerRow(map, entry, changed);
+        rows[entry.id] = made.box;
+        body.appendChild(made.row);
+      });
+      panel.appendChild(head);
+      panel.appendChild(body);
+      show(!collapsed);
+      L.DomEvent.disableClickPropagation(panel);
+      L.DomEvent.disableScrollPropagation(panel);
+      return panel;
+    };
+    control.addTo(map);
+    return {
+      layers: function () {
+        return entries.map(function (entry) {
+          return { id: entry.id, title: entry.title, shown: map.hasLayer(entry.layer),
+            checkbox: !!rows[entry.id], keys: entry.keys.length };
+        });
+      },
+      toggle: function (id) {
+        var box = rows[id];
+        if (!box) { return false; }
+        box.click();
+        return box.checked;
+      }
+    };
+  }
+
+  window.controlroomLegend = { addLegend: addLegend };
+}());
