@@ -9,8 +9,14 @@ same run, same data: the window idle (baseline), then the window following
 window only reads through the change feed) at ≥ 5 incident changes a second.
 Reports max / p99 / count over 50 ms per phase, the incident changes per second
 the window received, and where main-thread time went during the load phase
-(model, map bridge, boards, heading; feed decoding is the remainder).
+(model, map bridge, boards, heading, alert ranking; feed decoding is the remainder).
 Target: every stall < 50 ms.
+
+The night is seeded so that the alert stack holds ``--alerts`` entries (50) when
+the window opens: that many open Grade 1/2 incidents, most of them long past their
+target, every other open incident Grade 3, 4 or ungraded. The stack is re-ranked on
+every diff and once a second; its count at the start and end of each phase is
+printed with the table (the simulator adds and acknowledges alerts meanwhile).
 
 Inside each gap it also records the main thread's CPU time and, on Linux, its
 run-queue wait (``/proc/thread-self/schedstat``: runnable, but no core free). The
@@ -70,6 +76,7 @@ from ui.shell.main_window import MainWindow
 HEARTBEAT_MS = 5
 TARGET_MS = 50.0
 INCIDENTS = 10_000
+ALERTS = 50
 OPEN_SHARE = 0.02  # the rest of the night's incidents are resolved or closed
 HEADER = [
     *("phase", "beats", "max ms", "p99 ms", "> 50 ms", "max CPU ms", "> 50 ms CPU", "max gc ms"),
@@ -87,10 +94,20 @@ def run_queue_wait() -> float:
         return 0.0
 
 
-def seed(path: Path, count: int) -> None:
-    """``count`` incidents over the last 8 hours, bulk-inserted with their change-log rows."""
+def seed(path: Path, count: int, alerts: int = ALERTS) -> None:
+    """``count`` incidents over the last 8 hours, bulk-inserted with their change-log rows.
+
+    Exactly ``alerts`` of them are open Grade 1 or 2 (the newest open ones, alternating
+    grades): the alert stack's entries. Every other open incident is Grade 3, 4 or ungraded.
+    """
     rng = random.Random(7)
     now = datetime.now(UTC).replace(microsecond=0)
+    open_ids = [n for n in range(1, count + 1) if rng.random() < OPEN_SHARE]
+    while len(open_ids) < alerts:  # a short night: open more of the newest
+        open_ids.append(max(set(range(1, count + 1)) - set(open_ids)))
+    alerting = {n: 1 + i % 2 for i, n in enumerate(sorted(open_ids, reverse=True)[:alerts])}
+    open_set = set(open_ids)
+    rng = random.Random(7)
     columns = (
         "id, reference, night, reported_at, source, category, grade, status, venue_id, place, lat, lon, "
         "summary, idempotency_key, created_by, version"
@@ -98,13 +115,15 @@ def seed(path: Path, count: int) -> None:
     incidents, changes = [], []
     for n in range(1, count + 1):
         reported = now - timedelta(seconds=8 * 3600 * (count - n) / count)
-        status = "new" if rng.random() < OPEN_SHARE else rng.choice(("resolved", "closed"))
+        rng.random()
+        status = "new" if n in open_set else rng.choice(("resolved", "closed"))
+        grade = alerting.get(n) or rng.choice((3, 4, None) if status == "new" else (1, 2, 3, 4, None))
         category = rng.choices(list(CATEGORIES), weights=list(CATEGORIES.values()))[0]
         source = rng.choices(list(SOURCES), weights=list(SOURCES.values()))[0]
         lat, lon = rng.uniform(50.898, 50.915), rng.uniform(-1.411, -1.393)
         snapshot = IncidentSnapshot(
             id=n, reference=f"BEN-{operational_night(reported):%Y%m%d}-{n:05d}", reported_at=reported,
-            source=source, category=category, grade=rng.choice((1, 2, 3, 4, None)), status=status,
+            source=source, category=category, grade=grade, status=status,
             venue_id=None, place=f"Street {n % 300}", lat=lat, lon=lon,
             summary=f"Seeded incident {n}", version=1,
         )  # fmt: skip
@@ -127,14 +146,14 @@ def seed(path: Path, count: int) -> None:
     conn.close()
 
 
-async def prepare(url: str, path: Path, count: int) -> None:
+async def prepare(url: str, path: Path, count: int, alerts: int = ALERTS) -> None:
     db = Database(url)
     try:
         await upgrade(db)
         await NightPlayer(db, SimulationConfig()).prepare()  # demo venues and units on duty
     finally:
         await db.dispose()
-    seed(path, count)
+    seed(path, count, alerts)
 
 
 class Heartbeat:
@@ -205,7 +224,8 @@ class Accounting:
             "map.apply_patrol_changes": (window.map.bridge, "apply_patrol_changes"),
             "units.apply_changes": (window.units.model, "apply_changes"),
             "alerts.apply_changes": (window.alerts, "apply_changes"),
-            "heading": (window, "_refresh_heading"),
+            "alerts.rank (stack)": (window.alerts, "rank"),
+            "heading": (window.board, "refresh_heading"),
             "model.tick": (window.model, "tick"),
         }
         for label, (owner, name) in targets.items():
@@ -283,7 +303,10 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     beat = Heartbeat()
     gc_pauses = GcPauses()
     await asyncio.sleep(2)  # let the first paint settle
+    stack = window.alert_stack.model
+    counts = [stack.rowCount()]
     idle = await phase(args.seconds, beat, gc_pauses)
+    counts.append(stack.rowCount())
     simulator_log = folder / "simulator.log"
     process = simulator(url, args, simulator_log)
     try:
@@ -293,7 +316,9 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         profiler = cProfile.Profile() if args.profile else None
         if profiler is not None:
             profiler.enable()  # main thread only; it slows everything, so stalls grow too
+        counts.append(stack.rowCount())
         load = await phase(args.seconds, beat, gc_pauses)
+        counts.append(stack.rowCount())
         if profiler is not None:
             profiler.disable()
         load_seconds = time.perf_counter() - started
@@ -306,8 +331,14 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         print(f"only {rate:.1f} incident changes/s reached the window; the simulator said:")
         print(simulator_log.read_text(encoding="utf-8", errors="replace")[-3000:] or "(nothing)")
     load_name = f"simulator x{args.scale:g} speed {args.speed:g} nice {args.simulator_nice}"
+    shown = "shown" if window.alert_stack.isVisible() else "NOT shown"
+    print(
+        f"alert stack ({shown}): {counts[0]} → {counts[1]} entries over the idle phase, "
+        f"{counts[2]} → {counts[3]} over the load phase"
+    )
     print_table(
-        f"Main-thread stalls, {window.model.rowCount()} incidents on the board, {HEARTBEAT_MS} ms heartbeat",
+        f"Main-thread stalls, {window.model.rowCount()} incidents on the board, "
+        f"{counts[0]} alerts in the stack, {HEARTBEAT_MS} ms heartbeat",
         HEADER,
         [
             row(f"BASELINE window idle, {args.seconds:g} s", idle, None),
@@ -345,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (60)")
     parser.add_argument("--incidents", type=int, default=INCIDENTS)
+    parser.add_argument("--alerts", type=int, default=ALERTS, help="alert stack entries at start (50)")
     parser.add_argument("--speed", type=float, default=120.0, help="simulator speed (120)")
     parser.add_argument("--scale", type=float, default=12.0, help="simulator arrivals multiplier (12)")
     parser.add_argument("--consoles", type=int, default=4, help="simulator writer tasks (4)")
@@ -361,7 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["CONTROLROOM_HOME"] = str(folder / "home")  # outbox and window state stay here
         asyncio.run(
             prepare(
-                f"sqlite+aiosqlite:///{folder / 'night.sqlite3'}", folder / "night.sqlite3", args.incidents
+                f"sqlite+aiosqlite:///{folder / 'night.sqlite3'}",
+                folder / "night.sqlite3",
+                args.incidents,
+                args.alerts,
             )
         )
         app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -111,7 +111,7 @@ class AlertController(QObject):
         self._repeat.setInterval(int(repeat_seconds * 1000))
         self._repeat.timeout.connect(self._on_repeat_timeout)
         # The list's clock (once a second): ages move on and targets run out.
-        model.sig_clock_ticked.connect(self.rank)
+        model.sig_clock_ticked.connect(self._on_model_clock_ticked)
 
     def follow(self, feed: FeedController) -> None:
         """Alert from the feed (connect after the incident list and the map applied it)."""
@@ -166,6 +166,9 @@ class AlertController(QObject):
         if fresh:
             self._raise(sorted(fresh, key=lambda i: i.grade or 9))  # a Grade 1 named first
             self._centre_on_newest_g1(fresh)
+
+    def _on_model_clock_ticked(self) -> None:
+        self.rank()
 
     def rank(self) -> None:
         """Re-rank the alerts into ``stack_model`` (a few dozen incidents at most)."""
