@@ -179,11 +179,8 @@ class AlertController(QObject):
         g1s = [i for i in fresh if i.grade == 1]
         if not g1s:
             return
-        newest = max(g1s, key=lambda i: (i.reported_at, i.id))
-        # MapBridge.centre_once is being added with the map's overview work.
-        centre_once = getattr(self.bridge, "centre_once", None)
-        if centre_once is not None:
-            centre_once(newest.id)
+        # Pans only if it is off screen: the operator keeps the overview otherwise.
+        self.bridge.centre_once(max(g1s, key=lambda i: (i.reported_at, i.id)).id)
 
     def _publish(self) -> None:
         ids = sorted(self.alerting)

@@ -155,6 +155,19 @@ def test_a_grade_1_has_its_own_tone_until_acknowledged(qtbot: Any) -> None:
     assert (console.g2_tones, console.g1_tones) == ([1, 1], [1, 1])
 
 
+def test_the_map_centres_once_on_a_new_grade_1_only(qtbot: Any) -> None:
+    console = Console(qtbot)
+    centred: list[int] = []
+    bridge = console.alerts.bridge
+    real = bridge.centre_once
+    bridge.centre_once = lambda incident_id: (centred.append(incident_id), real(incident_id))  # type: ignore[method-assign]
+    console.load([incident(1, 1, 30)])  # already up when the console opened: no jump
+    console.arrive(incident(2, 2, 0), incident(3, 1, 1), incident(4, 1, 0))
+    assert centred == [4]  # the newest of the new Grade 1s, once
+    console.arrive(dataclasses.replace(incident(4, 1, 0), summary="more", version=2))
+    assert centred == [4]
+
+
 def test_a_grade_1_row_swaps_between_its_own_reds_and_its_line_pulses(qtbot: Any) -> None:
     console = Console(qtbot)
     console.load([incident(1, 2, 1), incident(2, 1, 0)])
