@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -41,6 +40,7 @@ from controlroom.core.snapshots import (
 )
 from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
+from ui.common.table_fit import fit_table
 from ui.common.tasks import TaskSet
 from ui.dispersal.action_specs import NEW_DIRECTION, NEW_ZONE, PRINT_DIRECTION, PRINT_ZONE, SEEN, WARN
 from ui.dispersal.gateway import DispersalGateway
@@ -281,9 +281,13 @@ def _direction_table(model: DirectionTableModel) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.horizontalHeader().setStretchLastSection(True)
-    for column, width in ((REFERENCE, 140), (PERSON, 200), (UNTIL, 160), (ITEMS, 90)):
-        table.setColumnWidth(column, width)
+    fit_table(
+        table,
+        {
+            REFERENCE: "S35-20261202-0000",
+            PERSON: "Man, 30s, grey hoodie",
+            UNTIL: "Sun 06 Dec 23:59",
+            ITEMS: "Items",
+        },
+    )
     return table

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ui.common.table_fit import fit_table
 from ui.incidents.filter_proxy import IncidentFilterProxy
 from ui.incidents.model import (
     AGE,
@@ -32,8 +33,6 @@ _SAMPLES = {
     SOURCE: "Licensed premises",
     STATUS: "Acknowledged",
 }
-CELL_PADDING = 16
-ROW_PADDING = 6
 
 
 class IncidentTableView(QTableView):
@@ -63,26 +62,9 @@ class IncidentTableView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        # Tab moves to the next pane, not cell by cell through the list.
-        self.setTabKeyNavigation(False)
-        self.fit_to_font()
+        # Rows and columns follow the font (the text scale); Tab moves to the next pane.
+        fit_table(self, _SAMPLES)
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
-
-    def fit_to_font(self) -> None:
-        """Row height and column widths for the current font (the Ctrl+= / Ctrl+- scale)."""
-        metrics = self.fontMetrics()
-        self.verticalHeader().setDefaultSectionSize(metrics.height() + ROW_PADDING)
-        header_metrics = self.horizontalHeader().fontMetrics()
-        model = self.model()
-        for column, sample in _SAMPLES.items():
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            text = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title) + 16)
-            self.setColumnWidth(column, text + CELL_PADDING)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self.fit_to_font()
 
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

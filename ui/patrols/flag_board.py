@@ -14,13 +14,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from controlroom.core.domain import LOCAL_TZ, Behaviour
 from controlroom.core.snapshots import Change, Diff, FlagSnapshot, Snapshot, UnitSnapshot
 from ui.common import theme
 from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
+from ui.common.table_fit import fit_table
 from ui.feed.controller import FeedController
 from ui.patrols.action_specs import CLEAR_FLAG, CONVERT_FLAG, DISPATCH_TO_FLAG, NEW_FLAG_ON_LIST
 
@@ -119,11 +120,15 @@ class FlagBoard(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in ((BEHAVIOUR, 150), (PLACE, 150), (REASON, 220), (EXPIRES, 100)):
-            self.table.setColumnWidth(column, width)
+        fit_table(
+            self.table,
+            {
+                BEHAVIOUR: "Following women",
+                PLACE: "Harbourlight Club",
+                REASON: "Seen on CCTV twice",
+                EXPIRES: "in 1h 30m",
+            },
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

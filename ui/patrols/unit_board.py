@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidget
 
 from controlroom.commands import Commands
 from controlroom.core.domain import UnitKind, UnitStatus
@@ -24,6 +24,7 @@ from controlroom.core.snapshots import Change, Diff, Snapshot, UnitSnapshot
 from ui.common import theme
 from ui.common.actions import ActionRegistry
 from ui.common.formatting import format_age
+from ui.common.table_fit import fit_table
 from ui.common.tasks import TaskSet
 from ui.feed.controller import FeedController
 from ui.patrols.action_specs import LOCATE_UNIT, UNIT_STATUS, UNIT_STATUS_KEYS
@@ -136,9 +137,10 @@ class UnitBoard(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_table(
+            self.table,
+            {CALLSIGN: "SN-00", KIND: "St John Ambulance", STATUS: "Refreshment", FOR: "10h 59m"},
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)

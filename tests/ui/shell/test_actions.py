@@ -19,11 +19,17 @@ from tests.ui.logins import actor_for, add_users
 from ui.common.actions import WINDOW
 from ui.shell.actions import ALL_ACTIONS
 
-EVERYONE = {"console.lock", "console.switch_user", "incident.find"}
+EVERYONE = {
+    "console.lock", "console.switch_user", "incident.find",
+    "view.zoom_in", "view.zoom_out", "view.zoom_reset", "view.reset_layout",
+}  # fmt: skip
+# Moving round the board and the map: for those who see incidents.
+VIEWING = {"view.next_pane", "view.previous_pane", "view.detail", "view.map_window", "view.map_overview"}
 INCIDENT_WORK = {
     "incident.new", "incident.edit", "incident.edit_enter", "incident.edit_button",
     "incident.acknowledged", "incident.on_scene", "incident.resolved", "incident.closed",
     "incident.reopen", "incident.dispatch", "incident.caller_updated", "incident.duplicate",
+    "alert.jump", "alert.select", "alert.acknowledge", "alert.caller_updated",
 }  # fmt: skip
 PATROL_WORK = {
     "flag.new", "flag.new_on_list", "flag.dispatch", "flag.convert", "flag.clear", "unit.locate",
@@ -34,11 +40,11 @@ DISPERSAL_WORK = {
     "subject.warn", "subject.seen", "subject.record",
 }  # fmt: skip
 ZONES = {"zone.new", "zone.new_window"}
-OPERATOR = EVERYONE | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK
+OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES,
-    "partner": EVERYONE | {"incident.new"},
+    "partner": EVERYONE | VIEWING | {"incident.new"},
     "auditor": EVERYONE | {"audit.open", "audit.verify"},
     "administrator": EVERYONE,
 }
