@@ -56,4 +56,5 @@ def test_map_palette_is_the_theme() -> None:
     assert {s: palette[f"safe-{s}"] for s in theme.SAFE_SPACE_STATUS} == theme.SAFE_SPACE_STATUS
     assert {s: palette[f"unit-{s}"] for s in theme.UNIT_STATUS} == theme.UNIT_STATUS
     assert theme.rgba(theme.PANEL, 0.92) == "rgba(22, 27, 38, 0.92)"
-    assert ":root {" in theme.map_palette_css() and f"--cr-grade-1: {theme.GRADE_BACKGROUND[1]};" in theme.map_palette_css()
+    css = theme.map_palette_css()
+    assert ":root {" in css and f"--cr-grade-1: {theme.GRADE_BACKGROUND[1]};" in css
