@@ -215,12 +215,17 @@ class AlertLineDelegate(QStyledItemDelegate):
             bar = colours["breach"] if entry.kind is AlertKind.BREACH else colours["g2"]
         painter.fillRect(QRect(rect.left(), rect.top(), BAR_WIDTH, rect.height()), bar)
         ack, update = self.button_rects(rect)
-        show_ack = entry.unacknowledged and self.stack.may_acknowledge()
-        right = (ack.left() if show_ack else update.left()) - 8
-        self._paint_text(painter, rect, right, entry)
+        # Buttons on the line being read (current or under the mouse) only: on a dock of
+        # 420 px they would leave the other lines no room for the place.
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+        buttons = selected or hovered
+        show_ack = buttons and entry.unacknowledged and self.stack.may_acknowledge()
+        show_update = buttons and self.stack.may_record_update()
+        right = ack.left() if show_ack else update.left() if show_update else rect.right()
+        self._paint_text(painter, rect, right - 8, entry)
         if show_ack:
             self._paint_button(painter, ack, ACK_TEXT)
-        if self.stack.may_record_update():
+        if show_update:
             self._paint_button(painter, update, UPDATE_TEXT)
         painter.restore()
 
@@ -307,6 +312,8 @@ class AlertStack(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setMouseTracking(True)  # a line's buttons show under the mouse
+        self.list.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
         self.delegate = AlertLineDelegate(self)
         self.list.setItemDelegate(self.delegate)
         layout = QVBoxLayout(self)
