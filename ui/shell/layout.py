@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxL
 # Bumped when the set of docks changes, so an old saved arrangement is not half-applied.
 LAYOUT_VERSION = 2
 RIGHT_SHARE = 0.38
-ALERTS_HEIGHT = 150
+ALERTS_HEIGHT = 180  # the stack's header and five lines (less on a short screen)
 MAP_SHARE = 0.62
 DETAIL_HEIGHT = 300
 Area = Qt.DockWidgetArea
@@ -114,8 +114,9 @@ class WindowLayout:
         sizes: list[tuple[QDockWidget, int]] = []
         rest = height - 60
         if alerts is not None:
-            sizes.append((alerts, ALERTS_HEIGHT))
-            rest -= ALERTS_HEIGHT
+            alerts_height = min(ALERTS_HEIGHT, int(height * 0.2))
+            sizes.append((alerts, alerts_height))
+            rest -= alerts_height
         if map_dock is not None:
             sizes.append((map_dock, int(rest * MAP_SHARE)))
         boards = names.get("dock-boards")

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
+from ui.common.theme import GRADE_BACKGROUND
 from ui.incidents.model import AGE, DUE, GRADE, REF, STATUS, SUMMARY, IncidentTableModel, format_age
 from ui.incidents.view import IncidentTableView
 
@@ -110,7 +111,10 @@ def test_grade_change_repaints_colour_and_never_goes_backwards() -> None:
     model.apply_changes([upsert(incident(1, grade=1, version=3))])
     assert Qt.ItemDataRole.BackgroundRole in roles_seen[-1]
     assert model.data(model.index(0, GRADE)) == "G1 Emergency"
-    assert model.data(model.index(0, GRADE), Qt.ItemDataRole.BackgroundRole).color().name() == "#ff3b30"
+    assert (
+        model.data(model.index(0, GRADE), Qt.ItemDataRole.BackgroundRole).color().name()
+        == GRADE_BACKGROUND[1]
+    )
     model.apply_changes([upsert(incident(1, grade=4, version=2))])  # stale
     assert model.data(model.index(0, GRADE)) == "G1 Emergency"
 

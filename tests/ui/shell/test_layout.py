@@ -93,17 +93,17 @@ def test_f6_cycles_the_panes_and_tab_leaves_the_list(demo_url: str, open_window:
 
     def pane_of_focus() -> QWidget | None:
         focused = QApplication.focusWidget()
-        for pane in (window.table, window.map, window.boards, window.detail):
+        for pane in (window.table, window.alert_stack, window.map, window.boards, window.detail):
             if focused is pane or (focused is not None and pane.isAncestorOf(focused)):
                 return pane
         return None
 
     seen = []
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
         wait_until(qtbot, lambda: pane_of_focus() is not None, "a pane has focus")
         seen.append(pane_of_focus())
-    assert seen == [window.map, window.boards, window.table]
+    assert seen == [window.alert_stack, window.map, window.boards, window.table]
     qtbot.keyClick(window.table, Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     wait_until(qtbot, lambda: pane_of_focus() is window.boards, "Shift+F6 goes back to the boards")
     # Tab leaves the list rather than walking it cell by cell.
