@@ -17,9 +17,11 @@ from ui.incidents.model import (
     REF,
     SOURCE,
     STATUS,
+    SUMMARY,
     IncidentTableModel,
 )
 
+DEFAULT_ORDER = (REF, GRADE, STATUS, AGE, DUE, PLACE, CATEGORY, SOURCE, SUMMARY)
 # Each column is as wide as its longest usual text at the current font, so neither a
 # reference nor a header is cut ("Acknowledged", "SOT-20261202-0026"); Place and
 # Category take the widest common names; Summary takes what is left.
@@ -62,6 +64,11 @@ class IncidentTableView(QTableView):
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        # What an operator reads first comes first (a narrow screen scrolls the rest); an
+        # operator may drag columns into another order, kept with their layout.
+        header.setSectionsMovable(True)
+        for visual, column in enumerate(DEFAULT_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
         # Rows and columns follow the font (the text scale); Tab moves to the next pane.
         fit_table(self, _SAMPLES)
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)

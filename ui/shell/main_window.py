@@ -344,11 +344,17 @@ class MainWindow(QMainWindow):
     def apply_user(self, name: str) -> None:
         """The logged-in user's own arrangement of panels and text scale."""
         self.user = name
-        self.layout_state.restore(self.ui_state, user_key(name))
-        self.text_scale.restore(user_key(name))
+        key = user_key(name)
+        self.layout_state.restore(self.ui_state, key)
+        columns = self.ui_state.value(f"layout/{key}/columns")
+        if columns is not None:
+            self.table.horizontalHeader().restoreState(columns)
+        self.text_scale.restore(key)
 
     def save_layout(self) -> None:
-        self.layout_state.save(self.ui_state, user_key(self.user))
+        key = user_key(self.user)
+        self.layout_state.save(self.ui_state, key)
+        self.ui_state.setValue(f"layout/{key}/columns", self.table.horizontalHeader().saveState())
         self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
 from ui.common.theme import GRADE_BACKGROUND
-from ui.incidents.model import AGE, DUE, GRADE, REF, STATUS, SUMMARY, IncidentTableModel, format_age
+from ui.incidents.model import AGE, DUE, GRADE, PLACE, STATUS, SUMMARY, IncidentTableModel, format_age
 from ui.incidents.view import IncidentTableView
 
 NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
@@ -217,8 +217,8 @@ def test_clock_tick_repaints_only_the_age_and_due_columns(qtbot) -> None:
     for column in (AGE, DUE):
         x = view.columnViewportPosition(column)
         assert area.left() <= x and x + view.columnWidth(column) - 1 <= area.right()
-    assert area.left() > view.columnViewportPosition(REF)
-    assert area.right() < view.columnViewportPosition(GRADE)
+    assert area.left() > view.columnViewportPosition(STATUS)
+    assert area.right() < view.columnViewportPosition(PLACE)
     assert area.height() == view.viewport().height()
 
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
-from ui.incidents.model import COLUMNS, REF
+from ui.incidents.model import COLUMNS, GRADE, REF, STATUS, SUMMARY
 from ui.shell.app import ui_state
 
 SIZES = {(1366, 768): 20, (1920, 1080): 30}
@@ -134,17 +134,22 @@ def test_panels_are_docks_that_close_restore_and_are_saved_per_user(
     boards.close()
     assert not boards.isVisible()
     ann.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, ann.docks["map"])
+    header = ann.table.horizontalHeader()
+    header.moveSection(header.visualIndex(SUMMARY), 0)  # Ann reads summaries first
     ann.close()
     assert ui_state().value("layout/op_ann/docks") is not None
     again = open_window(sqlite_url, actor=actor_for(sqlite_url, "op_ann"))
     assert not again.docks["boards"].isVisible()
     assert again.dockWidgetArea(again.docks["map"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert again.table.horizontalHeader().logicalIndex(0) == SUMMARY
     # The Window menu brings a closed panel back.
     again.docks["boards"].toggleViewAction().trigger()
     assert again.docks["boards"].isVisible()
     bob = open_window(sqlite_url, actor=actor_for(sqlite_url, "op_bob"))
     assert bob.docks["boards"].isVisible()
     assert bob.dockWidgetArea(bob.docks["map"]) == Qt.DockWidgetArea.RightDockWidgetArea
+    # Bob's list starts in the default order: reference, grade, status first.
+    assert [bob.table.horizontalHeader().logicalIndex(i) for i in range(3)] == [REF, GRADE, STATUS]
 
 
 def test_the_map_moves_to_a_window_of_its_own_and_back(demo_url: str, open_window: Any, qtbot: Any) -> None:
