@@ -96,7 +96,8 @@ def load_streets(path: Path | None = None) -> tuple[NamedPlace, ...]:
 
 @lru_cache(maxsize=4)
 def _load_streets(path: str) -> tuple[NamedPlace, ...]:
-    from shapely.geometry import LineString, shape  # lazily: ~40 ms nobody else needs
+    # Lazily: about 40 ms a command-line start never needs. (shapely ships no type stubs.)
+    from shapely.geometry import LineString, shape  # type: ignore[import-untyped]
 
     with open(path, encoding="utf-8") as handle:
         layer = json.load(handle)

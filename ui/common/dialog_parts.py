@@ -1,11 +1,35 @@
-"""Parts every keyboard-first form dialog shares: its error line and its button row."""
+"""Parts every keyboard-first form dialog shares.
+
+Its error line and button row; ``DiscardGuard``, which asks before a changed
+form is thrown away; ``in_window_words``, which names the form's fields where a
+core message names command-line flags; ``place_completer`` for Where fields; and
+``MapPointPicker``, which turns a map click into the form's point and gives the
+keyboard back to the form.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton
+from PySide6.QtCore import QObject, Qt, SignalInstance
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+# "(--log)", "--subject ID", "--at LAT,LON", "--hours": a flag and the placeholder after it.
+_FLAG = re.compile(r"\(?--([a-z][a-z-]*)(?: [A-Z][A-Z,]*\b)?\)?")
 
 
 def error_label() -> QLabel:
@@ -27,3 +51,156 @@ def accept_cancel(dialog: QDialog, accept: QPushButton, on_accept: Callable[[], 
         button.setAutoDefault(False)
     accept.setDefault(True)
     return buttons
+
+
+def in_window_words(message: str, fields: Mapping[str, str]) -> str:
+    """``message`` with each command-line flag replaced by the form field it stands for.
+
+    The core's messages serve the command line too ("the grounds (--grounds)"); a
+    window names its own fields instead (``fields``: flag name without dashes →
+    field label, e.g. ``{"grounds": "Grounds"}``). A flag the form has no field for
+    is dropped with its brackets rather than shown to someone who never typed it.
+    """
+
+    def field(match: re.Match[str]) -> str:
+        label = fields.get(match.group(1))
+        if label is None:
+            return ""
+        quoted = f"“{label}”"
+        whole = match.group(0)
+        return f"({quoted})" if whole.startswith("(") and whole.endswith(")") else quoted
+
+    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"  +", " ", _FLAG.sub(field, message))).strip()
+
+
+def place_completer(edit: QLineEdit, names: Iterable[str], parent: QObject) -> QCompleter:
+    """Complete venue and street names anywhere in the name, any case ("queen" → Queensway)."""
+    completer = QCompleter(list(names), parent)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    edit.setCompleter(completer)
+    return completer
+
+
+def form_state(dialog: QWidget) -> tuple[Any, ...]:
+    """What the person has entered in ``dialog``: every field's text, choice and tick."""
+    state: list[Any] = []
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QAbstractSpinBox):
+            state.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentIndex())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+    return tuple(state)
+
+
+class DiscardGuard(QObject):
+    """Asks "Discard this …?" before a changed form closes; an unchanged form closes at once.
+
+    The question is window-modal and opened, not exec'd: a nested event loop would
+    stop the change feed (and alerts) while the operator decides. Escape or Enter on
+    the question keeps editing; only "Discard" throws the form away.
+    """
+
+    def __init__(self, dialog: QDialog, what: str, extra: Callable[[], object] = lambda: None) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.what = what
+        self._extra = extra
+        self._baseline = self._state()
+        self._discarding = False
+        self.question: QMessageBox | None = None
+
+    def _state(self) -> tuple[Any, ...]:
+        return (form_state(self.dialog), self._extra())
+
+    def mark_unchanged(self) -> None:
+        """What is in the form now counts as untouched (e.g. after filling it for an edit)."""
+        self._baseline = self._state()
+
+    def changed(self) -> bool:
+        return self._state() != self._baseline
+
+    def may_close(self) -> bool:
+        """True if the dialog may close now; otherwise ask, and close it if the answer is Discard."""
+        if self._discarding or not self.changed():
+            return True
+        if self.question is not None and self.question.isVisible():
+            return False
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"Discard this {self.what}?",
+            f"Discard this {self.what}? What you typed will be lost.",
+            QMessageBox.StandardButton.NoButton,
+            self.dialog,
+        )
+        question.setTextFormat(Qt.TextFormat.PlainText)
+        self.keep = question.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        self.discard = question.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        question.setDefaultButton(self.keep)
+        question.setEscapeButton(self.keep)
+        question.setWindowModality(Qt.WindowModality.WindowModal)
+        question.buttonClicked.connect(self._on_question_answered)
+        self.question = question
+        question.open()
+        return False
+
+    def discard_now(self) -> None:
+        """Close without asking: the person already chose to throw their input away."""
+        self._discarding = True
+        self.dialog.reject()
+
+    def _on_question_answered(self, button: QAbstractButton) -> None:
+        if button is self.discard:
+            self.discard_now()
+        else:
+            self.dialog.activateWindow()
+
+
+class PinBoard(Protocol):
+    """The map's one "point being chosen" pin (``MapBridge``)."""
+
+    def show_pin(self, lat: float, lon: float) -> None: ...
+
+    def clear_pin(self) -> None: ...
+
+
+class MapPointPicker(QObject):
+    """A map click while ``dialog`` is open: its point, a pin, and the keyboard back in the form.
+
+    A click leaves keyboard focus in the map view, where the next keys typed would
+    pan the map and open popups while the form stays empty. So after ``on_point``
+    has taken the point, the dialog is raised and activated and the field it
+    returns (the next one to fill) gets the focus. The pin goes when the dialog does.
+    """
+
+    def __init__(
+        self,
+        dialog: QDialog,
+        clicked: SignalInstance,
+        pins: PinBoard,
+        on_point: Callable[[float, float], QWidget | None],
+    ) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.pins = pins
+        self.on_point = on_point
+        self._clicked = clicked
+        clicked.connect(self._on_map_clicked)
+        dialog.finished.connect(self._on_dialog_finished)
+
+    def _on_map_clicked(self, lat: float, lon: float) -> None:
+        if not self.dialog.isVisible():
+            return
+        next_field = self.on_point(lat, lon)
+        if next_field is None:
+            return
+        self.pins.show_pin(lat, lon)
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        next_field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_dialog_finished(self, _result: int) -> None:
+        self._clicked.disconnect(self._on_map_clicked)
+        self.pins.clear_pin()

@@ -4,7 +4,8 @@ Z on the dispersal panel (or Ctrl+Shift+Z) authorises a zone, G (Ctrl+Shift+G)
 records a direction; after a direction is recorded its paperwork opens in a
 print preview (notice to the person, record copy, receipt), and P / Shift+P
 reprint a direction's or a zone's paperwork. Clicking the map while the
-direction form is open sets where it was given. A direction's paperwork names the
+direction form is open sets where it was given (the form listens to the map
+itself; the sighting form is told here). A direction's paperwork names the
 person: before its preview opens the operator says why and for whom, and that
 disclosure is logged (DPA 2018 s.62(3)); cancelling prints and logs nothing.
 """
@@ -192,5 +193,5 @@ class DispersalActions(QObject):
         focus.setFocus()
 
     def _on_map_clicked(self, lat: float, lon: float) -> None:
-        if isinstance(self.dialog, DirectionDialog | SightingDialog) and self.dialog.isVisible():
+        if isinstance(self.dialog, SightingDialog) and self.dialog.isVisible():
             self.dialog.set_point(lat, lon)

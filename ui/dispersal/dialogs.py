@@ -3,16 +3,21 @@
 ``ZoneDialog`` records an inspector's authorisation: the locality is drawn on the
 map (each click a corner, corners drag to edit, Backspace undoes the last) or
 taken from a saved zone. ``DirectionDialog`` records a direction given in a zone
-in force. The rules (48 hours, inspector rank, inside the locality, age) live in
-the core; a refusal is shown in the form with its section and nothing typed is lost.
+in force, where it was given typed (a venue, a street or LAT,LON) or clicked on
+the map. The rules (48 hours, inspector rank, inside the locality, age) live in
+the core; a refusal is shown in the form with its section, naming the form's
+fields rather than command-line flags, and nothing typed is lost. Nothing risky
+is pre-filled: the apparent age (it decides s.35(7)) and, with several zones in
+force, the zone must be given. Both forms are laid out in two columns so they fit
+a 768-pixel-high screen.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QDateTime
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -30,17 +36,44 @@ from PySide6.QtWidgets import (
 
 from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
-from controlroom.core.snapshots import ZoneSnapshot
+from controlroom.core.snapshots import VenueSnapshot, ZoneSnapshot
 from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.zones import ZoneSpec
+from ui.common.dialog_parts import MapPointPicker, PinBoard, place_completer
 from ui.map.bridge import MapBridge
-from ui.patrols.flag_dialog import _AsyncDialog, parse_point
+from ui.patrols.flag_dialog import _AsyncDialog, place_finder
 
 
 def _when(edit: QDateTimeEdit) -> datetime:
     moment = edit.dateTime().toPython()
     assert isinstance(moment, datetime)  # noqa: S101 - QDateTime.toPython gives a datetime
     return moment.astimezone(UTC)
+
+
+def _two_columns(rows: Sequence[tuple[str, QWidget]], split: int) -> QFormLayout:
+    """Rows ``[:split]`` on the left, the rest on the right: a long form that fits 768 px."""
+    outer = QFormLayout()
+    columns = QHBoxLayout()
+    for part in (rows[:split], rows[split:]):
+        column = QFormLayout()
+        for label, widget in part:
+            column.addRow(label, widget)
+        columns.addLayout(column, 1)
+    outer.addRow(columns)
+    return outer
+
+
+def parse_person_number(text: str) -> int | None:
+    """``""`` → None (a new person); ``"12"`` or ``"#12"`` → 12; anything else is refused."""
+    digits = text.strip().removeprefix("#").strip()
+    if not digits:
+        return None
+    if not digits.isdigit() or int(digits) == 0:
+        raise ValidationError(
+            f"Known person no.: {text.strip()!r} is not a person's number; type digits only "
+            "(e.g. 12), or leave it empty for a new person described under Person"
+        )
+    return int(digits)
 
 
 def _date_time_edit(moment: datetime) -> QDateTimeEdit:
@@ -52,6 +85,16 @@ def _date_time_edit(moment: datetime) -> QDateTimeEdit:
 
 class ZoneDialog(_AsyncDialog):
     """Authorise a dispersal zone (s.34) with its locality drawn on the map."""
+
+    FIELD_WORDS: ClassVar[Mapping[str, str]] = {
+        "log": "Log number",
+        "grounds": "Grounds",
+        "rights": "Art. 10/11 consideration",
+        "officer": "Authorising officer",
+        "hours": "For",
+        "name": "Name",
+    }
+    WHAT = "authorisation"
 
     def __init__(
         self,
@@ -119,6 +162,9 @@ class ZoneDialog(_AsyncDialog):
         bridge.start_drawing()
         self._show_corners()
 
+    def _extra_state(self) -> object:
+        return tuple(self.polygon)
+
     def _stop(self) -> None:
         self.bridge.stop_drawing()
         self.bridge.sig_zone_drawn.disconnect(self._on_zone_drawn)
@@ -157,6 +203,17 @@ class ZoneDialog(_AsyncDialog):
 class DirectionDialog(_AsyncDialog):
     """Record an s.35 direction given in a zone in force; the paperwork prints after."""
 
+    FIELD_WORDS: ClassVar[Mapping[str, str]] = {
+        "hours": "Excluded for",
+        "description": "Person",
+        "subject": "Known person no.",
+        "officer": "Officer",
+        "grounds": "Grounds",
+        "at": "Given at",
+        "zone": "Zone in force",
+    }
+    WHAT = "direction"
+
     def __init__(
         self,
         commands: Commands,
@@ -164,30 +221,38 @@ class DirectionDialog(_AsyncDialog):
         parent: QWidget | None = None,
         *,
         bridge: MapBridge | None = None,
+        venues: Sequence[VenueSnapshot] = (),
     ) -> None:
         super().__init__(parent)
         self.commands = commands
         self.bridge = bridge
+        self.places = place_finder(commands, venues)
         self.part: list[tuple[float, float]] = []
         self._drawing = False
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Direction to leave an area (s.35)")
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(900)
         self.zone = QComboBox()
+        if len(zones) > 1:  # with one zone in force there is nothing to choose wrongly
+            self.zone.addItem("Choose the zone…", None)
         for zone in zones:
             self.zone.addItem(zone.name, zone.id)
         self.where = QLineEdit()
-        self.where.setPlaceholderText("Where it was given: LAT,LON or click the map")
+        self.where.setPlaceholderText("Venue, street, or LAT,LON — or click the map")
+        place_completer(self.where, self.places.names(), self)
         self.where_label = QLabel("")
         self.where_label.setObjectName("formHint")
         self.description = QLineEdit()
         self.description.setPlaceholderText("The person: clothing, build, distinguishing features")
-        self.subject = QSpinBox()
-        self.subject.setRange(0, 10_000_000)
-        self.subject.setSpecialValueText("new person (from the description)")
+        # A line, not a spin box: a spin box kept the digits of whatever was typed
+        # ("PC 1" became person #1); a wrong number is refused with a message instead.
+        self.subject = QLineEdit()
+        self.subject.setPlaceholderText("empty: a new person, from the description")
+        self.subject.setMaxLength(12)
         self.age = QSpinBox()
         self.age.setRange(0, 120)
-        self.age.setValue(25)
+        self.age.setSpecialValueText("not given")  # 0: must be typed (under 16 → s.35(7))
+        self.age.setValue(0)
         self.hours = QDoubleSpinBox()
         self.hours.setRange(0.5, 72)  # the core refuses more than 48 h with the section
         self.hours.setDecimals(1)
@@ -208,42 +273,51 @@ class DirectionDialog(_AsyncDialog):
         self.route.setPlaceholderText("Route to leave by (optional)")
         self.items = QLineEdit()
         self.items.setPlaceholderText("Items surrendered (s.37), separated by ;")
-        self.warning_given = QCheckBox("Told that failing to comply is an offence (s.35(6))")
+        self.warning_given = QCheckBox("&Told that failing to comply is an offence (s.35(6))")
         self.warning_given.setChecked(True)
-        self.written = QCheckBox("Written notice given (s.35(4))")
+        self.written = QCheckBox("&Written notice given (s.35(4))")
         self.written.setChecked(True)
         self.no_written_reason = QLineEdit()
         self.no_written_reason.setPlaceholderText("Why written notice was not practicable")
-        self.part_only = QCheckBox("Exclude from part of the zone only: draw it on the map (s.35(1))")
+        self.part_only = QCheckBox("Exclude from part of the zone o&nly: draw it on the map (s.35(1))")
         self.part_only.setEnabled(bridge is not None)
         self.part_label = QLabel("")
         self.part_label.setObjectName("formHint")
         self.part_words = QLineEdit()
         self.part_words.setPlaceholderText("The part in words (for the notice)")
         self.part_words.setEnabled(False)
-        form = QFormLayout()
-        form.addRow("&Zone in force", self.zone)
-        form.addRow("&Given at", self.where)
-        form.addRow("", self.where_label)
-        form.addRow("&Person", self.description)
-        form.addRow("Known person n&o.", self.subject)
-        form.addRow("Apparent &age", self.age)
-        form.addRow("&Excluded for", self.hours)
-        form.addRow("&Officer", self.officer)
-        form.addRow("&Behaviour", self.behaviour)
-        form.addRow("G&rounds", self.grounds)
-        form.addRow("&Leave within", self.leave_minutes)
-        form.addRow("Ro&ute", self.route)
-        form.addRow("&Items", self.items)
-        form.addRow("", self.warning_given)
-        form.addRow("", self.written)
-        form.addRow("No notice &because", self.no_written_reason)
-        form.addRow("", self.part_only)
-        form.addRow("", self.part_label)
-        form.addRow("Part in wor&ds", self.part_words)
-        self._setup(form, "&Record direction")
+        # Each Alt letter once: "&Officer" alone has O ("Known person no." once shared it,
+        # and typing an officer's name there linked the direction to a stranger).
+        rows = [
+            ("&Zone in force", self.zone),
+            ("&Given at", self.where),
+            ("", self.where_label),
+            ("&Person", self.description),
+            ("&Known person no.", self.subject),
+            ("Apparent &age", self.age),
+            ("&Excluded for", self.hours),
+            ("&Officer", self.officer),
+            ("&Behaviour", self.behaviour),
+            ("G&rounds", self.grounds),
+            ("&Leave within", self.leave_minutes),
+            ("Ro&ute", self.route),
+            ("&Items", self.items),
+            ("", self.warning_given),
+            ("", self.written),
+            ("No notice be&cause", self.no_written_reason),
+            ("", self.part_only),
+            ("", self.part_label),
+            ("Part in wor&ds", self.part_words),
+        ]
+        self._setup(_two_columns(rows, 10), "&Save direction")
         self.part_only.toggled.connect(self._on_part_toggled)
         self.finished.connect(lambda _r: self._on_part_toggled(False))
+        if bridge is not None:
+            pins: PinBoard = bridge
+            self.picker = MapPointPicker(self, bridge.sig_map_clicked, pins, self.set_point)
+
+    def _extra_state(self) -> object:
+        return (self._point, tuple(self.part))
 
     def _on_part_toggled(self, drawing: bool) -> None:
         if self.bridge is None:
@@ -265,21 +339,44 @@ class DirectionDialog(_AsyncDialog):
         count = len(self.part)
         self.part_label.setText(f"{count} corner{'s' * (count != 1)} of the part — click the map to add")
 
-    def set_point(self, lat: float, lon: float) -> None:
-        """A point clicked on the map."""
-        self._point = (lat, lon)
+    def set_point(self, lat: float, lon: float) -> QWidget | None:
+        """A point clicked on the map (not while the excluded part is drawn); the next field."""
+        if self._drawing:
+            return None  # the click is a corner of the part
+        try:
+            spot = self.places.at_point(lat, lon, within_m=0)  # where it was given, exactly
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return self.where
+        self._point = (spot.lat, spot.lon)
+        self.where.setText(spot.label)
         self.where_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+        return self.description
+
+    def _where(self) -> tuple[float, float]:
+        text = self.where.text().strip()
+        if self._point is not None and (not text or not self.places.recognises(text)):
+            return self._point
+        if not text:
+            raise ValidationError(
+                "say where the direction was given: a venue, a street, LAT,LON, or click the map (s.35(1))"
+            )
+        where = self.places.resolve(text)
+        return (where.lat, where.lon)
 
     def _action(self) -> Callable[[], Awaitable[Any]]:
-        if self.zone.currentData() is None:
+        if self.zone.count() == 0:
             raise ValidationError(
                 "no dispersal zone is in force: an inspector must authorise one first (s.34)"
             )
-        point = self._point or parse_point(self.where.text())
-        if point is None:
-            raise ValidationError(
-                "say where the direction was given: type LAT,LON or click the map (s.35(1))"
-            )
+        if self.zone.currentData() is None:
+            self.zone.setFocus()
+            raise ValidationError("Zone in force: choose the zone the direction was given in")
+        point = self._where()
+        subject_id = parse_person_number(self.subject.text())
+        if self.age.value() == 0:
+            self.age.setFocus()
+            raise ValidationError("Apparent age: type how old the person looks (under 16: s.35(7) applies)")
         part = self.part if self.part_only.isChecked() else None
         if part is not None and len(part) < 3:
             raise ValidationError("draw the part of the zone: click at least three corners on the map")
@@ -293,8 +390,8 @@ class DirectionDialog(_AsyncDialog):
             grounds=self.grounds.text(),
             exclusion_hours=self.hours.value(),
             behaviour=self.behaviour.text(),
-            description=self.description.text() if not self.subject.value() else None,
-            subject_id=self.subject.value() or None,
+            description=self.description.text() if subject_id is None else None,
+            subject_id=subject_id,
             given_at=given,
             leave_by=given + timedelta(minutes=minutes) if minutes else None,
             route=self.route.text().strip() or None,

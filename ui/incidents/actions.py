@@ -2,7 +2,9 @@
 
 Ctrl+N records a new incident; on the list, Enter or E edits the selected one
 and a single key moves it on (A acknowledge, D dispatched, O on scene,
-R resolved, C closed). Clicking the map while a form is open sets its point.
+R resolved, C closed). Clicking the map while a new-incident form is open sets
+its point (the form listens to the map itself). A form with something typed in
+it is never replaced by another: it comes back to the front instead.
 Safe-space status set from a map popup goes through the same commands.
 """
 
@@ -62,7 +64,6 @@ class IncidentActions(QObject):
         self._bind(registry or ActionRegistry(self))
         detail.sig_edit_requested.connect(self.edit)
         detail.sig_dispatch_requested.connect(self.dispatch_selected)
-        bridge.sig_map_clicked.connect(self._on_map_clicked)
         bridge.sig_safe_space_status_requested.connect(self._on_map_safe_space_status_requested)
         bridge.sig_unit_moved.connect(self._on_map_unit_moved)
 
@@ -91,8 +92,15 @@ class IncidentActions(QObject):
 
     def _open(self, incident: IncidentSnapshot | None) -> IncidentForm:
         if self.form is not None:
+            if self.form.guard.changed():
+                self.sig_message.emit("Finish or discard the open report first (Escape asks)")
+                self.form.raise_()
+                self.form.activateWindow()
+                return self.form
             self.form.close()
-        self.form = IncidentForm(self.gateway.writes, self.venues(), incident, self.window)
+        self.form = IncidentForm(
+            self.gateway.writes, self.venues(), incident, self.window, bridge=self.bridge
+        )
         self.form.sig_saved.connect(self._on_form_saved)
         self.form.finished.connect(self._on_form_finished)
         self.form.show()
@@ -120,10 +128,6 @@ class IncidentActions(QObject):
     def _on_form_finished(self, _result: int) -> None:
         self.form = None
         self.table.setFocus()
-
-    def _on_map_clicked(self, lat: float, lon: float) -> None:
-        if self.form is not None:
-            self.form.set_point(lat, lon)
 
     def _on_map_safe_space_status_requested(self, venue_name: str, status: str) -> None:
         self._tasks.spawn(self._set_safe_space(venue_name, status))

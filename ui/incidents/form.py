@@ -2,9 +2,14 @@
 
 Tab order follows what an operator hears on the radio: where, what, who
 reported it, how urgent, what happened; Enter saves from any one-line field.
-A bad value is explained inside the form and nothing typed is lost. An edit
-based on a version another console has since changed is never applied over
-it: the form shows their change and lets the operator choose.
+Where takes a venue, a street of the street layer or a point typed as LAT,LON
+(completed as typed), or a description with the point clicked on the map; a
+click pins the point and hands the keyboard back to the form. Nothing risky is
+pre-chosen: the category starts empty and must be chosen. A bad value is
+explained inside the form and nothing typed is lost; Escape on a changed form
+asks before throwing it away. An edit based on a version another console has
+since changed is never applied over it: the form shows their change and lets
+the operator choose.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,13 +34,18 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.core.domain import Category, Source, grade_label
-from controlroom.core.errors import ControlroomError, StaleVersionError
+from controlroom.core.errors import ControlroomError, StaleVersionError, ValidationError
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
 from controlroom.incidents.reporting import NewIncident
+from controlroom.venues.places import PlaceFinder, load_streets
+from ui.common.dialog_parts import DiscardGuard, MapPointPicker, PinBoard, error_label, place_completer
+from ui.map.bridge import MapBridge
 from ui.offline.gateway import OfflineGateway
 
 _GRADES: list[int | None] = [None, 1, 2, 3, 4]
+CHOOSE_CATEGORY = "Choose a category…"
+NO_CATEGORY = "Category: choose what happened (type its first letters, e.g. Har for Harassment)"
 
 
 class IncidentForm(QDialog):
@@ -50,31 +59,37 @@ class IncidentForm(QDialog):
         venues: Sequence[VenueSnapshot],
         incident: IncidentSnapshot | None = None,
         parent: QWidget | None = None,
+        *,
+        bridge: MapBridge | None = None,
+        places: PlaceFinder | None = None,
     ) -> None:
         super().__init__(parent)
         self.writes = writes
         self.incident = incident
-        self._venues = {v.name.lower(): v for v in venues}
+        self.places = places or PlaceFinder(venues, load_streets(), writes.commands.context.area)
         self._point: tuple[float, float] | None = None
         self._task: asyncio.Future[Any] | None = None
         self.setWindowTitle(f"Edit {incident.reference}" if incident else "New incident")
         self.setMinimumWidth(560)
-        self._build(venues)
+        self._build()
         if incident is not None:
             self._fill(incident)
+        self.guard = DiscardGuard(self, "edit" if incident else "report", lambda: self._point)
+        if bridge is not None and incident is None:
+            pins: PinBoard = bridge
+            self.picker = MapPointPicker(self, bridge.sig_map_clicked, pins, self.set_point)
 
     # -- layout --------------------------------------------------------------
 
-    def _build(self, venues: Sequence[VenueSnapshot]) -> None:
+    def _build(self) -> None:
         self.place = QLineEdit()
-        self.place.setPlaceholderText("Venue name, or a place — then click the map for the point")
-        completer = QCompleter(sorted(v.name for v in venues), self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.place.setCompleter(completer)
+        self.place.setPlaceholderText("Venue, street, or LAT,LON — or describe it and click the map")
+        place_completer(self.place, self.places.names(), self)
         self.point_label = QLabel("")
         self.point_label.setObjectName("formHint")
-        self.category = _combo([(c.label, c.value) for c in Category])
+        self.point_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.category = _combo([(CHOOSE_CATEGORY, None)] + [(c.label, c.value) for c in Category])
+        self.category_error = error_label()
         self.source = _combo([(s.label, s.value) for s in Source])
         self.grade = _combo([(grade_label(g), g) for g in _GRADES])
         self.summary = QLineEdit()
@@ -90,15 +105,13 @@ class IncidentForm(QDialog):
         self.thrive = {key: QLineEdit() for key in THRIVE_KEYS}
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note for the timeline (optional)")
-        self.error = QLabel("")
-        self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = error_label()
 
         form = QFormLayout()
         form.addRow("&Where", self.place)
         form.addRow("", self.point_label)
         form.addRow("&Category", self.category)
+        form.addRow("", self.category_error)
         form.addRow("S&ource", self.source)
         form.addRow("&Grade", self.grade)
         form.addRow("&Summary", self.summary)
@@ -112,6 +125,8 @@ class IncidentForm(QDialog):
             grid.addWidget(QLabel(key.capitalize()), index // 2, (index % 2) * 2)
             grid.addWidget(edit, index // 2, (index % 2) * 2 + 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Qt's "&Cancel" would take Alt+C from Category; Escape cancels anyway.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         self.save_button = QPushButton("Save" if self.incident else "Record")
         self.save_button.setDefault(True)
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -127,6 +142,7 @@ class IncidentForm(QDialog):
         layout.addWidget(self.conflict)
         layout.addWidget(self.buttons)
         self.source.currentIndexChanged.connect(self._on_source_changed)
+        self.category.currentIndexChanged.connect(lambda _i: self.category_error.setText(""))
         self._on_source_changed()
         # Enter saves from any one-line field: only the save button may be the default.
         for button in self.findChildren(QPushButton):
@@ -151,10 +167,36 @@ class IncidentForm(QDialog):
     def _on_source_changed(self) -> None:
         self.angela.setEnabled(self.source.currentData() == Source.ASK_FOR_ANGELA.value)
 
-    def set_point(self, lat: float, lon: float) -> None:
-        """A point clicked on the map (for places that are not a venue)."""
-        self._point = (lat, lon)
-        self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+    def set_point(self, lat: float, lon: float) -> QWidget | None:
+        """A point clicked on the map; returns the field to type in next (None: click ignored).
+
+        Where then names the venue clicked on, or the point as LAT,LON; a description
+        typed before the click (not a venue, street or point) is kept as the place.
+        """
+        if self.incident is not None:
+            return None  # an edit keeps the incident's point; only its place words change
+        text = self.place.text().strip()
+        if text and not self.places.recognises(text):
+            self._point = (lat, lon)
+            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+        else:
+            try:
+                spot = self.places.at_point(lat, lon)
+            except ValidationError as exc:
+                self.error.setText(str(exc))
+                return self.place
+            self._point = None
+            self.place.setText(spot.label)
+            clicked = "Venue" if spot.is_venue else "Point"
+            self.point_label.setText(f"{clicked} clicked on the map")
+        if self.category.currentData() is None:
+            return self.category
+        return self.summary
+
+    def reject(self) -> None:
+        """Escape, Cancel or closing: a changed form asks first (``DiscardGuard``)."""
+        if self.guard.may_close():
+            super().reject()
 
     # -- saving --------------------------------------------------------------
 
@@ -163,13 +205,23 @@ class IncidentForm(QDialog):
         if self._task is not None and not self._task.done():
             return
         self.error.setText("")
-        self._task = asyncio.ensure_future(self._save(expected_version=None))
+        self.category_error.setText("" if self.category.currentData() is not None else NO_CATEGORY)
+        try:
+            new = self._new_incident() if self.incident is None else None
+        except ValidationError as exc:  # Where is not a place: said below, beside any other refusal
+            self.error.setText(str(exc))
+            self.place.setFocus()
+            return
+        if self.category_error.text():
+            self.category.setFocus()
+            return
+        self._task = asyncio.ensure_future(self._save(expected_version=None, new=new))
 
-    async def _save(self, expected_version: int | None) -> None:
+    async def _save(self, expected_version: int | None, new: NewIncident | None = None) -> None:
         self.save_button.setEnabled(False)
         try:
             if self.incident is None:
-                saved = await self.writes.report(self._new_incident())
+                saved = await self.writes.report(new or self._new_incident())
             else:
                 version = expected_version or self.incident.version
                 saved = await self.writes.edit(self.incident.reference, self._edit(), version)
@@ -190,8 +242,8 @@ class IncidentForm(QDialog):
         self._task = asyncio.ensure_future(self._save(expected_version=current.version))
 
     def _new_incident(self) -> NewIncident:
+        """The report as typed; a ValidationError (in the window's words) if Where is not a place."""
         place = self.place.text().strip()
-        venue = self._venues.get(place.lower())
         common: dict[str, Any] = {
             "category": self.category.currentData(),
             "source": self.source.currentData(),
@@ -199,11 +251,14 @@ class IncidentForm(QDialog):
             "grade": self.grade.currentData(),
         }
         extras = self._edit()
-        if venue is not None and self._point is None:
-            new = NewIncident(venue=venue.name, **common)
+        if self._point is not None and place and not self.places.recognises(place):
+            lat, lon = self._point  # a description, and the point clicked for it
+            return _with_details(NewIncident(lat=lat, lon=lon, place=place, **common), extras)
+        where = self.places.resolve(place)
+        if where.is_venue:
+            new = NewIncident(venue=where.label, **common)
         else:
-            lat, lon = self._point if self._point else (None, None)
-            new = NewIncident(lat=lat, lon=lon, place=place, **common)
+            new = NewIncident(lat=where.lat, lon=where.lon, place=where.label, **common)
         return _with_details(new, extras)
 
     def _edit(self) -> IncidentEdit:
@@ -266,7 +321,7 @@ class _ConflictPanel(QGroupBox):
         for widget in (self.message, self.theirs, self.use_theirs, self.save_mine):
             layout.addWidget(widget)
         self._current: IncidentSnapshot | None = None
-        self.use_theirs.clicked.connect(form.reject)
+        self.use_theirs.clicked.connect(lambda: form.guard.discard_now())  # the guard comes later
         self.save_mine.clicked.connect(lambda: self._current and form.save_over(self._current))
         self.hide()
 

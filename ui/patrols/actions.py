@@ -3,8 +3,9 @@
 Ctrl+Shift+F (or F on the flag list) flags a location; on the flag list D
 dispatches units to the selected flag, I turns it into an incident, C clears it;
 on the unit board L types a unit's position. Clicking the map while the flag
-dialog is open sets its point. Everything goes through the core's commands and
-comes back through the feed.
+dialog is open sets its point (the dialog listens to the map itself). A dialog
+with something typed in it is brought back rather than replaced. Everything goes
+through the core's commands and comes back through the feed.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class PatrolActions(QObject):
         self.flags = flags
         self.units = units
         self.venues = venues
+        self.bridge = bridge
         self.tasks = tasks
         self.flag_dialog: FlagDialog | None = None
         self.dialog: ConvertFlagDialog | LocateUnitDialog | DispatchDialog | None = None
@@ -64,12 +66,13 @@ class PatrolActions(QObject):
         flags.sig_convert_requested.connect(self.convert_flag)
         flags.sig_clear_requested.connect(self.clear_flag)
         units.sig_locate_requested.connect(self.locate_unit)
-        bridge.sig_map_clicked.connect(self._on_map_clicked)
 
     def new_flag(self) -> FlagDialog:
         if self.flag_dialog is not None:
+            if self._kept(self.flag_dialog):
+                return self.flag_dialog
             self.flag_dialog.close()
-        dialog = FlagDialog(self.commands, self.venues(), self.window)
+        dialog = FlagDialog(self.commands, self.venues(), self.window, bridge=self.bridge)
         dialog.sig_saved.connect(self._on_flag_saved)
         dialog.finished.connect(self._on_flag_dialog_finished)
         self.flag_dialog = dialog
@@ -127,9 +130,18 @@ class PatrolActions(QObject):
             return
         self.sig_message.emit(f"flag {flag.id} cleared")
 
+    def _kept(self, dialog: FlagDialog | ConvertFlagDialog | LocateUnitDialog) -> bool:
+        """A dialog with something typed in it stays (and comes to the front) instead of closing."""
+        if not dialog.isVisible() or not dialog.guard.changed():
+            return False
+        self.sig_message.emit(f"Finish or discard the open {dialog.WHAT} first (Escape asks)")
+        dialog.raise_()
+        dialog.activateWindow()
+        return True
+
     def _open(self, dialog: ConvertFlagDialog | LocateUnitDialog | DispatchDialog, back_to: QWidget) -> None:
         if self.dialog is not None:
-            self.dialog.close()
+            self.dialog.close()  # a changed one asks before it goes (its DiscardGuard)
         self.dialog = dialog
         dialog.finished.connect(lambda _r: back_to.setFocus())
 
@@ -144,10 +156,6 @@ class PatrolActions(QObject):
     def _on_flag_dialog_finished(self, _result: int) -> None:
         self.flag_dialog = None
         self.flags.table.setFocus()
-
-    def _on_map_clicked(self, lat: float, lon: float) -> None:
-        if self.flag_dialog is not None:
-            self.flag_dialog.set_point(lat, lon)
 
 
 def incident_tasks(incidents: Callable[[int], IncidentSnapshot | None]) -> Tasks:

@@ -1,23 +1,22 @@
 """Dialogs for flagged locations and unit positions, keyboard first.
 
-``FlagDialog`` flags a venue or a point (typed, or clicked on the map) with a
-behaviour code, a reason and an expiry. ``ConvertFlagDialog`` turns a flag into
-an incident. ``LocateUnitDialog`` places a unit at a venue or typed coordinates
-(for a unit that radios its position in). Each saves through ``Commands``
-and shows a refusal inside the dialog with nothing typed lost.
+``FlagDialog`` flags a venue, a street or a point (typed, or clicked on the map)
+with a behaviour code, a reason and an expiry. ``ConvertFlagDialog`` turns a flag
+into an incident. ``LocateUnitDialog`` places a unit at a venue, a street or typed
+coordinates (for a unit that radios its position in). Each saves through
+``Commands`` and shows a refusal inside the dialog, in the dialog's own words,
+with nothing typed lost; Escape on a changed dialog asks before discarding it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -33,26 +32,53 @@ from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, Category, Source, grade_label
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import FlagSnapshot, UnitSnapshot, VenueSnapshot
+from controlroom.venues.places import PlaceFinder, PlaceKind, load_streets, parse_point
+from ui.common.dialog_parts import (
+    DiscardGuard,
+    MapPointPicker,
+    PinBoard,
+    error_label,
+    in_window_words,
+    place_completer,
+)
+from ui.map.bridge import MapBridge
 
-LAT_LON = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-# The incident category an operator most often records for each behaviour.
+__all__ = ["ConvertFlagDialog", "FlagDialog", "LocateUnitDialog", "parse_point"]
+# The incident category each behaviour code is recorded as; a code missing here
+# (a new one) leaves the category for the operator to choose.
 CATEGORY_FOR = {
     Behaviour.HARASSMENT.value: Category.HARASSMENT.value,
     Behaviour.UNWANTED_TOUCHING.value: Category.UNWANTED_SEXUAL_BEHAVIOUR.value,
+    **{
+        b.value: Category.PREDATORY_BEHAVIOUR.value
+        for b in (
+            Behaviour.LOITERING,
+            Behaviour.FOLLOWING,
+            Behaviour.LEERING,
+            Behaviour.ISOLATING,
+            Behaviour.PLYING_WITH_DRINK,
+        )
+    },
 }
 
 
 class _AsyncDialog(QDialog):
-    """A dialog whose save runs a coroutine; it closes only when the save succeeds."""
+    """A dialog whose save runs a coroutine; it closes only when the save succeeds.
+
+    ``FIELD_WORDS`` names the dialog's field for each command-line flag a core
+    refusal may mention (``in_window_words``). ``WHAT`` is what Escape offers to
+    discard once something has been typed.
+    """
 
     sig_saved = Signal(object)
+    FIELD_WORDS: ClassVar[Mapping[str, str]] = {}
+    WHAT: ClassVar[str] = "form"
 
     def _setup(self, form: QFormLayout, save_text: str) -> None:
-        self.error = QLabel("")
-        self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        # Qt's "&Cancel" would take an Alt+C a field may need; Escape cancels anyway.
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         self.save_button = QPushButton(save_text)
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.save)
@@ -66,6 +92,19 @@ class _AsyncDialog(QDialog):
             button.setAutoDefault(False)
         self.save_button.setDefault(True)
         self._task: asyncio.Future[Any] | None = None
+        self.guard = DiscardGuard(self, self.WHAT, self._extra_state)
+
+    def _extra_state(self) -> object:
+        """What the person chose outside the dialog's fields (a point or corners on the map)."""
+        return None
+
+    def reject(self) -> None:
+        """Escape, Cancel or closing: a changed dialog asks first (``DiscardGuard``)."""
+        if self.guard.may_close():
+            super().reject()
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(in_window_words(message, self.FIELD_WORDS))
 
     def save(self) -> None:
         if self._task is not None and not self._task.done():
@@ -74,7 +113,7 @@ class _AsyncDialog(QDialog):
         try:
             action = self._action()
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            self.show_error(str(exc))
             return
         self._task = asyncio.ensure_future(self._run(action))
 
@@ -86,7 +125,7 @@ class _AsyncDialog(QDialog):
         try:
             saved = await action()
         except ControlroomError as exc:
-            self.error.setText(str(exc))
+            self.show_error(str(exc))
             return
         finally:
             self.save_button.setEnabled(True)
@@ -94,37 +133,39 @@ class _AsyncDialog(QDialog):
         self.accept()
 
 
-def _venue_completer(edit: QLineEdit, venues: Sequence[VenueSnapshot], parent: QWidget) -> None:
-    completer = QCompleter(sorted(v.name for v in venues), parent)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    edit.setCompleter(completer)
-
-
-def parse_point(text: str) -> tuple[float, float] | None:
-    """``"50.9035, -1.4040"`` → (lat, lon); None if the text is not coordinates."""
-    match = LAT_LON.match(text)
-    return (float(match.group(1)), float(match.group(2))) if match else None
+def place_finder(commands: Commands, venues: Sequence[VenueSnapshot]) -> PlaceFinder:
+    """Venues and the shipped streets, inside the operating area the commands check."""
+    return PlaceFinder(venues, load_streets(), commands.context.area)
 
 
 class FlagDialog(_AsyncDialog):
-    """Flag a venue or a point where worrying behaviour was seen."""
+    """Flag a venue, a street or a point where worrying behaviour was seen."""
+
+    FIELD_WORDS: ClassVar[Mapping[str, str]] = {"venue": "Where", "at": "Where", "expires-in": "Expires in"}
+    WHAT = "flag"
 
     def __init__(
-        self, commands: Commands, venues: Sequence[VenueSnapshot], parent: QWidget | None = None
+        self,
+        commands: Commands,
+        venues: Sequence[VenueSnapshot],
+        parent: QWidget | None = None,
+        *,
+        bridge: MapBridge | None = None,
     ) -> None:
         super().__init__(parent)
         self.commands = commands
-        self._venues = {v.name.lower(): v for v in venues}
+        self.places = place_finder(commands, venues)
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Flag a location")
         self.setMinimumWidth(480)
         self.place = QLineEdit()
-        self.place.setPlaceholderText("Venue name, LAT,LON, or a place — then click the map")
-        _venue_completer(self.place, venues, self)
+        self.place.setPlaceholderText("Venue, street, or LAT,LON — or describe it and click the map")
+        place_completer(self.place, self.places.names(), self)
         self.point_label = QLabel("")
         self.point_label.setObjectName("formHint")
         self.behaviour = QComboBox()
+        # Nothing pre-chosen: a flag's behaviour code is what patrols are told to look for.
+        self.behaviour.addItem("Choose a behaviour…", None)
         for code in Behaviour:
             self.behaviour.addItem(code.label, code.value)
         self.reason = QLineEdit()
@@ -142,34 +183,60 @@ class FlagDialog(_AsyncDialog):
         form.addRow("&Reason", self.reason)
         form.addRow("&Expires in", self.expires)
         self._setup(form, "&Flag")
+        if bridge is not None:
+            pins: PinBoard = bridge
+            self.picker = MapPointPicker(self, bridge.sig_map_clicked, pins, self.set_point)
 
-    def set_point(self, lat: float, lon: float) -> None:
-        """A point clicked on the map."""
-        self._point = (lat, lon)
-        self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+    def _extra_state(self) -> object:
+        return self._point
+
+    def set_point(self, lat: float, lon: float) -> QWidget:
+        """A point clicked on the map; returns the field to type in next.
+
+        Where then names the venue clicked on, or the point as LAT,LON; a description
+        typed before the click is kept as the place, at the point clicked.
+        """
+        text = self.place.text().strip()
+        if text and not self.places.recognises(text):
+            self._point = (lat, lon)
+            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+        else:
+            try:
+                spot = self.places.at_point(lat, lon)
+            except ValidationError as exc:
+                self.show_error(str(exc))
+                return self.place
+            self._point = None
+            self.place.setText(spot.label)
+            self.point_label.setText(f"{'Venue' if spot.is_venue else 'Point'} clicked on the map")
+        return self.behaviour if self.behaviour.currentData() is None else self.reason
 
     def _action(self) -> Callable[[], Awaitable[Any]]:
         text = self.place.text().strip()
-        venue = self._venues.get(text.lower())
-        typed = parse_point(text)
+        described = self._point is not None and bool(text) and not self.places.recognises(text)
+        where = None if described else self.places.resolve(text)
+        if self.behaviour.currentData() is None:
+            self.behaviour.setFocus()
+            raise ValidationError("Behaviour: choose what was seen (type its first letters)")
         common: dict[str, Any] = {
             "behaviour": self.behaviour.currentData(),
             "reason": self.reason.text(),
             "expires_in_minutes": self.expires.value(),
         }
-        if venue is not None and self._point is None:
-            return lambda: self.commands.flag_location(venue=venue.name, **common)
-        point = self._point or typed
-        if point is None:
-            raise ValidationError(
-                "say where: choose a venue from the list, type LAT,LON, or click the map to set the point"
-            )
-        place = None if typed is not None and self._point is None else (text or None)
-        return lambda: self.commands.flag_location(at=point, place=place, **common)
+        if where is None and self._point is not None:
+            point = self._point
+            return lambda: self.commands.flag_location(at=point, place=text, **common)
+        assert where is not None  # noqa: S101 - resolved above unless described
+        if where.is_venue:
+            return lambda: self.commands.flag_location(venue=where.label, **common)
+        place = where.label if where.kind is not PlaceKind.POINT else None
+        return lambda: self.commands.flag_location(at=(where.lat, where.lon), place=place, **common)
 
 
 class ConvertFlagDialog(_AsyncDialog):
     """Turn a flag into an incident (its units move to the incident)."""
+
+    WHAT = "incident"
 
     def __init__(self, commands: Commands, flag: FlagSnapshot, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -181,11 +248,11 @@ class ConvertFlagDialog(_AsyncDialog):
         heading = QLabel(f"⚑ {behaviour.label} · {flag.place}")
         heading.setTextFormat(Qt.TextFormat.PlainText)
         self.category = QComboBox()
+        # Pre-chosen only where the behaviour says what it is; otherwise the operator chooses.
+        self.category.addItem("Choose a category…", None)
         for category in Category:
             self.category.addItem(category.label, category.value)
-        self.category.setCurrentIndex(
-            self.category.findData(CATEGORY_FOR.get(flag.behaviour, Category.PREDATORY_BEHAVIOUR.value))
-        )
+        self.category.setCurrentIndex(max(0, self.category.findData(CATEGORY_FOR.get(flag.behaviour))))
         self.source = QComboBox()
         for source in Source:
             self.source.addItem(source.label, source.value)
@@ -204,6 +271,9 @@ class ConvertFlagDialog(_AsyncDialog):
         self._setup(form, "&Make incident")
 
     def _action(self) -> Callable[[], Awaitable[Any]]:
+        if self.category.currentData() is None:
+            self.category.setFocus()
+            raise ValidationError("Category: choose what happened (type its first letters)")
         values = {
             "category": self.category.currentData(),
             "source": self.source.currentData(),
@@ -214,7 +284,10 @@ class ConvertFlagDialog(_AsyncDialog):
 
 
 class LocateUnitDialog(_AsyncDialog):
-    """Place a unit at a venue or typed coordinates (its radioed position)."""
+    """Place a unit at a venue, a street or typed coordinates (its radioed position)."""
+
+    FIELD_WORDS: ClassVar[Mapping[str, str]] = {"at": "Location"}
+    WHAT = "unit position"
 
     def __init__(
         self,
@@ -226,22 +299,16 @@ class LocateUnitDialog(_AsyncDialog):
         super().__init__(parent)
         self.commands = commands
         self.unit = unit
-        self._venues = {v.name.lower(): v for v in venues}
+        self.places = place_finder(commands, venues)
         self.setWindowTitle(f"Where is {unit.callsign}?")
         self.setMinimumWidth(420)
         self.where = QLineEdit()
-        self.where.setPlaceholderText("Venue name, or LAT,LON e.g. 50.9035,-1.4040")
-        _venue_completer(self.where, venues, self)
+        self.where.setPlaceholderText("Venue, street, or LAT,LON e.g. 50.9035,-1.4040")
+        place_completer(self.where, self.places.names(), self)
         form = QFormLayout()
         form.addRow("&Location", self.where)
         self._setup(form, "&Move")
 
     def _action(self) -> Callable[[], Awaitable[Any]]:
-        text = self.where.text().strip()
-        venue = self._venues.get(text.lower())
-        point = (venue.lat, venue.lon) if venue is not None else parse_point(text)
-        if point is None:
-            raise ValidationError(
-                f"{text!r} is neither a venue nor LAT,LON; e.g. Bedford Place or 50.9035,-1.4040"
-            )
-        return lambda: self.commands.update_unit(self.unit.callsign, at=point)
+        where = self.places.resolve(self.where.text())
+        return lambda: self.commands.update_unit(self.unit.callsign, at=(where.lat, where.lon))

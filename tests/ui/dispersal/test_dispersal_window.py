@@ -269,6 +269,8 @@ def test_a_direction_can_exclude_from_part_of_the_zone(demo_url: str, open_windo
     QTest.keyClicks(dialog.description, "Male, 30s, white shirt")
     QTest.keyClicks(dialog.officer, "PC 5120 Alex Reed")
     QTest.keyClicks(dialog.grounds, "Harassing women at the taxi rank")
+    dialog.age.selectAll()  # as Tab or Alt+A leaves it: typing replaces "not given"
+    QTest.keyClicks(dialog.age, "30")
     QTest.keyClick(dialog.description, Qt.Key.Key_Return)
     wait_until(
         qtbot,

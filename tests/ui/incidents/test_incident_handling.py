@@ -79,10 +79,11 @@ def test_bad_input_in_the_form_is_explained_and_nothing_is_lost(
     window = open_window(demo_url)
     form = window.incident_actions.new_incident()
     form.place.setText("Somewhere near the park")
+    form.category.setCurrentIndex(form.category.findData("harassment"))
     form.summary.setText("Man following women")
     rows = window.model.rowCount()
     form.save()
-    wait_until(qtbot, lambda: "say where" in form.error.text(), '"say where" in form.error.text()')
+    wait_until(qtbot, lambda: "not a venue or a street" in form.error.text(), "Where is refused")
     assert form.isVisible() and form.summary.text() == "Man following women"
     form.set_point(50.9070, -1.3990)  # as if the operator clicked the map
     form.save()

@@ -55,7 +55,7 @@ def test_flag_a_venue_from_the_keyboard_and_every_console_sees_it(
     wait_until(qtbot, lambda: QApplication.activeWindow() is dialog, "QApplication.activeWindow() is dialog")
     assert QApplication.focusWidget() is dialog.place
     QTest.keyClick(dialog.place, Qt.Key.Key_Return)  # nowhere given yet
-    wait_until(qtbot, lambda: "say where" in dialog.error.text(), '"say where" in dialog.error.text()')
+    wait_until(qtbot, lambda: dialog.error.text().startswith("Where: type a venue"), "Where is asked for")
     assert dialog.isVisible() and window.flags.model.rowCount() == 0
     QTest.keyClicks(dialog.place, "Velvet Fox")
     QTest.keyClick(dialog.place, Qt.Key.Key_Tab)
@@ -244,8 +244,8 @@ def test_type_a_unit_position_as_a_venue_or_coordinates(demo_url: str, open_wind
     QTest.keyClick(dialog.where, Qt.Key.Key_Return)
     wait_until(
         qtbot,
-        lambda: "neither a venue nor LAT,LON" in dialog.error.text(),
-        '"neither a venue nor LAT,LON" in dialog.error.text()',
+        lambda: "'somewhere nice' is not a venue or a street" in dialog.error.text(),
+        "the unknown place is refused",
     )
     dialog.where.clear()
     QTest.keyClicks(dialog.where, "Velvet Fox")
