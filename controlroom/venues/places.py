@@ -96,8 +96,7 @@ def load_streets(path: Path | None = None) -> tuple[NamedPlace, ...]:
 
 @lru_cache(maxsize=4)
 def _load_streets(path: str) -> tuple[NamedPlace, ...]:
-    # Lazily: about 40 ms a command-line start never needs. (shapely ships no type stubs.)
-    from shapely.geometry import LineString, shape  # type: ignore[import-untyped]
+    from shapely.geometry import LineString, shape  # lazily: ~40 ms a CLI start never needs
 
     with open(path, encoding="utf-8") as handle:
         layer = json.load(handle)
