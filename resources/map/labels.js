@@ -5,7 +5,8 @@
  * change or layer change, the labels are placed again from the highest priority down:
  * a label whose box would overlap one already shown is hidden (visibility, so it keeps
  * its size and can come back at the next zoom). Street positions come from
- * ui/map/street_labels.py: each name sits on a stretch of its own street, turned along it.
+ * ui/map/street_labels.py: each name sits on a stretch of its own street, turned along
+ * it, and tries the street's other free stretches before it is hidden.
  */
 (function () {
   "use strict";
@@ -26,6 +27,29 @@
       a.top < b.bottom + GAP_PX && b.top < a.bottom + GAP_PX;
   }
 
+  function choices(node) { return node.crPlaces ? node.crPlaces.length : 1; }
+
+  function clashes(box, shown) {
+    return shown.some(function (other) { return overlaps(other, box); });
+  }
+
+  /* A street name tries its places in turn (best first); null if none is free. */
+  function freePlace(node, shown) {
+    var places = node.crPlaces;
+    for (var i = 0; i < places.length; i += 1) {
+      moveTo(node, places[i]);
+      var box = node.getBoundingClientRect();
+      if (!clashes(box, shown)) { return box; }
+    }
+    moveTo(node, places[0]);
+    return null;
+  }
+
+  function moveTo(node, place) {
+    node.crTooltip.setLatLng([place.lat, place.lon]);
+    node.style.transform = place.angle ? "rotate(" + place.angle + "deg)" : "";
+  }
+
   /* Show the highest-priority labels that fit; hide the rest. */
   function declutter(container) {
     // A removed tooltip fades out (opacity 0) for 200 ms before it leaves the page: not a label.
@@ -38,11 +62,15 @@
       return { node: node, order: order, priority: Number(node.getAttribute("data-priority")),
         box: node.getBoundingClientRect() };
     }).filter(function (item) { return item.box.width > 0 && item.box.height > 0; });
-    items.sort(function (a, b) { return b.priority - a.priority || a.order - b.order; });
+    // Among equals, the name with the fewest places to go is placed first (a short street
+    // before a long one that can move along itself).
+    items.sort(function (a, b) {
+      return b.priority - a.priority || choices(a.node) - choices(b.node) || a.order - b.order;
+    });
     var shown = [];
     items.forEach(function (item) {
-      var clash = shown.some(function (box) { return overlaps(box, item.box); });
-      if (clash) { item.node.classList.add("cr-label-hidden"); } else { shown.push(item.box); }
+      var box = item.node.crPlaces ? freePlace(item.node, shown) : item.box;
+      if (!box || clashes(box, shown)) { item.node.classList.add("cr-label-hidden"); } else { shown.push(box); }
     });
     return shown.length;
   }
@@ -66,10 +94,11 @@
       var kind = label.kind === "park" ? "park" : "street";
       var node = labelElement(kind, label.name);
       if (label.angle) { node.style.transform = "rotate(" + label.angle + "deg)"; }
-      L.tooltip({
+      var tooltip = L.tooltip({
         permanent: true, direction: "center", interactive: false, pane: "labels",
         className: "cr-label-box", opacity: 1
       }).setLatLng([label.lat, label.lon]).setContent(node).addTo(layer);
+      if (label.places && label.places.length > 1) { node.crPlaces = label.places; node.crTooltip = tooltip; }
     });
   }
 

@@ -711,7 +711,8 @@
       if (state.overviewWanted || atOverview()) { showOverview(); }
       state.relabel();
     });
-    L.DomEvent.on(map.getContainer(), "keydown", function (e) {
+    // The page is the map: Home anywhere in it (the map, the legend) goes back to the overview.
+    L.DomEvent.on(document, "keydown", function (e) {
       if (e.key === "Home" && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
         showOverview();
         L.DomEvent.preventDefault(e);
@@ -804,6 +805,7 @@
     openIncident: openIncident, incidentPoint: incidentPoint,
     closePopups: closePopups, isMoving: isMoving, flashing: flashing,
     openVenue: openVenue, showOverview: showOverview, view: view, overviewBox: overviewBox,
+    setView: function (lat, lon, zoom) { state.map.setView([lat, lon], zoom, { animate: false }); return true; },
     showPin: showPin, clearPin: clearPin, setLabelScale: setLabelScale,
     pin: function () { if (!state.pin) { return null; } var ll = state.pin.getLatLng(); return [ll.lat, ll.lng]; },
     legend: function () { return state.legend.layers(); },

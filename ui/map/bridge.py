@@ -191,6 +191,7 @@ class MapBridge(QObject):
         self._page_ready = False
         self._alerting: list[int] = []
         self._pin: tuple[float, float] | None = None
+        self._centre_wanted: set[int] = set()
         self._label_scale = 1.0
         self._clock = wall_clock
         self.last_counts: dict[str, int] = {}
@@ -307,8 +308,11 @@ class MapBridge(QObject):
 
         For a new Grade 1: the operator sees where it is without losing the overview.
         """
-        if incident_id in self._visible:
+        if incident_id in self._visible and incident_id not in self._pending.shown:
             self._push_now({"type": "centre", "id": incident_id})
+        else:
+            # Not on the page yet (its diff is queued or not applied): after the next push.
+            self._centre_wanted.add(incident_id)
 
     def show_overview(self) -> None:
         """Back to the whole operating area, fitted to the pane (what ``Home`` does on the map)."""
@@ -354,6 +358,9 @@ class MapBridge(QObject):
             )
         if pending.alerts:
             self._push({"type": "alerts", "ids": self._alerting})
+        wanted, self._centre_wanted = self._centre_wanted, set()
+        for incident_id in sorted(wanted & self._visible):
+            self._push({"type": "centre", "id": incident_id})
 
     @property
     def pushes_pending(self) -> bool:

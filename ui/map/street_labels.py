@@ -7,6 +7,10 @@ name sat under "Queensway"). Here each street keeps the parts that are more than
 longest such part, turned to run along it. A street with no such part (shorter than
 two clearances) falls back to the middle of its own line.
 
+Each street also gets a few other places on its own stretches (``places``, best
+first): where its best place would overlap a more important name at the current zoom,
+the page tries the next before hiding the name.
+
 Computed once when the page is built (shapely is only loaded then), in metres on a
 local flat projection: at city scale the error is far below a label's size.
 """
@@ -17,12 +21,16 @@ import math
 from typing import Any
 
 JUNCTION_CLEARANCE_M = 35.0
+# Where along a free stretch a name may sit (its middle first), and how many places at most.
+PLACE_FRACTIONS = (0.5, 0.28, 0.72)
+MAX_PLACES = 6
 METRES_PER_DEGREE_LAT = 111_320.0
 
 
 def street_labels(streets: dict[str, Any]) -> list[dict[str, Any]]:
     """One label per street and park: ``name``, ``kind``, ``lat``, ``lon`` and, for streets,
-    ``angle`` (degrees clockwise from east, above -90 and up to 90 so the text reads left to right)."""
+    ``angle`` (degrees clockwise from east, above -90 and up to 90 so the text reads left to
+    right) and ``places``: the candidate places (``lat``, ``lon``, ``angle``), best first."""
     from shapely.geometry import LineString, shape
     from shapely.ops import unary_union
 
@@ -47,14 +55,21 @@ def street_labels(streets: dict[str, Any]) -> list[dict[str, Any]]:
         props = feature["properties"]
         if index not in lines:
             centre = shape(feature["geometry"]).representative_point()
-            labels.append({"name": props["name"], "kind": props.get("kind", "park"), "lat": centre.y, "lon": centre.x})
+            labels.append(
+                {"name": props["name"], "kind": props.get("kind", "park"), "lat": centre.y, "lon": centre.x}
+            )
             continue
         line = lines[index]
         others = unary_union([other for key, other in lines.items() if key != index])
-        piece = _longest_free_piece(line, others.buffer(JUNCTION_CLEARANCE_M) if not others.is_empty else None)
-        middle = piece.interpolate(0.5, normalized=True)
-        lat, lon = to_degrees(middle.x, middle.y)
-        labels.append({"name": props["name"], "kind": "street", "lat": lat, "lon": lon, "angle": _angle_at(piece)})
+        pieces = _free_pieces(line, others.buffer(JUNCTION_CLEARANCE_M) if not others.is_empty else None)
+        places = []
+        for piece in pieces:
+            for fraction in PLACE_FRACTIONS:
+                point = piece.interpolate(fraction, normalized=True)
+                lat, lon = to_degrees(point.x, point.y)
+                places.append({"lat": lat, "lon": lon, "angle": _angle_at(piece, fraction)})
+        places = places[:MAX_PLACES]
+        labels.append({"name": props["name"], "kind": "street", **places[0], "places": places})
     return labels
 
 
@@ -66,20 +81,20 @@ def _coordinates(geometry: dict[str, Any]) -> list[list[float]]:
     return []
 
 
-def _longest_free_piece(line: Any, near_others: Any) -> Any:
-    """The longest part of ``line`` outside ``near_others`` (the whole line if none is left)."""
+def _free_pieces(line: Any, near_others: Any) -> list[Any]:
+    """The parts of ``line`` outside ``near_others``, longest first (the whole line if none is left)."""
     if near_others is None:
-        return line
+        return [line]
     free = line.difference(near_others)
     pieces = [g for g in getattr(free, "geoms", [free]) if g.geom_type == "LineString" and not g.is_empty]
-    return max(pieces, key=lambda g: g.length) if pieces else line
+    return sorted(pieces, key=lambda g: -g.length) or [line]
 
 
-def _angle_at(piece: Any) -> float:
-    """The direction of the piece's middle segment, in screen degrees (y grows downwards)."""
-    half = piece.length / 2
-    before = piece.interpolate(max(0.0, half - 1.0))
-    after = piece.interpolate(min(piece.length, half + 1.0))
+def _angle_at(piece: Any, fraction: float) -> float:
+    """The direction of the piece at ``fraction`` of its length, in screen degrees (y grows downwards)."""
+    at = piece.length * fraction
+    before = piece.interpolate(max(0.0, at - 1.0))
+    after = piece.interpolate(min(piece.length, at + 1.0))
     angle = math.degrees(math.atan2(-(after.y - before.y), after.x - before.x))
     if angle > 90:
         angle -= 180

@@ -104,3 +104,36 @@ def test_nothing_is_queued_for_a_page_that_is_not_ready(qtbot: Any) -> None:
     bridge.pageReady()
     reset = json.loads(messages[-1])
     assert reset["type"] == "reset" and [i["id"] for i in reset["incidents"]] == [1]
+
+
+def test_pin_overview_and_scale_go_at_once_and_survive_a_page_reload(qtbot: Any) -> None:
+    bridge, messages = ready_bridge(qtbot)
+    bridge.show_pin(50.9, -1.4)
+    bridge.set_label_scale(1.25)
+    bridge.show_overview()
+    assert messages == [
+        {"type": "pin", "lat": 50.9, "lon": -1.4},
+        {"type": "scale", "factor": 1.25},
+        {"type": "overview"},
+    ]
+    messages.clear()
+    bridge.pageReady()  # the page loaded again: it gets the pin and the text size back
+    assert [m["type"] for m in messages] == ["alerts", "reset", "pin", "scale"]
+    messages.clear()
+    bridge.clear_pin()
+    bridge.pageReady()
+    assert [m["type"] for m in messages] == ["pin_clear", "alerts", "reset", "scale"]
+
+
+def test_centre_once_waits_for_an_incident_the_page_has_not_been_sent(qtbot: Any) -> None:
+    bridge, messages = ready_bridge(qtbot)
+    bridge.centre_once(2)  # already on the page: at once
+    assert messages == [{"type": "centre", "id": 2}]
+    messages.clear()
+    bridge.apply_changes([upsert(incident(9, grade=1))])
+    bridge.centre_once(9)  # its diff is still queued: the centring follows it
+    bridge.centre_once(77)  # never shown (unknown, or filtered out): nothing
+    assert messages == []
+    wait_until(qtbot, lambda: not bridge.pushes_pending, "not bridge.pushes_pending", timeout=2000)
+    assert [m["type"] for m in messages] == ["diff", "centre"]
+    assert messages[1]["id"] == 9
