@@ -3,22 +3,28 @@
 Everything shown that people typed goes into plain-text labels and list items.
 The panel asks the ``IncidentGateway`` for the timeline when the selection changes
 and, following the feed itself, whenever a new version of the selected incident
-arrives (or a resynchronisation replaces the board).
+arrives (or a resynchronisation replaces the board). From the same feed it keeps
+the last day's references, newest first, for the duplicate dialog to complete: the
+number tail ("0021") is enough. A linked duplicate says so in its header.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -26,11 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.core.domain import Category, Source, Status, grade_label
-from controlroom.core.errors import ControlroomError
+from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot
 from controlroom.incidents.lifecycle import allowed_next
 from controlroom.incidents.queries import IncidentDetail
 from ui.common.actions import ActionRegistry
+from ui.common.dialog_parts import DiscardGuard, accept_cancel, error_label
 from ui.common.tasks import TaskSet
 from ui.feed.controller import FeedController
 from ui.incidents.action_specs import (
@@ -67,6 +74,8 @@ class IncidentDetailPanel(QWidget):
         self._load: asyncio.Future[Any] | None = None
         self._actions = TaskSet()
         self.dialog: QInputDialog | None = None
+        self.duplicate_dialog: DuplicateDialog | None = None
+        self._known: dict[int, IncidentSnapshot] = {}  # for the duplicate dialog's completion
         self.header = _plain("Select an incident")
         self.header.setObjectName("detailHeader")
         self.fields = {
@@ -120,12 +129,17 @@ class IncidentDetailPanel(QWidget):
         feed.sig_diff_received.connect(self._on_feed_diff_received)
 
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
+        self._known = {i.id: i for i in snapshot.incidents}
         if self.incident is not None:  # after a resync the shown incident may have moved on
             shown = self.incident.id
             self.show_incident(next((i for i in snapshot.incidents if i.id == shown), None))
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
         for change in diff.incident_changes():
+            if change.incident is not None:
+                self._known[change.entity_id] = change.incident
+            else:
+                self._known.pop(change.entity_id, None)
             shown = self.incident
             if shown is not None and change.entity_id == shown.id and change.incident is not None:
                 self.show_incident(change.incident)
@@ -200,6 +214,12 @@ class IncidentDetailPanel(QWidget):
             return
         self.detail = detail
         self.fields["Duplicate of"].setText(detail.duplicate_of_reference or "")
+        if detail.duplicate_of_reference:  # its own status says why its clock stopped
+            shown = self.incident
+            self.header.setText(
+                f"{shown.reference} · {grade_label(shown.grade)} · "
+                f"Duplicate of {detail.duplicate_of_reference} · v{shown.version}"
+            )
         self.timeline.clear()
         for entry in detail.timeline:
             self.timeline.addItem(f"{entry.local_time()}  {entry.actor}  {entry.describe()}")
@@ -245,20 +265,28 @@ class IncidentDetailPanel(QWidget):
 
         self.dialog = self._ask("Reporter updated", f"What was the reporter told about {reference}?", record)
 
+    def recent_references(self, incident: IncidentSnapshot) -> list[str]:
+        """References reported in the day before ``incident`` (or after it), newest first."""
+        since = incident.reported_at - RECENT
+        recent = [i for i in self._known.values() if i.id != incident.id and i.reported_at >= since]
+        recent.sort(key=lambda i: (i.reported_at, i.id), reverse=True)
+        return [i.reference for i in recent]
+
     def _on_duplicate_clicked(self) -> None:
         incident = self.incident
         if incident is None:
             return
+        if self.duplicate_dialog is not None:
+            self.duplicate_dialog.close()
+        dialog = DuplicateDialog(incident, self.recent_references(incident), self.link_duplicate, self)
+        self.duplicate_dialog = dialog
+        dialog.open()
+        dialog.reference.setFocus()
 
-        def link(other: str) -> None:
-            if other.strip():
-                target = other.strip().upper()
-                action = self.gateway.commands.link_duplicate(incident.reference, target, incident.version)
-                self._spawn(action, f"{incident.reference}: marked as duplicate of {target}")
-
-        self.dialog = self._ask(
-            "Duplicate report", f"{incident.reference} is a duplicate of which reference?", link
-        )
+    async def link_duplicate(self, incident: IncidentSnapshot, target: str) -> None:
+        """Link ``incident`` as a duplicate of ``target``; a refusal is raised to the dialog."""
+        await self.gateway.commands.link_duplicate(incident.reference, target, incident.version)
+        self.sig_message.emit(f"{incident.reference}: closed as a duplicate of {target}")
 
     def _ask(self, title: str, label: str, on_text: Callable[[str], None]) -> QInputDialog:
         # Window-modal but not a nested event loop: the feed keeps running meanwhile.
@@ -268,6 +296,88 @@ class IncidentDetailPanel(QWidget):
         dialog.textValueSelected.connect(on_text)
         dialog.open()
         return dialog
+
+
+RECENT = timedelta(hours=24)
+
+
+class DuplicateDialog(QDialog):
+    """Which incident is this one a duplicate of? The reference completes from its number tail."""
+
+    def __init__(
+        self,
+        incident: IncidentSnapshot,
+        references: Sequence[str],
+        link: Callable[[IncidentSnapshot, str], Any],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.incident = incident
+        self.references = list(references)
+        self._link = link
+        self._task: asyncio.Future[Any] | None = None
+        self.setWindowTitle("Duplicate report")
+        question = _plain(
+            f"{incident.reference} is a duplicate of which incident? Linking closes "
+            f"{incident.reference}: its target clock and alert stop; both records stay."
+        )
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("Its number is enough, e.g. 0021")
+        completer = QCompleter(self.references, self)  # kept in the given order: newest first
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.reference.setCompleter(completer)
+        self.error = error_label()
+        self.link_button = QPushButton("&Link as duplicate")
+        buttons = accept_cancel(self, self.link_button, self.save)
+        form = QFormLayout()
+        form.addRow(question)
+        form.addRow("&Duplicate of", self.reference)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.guard = DiscardGuard(self, "link")
+
+    def reject(self) -> None:
+        if self.guard.may_close():
+            super().reject()
+
+    def target(self) -> str:
+        """The full reference typed, or the one recent reference the typed tail ends."""
+        typed = self.reference.text().strip().upper()
+        if not typed:
+            raise ValidationError("Duplicate of: type the other incident's reference or its number")
+        if typed in self.references or typed.count("-") >= 2:
+            return typed
+        matches = [r for r in self.references if r.endswith(typed)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(f"no incident of the last day ends in {typed}; type its full reference")
+        raise ValidationError(f"{typed} could be {', '.join(matches[:4])}: type more of the reference")
+
+    def save(self) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        self.error.setText("")
+        try:
+            target = self.target()
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        self._task = asyncio.ensure_future(self._save(target))
+
+    async def _save(self, target: str) -> None:
+        self.link_button.setEnabled(False)
+        try:
+            await self._link(self.incident, target)
+        except ControlroomError as exc:
+            self.error.setText(str(exc))
+            return
+        finally:
+            self.link_button.setEnabled(True)
+        self.accept()
 
 
 def _plain(text: str) -> QLabel:
