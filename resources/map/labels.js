@@ -12,11 +12,13 @@
   "use strict";
 
   var PRIORITY = { zone: 5, safe: 4, venue: 3, street: 2, park: 1 };
+  // The class names street and park names had before (other code still looks for them).
+  var ALIASES = { street: "cr-street-label", park: "cr-park-label" };
   var GAP_PX = 3;  // labels that nearly touch read as one ("CarltonPlace Place")
 
   function labelElement(kind, text) {
     var node = document.createElement("span");
-    node.className = "cr-label cr-label-" + kind;
+    node.className = "cr-label cr-label-" + kind + (ALIASES[kind] ? " " + ALIASES[kind] : "");
     node.setAttribute("data-priority", String(PRIORITY[kind] || 0));
     node.textContent = String(text);  // names are data, never markup
     return node;

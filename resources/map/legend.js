@@ -2,13 +2,17 @@
  *
  * One row per layer: its check box and name, then its keys (grade colours, safe-space
  * states, unit shapes and statuses...) wrapping to the legend's width. The check
- * boxes and the collapse button are ordinary form controls, reached with Tab. The
- * legend starts collapsed on a short map pane so it never covers most of the map.
+ * boxes and the collapse button are ordinary form controls, reached with Tab. On a
+ * short map pane the legend is collapsed to its title so it never covers most of the map.
  */
 (function () {
   "use strict";
 
-  var COLLAPSE_BELOW_PX = 440;
+  // Open, the legend may take this share of the map's height; more, and it starts (and stays,
+  // as the pane resizes) collapsed until the operator opens it.
+  var MAX_SHARE_OF_HEIGHT = 0.6;
+  // Room kept above an opened legend for the zoom buttons; the rest scrolls.
+  var CONTROLS_PX = 90;
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -56,13 +60,21 @@
       var head = el("button", "cr-legend-head", "Legend");
       head.type = "button";
       var body = el("div", "cr-legend-body");
-      var collapsed = map.getSize().y < COLLAPSE_BELOW_PX;
+      var chosen = false;  // the operator opened or closed it: that holds
       function show(open) {
         body.hidden = !open;
         head.setAttribute("aria-expanded", open ? "true" : "false");
         panel.classList.toggle("cr-legend-collapsed", !open);
       }
-      head.addEventListener("click", function () { show(body.hidden); });
+      function fit() {
+        var height = map.getSize().y;
+        body.style.maxHeight = Math.max(60, height - CONTROLS_PX) + "px";
+        if (chosen) { return; }
+        show(true);
+        if (panel.offsetHeight > height * MAX_SHARE_OF_HEIGHT) { show(false); }
+      }
+      head.addEventListener("click", function () { chosen = true; show(body.hidden); });
+      map.on("resize", fit);
       entries.forEach(function (entry) {
         var made = layerRow(map, entry, changed);
         rows[entry.id] = made.box;
@@ -70,7 +82,7 @@
       });
       panel.appendChild(head);
       panel.appendChild(body);
-      show(!collapsed);
+      window.requestAnimationFrame(fit);  // measured once it is on the page
       L.DomEvent.disableClickPropagation(panel);
       L.DomEvent.disableScrollPropagation(panel);
       return panel;

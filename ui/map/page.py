@@ -121,7 +121,8 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
     fmap = folium.Map(
         location=list(area.centre),
         zoom_start=16,
-        min_zoom=13,
+        # Low enough that the whole area fits a small docked pane (the overview never clamps).
+        min_zoom=12,
         max_zoom=19,
         tiles=None,
         control_scale=True,
