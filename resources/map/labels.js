@@ -104,9 +104,9 @@
     });
   }
 
-  /* Text size for the whole map (--cr-label-scale); permanent tooltips re-centre on the new size. */
+  /* Text size for the whole map (--map-text-scale); permanent tooltips re-centre on the new size. */
   function setScale(map, factor) {
-    document.documentElement.style.setProperty("--cr-label-scale", String(factor));
+    document.documentElement.style.setProperty("--map-text-scale", String(factor));
     map.eachLayer(function (layer) {
       if (layer instanceof L.Tooltip && layer.options.permanent) { layer.update(); }
     });

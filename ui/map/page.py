@@ -33,8 +33,8 @@ from ui.common import theme
 from ui.map.street_labels import street_labels
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
-# Our scripts, in load order: map.js boots the page and uses the other two.
-SCRIPTS = ("labels.js", "legend.js", "map.js")
+# Our scripts, in load order: map.js boots the page and uses the others.
+SCRIPTS = ("labels.js", "legend.js", "popups.js", "incidents.js", "overlays.js", "map.js")
 
 
 def leaflet_dir() -> Path:
