@@ -69,12 +69,16 @@
     items.sort(function (a, b) {
       return b.priority - a.priority || choices(a.node) - choices(b.node) || a.order - b.order;
     });
-    var shown = [];
+    // The map's controls (zoom, legend, scale) count as shown: no name sits under them.
+    var shown = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (control) {
+      return control.getBoundingClientRect();
+    });
+    var controls = shown.length;
     items.forEach(function (item) {
       var box = item.node.crPlaces ? freePlace(item.node, shown) : item.box;
       if (!box || clashes(box, shown)) { item.node.classList.add("cr-label-hidden"); } else { shown.push(box); }
     });
-    return shown.length;
+    return shown.length - controls;
   }
 
   /* One placement per frame, however many events asked for it. */

@@ -51,7 +51,9 @@
     return { row: row, box: box };
   }
 
-  /* Add the legend to the map; returns what the page needs to drive it (tests too). */
+  /* Add the legend to the map; returns what the page needs to drive it (tests too).
+     changed(layerId, shown) follows every check box, and (null, null) a change of the
+     legend's own size (the names around it are placed again). */
   function addLegend(map, entries, changed) {
     var rows = {};
     var control = L.control({ position: "bottomright" });
@@ -73,8 +75,8 @@
         show(true);
         if (panel.offsetHeight > height * MAX_SHARE_OF_HEIGHT) { show(false); }
       }
-      head.addEventListener("click", function () { chosen = true; show(body.hidden); });
-      map.on("resize", fit);
+      head.addEventListener("click", function () { chosen = true; show(body.hidden); changed(null, null); });
+      map.on("resize", function () { fit(); changed(null, null); });
       entries.forEach(function (entry) {
         var made = layerRow(map, entry, changed);
         rows[entry.id] = made.box;
