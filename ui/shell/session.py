@@ -35,6 +35,7 @@ OPEN_MODE_TEXT = (
     "Set-up mode: no users yet, so anyone here can do anything. Add an administrator, then restart to log in."
 )
 # The banner stays one line; the whole instruction is its tooltip.
+BANNER_MIN_WIDTH = 200
 OPEN_MODE_TIP = (
     "This database has no users yet, so anyone at this PC can do anything and nothing asks for "
     "a password. Create the first administrator on the command line with\n"
@@ -88,7 +89,8 @@ class Session(QObject):
         banner.setTextFormat(Qt.TextFormat.PlainText)
         banner.setToolTip(OPEN_MODE_TIP)
         # One line that never widens the window (a narrow screen clips it; the tooltip has it all).
-        banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        banner.setMinimumWidth(BANNER_MIN_WIDTH)
         banner.setStyleSheet(OPEN_MODE_STYLE)
         self.window.show_top_banner(banner)
         self.open_mode_banner = banner

@@ -147,6 +147,7 @@ def test_log_in_without_users_is_set_up_mode_and_the_window_says_how_to_leave_it
     assert banner is not None and banner.isVisible()
     assert "controlroom user add NAME --role administrator" in banner.toolTip()
     assert "no users yet" in banner.text() and not banner.wordWrap()
+    assert banner.width() >= banner.sizeHint().width()  # the whole line on a 1400-wide window
     assert "set-up mode" in window.session.identity.text()
 
 
