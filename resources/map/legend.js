@@ -10,7 +10,7 @@
 
   // Open, the legend may take this share of the map's height; more, and it starts (and stays,
   // as the pane resizes) collapsed until the operator opens it.
-  var MAX_SHARE_OF_HEIGHT = 0.6;
+  var MAX_SHARE_OF_HEIGHT = 0.5;
   // Room kept above an opened legend for the zoom buttons; the rest scrolls.
   var CONTROLS_PX = 90;
 
@@ -55,7 +55,7 @@
      changed(layerId, shown) follows every check box, and (null, null) a change of the
      legend's own size (the names around it are placed again). */
   function addLegend(map, entries, changed) {
-    var rows = {};
+    var rows = {}, refit = function () {};
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       var panel = el("div", "cr-legend");
@@ -84,6 +84,7 @@
       });
       panel.appendChild(head);
       panel.appendChild(body);
+      refit = fit;
       window.requestAnimationFrame(fit);  // measured once it is on the page
       L.DomEvent.disableClickPropagation(panel);
       L.DomEvent.disableScrollPropagation(panel);
@@ -97,6 +98,7 @@
             checkbox: !!rows[entry.id], keys: entry.keys.length };
         });
       },
+      fit: function () { refit(); },
       toggle: function (id) {
         var box = rows[id];
         if (!box) { return false; }

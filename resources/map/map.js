@@ -202,6 +202,7 @@
 
   function setLabelScale(factor) {
     Labels.setScale(state.map, factor);
+    state.legend.fit();  // bigger text, a bigger legend: it may have to fold
     state.relabel();
     return true;
   }

@@ -129,7 +129,7 @@ def test_no_two_visible_labels_overlap_and_each_street_has_its_own_place(
     boxes = js(map_view, qtbot, VISIBLE_LABEL_BOXES)
     assert overlapping(boxes) == []
     assert min(b["size"] for b in boxes) >= 13
-    assert len(boxes) >= 12  # at the overview, most names still fit
+    assert len(boxes) >= 10  # at the overview, most names still fit beside the legend
 
     # The collisions an operator met: East Street under Queensway, "CarltonPlace Place".
     # One step closer than the overview, both pairs read apart.
