@@ -50,8 +50,11 @@ def _when(edit: QDateTimeEdit) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _two_columns(rows: Sequence[tuple[str, QWidget]], split: int) -> QFormLayout:
-    """Rows ``[:split]`` on the left, the rest on the right: a long form that fits 768 px."""
+def _two_columns(
+    rows: Sequence[tuple[str, QWidget]], split: int, below: Sequence[QWidget] = ()
+) -> QFormLayout:
+    """Rows ``[:split]`` on the left, the rest on the right, then ``below`` across both:
+    a long form that fits a 768-pixel-high screen."""
     outer = QFormLayout()
     columns = QHBoxLayout()
     for part in (rows[:split], rows[split:]):
@@ -60,6 +63,8 @@ def _two_columns(rows: Sequence[tuple[str, QWidget]], split: int) -> QFormLayout
             column.addRow(label, widget)
         columns.addLayout(column, 1)
     outer.addRow(columns)
+    for widget in below:
+        outer.addRow(widget)
     return outer
 
 
@@ -231,7 +236,7 @@ class DirectionDialog(_AsyncDialog):
         self._drawing = False
         self._point: tuple[float, float] | None = None
         self.setWindowTitle("Direction to leave an area (s.35)")
-        self.setMinimumWidth(900)
+        self.setMinimumWidth(960)
         self.zone = QComboBox()
         if len(zones) > 1:  # with one zone in force there is nothing to choose wrongly
             self.zone.addItem("Choose the zone…", None)
@@ -302,14 +307,12 @@ class DirectionDialog(_AsyncDialog):
             ("&Leave within", self.leave_minutes),
             ("Ro&ute", self.route),
             ("&Items", self.items),
-            ("", self.warning_given),
-            ("", self.written),
             ("No notice be&cause", self.no_written_reason),
-            ("", self.part_only),
-            ("", self.part_label),
             ("Part in wor&ds", self.part_words),
+            ("", self.part_label),
         ]
-        self._setup(_two_columns(rows, 10), "&Save direction")
+        ticks = (self.warning_given, self.written, self.part_only)
+        self._setup(_two_columns(rows, 10, ticks), "&Save direction")
         self.part_only.toggled.connect(self._on_part_toggled)
         self.finished.connect(lambda _r: self._on_part_toggled(False))
         if bridge is not None:
@@ -327,6 +330,7 @@ class DirectionDialog(_AsyncDialog):
             self._drawing = True
             self.bridge.sig_zone_drawn.connect(self._on_part_drawn)
             self.bridge.start_drawing(self.part)
+            self.part_label.setText("Click the map at each corner")
         elif not drawing and self._drawing:
             self._drawing = False
             self.bridge.stop_drawing()
@@ -337,7 +341,7 @@ class DirectionDialog(_AsyncDialog):
     def _on_part_drawn(self, points_json: str) -> None:
         self.part = [(float(a), float(b)) for a, b in json.loads(points_json)]
         count = len(self.part)
-        self.part_label.setText(f"{count} corner{'s' * (count != 1)} of the part — click the map to add")
+        self.part_label.setText(f"{count} corner{'s' * (count != 1)} — click the map for more")
 
     def set_point(self, lat: float, lon: float) -> QWidget | None:
         """A point clicked on the map (not while the excluded part is drawn); the next field."""

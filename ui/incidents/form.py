@@ -45,7 +45,7 @@ from ui.offline.gateway import OfflineGateway
 
 _GRADES: list[int | None] = [None, 1, 2, 3, 4]
 CHOOSE_CATEGORY = "Choose a category…"
-NO_CATEGORY = "Category: choose what happened (type its first letters, e.g. Har for Harassment)"
+NO_CATEGORY = "Choose a category (type its first letters)"
 
 
 class IncidentForm(QDialog):
@@ -70,7 +70,7 @@ class IncidentForm(QDialog):
         self._point: tuple[float, float] | None = None
         self._task: asyncio.Future[Any] | None = None
         self.setWindowTitle(f"Edit {incident.reference}" if incident else "New incident")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         self._build()
         if incident is not None:
             self._fill(incident)
@@ -90,6 +90,7 @@ class IncidentForm(QDialog):
         self.point_label.setTextFormat(Qt.TextFormat.PlainText)
         self.category = _combo([(CHOOSE_CATEGORY, None)] + [(c.label, c.value) for c in Category])
         self.category_error = error_label()
+        self.category_error.setWordWrap(False)  # one line: a wrapped label in a form row is cut
         self.source = _combo([(s.label, s.value) for s in Source])
         self.grade = _combo([(grade_label(g), g) for g in _GRADES])
         self.summary = QLineEdit()

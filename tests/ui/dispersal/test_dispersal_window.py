@@ -46,6 +46,9 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
         lambda: js(window.map, qtbot, "controlroom.isMoving()") is False,
         'js(window.map, qtbot, "controlroom.isMoving()") is False',
     )
+    # A known view, wherever the map's dock sits: every corner lands inside the operating area.
+    assert js(window.map, qtbot, "controlroom.setView(50.9065, -1.4025, 15)") is True
+    wait_until(qtbot, lambda: js(window.map, qtbot, "controlroom.isMoving()") is False, "the map settled")
     width, height = window.map.width(), window.map.height()
     for x, y in ((0.08, 0.55), (0.22, 0.55), (0.22, 0.75), (0.08, 0.75)):  # clear of markers
         QTest.mouseClick(
@@ -54,7 +57,12 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
             Qt.KeyboardModifier.NoModifier,
             QPoint(round(width * x), round(height * y)),
         )
-    wait_until(qtbot, lambda: len(dialog.polygon) == 4, "len(dialog.polygon) == 4", timeout=3000)
+    wait_until(
+        qtbot,
+        lambda: len(dialog.polygon) == 4,
+        f"four corners clicked on the {width}x{height} map",
+        timeout=3000,
+    )
     assert "4 corners" in dialog.corners.text()
     dialog.bridge.undo_corner()  # Ctrl+Z in the form
     wait_until(qtbot, lambda: len(dialog.polygon) == 3, "len(dialog.polygon) == 3", timeout=3000)
