@@ -185,7 +185,10 @@ async def _run_window(app: QApplication, window: MainWindow) -> bool:
         raise TypeError("a window runs only with its session (create_window installs it)")
     session.sig_window_closed.connect(closed.set)
     app.setQuitOnLastWindowClosed(False)  # the login comes back after "switch user"
-    window.show()
+    if window.has_saved_geometry:
+        window.show()
+    else:
+        window.showMaximized()  # a control-room console's first start: the whole screen
     window.feed.start()
     await closed.wait()
     await window.feed.stop()

@@ -68,9 +68,19 @@ class WindowLayout:
             )
             window.addDockWidget(panel.area, dock)
             dock.setVisible(panel.shown)
+            dock.dockLocationChanged.connect(self._on_dock_arranged)
+            dock.topLevelChanged.connect(self._on_dock_arranged)
             self.docks[panel.name] = dock
         self._pending: QByteArray | None = None
         self._defaults_applied = False
+        self.has_saved_geometry = False
+        # Until the operator arranges the docks (or a saved arrangement is restored), the
+        # default proportions follow the window's size: the window manager may maximise it
+        # after it is first shown.
+        self.follow_window_size = True
+
+    def _on_dock_arranged(self, *_args: object) -> None:
+        self.follow_window_size = False
 
     def dock(self, name: str) -> QDockWidget:
         return self.docks[name]
@@ -134,6 +144,7 @@ class WindowLayout:
     def restore(self, state: QSettings, user: str) -> bool:
         """The user's saved arrangement (applied again once shown); False: none saved."""
         geometry = state.value(f"layout/{user}/geometry")
+        self.has_saved_geometry = geometry is not None
         if geometry is not None:
             self.window.restoreGeometry(geometry)
         saved = state.value(f"layout/{user}/docks")
@@ -141,6 +152,7 @@ class WindowLayout:
             self._pending = None
             return False
         self._pending = QByteArray(saved)
+        self.follow_window_size = False
         return self.window.restoreState(self._pending, LAYOUT_VERSION)
 
     def on_first_show(self) -> None:

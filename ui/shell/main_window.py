@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from controlroom.commands import Commands
@@ -305,6 +305,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(area, dock)
             dock.setVisible(name != "detail" and self.role_page is None)
         self.layout_state.apply_default_sizes()
+        self.layout_state.follow_window_size = True
 
     def _on_map_overview_requested(self) -> None:
         overview = getattr(self.map.bridge, "show_overview", None)
@@ -357,6 +358,23 @@ class MainWindow(QMainWindow):
         self.ui_state.setValue(f"layout/{key}/columns", self.table.horizontalHeader().saveState())
         self.filter_bar.save(self.ui_state)
         self.ui_state.sync()
+
+    @property
+    def has_saved_geometry(self) -> bool:
+        """Whether this user's window size and place were saved (else: start maximised)."""
+        return self.layout_state.has_saved_geometry
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._shown_once and self.layout_state.follow_window_size:
+            self.layout_state.apply_default_sizes()
+
+    def event(self, event: QEvent) -> bool:
+        # A press on the window itself (not a child) is on a dock separator: from then on
+        # the operator's own proportions stand.
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.layout_state.follow_window_size = False
+        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

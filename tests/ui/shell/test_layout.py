@@ -189,3 +189,20 @@ def test_text_scale_keys_grow_the_list_and_are_saved_per_user(
         wait_until(qtbot, lambda: again.table.font().pointSizeF() == before_font, "Ctrl+0 resets it")
     finally:
         window.text_scale.reset()
+
+
+def test_first_start_proportions_follow_the_window_until_the_operator_arranges_them(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)  # shown at 1400x850, no saved arrangement
+    assert not window.has_saved_geometry
+    _at_size(window, qtbot, 1920, 1080)  # the window manager maximises it after showing
+    share = window.docks["map"].width() / window.width()
+    assert 0.33 <= share <= 0.43, share
+    # Once the operator moves a dock, a later resize keeps their arrangement.
+    window.layout_state.follow_window_size = False
+    window.resizeDocks([window.docks["map"]], [500], Qt.Orientation.Horizontal)
+    QApplication.processEvents()
+    arranged = window.docks["map"].width()
+    _at_size(window, qtbot, 1800, 1000)
+    assert abs(window.docks["map"].width() - arranged) <= 2
