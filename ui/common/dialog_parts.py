@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 # "(--log)", "--subject ID", "--at LAT,LON", "--hours": a flag and the placeholder after it.
-_FLAG = re.compile(r"\(?--([a-z][a-z-]*)(?: [A-Z][A-Z,]*\b)?\)?")
+_FLAG = re.compile(r"\(?--([a-z][a-z-]*)(?: ([A-Z][A-Z,]*)\b)?\)?")
 
 
 def error_label() -> QLabel:
@@ -59,18 +59,16 @@ def in_window_words(message: str, fields: Mapping[str, str]) -> str:
     The core's messages serve the command line too ("the grounds (--grounds)"); a
     window names its own fields instead (``fields``: flag name without dashes →
     field label, e.g. ``{"grounds": "Grounds"}``). A flag the form has no field for
-    is dropped with its brackets rather than shown to someone who never typed it.
+    becomes plain words: its value's form if it has one ("LAT,LON"), else its name.
     """
 
     def field(match: re.Match[str]) -> str:
-        label = fields.get(match.group(1))
-        if label is None:
-            return ""
-        quoted = f"“{label}”"
-        whole = match.group(0)
-        return f"({quoted})" if whole.startswith("(") and whole.endswith(")") else quoted
+        whole, name, value = match.group(0), match.group(1), match.group(2)
+        label = fields.get(name)
+        words = f"“{label}”" if label else (value if value and "," in value else name.replace("-", " "))
+        return f"({words})" if whole.startswith("(") and whole.endswith(")") else words
 
-    return re.sub(r"\s+([,.;:)])", r"\1", re.sub(r"  +", " ", _FLAG.sub(field, message))).strip()
+    return _FLAG.sub(field, message)
 
 
 def place_completer(edit: QLineEdit, names: Iterable[str], parent: QObject) -> QCompleter:
