@@ -175,7 +175,6 @@ class DispersalActions(QObject):
         # The dialog owns nothing: print_preview_dialog keeps its printer alive with it.
         preview = print_preview_dialog(documents, self.window, f"Print {what}")
         preview.paintRequested.connect(lambda _device: self.sig_preview_painted.emit(len(documents)))
-        preview.resize(900, 1000)
         if self.preview is not None:
             self.preview.close()
         self.preview = preview
