@@ -39,7 +39,7 @@ _FIELDS_BY_COLUMN = {
     CATEGORY: ("category",),
     PLACE: ("place",),
     SOURCE: ("source",),
-    STATUS: ("status",),
+    STATUS: ("status", "duplicate_of"),
     SUMMARY: ("summary",),
 }
 _DISPLAY_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE]
@@ -182,9 +182,19 @@ class IncidentTableModel(QAbstractTableModel):
         if column == SOURCE:
             return _label(Source, incident.source)
         if column == STATUS:
+            if incident.duplicate_of is not None:
+                return self._duplicate_status(incident.duplicate_of)
             return _label(Status, incident.status)
         # One line in the table; the full text is in the tooltip and the map popup.
         return incident.summary.replace("\n", " ")[:300]
+
+    def _duplicate_status(self, original_id: int) -> str:
+        """A linked duplicate's status says whose it is (its clock stopped when it was linked)."""
+        row = self._row_of.get(original_id)
+        if row is None:
+            return "Duplicate"
+        # The number of the night is enough beside the full references in the list.
+        return f"Duplicate of {self._rows[row].reference.rsplit('-', 1)[-1]}"
 
     def _sort_key(self, incident: IncidentSnapshot, column: int) -> Any:
         if column == AGE:

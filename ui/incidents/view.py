@@ -33,7 +33,7 @@ _SAMPLES = {
     CATEGORY: "Predatory behaviour",
     PLACE: "Harbourlight Club",
     SOURCE: "Licensed premises",
-    STATUS: "Acknowledged",
+    STATUS: "Duplicate of 0000",
 }
 
 

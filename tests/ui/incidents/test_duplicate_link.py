@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from tests.ui.conftest import cli
 from tests.ui.waits import wait_until
 from ui.incidents.alerts import needs_alert
+from ui.incidents.model import STATUS
 from ui.shell.main_window import MainWindow
 
 
@@ -49,6 +50,10 @@ def test_the_number_tail_links_a_duplicate_and_stops_its_clock(
     assert linked.duplicate_of == find(window, first).id and not needs_alert(linked)
     assert window.model.target(linked).remaining is None  # no clock against its grade target
     assert linked.id not in window.alerts.alerting
+    # The list's Status column says whose duplicate it is, not just "Closed".
+    row = window.model.row_of(linked.id)
+    status = window.model.data(window.model.index(row, STATUS))
+    assert status == f"Duplicate of {first.rsplit('-', 1)[-1]}"
     wait_until(
         qtbot,
         lambda: f"Duplicate of {first}" in window.detail.header.text(),
