@@ -25,6 +25,7 @@ from controlroom.dispersal.directions import DirectionResult
 from controlroom.paperwork.render import RenderedDocument
 from ui.common.actions import ActionRegistry
 from ui.common.justification_dialog import JustificationDialog
+from ui.common.screen_fit import keep_clear_of
 from ui.common.tasks import TaskSet
 from ui.dispersal.action_specs import NEW_DIRECTION_WINDOW, NEW_ZONE_WINDOW
 from ui.dispersal.dialogs import DirectionDialog, ZoneDialog
@@ -188,6 +189,7 @@ class DispersalActions(QObject):
         self.dialog = dialog
         dialog.finished.connect(lambda _r: self.panel.table.setFocus())
         dialog.show()
+        keep_clear_of(dialog, self.bridge.parent())  # the map stays free for corners and points
         dialog.activateWindow()
         focus.setFocus()
 

@@ -20,6 +20,7 @@ from controlroom.core.domain import Status
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.common.actions import ActionRegistry
+from ui.common.screen_fit import keep_clear_of
 from ui.common.tasks import TaskSet
 from ui.incidents.action_specs import DISPATCH, EDIT, EDIT_ENTER, MOVE_ON, NEW, REOPEN
 from ui.incidents.detail import IncidentDetailPanel
@@ -104,6 +105,7 @@ class IncidentActions(QObject):
         self.form.sig_saved.connect(self._on_form_saved)
         self.form.finished.connect(self._on_form_finished)
         self.form.show()
+        keep_clear_of(self.form, self.bridge.parent())  # the map stays free for picking a point
         self.form.activateWindow()
         self.form.place.setFocus() if incident is None else self.form.summary.setFocus()
         return self.form

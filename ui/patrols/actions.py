@@ -22,6 +22,7 @@ from controlroom.core.domain import Behaviour
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot, VenueSnapshot
 from ui.common.actions import ActionRegistry
+from ui.common.screen_fit import keep_clear_of
 from ui.common.tasks import TaskSet
 from ui.map.bridge import MapBridge
 from ui.patrols.action_specs import NEW_FLAG
@@ -147,6 +148,7 @@ class PatrolActions(QObject):
 
     def _show(self, dialog: QWidget, focus: QWidget) -> None:
         dialog.show()
+        keep_clear_of(dialog, self.bridge.parent())  # the map stays free for picking a point
         dialog.activateWindow()
         focus.setFocus()
 

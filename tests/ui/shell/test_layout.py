@@ -206,3 +206,18 @@ def test_first_start_proportions_follow_the_window_until_the_operator_arranges_t
     arranged = window.docks["map"].width()
     _at_size(window, qtbot, 1800, 1000)
     assert abs(window.docks["map"].width() - arranged) <= 2
+
+
+def test_the_new_incident_form_leaves_the_map_free_for_a_click(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    _at_size(window, qtbot, 1920, 1080)
+    window.move(0, 0)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    wait_until(qtbot, lambda: window.incident_actions.form is not None, "the form is open")
+    form = window.incident_actions.form
+    wait_until(qtbot, form.isVisible, "the form is shown")
+    map_view = window.map
+    map_rect = map_view.rect().translated(map_view.mapToGlobal(map_view.rect().topLeft()))
+    assert not form.frameGeometry().intersects(map_rect)
