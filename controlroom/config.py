@@ -27,14 +27,16 @@ APP_NAME = "controlroom"
 def data_dir() -> Path:
     home = os.environ.get("CONTROLROOM_HOME")
     if home:
-        return Path(home) / "data"
+        # Absolute: the map page is loaded from here by file URL, and a relative
+        # CONTROLROOM_HOME would be read against a different directory.
+        return Path(home).absolute() / "data"
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def config_dir() -> Path:
     home = os.environ.get("CONTROLROOM_HOME")
     if home:
-        return Path(home) / "config"
+        return Path(home).absolute() / "config"
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
