@@ -2,6 +2,9 @@
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# A throwaway password for the screenshot's demo users (never a real database).
+SHOT_PASSWORD := demo screenshot only 2026
+SHELL := /bin/bash
 
 .PHONY: setup run demo test lint unit bundle bench screenshot clean
 
@@ -29,9 +32,16 @@ bundle: setup  ## one-folder PyInstaller bundle, then prove it renders the map o
 bench: setup  ## benchmarks, each printed beside its baseline
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/run_all.py
 
-screenshot: setup  ## refresh docs/screenshot.png from the demo data
-	$(BIN)/controlroom demo
-	$(BIN)/controlroom screenshot docs/screenshot.png --size 1600x900
+screenshot: setup  ## refresh docs/screen-1366x768.png and docs/screen-1920x1080.png (an operator's view of the demo)
+	rm -rf build/screenshot-home
+	CONTROLROOM_HOME=build/screenshot-home $(BIN)/controlroom demo
+	echo "$(SHOT_PASSWORD)" | CONTROLROOM_HOME=build/screenshot-home $(BIN)/controlroom user add duty_admin --role administrator --password-stdin
+	CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=duty_admin CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
+		$(BIN)/controlroom user add night_operator --role operator --password-stdin <<< "$(SHOT_PASSWORD)"
+	for size in 1366x768 1920x1080; do \
+		CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=night_operator CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
+			$(BIN)/controlroom screenshot docs/screen-$$size.png --size $$size || exit 1; \
+	done
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -265,6 +265,7 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
             db = own
         # A screenshot never sounds an alert: not loading the audio backend saves ~0.1 s.
         window = create_window(db, settings, actor=actor, alert_sound=_silent)
+        window.saves_layout = False
         window.resize(*size)
         window.show()
         window.feed.start()

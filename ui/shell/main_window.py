@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         self.user = ""
         self.role_page: QLabel | None = None
         self._shown_once = False
+        # A screenshot's window is nobody's arrangement: it does not overwrite the user's.
+        self.saves_layout = True
         self._make_actions()
         self.layout_state.restore(ui_state, user_key(self.user))
         self._connect()
@@ -383,7 +385,8 @@ class MainWindow(QMainWindow):
             self.layout_state.on_first_show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        self.save_layout()
+        if self.saves_layout:
+            self.save_layout()
         self.map_placement.to_dock()
         self.board.stop_clock()
         self.connection_status.stop()

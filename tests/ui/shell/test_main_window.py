@@ -23,6 +23,7 @@ from controlroom.sim.demo import demo_venues
 from controlroom.storage.database import Database
 from tests.ui.conftest import cli, js
 from tests.ui.waits import wait_until
+from ui.shell.app import ui_state
 
 
 class RequestRecorder(QWebEngineUrlRequestInterceptor):
@@ -261,6 +262,8 @@ def test_screenshot_command_saves_the_drawn_window(demo_url: str, tmp_path: Any)
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
     assert len(colours) > 50  # a drawn board and map, not a blank frame
+    # A screenshot is nobody's arrangement: the user's saved layout is left alone.
+    assert not [key for key in ui_state().allKeys() if key.startswith("layout/")]
     bad = subprocess.run(
         controlroom_cmd_gui("--db", demo_url, "screenshot", str(tmp_path / "x.jpg")),
         capture_output=True,
