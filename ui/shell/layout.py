@@ -1,8 +1,8 @@
 """``WindowLayout``: the incident list as the spine, every other panel a dock.
 
-The live list is the central widget and keeps most of the height; the alert stack,
-the map and the boards are docks on the right, the incident detail a dock below the
-list that takes space only when asked. Docks can be moved, closed (``Window`` menu
+The live list is the central widget and keeps all of its height; the alert stack,
+the map and the boards are docks on the right, the incident detail a tab beside the
+boards that is there only when asked (Ctrl+D). Docks can be moved, closed (``Window`` menu
 and F6 bring them back) and floated; the map can go to a window of its own for a
 second screen or a video wall. The arrangement is saved per user in the window state
 (QSettings ``layout/<user>/…``).
@@ -20,7 +20,6 @@ LAYOUT_VERSION = 2
 RIGHT_SHARE = 0.38
 ALERTS_HEIGHT = 180  # the stack's header and five lines (less on a short screen)
 MAP_SHARE = 0.62
-DETAIL_HEIGHT = 300
 Area = Qt.DockWidgetArea
 
 
@@ -33,6 +32,7 @@ class Panel:
     widget: QWidget
     area: Area
     shown: bool = True
+    tab_with: str = ""  # another panel whose place it shares, as a tab
 
 
 class WindowLayout:
@@ -68,9 +68,12 @@ class WindowLayout:
             )
             window.addDockWidget(panel.area, dock)
             dock.setVisible(panel.shown)
+            self.docks[panel.name] = dock
+            if panel.tab_with:
+                window.tabifyDockWidget(self.docks[panel.tab_with], dock)
+                dock.setVisible(panel.shown)
             dock.dockLocationChanged.connect(self._on_dock_arranged)
             dock.topLevelChanged.connect(self._on_dock_arranged)
-            self.docks[panel.name] = dock
         self._pending: QByteArray | None = None
         self._defaults_applied = False
         self.has_saved_geometry = False
@@ -134,9 +137,6 @@ class WindowLayout:
             sizes.append((boards, int(rest * (1 - MAP_SHARE))))
         if sizes:
             window.resizeDocks([d for d, _ in sizes], [s for _, s in sizes], Qt.Orientation.Vertical)
-        detail = self.docks.get("detail")
-        if detail is not None:
-            window.resizeDocks([detail], [DETAIL_HEIGHT], Qt.Orientation.Vertical)
         self._defaults_applied = True
 
     # -- saved per user --------------------------------------------------------

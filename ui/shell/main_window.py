@@ -109,11 +109,18 @@ class MainWindow(QMainWindow):
                 Panel("alerts", "Alerts", self.alert_stack, Area.RightDockWidgetArea),
                 Panel("map", "Map", self.map, Area.RightDockWidgetArea),
                 Panel("boards", "Boards", self.boards, Area.RightDockWidgetArea),
-                Panel("detail", "Incident detail", self.detail, Area.BottomDockWidgetArea, shown=False),
+                Panel(
+                    "detail",
+                    "Incident detail",
+                    self.detail,
+                    Area.RightDockWidgetArea,
+                    shown=False,
+                    tab_with="boards",
+                ),
             ],
         )
         self.docks = self.layout_state.docks
-        self.map_placement = MapPlacement(self, self.docks["map"], self.map)
+        self.map_placement = MapPlacement(self, self.docks["map"], self.map, MAP_WINDOW.key)
         self.panes = PaneCycle(self._pane_widgets)
         self.text_scale = TextScale(ui_state, self._on_text_scale_changed)
         self.user = ""
@@ -303,8 +310,10 @@ class MainWindow(QMainWindow):
         self.map_placement.to_dock()
         for name, dock in self.docks.items():
             dock.setFloating(False)
-            area = Area.BottomDockWidgetArea if name == "detail" else Area.RightDockWidgetArea
-            self.addDockWidget(area, dock)
+            if name == "detail":
+                self.tabifyDockWidget(self.docks["boards"], dock)
+            else:
+                self.addDockWidget(Area.RightDockWidgetArea, dock)
             dock.setVisible(name != "detail" and self.role_page is None)
         self.layout_state.apply_default_sizes()
         self.layout_state.follow_window_size = True

@@ -19,8 +19,9 @@ class MapWindow(QMainWindow):
     """A top-level window holding the map while it is away from its dock."""
 
     sig_closed = Signal()
+    sig_back_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, back_key: str, parent: QWidget | None = None) -> None:
         # A top-level window of its own (not a tool window over the main one).
         super().__init__(None, Qt.WindowType.Window)
         self.setWindowTitle(TITLE)
@@ -28,6 +29,9 @@ class MapWindow(QMainWindow):
         self._owner = parent
         full = QShortcut(QKeySequence("F11"), self)
         full.activated.connect(self.toggle_full_screen)
+        # The key that sent the map here brings it back, from this window too.
+        back = QShortcut(QKeySequence(back_key), self)
+        back.activated.connect(self.sig_back_requested)
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -51,8 +55,9 @@ def other_screen(current: QScreen | None) -> QScreen | None:
 class MapPlacement:
     """Moves the map between its dock and its own window."""
 
-    def __init__(self, main: QMainWindow, dock: QDockWidget, map_widget: QWidget) -> None:
+    def __init__(self, main: QMainWindow, dock: QDockWidget, map_widget: QWidget, key: str) -> None:
         self.main = main
+        self.key = key
         self.dock = dock
         self.map_widget = map_widget
         self.window: MapWindow | None = None
@@ -71,10 +76,12 @@ class MapPlacement:
         """The map into its own window, on another screen when there is one."""
         if self.window is not None:
             return self.window
-        window = MapWindow(self.main)
+        window = MapWindow(self.key, self.main)
         self.dock.setWidget(QWidget())  # the dock keeps its place, empty while the map is away
         self.dock.hide()
         window.setCentralWidget(self.map_widget)
+        # Taken out of the dock the view was hidden; shown explicitly, or the window stays black.
+        self.map_widget.show()
         screen = other_screen(self.main.screen())
         if screen is not None:
             window.setGeometry(screen.availableGeometry())
@@ -83,6 +90,7 @@ class MapPlacement:
             window.resize(max(self.main.width() // 2, 800), max(self.main.height() - 100, 600))
             window.show()
         window.sig_closed.connect(self.to_dock)
+        window.sig_back_requested.connect(self.to_dock)
         self.window = window
         return window
 
@@ -95,6 +103,7 @@ class MapPlacement:
         widget = window.takeCentralWidget()
         if widget is not None:
             self.dock.setWidget(widget)
+            widget.show()
         self.dock.show()
         window.close()
         window.deleteLater()

@@ -74,11 +74,16 @@ def test_detail_opens_on_ctrl_d_with_the_keyboard_in_it_and_closes_again(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
     window = open_window(demo_url)
+    _at_size(window, qtbot, 1366, 768)
+    rows_before = _rows_on_screen(window)
     window.table.setFocus()
     window.table.selectRow(0)
     dock = window.docks["detail"]
     qtbot.keyClick(window.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     wait_until(qtbot, dock.isVisible, "the detail dock is shown")
+    # It takes the boards' place as a tab, never rows from the list.
+    assert _rows_on_screen(window) == rows_before
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
     focused = QApplication.focusWidget()
     assert focused is not None and dock.isAncestorOf(focused)
     qtbot.keyClick(focused, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
@@ -162,11 +167,26 @@ def test_the_map_moves_to_a_window_of_its_own_and_back(demo_url: str, open_windo
     map_window = placement.window
     assert map_window is not None and map_window.isWindow() and map_window.centralWidget() is window.map
     assert not window.docks["map"].isVisible()
-    # Still the same live page: the bridge keeps working.
+    # Still the same live page, shown and drawn (not a black window).
     assert window.map.bridge.page_ready == markers_before
-    map_window.close()
+    assert window.map.isVisible()
+
+    def drawn_colours() -> int:
+        image = map_window.grab().toImage()
+        return len(
+            {image.pixel(x, y) for x in range(0, image.width(), 12) for y in range(0, image.height(), 12)}
+        )
+
+    wait_until(qtbot, lambda: drawn_colours() > 20, "the map window shows the drawn map")
+    # The same key in the map window brings the map back.
+    qtbot.keyClick(window.map.focusProxy() or window.map, Qt.Key.Key_M, ctrl_shift)
     wait_until(qtbot, lambda: window.docks["map"].widget() is window.map, "the map is back in its dock")
-    assert window.docks["map"].isVisible() and placement.window is None
+    assert window.docks["map"].isVisible() and placement.window is None and window.map.isVisible()
+    # Closing the map window does the same.
+    placement.to_window()
+    wait_until(qtbot, lambda: placement.window is not None and placement.window.isVisible(), "the map window")
+    placement.window.close()
+    wait_until(qtbot, lambda: window.docks["map"].widget() is window.map, "back in its dock on close")
 
 
 def test_text_scale_keys_grow_the_list_and_are_saved_per_user(
