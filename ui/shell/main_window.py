@@ -65,6 +65,16 @@ WINDOW_MENU = "&Window"
 Area = Qt.DockWidgetArea
 
 
+def short_database_label(url: str) -> str:
+    """``SQLite · controlroom.sqlite3`` or ``PostgreSQL · host/db`` from a (masked) URL."""
+    scheme, _, rest = url.partition("://")
+    if scheme.startswith("sqlite"):
+        return f"SQLite · {rest.rsplit('/', 1)[-1] or 'memory'}"
+    if scheme.startswith("postgresql"):
+        return f"PostgreSQL · {rest.rsplit('@', 1)[-1]}"
+    return url
+
+
 def user_key(name: str) -> str:
     """A user name as a QSettings key part (no separators)."""
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "_"
@@ -182,8 +192,10 @@ class MainWindow(QMainWindow):
         self.connection_status = ConnectionStatus(self.feed, self)
         self.statusBar().addWidget(self.connection_status.connection)
         self.statusBar().addWidget(self.connection_status.last_update)
-        self.database_label = QLabel(database_label)
+        # Short, so status messages on the left are never run into; the whole URL in the tooltip.
+        self.database_label = QLabel(short_database_label(database_label))
         self.database_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.database_label.setToolTip(database_label)
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _make_actions(self) -> None:

@@ -17,6 +17,7 @@ from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
 from ui.incidents.model import COLUMNS, GRADE, REF, STATUS, SUMMARY
 from ui.shell.app import ui_state
+from ui.shell.main_window import short_database_label
 
 SIZES = {(1366, 768): 20, (1920, 1080): 30}
 
@@ -241,3 +242,13 @@ def test_the_new_incident_form_leaves_the_map_free_for_a_click(
     map_view = window.map
     map_rect = map_view.rect().translated(map_view.mapToGlobal(map_view.rect().topLeft()))
     assert not form.frameGeometry().intersects(map_rect)
+
+
+def test_the_status_bar_names_the_database_briefly(demo_url: str, open_window: Any) -> None:
+    window = open_window(demo_url)
+    label = window.database_label
+    assert label.text() == "SQLite · ui.sqlite3"
+    assert label.toolTip() == demo_url  # the whole URL where it is wanted
+    assert short_database_label("postgresql+asyncpg://consoles:***@dbhost:5432/controlroom") == (
+        "PostgreSQL · dbhost:5432/controlroom"
+    )
