@@ -38,13 +38,18 @@ FRESH_ROW = "#12496b"
 FLASH_ROW = "#7a1010"
 BREACH_BANNER = FLASH_ROW
 # A Grade 1 never looks like a Grade 2: its rows flash between two reds of their own
-# (never back to plain), and its alert-stack line has a red ground and a pulsing bar.
+# (never back to plain), and every Grade 1 line in the alert stack (waiting or over
+# target) has a red ground and a red bar that pulses while it waits. A Grade 2 row
+# flashes amber-brown, no red in it, so its bright phase is never a G1's dark one.
 FLASH_ROW_G1 = "#a3142b"
 FLASH_ROW_G1_DIM = "#4d0a14"
+FLASH_ROW_G2 = "#7a5200"
 ALERT_G1 = GRADE_BACKGROUND[1]
 ALERT_G1_PULSE = "#ff8a80"
 ALERT_G1_LINE = "#3d0b12"
 ALERT_G2 = GRADE_BACKGROUND[2]
+# "39 min over" on the selected (blue) line: amber there falls below 4.5:1.
+ALERT_OVER_SELECTED = "#ffe2a8"
 AMBER = "#ff9f0a"
 RED = "#ff3b30"
 ALERT_BREACH = AMBER  # "39 min over" and the breach bar
@@ -240,6 +245,10 @@ CONTRAST_PAIRS: list[tuple[str, str, str]] = [
     ("outbox conflict", OUTBOX_CONFLICT, PANEL),
     ("set-up banner", WHITE, OPEN_MODE_BANNER),
     ("breach banner", WHITE, BREACH_BANNER),
+    *[("alerting row", TEXT, bg) for bg in (FLASH_ROW_G1, FLASH_ROW_G1_DIM, FLASH_ROW_G2)],
+    *[("alert line", colour, ALERT_G1_LINE) for colour in (TEXT, MUTED, ALERT_BREACH)],
+    ("alert line over", ALERT_BREACH, PANEL),
+    ("selected alert line over", ALERT_OVER_SELECTED, SELECTION),
     ("outage banner", OUTAGE_TEXT, OUTAGE_BACKGROUND),
     ("outage attention", OUTAGE_TEXT, OUTAGE_ATTENTION),
     ("lock screen", TEXT, LOCK_BACKGROUND),

@@ -7,10 +7,13 @@ a reset — so the selected line and the keyboard focus stay put while lines arr
 a second's refresh repaints only the lines on screen (``bench_gui_stall.py``: 50 lines
 and 10,000 incidents). One ``QListView`` with a painted delegate, not a widget per line.
 
-Keys on the stack: Up/Down move, Enter selects the incident in the list, A acknowledges,
-U records a reporter update; F8 anywhere in the window jumps to the top line. Each line
-also paints its own Acknowledge / Update buttons. A Grade 1 line has a red ground and a
-bar that pulses; a breach says how far over it is in amber.
+Keys on the stack: Up/Down (and Page Up/Down, Home, End) move and select the line's
+incident in the list — and so the detail and the map — as an operator expects a cursor
+to; Enter selects it again (after the list's selection went elsewhere); A acknowledges,
+U records a reporter update; F8 anywhere in the window jumps to the top line. The line
+being read paints its own Acknowledge / Update buttons (``alert_line``). Every Grade 1
+line has a red ground and bar (pulsing while it waits); a breach says how far over it is
+in amber.
 """
 
 from __future__ import annotations
@@ -19,60 +22,18 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QLabel,
-    QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionButton,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from controlroom.incidents.alerts import AlertEntry, AlertKind
-from ui.common import theme
 from ui.common.actions import ActionRegistry
-from ui.common.formatting import format_age
 from ui.incidents.action_specs import ALERT_ACKNOWLEDGE, ALERT_CALLER_UPDATE, ALERT_JUMP, ALERT_SELECT
+from ui.incidents.alert_line import ENTRY_ROLE, ID_ROLE, KIND_ROLE, AlertLineDelegate, Index, line_text
 
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 3
 _TEXT_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, KIND_ROLE, ENTRY_ROLE]
 VISIBLE_LINES = 5  # the dock's natural height: five lines under the count
 PULSE_MS = 500
-BAR_WIDTH = 6
-LINE_PADDING = 10
-Index = QModelIndex | QPersistentModelIndex
-
-
-def format_over(over_seconds: float) -> str:
-    """``39 min over``, ``1 h 51 min over`` (whole minutes: read from across the room)."""
-    minutes = int(over_seconds // 60)
-    if minutes >= 60:
-        return f"{minutes // 60} h {minutes % 60:02d} min over"
-    return f"{minutes} min over"
-
-
-def clock_text(entry: AlertEntry) -> str:
-    """What the line says about time: how far over target if it is, else its age."""
-    if entry.over is not None:
-        return format_over(entry.over.total_seconds())
-    return format_age(entry.age.total_seconds())
 
 
 def count_text(counts: dict[AlertKind, int]) -> str:
@@ -83,11 +44,6 @@ def count_text(counts: dict[AlertKind, int]) -> str:
     names = ((AlertKind.G1, "G1"), (AlertKind.BREACH, "over target"), (AlertKind.G2, "G2"))
     parts = " · ".join(f"{counts[kind]} {name}" for kind, name in names if counts[kind])
     return f"{total} alert{'s' * (total != 1)} — {parts}"
-
-
-def line_text(entry: AlertEntry) -> str:
-    grade = f"G{entry.grade}" if entry.grade is not None else "G?"
-    return f"{grade}  {entry.reference}  {entry.place}  ·  {clock_text(entry)}"
 
 
 class AlertStackModel(QAbstractListModel):
@@ -168,121 +124,29 @@ class AlertStackModel(QAbstractListModel):
             self.sig_count_changed.emit(len(self._entries))
 
 
-class AlertLineDelegate(QStyledItemDelegate):
-    """Paints a line: kind bar, reference, grade, place, clock, and its two buttons."""
+class AlertListView(QListView):
+    """The stack's lines; ``sig_current_moved(int)``: a key moved the cursor to this row.
 
-    def __init__(self, stack: AlertStack) -> None:
-        super().__init__(stack)
-        self.stack = stack
-        self.pulse_on = False
-        self._colours = {
-            "bar_g1": QColor(theme.ALERT_G1),
-            "pulse": QColor(theme.ALERT_G1_PULSE),
-            "g1_line": QColor(theme.ALERT_G1_LINE),
-            "g2": QColor(theme.ALERT_G2),
-            "breach": QColor(theme.ALERT_BREACH),
-            "text": QColor(theme.TEXT),
-            "muted": QColor(theme.MUTED),
-            "selection": QColor(theme.SELECTION),
-        }
+    Only keys count: a line that moves because the ranking changed, or the cursor that
+    Qt moves when the current line is acknowledged away, must not pull the list's
+    selection from under the operator.
+    """
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        return QSize(200, self.stack.line_height())
+    sig_current_moved = Signal(int)
 
-    def button_rects(self, rect: QRect) -> tuple[QRect, QRect]:
-        """(Acknowledge, Update) at the right of a line."""
-        metrics = self.stack.fontMetrics()
-        height = rect.height() - 8
-        ack_w = metrics.horizontalAdvance(ACK_TEXT) + 16
-        upd_w = metrics.horizontalAdvance(UPDATE_TEXT) + 16
-        update = QRect(rect.right() - upd_w - 4, rect.top() + 4, upd_w, height)
-        ack = QRect(update.left() - ack_w - 4, rect.top() + 4, ack_w, height)
-        return ack, update
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        entry: AlertEntry = index.data(ENTRY_ROLE)
-        rect = QRect(option.rect)
-        colours = self._colours
-        painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, colours["selection"])
-        elif entry.kind is AlertKind.G1:
-            painter.fillRect(rect, colours["g1_line"])
-        if entry.kind is AlertKind.G1:
-            bar = colours["pulse"] if self.pulse_on else colours["bar_g1"]
-        else:
-            bar = colours["breach"] if entry.kind is AlertKind.BREACH else colours["g2"]
-        painter.fillRect(QRect(rect.left(), rect.top(), BAR_WIDTH, rect.height()), bar)
-        ack, update = self.button_rects(rect)
-        # Buttons on the line being read (current or under the mouse) only: on a dock of
-        # 420 px they would leave the other lines no room for the place.
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        buttons = selected or hovered
-        show_ack = buttons and entry.unacknowledged and self.stack.may_acknowledge()
-        show_update = buttons and self.stack.may_record_update()
-        right = ack.left() if show_ack else update.left() if show_update else rect.right()
-        self._paint_text(painter, rect, right - 8, entry)
-        if show_ack:
-            self._paint_button(painter, ack, ACK_TEXT)
-        if show_update:
-            self._paint_button(painter, update, UPDATE_TEXT)
-        painter.restore()
-
-    def _paint_text(self, painter: QPainter, rect: QRect, right: int, entry: AlertEntry) -> None:
-        metrics = self.stack.fontMetrics()
-        left = rect.left() + BAR_WIDTH + 8
-        clock = clock_text(entry)
-        clock_w = metrics.horizontalAdvance(clock)
-        bold = QFont(self.stack.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(self._colours["text"])
-        head = f"G{entry.grade}  {entry.reference}" if entry.grade is not None else entry.reference
-        head_w = painter.fontMetrics().horizontalAdvance(head)
-        middle = Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRect(left, rect.top(), head_w, rect.height()), middle, head)
-        painter.setFont(self.stack.font())
-        clock_x = right - clock_w
-        if entry.over is not None:
-            painter.setPen(self._colours["breach"])
-        painter.drawText(QRect(clock_x, rect.top(), clock_w, rect.height()), middle, clock)
-        place_x = left + head_w + 12
-        place = metrics.elidedText(entry.place, Qt.TextElideMode.ElideRight, max(0, clock_x - 12 - place_x))
-        painter.setPen(self._colours["muted"])
-        painter.drawText(QRect(place_x, rect.top(), clock_x - place_x, rect.height()), middle, place)
-
-    def _paint_button(self, painter: QPainter, rect: QRect, text: str) -> None:
-        option = QStyleOptionButton()
-        option.rect = rect
-        option.text = text
-        option.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Raised
-        style = self.stack.style()
-        style.drawControl(QStyle.ControlElement.CE_PushButton, option, painter, self.stack)
-
-    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: Index) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.MouseButtonRelease or not isinstance(event, QMouseEvent):
-            return False
-        entry: AlertEntry = index.data(ENTRY_ROLE)
-        ack, update = self.button_rects(QRect(option.rect))
-        point = event.position().toPoint()
-        if ack.contains(point) and entry.unacknowledged and self.stack.may_acknowledge():
-            self.stack.sig_acknowledge_requested.emit(entry.incident)
-            return True
-        if update.contains(point) and self.stack.may_record_update():
-            self.stack.sig_caller_update_requested.emit(entry.incident)
-            return True
-        return False
-
-
-ACK_TEXT = "Acknowledge"
-UPDATE_TEXT = "Update…"
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        before = self.currentIndex().row()
+        super().keyPressEvent(event)
+        after = self.currentIndex()
+        if after.isValid() and after.row() != before:
+            self.sig_current_moved.emit(after.row())
 
 
 class AlertStack(QWidget):
     """The ranked alerts as a dock-sized list under their count.
 
-    ``sig_incident_selected(int)``: select this incident in the list (Enter, a click, F8).
+    ``sig_incident_selected(int)``: select this incident in the list (moving onto its
+    line with the keys, Enter, a click, F8).
     ``sig_acknowledge_requested(IncidentSnapshot)``: acknowledge it (A, its button).
     ``sig_caller_update_requested(IncidentSnapshot)``: record a reporter update (U, its button).
     """
@@ -305,7 +169,7 @@ class AlertStack(QWidget):
         self.count = QLabel("No alerts")
         self.count.setObjectName("alertCount")
         self.count.setTextFormat(Qt.TextFormat.PlainText)
-        self.list = QListView()
+        self.list = AlertListView()
         self.list.setObjectName("alertList")
         self.list.setModel(model)
         self.list.setUniformItemSizes(True)  # one line height: no measuring per line
@@ -325,6 +189,7 @@ class AlertStack(QWidget):
         self._pulse.setInterval(PULSE_MS)
         self._pulse.timeout.connect(self._on_pulse_timeout)
         self.list.clicked.connect(self._on_list_clicked)
+        self.list.sig_current_moved.connect(self._on_list_current_moved)
         model.rowsInserted.connect(self._on_model_rows_changed)
         model.rowsRemoved.connect(self._on_model_rows_changed)
         model.rowsMoved.connect(self._on_model_rows_changed)
@@ -353,7 +218,7 @@ class AlertStack(QWidget):
     # -- size: a dock of about five lines ----------------------------------------
 
     def line_height(self) -> int:
-        return self.fontMetrics().height() + LINE_PADDING
+        return self.delegate.line_height()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         lines = VISIBLE_LINES if self.model.rowCount() else 0
@@ -402,6 +267,9 @@ class AlertStack(QWidget):
 
     def _on_list_clicked(self, index: QModelIndex) -> None:
         self.sig_incident_selected.emit(self.model.entry_at(index.row()).incident_id)
+
+    def _on_list_current_moved(self, row: int) -> None:
+        self.sig_incident_selected.emit(self.model.entry_at(row).incident_id)
 
     def _on_model_rows_changed(self, *_args: object) -> None:
         counts = self.model.counts()

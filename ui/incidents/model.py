@@ -96,7 +96,7 @@ class IncidentTableModel(QAbstractTableModel):
             TargetLevel.AMBER: QBrush(QColor(theme.AMBER)),
             TargetLevel.RED: QBrush(QColor(theme.RED)),
         }
-        self._flash_brush = QBrush(QColor(theme.FLASH_ROW))
+        self._flash_brush = QBrush(QColor(theme.FLASH_ROW_G2))  # amber-brown: never a G1 red
         self._flash_g1 = (QBrush(QColor(theme.FLASH_ROW_G1_DIM)), QBrush(QColor(theme.FLASH_ROW_G1)))
         # Heading counts kept up to date by every diff: walking 10,000 rows for them once
         # a second cost the GUI thread ~5 ms a walk under peak load (bench_gui_stall.py).

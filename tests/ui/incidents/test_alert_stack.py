@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
@@ -132,9 +132,10 @@ def test_f8_jumps_to_the_top_line_and_its_keys_act_on_the_current_line(qtbot: An
     assert console.stack.list.hasFocus() or not console.window.isActiveWindow()
     console.stack.acknowledge_key.activated.emit()  # A
     assert acknowledged == ["SOT-20261205-0002"]
-    qtbot.keyClick(console.stack.list, Qt.Key.Key_Down)
-    console.stack.select_key.activated.emit()  # Enter
-    assert selected == [2, 3]
+    qtbot.keyClick(console.stack.list, Qt.Key.Key_Down)  # moving selects, as in the list
+    assert selected == [2, 3] and console.stack.current_entry().incident_id == 3
+    console.stack.select_key.activated.emit()  # Enter selects it again
+    assert selected == [2, 3, 3]
     console.stack.acknowledge_key.activated.emit()  # an acknowledged breach: nothing to acknowledge
     assert acknowledged == ["SOT-20261205-0002"]
     console.stack.update_key.activated.emit()  # U
@@ -168,7 +169,7 @@ def test_the_map_centres_once_on_a_new_grade_1_only(qtbot: Any) -> None:
     assert centred == [4]
 
 
-def test_a_grade_1_row_swaps_between_its_own_reds_and_its_line_pulses(qtbot: Any) -> None:
+def test_a_grade_1_row_swaps_between_its_own_reds_and_a_grade_2_flashes_amber_not_red(qtbot: Any) -> None:
     console = Console(qtbot)
     console.load([incident(1, 2, 1), incident(2, 1, 0)])
     backgrounds: dict[int, list[str | None]] = {1: [], 2: []}
@@ -180,7 +181,12 @@ def test_a_grade_1_row_swaps_between_its_own_reds_and_its_line_pulses(qtbot: Any
             )
             backgrounds[incident_id].append(brush.color().name() if isinstance(brush, QBrush) else None)
     assert sorted(backgrounds[2], key=str) == sorted([theme.FLASH_ROW_G1, theme.FLASH_ROW_G1_DIM])
-    assert sorted(backgrounds[1], key=str) == sorted([theme.FLASH_ROW, None], key=str)
+    assert sorted(backgrounds[1], key=str) == sorted([theme.FLASH_ROW_G2, None], key=str)
+    # The Grade 2's bright phase has no red in it: its hue sits in the amber band.
+    g2_hue = QColor(theme.FLASH_ROW_G2).hsvHue()
+    assert 25 <= g2_hue <= 50 and all(
+        QColor(c).hsvHue() >= 340 for c in (theme.FLASH_ROW_G1, theme.FLASH_ROW_G1_DIM)
+    )
     assert console.stack._pulse.isActive()  # the G1 line's bar pulses
     console.arrive(dataclasses.replace(incident(2, 1, 0, "acknowledged"), version=2))
     assert not console.stack._pulse.isActive() and console.references() == ["SOT-20261205-0001"]
