@@ -13,6 +13,8 @@
   var CLUSTER_RADIUS_PX = 20;
   // A cluster fans out on click; a bigger one zooms to its place (a spiral of 200 helps nobody).
   var SPIDERFY_MAX = 40;
+  // A Grade 1 is bigger than the rest even when nothing alerts.
+  var RADIUS_PX = 8, G1_RADIUS_PX = 12;
 
   var page = null;  // the map page's shared state (map.js): incidents, alerting, layers, bridge
   var Popups = window.controlroomPopups;
@@ -33,17 +35,38 @@
     return group;
   }
 
-  /* Open an incident's popup where it is, fanning out its cluster if it is in one. */
+  /* What shows the incident on screen: its own marker, the cluster holding it, or null
+     (out of view, or the layer is off). The library's getVisibleParent looks for an icon,
+     which a circle marker never has, so it would answer with a cluster for a drawn marker. */
+  function shownAt(id) {
+    var entry = page.incidents[id];
+    if (!entry || !page.map.hasLayer(page.layers.incidents)) { return null; }
+    if (entry.marker._map) { return entry.marker; }
+    var cluster = entry.marker.__parent;
+    while (cluster && !cluster._icon) { cluster = cluster.__parent; }
+    return cluster || null;
+  }
+
+  /* Fan out the cluster holding the incident, if it is small enough to fan out, without
+     zooming; returns what shows the incident afterwards. */
+  function reveal(id) {
+    var entry = page.incidents[id], shown = shownAt(id);
+    if (entry && shown && shown !== entry.marker && shown.getChildCount() <= SPIDERFY_MAX) {
+      shown.spiderfy();
+      return shownAt(id) || shown;
+    }
+    return shown;
+  }
+
+  /* Open an incident's full popup where it is, fanning out its cluster if it is in one
+     (a cluster too big to fan out zooms to it: the operator asked for this one incident). */
   function openPopup(id) {
     var entry = page.incidents[id], group = page.layers.incidents;
     if (!entry) { return; }
-    var shown = group.getVisibleParent(entry.marker);
+    var shown = reveal(id);
     if (shown && shown !== entry.marker) {
-      if (shown.getChildCount() > SPIDERFY_MAX) {
-        group.zoomToShowLayer(entry.marker, function () { entry.marker.openPopup(); });
-        return;
-      }
-      shown.spiderfy();
+      group.zoomToShowLayer(entry.marker, function () { entry.marker.openPopup(); });
+      return;
     }
     entry.marker.openPopup();
   }
@@ -52,7 +75,7 @@
     var finished = inc.status === "resolved" || inc.status === "closed";
     return {
       pane: "incidents",
-      radius: inc.grade === 1 ? 11 : 9,
+      radius: inc.grade === 1 ? G1_RADIUS_PX : RADIUS_PX,
       color: page.colours["marker-outline"], weight: 2,
       fillColor: page.colours["grade-" + (inc.grade || "u")],
       fillOpacity: finished ? 0.35 : 0.95,
@@ -99,9 +122,9 @@
     var marker = L.circleMarker([inc.lat, inc.lon], incidentStyle(inc));
     marker.crIncident = inc.id;
     marker.bindPopup(Popups.incident(inc), { maxWidth: 320, className: "cr-popup-wrap" });
-    marker.on("popupopen", function () { page.openIncident = inc.id; });
+    marker.on("popupopen", function () { page.openIncident = inc.id; page.popupKind = "full"; });
     marker.on("popupclose", function () {
-      if (page.openIncident === inc.id) { page.openIncident = null; }
+      if (page.openIncident === inc.id) { page.openIncident = null; page.popupKind = null; }
     });
     marker.on("click", function () {
       if (page.bridge) { page.bridge.incidentClicked(String(inc.id)); }
@@ -176,6 +199,6 @@
   window.controlroomIncidents = {
     createGroup: createGroup, batch: batch, upsert: upsertIncident, remove: removeIncident,
     apply: applyIncidentChanges, setAlerting: setAlerting, flashing: flashing, alertLevel: alertLevel,
-    openPopup: openPopup
+    openPopup: openPopup, shownAt: shownAt, reveal: reveal
   };
 }());

@@ -4,7 +4,9 @@
  * with the class cr-label and a data-priority. After each move, zoom, resize, scale
  * change or layer change, the labels are placed again from the highest priority down:
  * a label whose box would overlap one already shown is hidden (visibility, so it keeps
- * its size and can come back at the next zoom). Street positions come from
+ * its size and can come back at the next zoom). Markers (incidents, clusters, safe
+ * spaces, units, flags, the pin) are placed before any name: a name never sits under a
+ * marker ("V  Fox"). Street positions come from
  * ui/map/street_labels.py: each name sits on a stretch of its own street, turned along
  * it, and tries the street's other free stretches before it is hidden.
  */
@@ -31,17 +33,41 @@
 
   function choices(node) { return node.crPlaces ? node.crPlaces.length : 1; }
 
-  function clashes(box, shown) {
-    return shown.some(function (other) { return overlaps(other, box); });
+  function touches(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // A label beside its own marker nearly touches it by design: markers count without the gap.
+  function clashes(box, shown, markers) {
+    return shown.some(function (other) { return overlaps(other, box); }) ||
+      markers.some(function (other) { return touches(other, box); });
+  }
+
+  /* The boxes of every marker drawn: incident circles, and the icons (clusters, safe spaces,
+     units, flags, the pin), whose visible shape is often a child of a zero-sized icon.
+     The s.34 zone's name is the exception: it names an area, not a point, and shows over it. */
+  function markerBoxes(container) {
+    var boxes = [];
+    function add(node) {
+      var box = node.getBoundingClientRect();
+      if (box.width > 0 && box.height > 0) { boxes.push(box); }
+    }
+    container.querySelectorAll("path[data-incident]").forEach(add);
+    container.querySelectorAll(".leaflet-marker-icon").forEach(function (icon) {
+      if (icon.closest(".leaflet-alerts-pane, .leaflet-highlight-pane")) { return; }  // hollow rings
+      add(icon);
+      if (icon.firstElementChild) { add(icon.firstElementChild); }
+    });
+    return boxes;
   }
 
   /* A street name tries its places in turn (best first); null if none is free. */
-  function freePlace(node, shown) {
+  function freePlace(node, shown, markers) {
     var places = node.crPlaces;
     for (var i = 0; i < places.length; i += 1) {
       moveTo(node, places[i]);
       var box = node.getBoundingClientRect();
-      if (!clashes(box, shown)) { return box; }
+      if (!clashes(box, shown, markers)) { return box; }
     }
     moveTo(node, places[0]);
     return null;
@@ -73,10 +99,15 @@
     var shown = Array.prototype.map.call(container.querySelectorAll(".leaflet-control"), function (control) {
       return control.getBoundingClientRect();
     });
-    var controls = shown.length;
+    var controls = shown.length, markers = markerBoxes(container);
     items.forEach(function (item) {
-      var box = item.node.crPlaces ? freePlace(item.node, shown) : item.box;
-      if (!box || clashes(box, shown)) { item.node.classList.add("cr-label-hidden"); } else { shown.push(box); }
+      var obstacles = item.priority === PRIORITY.zone ? [] : markers;
+      var box = item.node.crPlaces ? freePlace(item.node, shown, obstacles) : item.box;
+      if (!box || clashes(box, shown, obstacles)) {
+        item.node.classList.add("cr-label-hidden");
+      } else {
+        shown.push(box);
+      }
     });
     return shown.length - controls;
   }

@@ -8,10 +8,12 @@
  * (names that never overlap) and legend.js.
  *
  * Stacking, bottom to top (panes): zones 380, streets 400, labels 450, venues 590,
- * incidents and their clusters 610, units 640, safe spaces 660, flags 670, the picked
- * point 690, popups 700. Flags and safe spaces are never hidden under incidents; safe
- * spaces and flags stand above their point (anchored at their foot), so an incident
- * at the same place stays visible below them.
+ * units 600, incidents and their clusters 610, safe spaces 660, flags 670, alert beacons
+ * 680, the selection ring 685, the picked point 690, popups 700. Units stand under
+ * incidents (a callsign never hides an incident); flags and safe spaces are never hidden
+ * under incidents and stand above their point (anchored at their foot), so an incident at
+ * the same place stays visible below them; the rings of alerting incidents (marks.js) are
+ * hollow and above everything, so a new Grade 1 is never under anything.
  */
 (function () {
   "use strict";
@@ -23,15 +25,17 @@
     "venue-edge", "venue-fill", "zone", "drawing", "park-edge", "park-fill", "street", "muted"];
 
   // Fractional zoom: the overview fills the pane instead of snapping down a whole level
-  // (which left it a quarter of the pane).
-  var ZOOM_SNAP = 0.1, ZOOM_DELTA = 0.5, OVERVIEW_PADDING_PX = 12, MAX_ZOOM = 19;
+  // (which left it a quarter of the pane). One step of the + and - buttons and keys is one
+  // zoom level, with or without Shift (Leaflet triples a step with Shift, and "+" is Shift+=
+  // on most keyboards: one press went from 1 km to 100 m).
+  var ZOOM_SNAP = 0.1, ZOOM_STEP = 1, OVERVIEW_PADDING_PX = 12, MAX_ZOOM = 19;
   // Below this zoom the names of ordinary venues give way to streets and safe spaces
   // (at the overview there are more venues than room for their names).
   var VENUE_NAMES_FROM_ZOOM = 16;
   // A target within this share of the view's edge counts as out of view (it may be under a control).
   var VIEW_MARGIN = -0.05;
-  var PANES = { zones: 380, labels: 450, venues: 590, incidents: 610, units: 640,
-    safeSpaces: 660, flags: 670, pin: 690 };
+  var PANES = { zones: 380, labels: 450, venues: 590, units: 600, incidents: 610,
+    safeSpaces: 660, flags: 670, alerts: 680, highlight: 685, pin: 690 };
 
   function readColours() {
     var style = window.getComputedStyle(document.documentElement);
@@ -40,12 +44,15 @@
 
   var Labels = window.controlroomLabels, Popups = window.controlroomPopups;
   var Incidents = window.controlroomIncidents, Overlays = window.controlroomOverlays;
+  var Marks = window.controlroomMarks;
 
   var state = {
     map: null, bridge: null, legend: null, relabel: function () {}, colours: COLOURS,
     layers: {}, incidents: {}, venues: {}, units: {}, flags: {}, zones: {}, drawing: null, streets: 0,
-    openIncident: null, moving: false, alerting: {}, alertCount: 0,
-    overviewBounds: null, overviewView: null, overviewWanted: true, pin: null,
+    openIncident: null, popupKind: null, brief: null, selected: null, moving: false, alerting: {}, alertCount: 0,
+    // overviewHeld: the operator has not moved the map since the overview was shown, so a
+    // pane that resizes (docks moving, the text growing) fits the overview again.
+    overviewBounds: null, overviewView: null, overviewWanted: true, overviewHeld: true, fitting: false, pin: null,
     // Venue ids whose safe-space status this console may set; null: every safe space.
     safeSpaceEditable: null
   };
@@ -92,14 +99,27 @@
     return state.map.getBounds().pad(VIEW_MARGIN).contains(latlng);
   }
 
-  /* The whole operating area (streets and venues), fitted to the pane at a fractional zoom. */
+  /* Home: back to the whole operating area, popups closed and fanned-out clusters folded. */
   function showOverview() {
+    state.map.closePopup();
+    state.layers.incidents.unspiderfy();
+    return fitOverview();
+  }
+
+  /* The whole operating area (streets and venues), fitted to the pane at a fractional zoom. */
+  function fitOverview() {
     var map = state.map, bounds = state.overviewBounds;
     if (!bounds || !bounds.isValid()) { return false; }
     var size = map.getSize();
     state.overviewWanted = !size.x || !size.y;  // a hidden pane: fit once it has a size
+    state.overviewHeld = true;
     if (state.overviewWanted) { return true; }
-    map.fitBounds(bounds, { padding: [OVERVIEW_PADDING_PX, OVERVIEW_PADDING_PX], animate: false });
+    state.fitting = true;
+    try {
+      map.fitBounds(bounds, { padding: [OVERVIEW_PADDING_PX, OVERVIEW_PADDING_PX], animate: false });
+    } finally {
+      state.fitting = false;
+    }
     state.overviewView = { centre: map.getCenter(), zoom: map.getZoom() };
     return true;
   }
@@ -119,14 +139,39 @@
     state.map.panTo(latlng);
   }
 
-  /* Select: keep the overview; open the incident's popup, fanning out its cluster if it is in one. */
+  /* Select (a row in the list): keep the zoom, pan only if the incident is out of view, fan
+     out its cluster, ring it and open a brief popup. The full popup is for a click on the
+     marker, or Enter on the map: at 1366 wide it would cover half the pane. */
   function select(id) {
     var entry = state.incidents[id];
     if (!entry) { return false; }
     var group = state.layers.incidents;
     if (!state.map.hasLayer(group)) { state.legend.toggle("incidents"); }
-    bringIntoView(L.latLng(entry.data.lat, entry.data.lon), function () { Incidents.openPopup(id); });
+    state.selected = id;
+    bringIntoView(L.latLng(entry.data.lat, entry.data.lon), function () { showBrief(id); });
     return true;
+  }
+
+  function showBrief(id) {
+    var entry = state.incidents[id], shown = Incidents.reveal(id);
+    Marks.refresh();
+    if (!entry || !shown) { return; }
+    var brief = L.popup({
+      className: "cr-popup-wrap cr-popup-compact", autoPan: false, closeButton: false,
+      maxWidth: 260, minWidth: 0, offset: [0, -8]
+    }).setLatLng(shown.getLatLng()).setContent(Popups.compact(entry.data));
+    brief.crIncident = id;
+    state.brief = brief;
+    brief.openOn(state.map);
+    state.openIncident = id;
+    state.popupKind = "brief";
+  }
+
+  function onPopupClose(e) {
+    if (e.popup === state.brief) {
+      state.brief = null;
+      if (state.popupKind === "brief") { state.openIncident = null; state.popupKind = null; }
+    }
   }
 
   function centreOnce(id) {
@@ -168,6 +213,7 @@
       viewMessage(msg);
       return;  // nothing drawn changed: no counts to report
     }
+    Marks.refresh();
     state.relabel();
     if (state.bridge) { state.bridge.layersDrawn(JSON.stringify(counts())); }
   }
@@ -195,14 +241,17 @@
     var wider = L.latLngBounds(state.overviewBounds.getSouthWest(), state.overviewBounds.getNorthEast());
     venues.forEach(function (v) { wider.extend([v.lat, v.lon]); });
     if (wider.equals(state.overviewBounds)) { return; }
-    var refit = atOverview() || state.overviewWanted;
+    var refit = state.overviewHeld || state.overviewWanted;
     state.overviewBounds = wider;
-    if (refit) { showOverview(); }
+    if (refit) { fitOverview(); }
   }
 
   function setLabelScale(factor) {
     Labels.setScale(state.map, factor);
     state.legend.fit();  // bigger text, a bigger legend: it may have to fold
+    // The window's docks resize with the text; the resize refits a held overview. Refit now
+    // too, for a pane whose size did not change.
+    if (state.overviewHeld) { fitOverview(); }
     state.relabel();
     return true;
   }
@@ -304,22 +353,74 @@
       if (state.drawing) { Overlays.addCorner(e.latlng); Overlays.sendDrawing(); return; }
       if (state.bridge) { state.bridge.mapClicked(e.latlng.lat, e.latlng.lng); }
     });
-    map.on("movestart zoomstart", function () { state.moving = true; });
-    map.on("moveend zoomend", function () { state.moving = false; state.relabel(); });
+    map.on("movestart zoomstart", function () {
+      state.moving = true;
+      if (!state.fitting) { state.overviewHeld = false; }
+    });
+    map.on("moveend zoomend", function () { state.moving = false; Marks.refresh(); state.relabel(); });
+    map.on("popupclose", onPopupClose);
+    state.layers.incidents.on("spiderfied unspiderfied animationend", function () { Marks.refresh(); state.relabel(); });
     map.on("zoomend", function () { showZoomClass(map); });
     map.on("layeradd layerremove", function (e) { if (e.layer instanceof L.LayerGroup) { state.relabel(); } });
     // A pane that grows or shrinks keeps the overview filled, unless the operator moved away from it.
     map.on("resize", function () {
-      if (state.overviewWanted || atOverview()) { showOverview(); }
+      if (state.overviewWanted || state.overviewHeld) { fitOverview(); }
       state.relabel();
     });
-    // The page is the map: Home anywhere in it (the map, the legend) goes back to the overview.
-    L.DomEvent.on(document, "keydown", function (e) {
-      if (e.key === "Home" && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+    listenKeys(map);
+    listenFocus(map);
+  }
+
+  /* Keys: Home anywhere in the page (the map, the legend) goes back to the overview; on the
+     map itself + and - zoom one step (Shift or not) and Enter opens the selected incident's
+     full popup. Caught in the capture phase, before Leaflet's own key handler. */
+  function listenKeys(map) {
+    document.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) { return; }
+      var onMap = document.activeElement === map.getContainer(), step = 0;
+      if (e.key === "Home" && !e.shiftKey) {
         showOverview();
-        L.DomEvent.preventDefault(e);
+      } else if (onMap && (e.key === "+" || e.key === "=")) {
+        step = ZOOM_STEP;
+      } else if (onMap && (e.key === "-" || e.key === "_")) {
+        step = -ZOOM_STEP;
+      } else if (onMap && e.key === "Enter" && state.selected !== null && state.incidents[state.selected]) {
+        Incidents.openPopup(state.selected);
+      } else {
+        return;
+      }
+      if (step) { map.setZoom(map.getZoom() + step); }
+      L.DomEvent.stop(e);
+    }, true);
+  }
+
+  /* A focus ring on the map while the page has the keyboard (F6 reaching the pane): the
+     page's window gains focus, the map container takes it so its keys work. */
+  function listenFocus(map) {
+    var container = map.getContainer();
+    function show() {
+      var focused = document.hasFocus();
+      container.classList.toggle("cr-page-focused", focused);
+      if (focused && (document.activeElement === document.body || !document.activeElement)) {
+        container.focus({ preventScroll: true });
+      }
+    }
+    window.addEventListener("focus", show);
+    window.addEventListener("blur", show);
+    show();
+  }
+
+  /* The + and - buttons: one step each, Shift or not (made at boot: Leaflet loads after this script). */
+  function stepZoomControl() {
+    var StepZoom = L.Control.Zoom.extend({
+      _zoomIn: function () {
+        if (!this._disabled && this._map.getZoom() < this._map.getMaxZoom()) { this._map.zoomIn(ZOOM_STEP); }
+      },
+      _zoomOut: function () {
+        if (!this._disabled && this._map.getZoom() > this._map.getMinZoom()) { this._map.zoomOut(ZOOM_STEP); }
       }
     });
+    return new StepZoom();
   }
 
   function showZoomClass(map) {
@@ -332,12 +433,17 @@
     Popups.init(state);
     Overlays.init(state);
     map.options.zoomSnap = ZOOM_SNAP;
-    map.options.zoomDelta = ZOOM_DELTA;
+    map.options.zoomDelta = ZOOM_STEP;
+    if (map.zoomControl) {
+      map.removeControl(map.zoomControl);
+      map.zoomControl = stepZoomControl().addTo(map);
+    }
     map.options.wheelPxPerZoomLevel = 120;
     // Without tiles the map has no maximum zoom of its own; the cluster group needs one.
     if (map.options.maxZoom === undefined) { map.options.maxZoom = MAX_ZOOM; }
     createPanes(map);
     createLayers(map);
+    Marks.init(state);
     state.relabel = Labels.scheduler(map);
     listen(map);
     startBlinking(map);
@@ -358,6 +464,9 @@
   /* -- what Python and the tests read ---------------------------------------------------- */
 
   function openIncident() { return state.openIncident; }
+
+  /* "brief" (selected from the list), "full" (clicked, or Enter) or null. */
+  function popupKind() { return state.openIncident === null ? null : state.popupKind; }
 
   function openVenue(id) {
     var entry = state.venues[id];
@@ -406,7 +515,9 @@
 
   window.controlroom = {
     boot: boot, setSafeSpaceEditable: setSafeSpaceEditable, apply: apply, counts: counts, select: select,
-    openIncident: openIncident, incidentPoint: incidentPoint,
+    openIncident: openIncident, popupKind: popupKind, incidentPoint: incidentPoint,
+    selected: function () { return state.selected; }, marks: function () { return Marks.describe(); },
+    overviewHeld: function () { return state.overviewHeld; },
     closePopups: closePopups, isMoving: isMoving, flashing: Incidents.flashing,
     openVenue: openVenue, showOverview: showOverview, view: view, overviewBox: overviewBox,
     setView: function (lat, lon, zoom) { state.map.setView([lat, lon], zoom, { animate: false }); return true; },

@@ -16,9 +16,10 @@
     var status = v.safe_space_status || "open";
     return L.divIcon({
       className: "cr-safe cr-safe-" + status,
-      html: "<span>S</span>",
-      // Anchored at its foot, above the venue's point: an incident there stays visible below it.
-      iconSize: [22, 22], iconAnchor: [11, 30]
+      // Standing on its foot above the venue's point (map.css), so an incident there stays
+      // visible below it; smaller at the overview, where it would cover its neighbours.
+      html: "<span class=\"cr-safe-body\">S</span>",
+      iconSize: [0, 0]
     });
   }
 
@@ -43,7 +44,7 @@
     }
     marker.bindTooltip(Labels.labelElement(kind, v.name), {
       permanent: true, interactive: false, pane: "labels", className: "cr-label-box", opacity: 1,
-      direction: "right", offset: v.is_safe_space ? [12, -19] : [6, 0]
+      direction: "right", offset: v.is_safe_space ? [13, -16] : [6, 0]
     });
     marker.bindPopup(Popups.venue(v), { maxWidth: 300, className: "cr-popup-wrap" });
     marker.addTo(layer);

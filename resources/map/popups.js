@@ -37,6 +37,19 @@
     return box;
   }
 
+  /* Selecting from the list: one line to say which marker it is (grade, reference, place)
+     and the summary cut to a line; Enter or a click on the marker opens the full popup. */
+  function compactPopup(inc) {
+    var box = el("div", "cr-popup cr-popup-brief");
+    var head = el("div", "cr-popup-head");
+    head.appendChild(el("span", "cr-grade cr-grade-" + (inc.grade || "u"), inc.grade_label));
+    head.appendChild(el("span", "cr-popup-ref", inc.reference));
+    box.appendChild(head);
+    box.appendChild(el("div", "cr-popup-line", inc.place));
+    if (inc.summary) { box.appendChild(el("div", "cr-popup-line cr-popup-muted", inc.summary)); }
+    return box;
+  }
+
   function venuePopup(v) {
     var box = el("div", "cr-popup");
     box.appendChild(el("div", "cr-popup-title", v.name));
@@ -94,7 +107,7 @@
 
   window.controlroomPopups = {
     init: function (shared) { page = shared; },
-    el: el, row: row, incident: incidentPopup, venue: venuePopup, unit: unitPopup, flag: flagPopup,
+    el: el, row: row, incident: incidentPopup, compact: compactPopup, venue: venuePopup, unit: unitPopup, flag: flagPopup,
     zone: zonePopup
   };
 }());

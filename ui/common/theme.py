@@ -139,6 +139,8 @@ def map_palette() -> dict[str, str]:
         "pin": MAP_PIN,
         "pin-edge": MAP_PIN_EDGE,
         "label-halo": rgba(BACKGROUND, 0.9),
+        # The map pane's focus ring and the selected incident's ring: the window's focus colour.
+        "accent": ACCENT,
     }
     palette.update({f"grade-{g or 'u'}": colour for g, colour in GRADE_BACKGROUND.items()})
     palette.update({f"safe-{status}": colour for status, colour in SAFE_SPACE_STATUS.items()})

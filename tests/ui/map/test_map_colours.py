@@ -96,7 +96,7 @@ def test_markers_and_legend_render_in_the_theme_colours(qtbot: Any) -> None:
     assert _computed(view, qtbot, ".cr-dot.cr-grade-1", "backgroundColor") == _css_rgb(
         theme.GRADE_BACKGROUND[1]
     )
-    assert _computed(view, qtbot, ".cr-safe.cr-safe-full", "backgroundColor") == _css_rgb(
+    assert _computed(view, qtbot, ".cr-safe.cr-safe-full .cr-safe-body", "backgroundColor") == _css_rgb(
         theme.SAFE_SPACE_STATUS["full"]
     )
     assert _computed(view, qtbot, ".cr-unit.cr-unit-on_scene .cr-unit-body", "backgroundColor") == _css_rgb(

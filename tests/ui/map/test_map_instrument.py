@@ -9,17 +9,14 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
-from controlroom.config import Settings
 from controlroom.core.snapshots import Change, IncidentSnapshot
 from tests.ui.conftest import js
 from tests.ui.waits import wait_until
@@ -86,17 +83,6 @@ def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:
             ):
                 pairs.append((a["text"], b["text"]))
     return pairs
-
-
-@pytest.fixture
-def map_view(qtbot: Any) -> Iterator[MapView]:
-    view = MapView(Settings())
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    wait_until(qtbot, lambda: view.bridge.page_ready, "the map page booted and joined the channel", 15000)
-    settled(view, qtbot)
-    yield view
 
 
 def fills(box: dict[str, float]) -> float:
@@ -196,7 +182,7 @@ def test_flags_and_safe_spaces_are_never_under_incidents(map_view: MapView, qtbo
     on_top = js(
         map_view,
         qtbot,
-        "['.cr-flag', '.cr-safe'].map(function (sel) {"
+        "['.cr-flag', '.cr-safe-body'].map(function (sel) {"
         " var r = document.querySelector(sel).getBoundingClientRect();"
         " var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
         " return !!hit.closest(sel); })",
