@@ -56,6 +56,9 @@ def time_left(end: datetime, now: datetime) -> str:
     return f"{hours}h {minutes:02d}m left" if hours else f"{minutes}m left"
 
 
+ZONE_ROWS = 3  # zones listed before the list scrolls
+
+
 class DirectionTableModel(ActiveRowsModel[DirectionSnapshot]):
     """Directions still excluding someone; each leaves the list when it ends."""
 
@@ -123,7 +126,7 @@ class DispersalPanel(QWidget):
         self._tally_tasks = TaskSet()
         self._clock = wall_clock
         self.zones: dict[int, ZoneSnapshot] = {}
-        self.tally = QLabel("This night: —")
+        self.tally = QLabel("Tonight: —")
         self.tally.setObjectName("panelTitle")
         self.tally.setWordWrap(True)  # long labels must not set the window's minimum width
         self.alert = QPushButton("")
@@ -132,20 +135,21 @@ class DispersalPanel(QWidget):
         self.alert.clicked.connect(self.alert.hide)
         self.alert.hide()
         self.zone_list = QListWidget()
-        self.zone_list.setMaximumHeight(64)
         self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
         self.table = _direction_table(self.model)
-        hint = QLabel(
+        # One line of keys, so the directions keep the height; the full list in its tooltip.
+        hint = QLabel("Z zone · G direction · W advice · S seen · P print")
+        hint.setToolTip(
             "Z authorise zone · G give direction · W words of advice · S person seen · "
             "P print direction · Shift+P print zone"
         )
         hint.setObjectName("formHint")
-        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         for widget in (self.tally, self.alert, self.zone_list, self.table, hint):
-            layout.addWidget(widget)
+            # The directions take whatever height the board has.
+            layout.addWidget(widget, 1 if widget is self.table else 0)
         self._bind_keys(registry or ActionRegistry(self))
         self._timer = QTimer(self)
         self._timer.setInterval(30_000)
@@ -219,9 +223,13 @@ class DispersalPanel(QWidget):
 
     def set_tally(self, warnings: int, directions: int, items: int, breaches: int) -> None:
         self.tally.setText(
-            f"This night: {warnings} warning{'s' * (warnings != 1)} · "
+            f"Tonight: {warnings} warning{'s' * (warnings != 1)} · "
             f"{directions} direction{'s' * (directions != 1)} · "
-            f"{items} item{'s' * (items != 1)} surrendered · {breaches} breach{'es' * (breaches != 1)}"
+            f"{items} item{'s' * (items != 1)} · {breaches} breach{'es' * (breaches != 1)}"
+        )
+        self.tally.setToolTip(
+            f"This night: {warnings} words of advice, {directions} s.35 directions, "
+            f"{items} items surrendered (s.37), {breaches} breaches"
         )
 
     def zones_in_force(self) -> list[ZoneSnapshot]:
@@ -244,6 +252,9 @@ class DispersalPanel(QWidget):
             self.zone_list.addItem(item)
         if not live:
             self.zone_list.addItem("No dispersal zone in force")
+        # As tall as its zones (up to three), so the directions below keep their rows.
+        rows = min(self.zone_list.count(), ZONE_ROWS)
+        self.zone_list.setFixedHeight(rows * (self.zone_list.fontMetrics().height() + 6) + 6)
 
     def _on_clock_ticked(self) -> None:
         self._redraw_zones()

@@ -43,7 +43,8 @@ class OutboxPanel(QWidget):
         self.writes = writes
         self._tasks: set[asyncio.Future[Any]] = set()
         self.entries: list[OutboxEntry] = []
-        self.help = QLabel(
+        self.help = QLabel("Changes made while the database was unreachable.")
+        self.help.setToolTip(
             "Changes made while the database was unreachable. Pending ones are sent by themselves "
             "when it is back; a conflict was refused when sent — retry it on the incident as it is "
             "now, or discard it."

@@ -110,7 +110,9 @@ class FlagBoard(QWidget):
         super().__init__(parent)
         self._units: Callable[[], list[UnitSnapshot]] = list
         self.model = FlagTableModel(parent=self)
-        self.title = QLabel("Flagged locations — F flag · D dispatch · I make incident · C clear")
+        # One line, so the list keeps the height; the words in full in its tooltip.
+        self.title = QLabel("F flag · D dispatch · I incident · C clear")
+        self.title.setToolTip("Flagged locations — F flag · D dispatch · I make incident · C clear")
         self.title.setObjectName("panelTitle")
         self.title.setWordWrap(True)  # long labels must not set the window's minimum width
         self.table = QTableView()

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxL
 LAYOUT_VERSION = 2
 RIGHT_SHARE = 0.38
 ALERTS_HEIGHT = 180  # the stack's header and five lines (less on a short screen)
-MAP_SHARE = 0.62
+MAP_SHARE = 0.58
+SHORT_SCREEN_MAP_SHARE = 0.5  # below 900 px the boards need the height for their rows
+SHORT_SCREEN = 900
 Area = Qt.DockWidgetArea
 
 
@@ -130,11 +132,12 @@ class WindowLayout:
             alerts_height = min(ALERTS_HEIGHT, int(height * 0.2))
             sizes.append((alerts, alerts_height))
             rest -= alerts_height
+        share = SHORT_SCREEN_MAP_SHARE if height < SHORT_SCREEN else MAP_SHARE
         if map_dock is not None:
-            sizes.append((map_dock, int(rest * MAP_SHARE)))
+            sizes.append((map_dock, int(rest * share)))
         boards = names.get("dock-boards")
         if boards is not None:
-            sizes.append((boards, int(rest * (1 - MAP_SHARE))))
+            sizes.append((boards, int(rest * (1 - share))))
         if sizes:
             window.resizeDocks([d for d, _ in sizes], [s for _, s in sizes], Qt.Orientation.Vertical)
         self._defaults_applied = True

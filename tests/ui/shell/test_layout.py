@@ -252,3 +252,15 @@ def test_the_status_bar_names_the_database_briefly(demo_url: str, open_window: A
     assert short_database_label("postgresql+asyncpg://consoles:***@dbhost:5432/controlroom") == (
         "PostgreSQL · dbhost:5432/controlroom"
     )
+
+
+def test_every_board_shows_rows_at_1366x768(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    _at_size(window, qtbot, 1366, 768)
+    for board, table in ((window.units, window.units.table), (window.flags, window.flags.table),
+                         (window.dispersal, window.dispersal.table)):  # fmt: skip
+        window.boards.setCurrentWidget(board)
+        wait_until(qtbot, table.isVisible, "the board is shown")
+        QApplication.processEvents()
+        rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
+        assert rows >= 3, f"{type(board).__name__} shows {rows} rows"
