@@ -33,6 +33,8 @@ from controlroom.core.resources import resource
 from controlroom.core.snapshots import VenueSnapshot
 
 WHERE_HINT = "Where: type a venue, a street, or a point as LAT,LON (e.g. 50.9050,-1.4040)"
+# A click cannot have its LAT and LON swapped: the typed-point advice would not fit it.
+OUTSIDE_CLICK = "That point is outside the operating area — click inside it"
 # A map click this close to a venue means the venue (a marker is about 20 px wide,
 # about 15 m at the zoom an operator works at).
 VENUE_SNAP_METRES = 15.0
@@ -78,8 +80,12 @@ def parse_point(text: str) -> tuple[float, float] | None:
 
 
 def format_point(lat: float, lon: float) -> str:
-    """The point as a person would type it back: ``50.90350,-1.40400``."""
-    return f"{lat:.5f},{lon:.5f}"
+    """The point as a person would type it back: ``50.9035,-1.4040``.
+
+    Four decimals are about 11 m north-south and 7 m east-west here, finer than a
+    click or a handset fix, and short enough to read whole in the list's Place column.
+    """
+    return f"{lat:.4f},{lon:.4f}"
 
 
 def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -166,8 +172,12 @@ class PlaceFinder:
         return ResolvedPlace(lat, lon, format_point(lat, lon), PlaceKind.POINT)
 
     def at_point(self, lat: float, lon: float, within_m: float = VENUE_SNAP_METRES) -> ResolvedPlace:
-        """A clicked point: the venue it lands on (within ``within_m``), else the point itself."""
-        lat, lon = self.area.require(lat, lon, "the point clicked")
+        """A clicked point: the venue it lands on (within ``within_m``), else the point itself.
+
+        A click outside the operating area is a ValidationError (``OUTSIDE_CLICK``).
+        """
+        if not self.area.contains(lat, lon):
+            raise ValidationError(OUTSIDE_CLICK)
         nearest = min(
             self.venues.values(), key=lambda v: metres_between((lat, lon), (v.lat, v.lon)), default=None
         )

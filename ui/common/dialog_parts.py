@@ -1,17 +1,17 @@
 """Parts every keyboard-first form dialog shares.
 
 Its error line and button row; ``DiscardGuard``, which asks before a changed
-form is thrown away; ``in_window_words``, which names the form's fields where a
+form is thrown away (beside the form, not over it); ``in_window_words``, which names the form's fields where a
 core message names command-line flags; ``place_completer`` for Where fields; and
-``MapPointPicker``, which turns a map click into the form's point and gives the
-keyboard back to the form.
+``MapPointPicker``, which turns every map click into the form's point (or its
+refusal) and gives the keyboard back to the form.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from PySide6.QtCore import QObject, Qt, SignalInstance
 from PySide6.QtWidgets import (
@@ -141,6 +141,7 @@ class DiscardGuard(QObject):
         question.setWindowModality(Qt.WindowModality.WindowModal)
         question.buttonClicked.connect(self._on_question_answered)
         self.question = question
+        place_clear_of(question, self.dialog)
         question.open()
         return False
 
@@ -156,6 +157,25 @@ class DiscardGuard(QObject):
             self.dialog.activateWindow()
 
 
+def place_clear_of(window: QWidget, dialog: QWidget, gap: int = 8) -> None:
+    """Move ``window`` (not yet shown) just below ``dialog``, or just above it, on the same screen.
+
+    Qt centres a question over its parent: over a small dialog it covers every field,
+    and the dialog looks emptied while the person decides whether to throw its
+    contents away. Where neither side has room, Qt's centring is left as it is.
+    """
+    screen = dialog.screen().availableGeometry()
+    frame = dialog.frameGeometry()
+    window.adjustSize()
+    title_bar = frame.height() - dialog.height()  # ``window`` gets the same decoration
+    width, height = window.width(), window.height() + title_bar
+    x = max(screen.left(), min(frame.center().x() - width // 2, screen.right() + 1 - width))
+    if frame.bottom() + gap + height <= screen.bottom():
+        window.move(x, frame.bottom() + gap)
+    elif frame.top() - gap - height >= screen.top():
+        window.move(x, frame.top() - gap - height)
+
+
 class PinBoard(Protocol):
     """The map's one "point being chosen" pin (``MapBridge``)."""
 
@@ -164,13 +184,26 @@ class PinBoard(Protocol):
     def clear_pin(self) -> None: ...
 
 
+class MapClickAnswer(NamedTuple):
+    """What a form did with a map click: the field to type in next, and whether it took the point.
+
+    A point it refused (outside the operating area) gets no pin: a pin there would
+    look like the place the report will be filed at.
+    """
+
+    next_field: QWidget | None
+    taken: bool
+
+
 class MapPointPicker(QObject):
-    """A map click while ``dialog`` is open: its point, a pin, and the keyboard back in the form.
+    """Every map click while ``dialog`` is open: its point, a pin, and the keyboard back in the form.
 
     A click leaves keyboard focus in the map view, where the next keys typed would
     pan the map and open popups while the form stays empty. So after ``on_point``
-    has taken the point, the dialog is raised and activated and the field it
-    returns (the next one to fill) gets the focus. The pin goes when the dialog does.
+    has answered, the dialog is raised and activated and the field it names (the
+    next one to fill, or Where after a refusal) gets the focus. Only a point taken
+    moves the pin; a refused click leaves the last taken point's pin where it was,
+    and the next click is handled like the first. The pin goes when the dialog does.
     """
 
     def __init__(
@@ -178,7 +211,7 @@ class MapPointPicker(QObject):
         dialog: QDialog,
         clicked: SignalInstance,
         pins: PinBoard,
-        on_point: Callable[[float, float], QWidget | None],
+        on_point: Callable[[float, float], MapClickAnswer],
     ) -> None:
         super().__init__(dialog)
         self.dialog = dialog
@@ -191,13 +224,14 @@ class MapPointPicker(QObject):
     def _on_map_clicked(self, lat: float, lon: float) -> None:
         if not self.dialog.isVisible():
             return
-        next_field = self.on_point(lat, lon)
-        if next_field is None:
+        answer = self.on_point(lat, lon)
+        if answer.taken:
+            self.pins.show_pin(lat, lon)
+        if answer.next_field is None:
             return
-        self.pins.show_pin(lat, lon)
         self.dialog.raise_()
         self.dialog.activateWindow()
-        next_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        answer.next_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_dialog_finished(self, _result: int) -> None:
         self._clicked.disconnect(self._on_map_clicked)

@@ -39,7 +39,8 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import VenueSnapshot, ZoneSnapshot
 from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.zones import ZoneSpec
-from ui.common.dialog_parts import MapPointPicker, PinBoard, place_completer
+from controlroom.venues.places import format_point
+from ui.common.dialog_parts import MapClickAnswer, MapPointPicker, PinBoard, place_completer
 from ui.map.bridge import MapBridge
 from ui.patrols.flag_dialog import _AsyncDialog, place_finder
 
@@ -343,19 +344,23 @@ class DirectionDialog(_AsyncDialog):
         count = len(self.part)
         self.part_label.setText(f"{count} corner{'s' * (count != 1)} — click the map for more")
 
-    def set_point(self, lat: float, lon: float) -> QWidget | None:
-        """A point clicked on the map (not while the excluded part is drawn); the next field."""
+    def set_point(self, lat: float, lon: float) -> MapClickAnswer:
+        """A point clicked on the map (not while the excluded part is drawn); the next field.
+
+        A point outside the operating area is refused with a message and changes nothing else.
+        """
         if self._drawing:
-            return None  # the click is a corner of the part
+            return MapClickAnswer(None, taken=False)  # the click is a corner of the part
         try:
             spot = self.places.at_point(lat, lon, within_m=0)  # where it was given, exactly
         except ValidationError as exc:
             self.show_error(str(exc))
-            return self.where
+            return MapClickAnswer(self.where, taken=False)
         self._point = (spot.lat, spot.lon)
         self.where.setText(spot.label)
-        self.where_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
-        return self.description
+        self.where_label.setText(f"Point set on the map: {format_point(lat, lon)}")
+        self.error.setText("")
+        return MapClickAnswer(self.description, taken=True)
 
     def _where(self) -> tuple[float, float]:
         text = self.where.text().strip()

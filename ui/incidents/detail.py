@@ -46,6 +46,7 @@ from ui.incidents.action_specs import (
     DUPLICATE_BUTTON,
     EDIT_BUTTON,
     MOVE_ON,
+    REOPEN,
     STATUS_KEYS,
 )
 from ui.incidents.gateway import IncidentGateway
@@ -190,11 +191,9 @@ class IncidentDetailPanel(QWidget):
             if not self.registry.may(spec.needs):
                 continue
             key = STATUS_KEYS.get(status)
-            label = (
-                "Reopen"
-                if status is Status.ACKNOWLEDGED and incident.status in ("resolved", "closed")
-                else status.label
-            )
+            label = status.label
+            if status is Status.ACKNOWLEDGED and incident.status in ("resolved", "closed"):
+                label, key = REOPEN.text, REOPEN.key  # the key the list binds to reopening
             button = QPushButton(f"{label} [{key}]" if key else label)
             if status is Status.DISPATCHED:
                 button.setText("Dispatch units… [D]")

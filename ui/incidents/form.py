@@ -38,14 +38,30 @@ from controlroom.core.errors import ControlroomError, StaleVersionError, Validat
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
 from controlroom.incidents.reporting import NewIncident
-from controlroom.venues.places import PlaceFinder, load_streets
-from ui.common.dialog_parts import DiscardGuard, MapPointPicker, PinBoard, error_label, place_completer
+from controlroom.venues.places import OUTSIDE_CLICK, PlaceFinder, format_point, load_streets
+from ui.common.dialog_parts import (
+    DiscardGuard,
+    MapClickAnswer,
+    MapPointPicker,
+    PinBoard,
+    error_label,
+    place_completer,
+)
 from ui.map.bridge import MapBridge
 from ui.offline.gateway import OfflineGateway
 
 _GRADES: list[int | None] = [None, 1, 2, 3, 4]
 CHOOSE_CATEGORY = "Choose a category…"
 NO_CATEGORY = "Choose a category (type its first letters)"
+# Alt letters the fields above and the conflict panel (Keep &theirs, Save &mine) leave free.
+_THRIVE_LABELS = {
+    "threat": "Thr&eat",
+    "harm": "&Harm",
+    "risk": "Ris&k",
+    "investigation": "&Investigation",
+    "vulnerability": "V&ulnerability",
+    "engagement": "E&ngagement",
+}
 
 
 class IncidentForm(QDialog):
@@ -83,7 +99,7 @@ class IncidentForm(QDialog):
 
     def _build(self) -> None:
         self.place = QLineEdit()
-        self.place.setPlaceholderText("Venue, street, or LAT,LON — or describe it and click the map")
+        self.place.setPlaceholderText("Venue, street or LAT,LON — or click the map")
         place_completer(self.place, self.places.names(), self)
         self.point_label = QLabel("")
         self.point_label.setObjectName("formHint")
@@ -123,7 +139,9 @@ class IncidentForm(QDialog):
         thrive_box = QGroupBox("THRIVE")
         grid = QGridLayout(thrive_box)
         for index, (key, edit) in enumerate(self.thrive.items()):
-            grid.addWidget(QLabel(key.capitalize()), index // 2, (index % 2) * 2)
+            label = QLabel(_THRIVE_LABELS[key])
+            label.setBuddy(edit)
+            grid.addWidget(label, index // 2, (index % 2) * 2)
             grid.addWidget(edit, index // 2, (index % 2) * 2 + 1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         # Qt's "&Cancel" would take Alt+C from Category; Escape cancels anyway.
@@ -152,8 +170,6 @@ class IncidentForm(QDialog):
 
     def _fill(self, incident: IncidentSnapshot) -> None:
         self.place.setText(incident.place)
-        if incident.venue_id is None:
-            self.set_point(incident.lat, incident.lon)
         _select(self.category, incident.category)
         _select(self.source, incident.source)
         _select(self.grade, incident.grade)
@@ -168,31 +184,39 @@ class IncidentForm(QDialog):
     def _on_source_changed(self) -> None:
         self.angela.setEnabled(self.source.currentData() == Source.ASK_FOR_ANGELA.value)
 
-    def set_point(self, lat: float, lon: float) -> QWidget | None:
-        """A point clicked on the map; returns the field to type in next (None: click ignored).
+    def set_point(self, lat: float, lon: float) -> MapClickAnswer:
+        """A point clicked on the map: the field to type in next, and whether the point was taken.
 
         Where then names the venue clicked on, or the point as LAT,LON; a description
-        typed before the click (not a venue, street or point) is kept as the place.
+        typed before the click (not a venue, street or point) is kept as the place. A
+        point outside the operating area is refused with a message and changes nothing
+        else; the next click is handled afresh.
         """
         if self.incident is not None:
-            return None  # an edit keeps the incident's point; only its place words change
+            return MapClickAnswer(None, taken=False)  # an edit keeps its point; only its words change
         text = self.place.text().strip()
         if text and not self.places.recognises(text):
+            if not self.places.area.contains(lat, lon):
+                return self._refuse_point()
             self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+            self.point_label.setText(f"Point set on the map: {format_point(lat, lon)}")
         else:
             try:
                 spot = self.places.at_point(lat, lon)
-            except ValidationError as exc:
-                self.error.setText(str(exc))
-                return self.place
+            except ValidationError:
+                return self._refuse_point()
             self._point = None
             self.place.setText(spot.label)
             clicked = "Venue" if spot.is_venue else "Point"
             self.point_label.setText(f"{clicked} clicked on the map")
+        self.error.setText("")
         if self.category.currentData() is None:
-            return self.category
-        return self.summary
+            return MapClickAnswer(self.category, taken=True)
+        return MapClickAnswer(self.summary, taken=True)
+
+    def _refuse_point(self) -> MapClickAnswer:
+        self.error.setText(OUTSIDE_CLICK)
+        return MapClickAnswer(self.place, taken=False)
 
     def reject(self) -> None:
         """Escape, Cancel or closing: a changed form asks first (``DiscardGuard``)."""

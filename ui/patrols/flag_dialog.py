@@ -32,9 +32,17 @@ from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, Category, Source, grade_label
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import FlagSnapshot, UnitSnapshot, VenueSnapshot
-from controlroom.venues.places import PlaceFinder, PlaceKind, load_streets, parse_point
+from controlroom.venues.places import (
+    OUTSIDE_CLICK,
+    PlaceFinder,
+    PlaceKind,
+    format_point,
+    load_streets,
+    parse_point,
+)
 from ui.common.dialog_parts import (
     DiscardGuard,
+    MapClickAnswer,
     MapPointPicker,
     PinBoard,
     error_label,
@@ -190,26 +198,33 @@ class FlagDialog(_AsyncDialog):
     def _extra_state(self) -> object:
         return self._point
 
-    def set_point(self, lat: float, lon: float) -> QWidget:
-        """A point clicked on the map; returns the field to type in next.
+    def set_point(self, lat: float, lon: float) -> MapClickAnswer:
+        """A point clicked on the map: the field to type in next, and whether the point was taken.
 
         Where then names the venue clicked on, or the point as LAT,LON; a description
-        typed before the click is kept as the place, at the point clicked.
+        typed before the click is kept as the place, at the point clicked. A point
+        outside the operating area is refused with a message and changes nothing else.
         """
         text = self.place.text().strip()
         if text and not self.places.recognises(text):
+            if not self.places.area.contains(lat, lon):
+                return self._refuse_point()
             self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+            self.point_label.setText(f"Point set on the map: {format_point(lat, lon)}")
         else:
             try:
                 spot = self.places.at_point(lat, lon)
-            except ValidationError as exc:
-                self.show_error(str(exc))
-                return self.place
+            except ValidationError:
+                return self._refuse_point()
             self._point = None
             self.place.setText(spot.label)
             self.point_label.setText(f"{'Venue' if spot.is_venue else 'Point'} clicked on the map")
-        return self.behaviour if self.behaviour.currentData() is None else self.reason
+        self.error.setText("")
+        return MapClickAnswer(self.behaviour if self.behaviour.currentData() is None else self.reason, True)
+
+    def _refuse_point(self) -> MapClickAnswer:
+        self.show_error(OUTSIDE_CLICK)
+        return MapClickAnswer(self.place, taken=False)
 
     def _action(self) -> Callable[[], Awaitable[Any]]:
         text = self.place.text().strip()

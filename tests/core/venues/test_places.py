@@ -10,6 +10,7 @@ from controlroom.core.domain import SOUTHAMPTON_CENTRE
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import VenueSnapshot
 from controlroom.venues.places import (
+    OUTSIDE_CLICK,
     WHERE_HINT,
     PlaceFinder,
     PlaceKind,
@@ -47,7 +48,7 @@ def test_a_venue_a_street_and_a_point_each_resolve_to_one_place() -> None:
     assert (venue.kind, venue.label, venue.lat) == (PlaceKind.VENUE, "Velvet Fox", 50.9131)
     assert (street.kind, street.label) == (PlaceKind.STREET, "Queensway")
     assert SOUTHAMPTON_CENTRE.contains(street.lat, street.lon)
-    assert (point.kind, point.label) == (PlaceKind.POINT, "50.90500,-1.40400")
+    assert (point.kind, point.label) == (PlaceKind.POINT, "50.9050,-1.4040")
     assert (point.lat, point.lon) == (50.905, -1.404)
 
 
@@ -78,7 +79,31 @@ def test_a_click_on_a_venue_means_the_venue_and_elsewhere_the_point() -> None:
     on_venue = finder().at_point(50.91315, -1.40945)  # about 6 m from the Velvet Fox
     elsewhere = finder().at_point(50.9070, -1.3990)
     assert (on_venue.kind, on_venue.label) == (PlaceKind.VENUE, "Velvet Fox")
-    assert (elsewhere.kind, elsewhere.label) == (PlaceKind.POINT, "50.90700,-1.39900")
+    assert (elsewhere.kind, elsewhere.label) == (PlaceKind.POINT, "50.9070,-1.3990")
+
+
+def test_a_click_outside_the_area_is_refused_in_words_for_a_click() -> None:
+    with pytest.raises(ValidationError) as outside:
+        finder().at_point(50.9184, -1.4261)  # just west of the area
+    assert str(outside.value) == OUTSIDE_CLICK == "That point is outside the operating area — click inside it"
+
+
+@given(
+    st.floats(SOUTHAMPTON_CENTRE.south - 0.01, SOUTHAMPTON_CENTRE.north + 0.01),
+    st.floats(SOUTHAMPTON_CENTRE.west - 0.01, SOUTHAMPTON_CENTRE.east + 0.01),
+)
+def test_a_click_is_taken_exactly_when_it_is_inside_the_area(lat: float, lon: float) -> None:
+    try:
+        place = finder().at_point(lat, lon)
+    except ValidationError:
+        assert not SOUTHAMPTON_CENTRE.contains(lat, lon)
+    else:
+        assert SOUTHAMPTON_CENTRE.contains(lat, lon) and SOUTHAMPTON_CENTRE.contains(place.lat, place.lon)
+
+
+def test_a_point_is_shown_with_four_decimals_whole_in_a_list_column() -> None:
+    assert format_point(50.905, -1.404) == "50.9050,-1.4040"
+    assert format_point(50.91839, -1.42610) == "50.9184,-1.4261"
 
 
 def test_completion_names_venues_then_streets_once_each() -> None:
@@ -103,7 +128,8 @@ def test_a_point_typed_back_as_it_is_shown_resolves_to_itself(lat: float, lon: f
     shown = format_point(lat, lon)
     again = parse_point(shown)
     assert again is not None
-    assert metres_between(again, (lat, lon)) < 1.0
+    # Half the last decimal each way: at most 5.6 m north-south and 3.5 m east-west here.
+    assert metres_between(again, (lat, lon)) < 6.6
     if SOUTHAMPTON_CENTRE.contains(*again):
         assert finder().resolve(shown).label == shown
 

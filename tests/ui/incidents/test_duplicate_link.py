@@ -75,3 +75,26 @@ def test_an_unknown_tail_is_explained_in_the_dialog(demo_url: str, open_window: 
     QTest.keyClick(dialog.reference, Qt.Key.Key_Return)
     assert "no incident of the last day ends in 9999" in dialog.error.text()
     assert dialog.isVisible() and find(window, incident.reference).duplicate_of is None
+
+
+def test_discard_this_link_is_asked_beside_the_dialog_which_keeps_what_was_typed(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    window.resize(1366, 768)
+    window.detail.show_incident(window.model.incidents()[0])
+    window.detail._on_duplicate_clicked()
+    dialog = window.detail.duplicate_dialog
+    QTest.keyClicks(dialog.reference, "0021")
+    dialog.reject()  # Escape
+    question = dialog.guard.question
+    assert question is not None
+    wait_until(qtbot, question.isVisible, "Discard this link? is asked")
+    assert dialog.isVisible() and dialog.reference.text() == "0021"
+    assert dialog.reference.isVisible() and dialog.link_button.isVisible()
+    # Not over the dialog: every field of what would be thrown away stays readable.
+    assert not question.frameGeometry().intersects(dialog.frameGeometry())
+    assert dialog.screen().availableGeometry().contains(question.frameGeometry())
+    QTest.keyClick(question, Qt.Key.Key_Escape)  # keep editing
+    wait_until(qtbot, lambda: not question.isVisible(), "the question went")
+    assert dialog.isVisible() and dialog.reference.text() == "0021"

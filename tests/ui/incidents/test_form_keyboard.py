@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from controlroom.venues.places import load_streets
+from controlroom.venues.places import OUTSIDE_CLICK, load_streets
 from tests.ui.conftest import js
 from tests.ui.waits import wait_until
 from ui.incidents.form import CHOOSE_CATEGORY, IncidentForm
@@ -67,7 +67,10 @@ def test_a_report_at_a_point_typed_as_lat_lon(demo_url: str, open_window: Any, q
     )
     incident = made(window, "Man shouting at a woman by the bus stop")
     assert (incident.lat, incident.lon, incident.venue_id) == (50.905, -1.404, None)
-    assert (incident.place, incident.category) == ("50.90500,-1.40400", "harassment")
+    assert (incident.place, incident.category) == (
+        "50.9050,-1.4040",
+        "harassment",
+    )  # as typed, whole in the list
     assert window.incident_actions.form is None
 
 
@@ -98,7 +101,7 @@ def test_a_map_click_sets_the_point_and_typing_then_reaches_the_form(
     window.map.setFocus()  # the operator reaches for the map
     wait_until(qtbot, lambda: QApplication.activeWindow() is window, "the map's window is active")
     window.map.bridge.mapClicked(50.9070, -1.3990)  # what the page sends on a click
-    assert form.place.text() == "50.90700,-1.39900"
+    assert form.place.text() == "50.9070,-1.3990"
     wait_until(qtbot, lambda: QApplication.activeWindow() is form, "the form is active again")
     assert QApplication.focusWidget() is form.category  # the next field to fill
     wait_until(qtbot, lambda: js(window.map, qtbot, "controlroom.pin()") == [50.907, -1.399], "the pin")
@@ -114,6 +117,67 @@ def test_a_map_click_sets_the_point_and_typing_then_reaches_the_form(
     wait_until(
         qtbot, lambda: js(window.map, qtbot, "controlroom.pin()") is None, "the pin went with the form"
     )
+
+
+def test_every_map_click_counts_and_one_outside_the_area_draws_no_pin(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    bridge = window.map.bridge
+    wait_until(qtbot, lambda: bridge.page_ready, "the map page is loaded")
+    form = open_form(window, qtbot)
+
+    def pin() -> Any:
+        return js(window.map, qtbot, "controlroom.pin()")
+
+    bridge.mapClicked(50.9184, -1.4261)  # just west of the operating area
+    assert form.error.text() == OUTSIDE_CLICK == "That point is outside the operating area — click inside it"
+    assert form.place.text() == "" and pin() is None
+    wait_until(qtbot, lambda: QApplication.activeWindow() is form, "the form is active")
+    assert QApplication.focusWidget() is form.place
+    bridge.mapClicked(50.9070, -1.3990)  # then inside it
+    assert (form.place.text(), form.error.text()) == ("50.9070,-1.3990", "")
+    wait_until(qtbot, lambda: pin() == [50.907, -1.399], "the pin is at the point taken")
+    bridge.mapClicked(50.9300, -1.3990)  # north of the area: refused, the point taken stays
+    assert (form.place.text(), form.error.text()) == ("50.9070,-1.3990", OUTSIDE_CLICK)
+    assert pin() == [50.907, -1.399]
+    bridge.mapClicked(50.9100, -1.4000)  # and the next click inside moves it
+    assert (form.place.text(), form.error.text()) == ("50.9100,-1.4000", "")
+    wait_until(qtbot, lambda: pin() == [50.91, -1.4], "the pin moved to the new point")
+
+
+def test_a_described_place_keeps_its_words_when_a_click_is_outside_the_area(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    form = open_form(window, qtbot)
+    type_keys("Behind the bins at the back")
+    window.map.bridge.mapClicked(50.8800, -1.4000)  # south of the area
+    assert form.error.text() == OUTSIDE_CLICK and form.point_label.text() == ""
+    window.map.bridge.mapClicked(50.9070, -1.3990)
+    assert form.place.text() == "Behind the bins at the back" and form.error.text() == ""
+    assert form.point_label.text() == "Point set on the map: 50.9070,-1.3990"
+
+
+def test_the_where_hint_fits_its_field_at_1366x768(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    window.resize(1366, 768)
+    form = open_form(window, qtbot)
+    hint = form.place.placeholderText()
+    assert hint == "Venue, street or LAT,LON — or click the map"
+    margins = form.place.textMargins()
+    room = form.place.contentsRect().width() - margins.left() - margins.right() - 8  # frame padding
+    assert form.place.fontMetrics().horizontalAdvance(hint) <= room
+
+
+def test_the_thrive_fields_answer_their_alt_letters(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    form = open_form(window, qtbot)
+    letters = {"threat": "E", "harm": "H", "risk": "K", "investigation": "I", "vulnerability": "U"}
+    for field, letter in (letters | {"engagement": "N"}).items():
+        alt = Qt.KeyboardModifier.AltModifier
+        QTest.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{letter}"), alt)
+        wait_until(qtbot, lambda f=field: QApplication.focusWidget() is form.thrive[f], f"Alt+{letter}")
 
 
 def test_no_category_is_chosen_for_the_operator(demo_url: str, open_window: Any, qtbot: Any) -> None:

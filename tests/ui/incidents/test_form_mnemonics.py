@@ -10,11 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel, QPushButton, QWidget
 
 from controlroom.core.snapshots import FlagSnapshot
 from tests.ui.waits import wait_until
 from ui.dispersal.dialogs import DirectionDialog, parse_person_number
+from ui.incidents.action_specs import REOPEN
 from ui.shell.main_window import MainWindow
 
 _MNEMONIC = re.compile(r"&([^&\s])")
@@ -109,3 +110,11 @@ def test_the_direction_and_zone_forms_fit_a_768_high_screen(
         dialog.adjustSize()
         assert dialog.sizeHint().height() <= 700, (dialog.windowTitle(), dialog.sizeHint())
         assert dialog.sizeHint().width() <= 1300, (dialog.windowTitle(), dialog.sizeHint())
+
+
+def test_the_reopen_button_shows_the_key_that_reopens(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    resolved = next(i for i in window.model.incidents() if i.status in ("resolved", "closed"))
+    window.detail.show_incident(resolved)
+    texts = [b.text() for b in window.detail.findChildren(QPushButton) if b.text().startswith("Reopen")]
+    assert texts == [f"Reopen [{REOPEN.key}]"] == ["Reopen [U]"]
