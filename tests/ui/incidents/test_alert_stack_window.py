@@ -107,3 +107,23 @@ def test_record_update_from_a_breach_line_opens_the_reporter_prompt_for_that_inc
         "the reporter update reached the list through the feed",
     )
     assert stack.model.entry_at(0).reference == breach  # still over target: still listed
+
+
+def test_moving_down_the_stack_selects_each_incident_in_the_list_and_keeps_the_keyboard(
+    sqlite_url: str, open_window: Any, qtbot: Any
+) -> None:
+    _breach, newer_g2, _older = run_isolated(_seed(sqlite_url))
+    window = open_window(sqlite_url)
+    stack = window.alert_stack
+    wait_until(qtbot, lambda: stack.model.rowCount() == 3, "the stack shows three alerts")
+    ids = [entry.incident_id for entry in stack.model.entries()]
+    stack.jump_key.activated.emit()  # F8
+    assert window.table.selected_incident_id() == ids[0]
+    for expected in (ids[1], ids[2]):
+        qtbot.keyClick(stack.list, Qt.Key.Key_Down)
+        assert window.table.selected_incident_id() == expected  # the list (and the map) follow
+        assert window.detail.incident is not None and window.detail.incident.id == expected
+    qtbot.keyClick(stack.list, Qt.Key.Key_Up)
+    assert window.table.selected_incident_id() == ids[1]
+    assert stack.current_entry().reference == newer_g2
+    assert stack.list.hasFocus() or not window.isActiveWindow()  # still moving in the stack
