@@ -27,12 +27,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -238,6 +240,9 @@ class ConsoleLock(QObject):
         window = self.window
         chrome = (window.centralWidget(), window.menuBar(), window.statusBar())
         parts: list[QWidget] = [part for part in chrome if part is not None]
+        # Every panel docked beside the list (map, alerts, boards, detail) and every bar.
+        parts += window.findChildren(QDockWidget)
+        parts += window.findChildren(QToolBar)
         for top in QApplication.topLevelWidgets():
             if top is not window and _belongs_to(top, window):
                 parts.append(top)

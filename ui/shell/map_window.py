@@ -22,11 +22,11 @@ class MapWindow(QMainWindow):
     sig_back_requested = Signal()
 
     def __init__(self, back_key: str, parent: QWidget | None = None) -> None:
-        # A top-level window of its own (not a tool window over the main one).
-        super().__init__(None, Qt.WindowType.Window)
+        # A window of its own (not a tool window), still the main window's child: the console
+        # lock covers it with the rest, and it goes when the main window goes.
+        super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(TITLE)
         self.setObjectName("mapWindow")
-        self._owner = parent
         full = QShortcut(QKeySequence("F11"), self)
         full.activated.connect(self.toggle_full_screen)
         # The key that sent the map here brings it back, from this window too.

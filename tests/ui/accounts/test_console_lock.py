@@ -50,7 +50,8 @@ def test_ctrl_l_hides_everything_and_the_feed_keeps_running(
     QTest.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     wait_until(qtbot, lambda: lock.locked, "lock.locked")
     assert lock.screen.isVisible() and lock.screen.geometry() == window.rect()
-    for part in (window.centralWidget(), window.menuBar(), window.statusBar(), window.map, form):
+    covered = (window.centralWidget(), window.menuBar(), window.statusBar(), window.map, form)
+    for part in (*covered, window.alert_stack, window.boards, *window.docks.values()):
         assert not part.isVisible()
     image = window.grab().toImage()
     image.save("/tmp/console_lock.png")
@@ -169,3 +170,14 @@ def test_set_up_mode_locks_on_demand_only_and_unlocks_without_a_password(
     assert not lock.screen.password.isVisible() and not lock.screen.switch_button.isVisible()
     QTest.mouseClick(lock.screen.unlock_button, Qt.MouseButton.LeftButton)
     wait_until(qtbot, lambda: not lock.locked, "not lock.locked", timeout=3000)
+
+
+def test_the_lock_covers_the_map_in_its_own_window_too(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = _operator_window(demo_url, open_window)
+    lock = window.session.lock
+    map_window = window.map_placement.to_window()
+    wait_until(qtbot, map_window.isVisible, "the map window is shown")
+    lock.lock()
+    assert lock.locked and not map_window.isVisible() and not window.map.isVisible()
+    lock._uncover()
+    wait_until(qtbot, map_window.isVisible, "the map window is back after unlocking")
