@@ -32,6 +32,10 @@
   // Below this zoom the names of ordinary venues give way to streets and safe spaces
   // (at the overview there are more venues than room for their names).
   var VENUE_NAMES_FROM_ZOOM = 16;
+  // Below this zoom (the whole area in a docked pane) units are small shapes without their
+  // callsign and safe spaces shrink again: a pane of 500 x 220 px has no room for them and
+  // the incidents too. The callsign is in the unit's popup and the Units board.
+  var UNIT_CALLSIGNS_FROM_ZOOM = 15;
   // A target within this share of the view's edge counts as out of view (it may be under a control).
   var VIEW_MARGIN = -0.05;
   var PANES = { zones: 380, labels: 450, venues: 590, units: 600, incidents: 610,
@@ -425,6 +429,7 @@
 
   function showZoomClass(map) {
     map.getContainer().classList.toggle("cr-zoom-far", map.getZoom() < VENUE_NAMES_FROM_ZOOM);
+    map.getContainer().classList.toggle("cr-zoom-overview", map.getZoom() < UNIT_CALLSIGNS_FROM_ZOOM);
   }
 
   function boot(map, options) {

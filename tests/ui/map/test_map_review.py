@@ -192,6 +192,7 @@ def test_text_scale_grows_names_marker_text_and_legend(map_view: MapView, qtbot:
       return {label: size('.cr-label-street'), unit: size('.cr-unit-body'), safe: size('.cr-safe-body'),
         cluster: size('.cr-cluster-body'), legend: size('.cr-legend-name')};
     })()"""
+    js(map_view, qtbot, f"controlroom.setView({LAT}, {LON}, 16.5)")  # close enough for callsigns
     settled(map_view, qtbot)
     before = js(map_view, qtbot, sizes)
     assert before["label"] >= 13
