@@ -34,7 +34,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 BAR_WIDTH = 6
-LINE_PADDING = 4  # above and below the text together: four lines in ~100 px at 12 pt
+LINE_PADDING = 3  # above and below the text together: four lines in ~90 px at 12 pt
 TEXT_INSET = 6  # from the bar to the grade, and from the last piece to the line's edge
 GAP = 10  # between two pieces of text, and between the text and the buttons
 BUTTON_GAP = 4
