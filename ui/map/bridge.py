@@ -299,7 +299,8 @@ class MapBridge(QObject):
         self._schedule()
 
     def select_incident(self, incident_id: int) -> None:
-        """Open the incident's popup, keeping the zoom: the map pans only if it is out of view."""
+        """Ring the incident's marker with a brief popup, keeping the zoom (the map pans only if
+        it is out of view); a click on the marker or Enter on the map opens the full popup."""
         if incident_id in self._visible:
             self._push_now({"type": "select", "id": incident_id})
 
