@@ -8,7 +8,7 @@
 # and prints the DISPLAY and the window id; drive it with xdotool and photograph it:
 #   DISPLAY=:77 xdotool key ctrl+n ; DISPLAY=:77 xdotool type --delay 40 'Velvet Fox'
 #   DISPLAY=:77 import -window root shot.png
-# Stop it with: kill $(cat /tmp/controlroom-real-window.pids)
+# Stop it with: kill $(cat /tmp/controlroom-real-window-77.pids)   (one file per display)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1366x768}
@@ -24,7 +24,7 @@ pids="$pids $!"
 unset QT_QPA_PLATFORM
 DISPLAY=$SCREEN .venv/bin/controlroom run >"$HOME_DIR/window.log" 2>&1 &
 pids="$pids $!"
-echo "$pids" >/tmp/controlroom-real-window.pids
+echo "$pids" >/tmp/controlroom-real-window-${SCREEN#:}.pids
 window=""
 for _ in $(seq 300); do
   window=$(DISPLAY=$SCREEN xdotool search --name '^controlroom —' 2>/dev/null | head -1) && [ -n "$window" ] && break
