@@ -14,19 +14,18 @@ a button.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem, QWidget
 
+from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.incidents.alerts import AlertEntry, AlertKind
 from ui.common import theme
 from ui.common.formatting import format_age
-
-if TYPE_CHECKING:
-    from ui.incidents.alert_stack import AlertStack
 
 Index = QModelIndex | QPersistentModelIndex
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -214,9 +213,23 @@ class AlertLineDelegate(QStyledItemDelegate):
     "… min over" is amber whatever the grade.
     """
 
-    def __init__(self, stack: AlertStack) -> None:
+    def __init__(
+        self,
+        stack: QWidget,
+        *,
+        may_acknowledge: Callable[[], bool],
+        may_record_update: Callable[[], bool],
+        acknowledge: Callable[[IncidentSnapshot], None],
+        record_update: Callable[[IncidentSnapshot], None],
+    ) -> None:
+        """``stack``: the widget whose font and style the lines use; the callables say what
+        the operator's role may do now and act on a line's buttons."""
         super().__init__(stack)
         self.stack = stack
+        self.may_acknowledge = may_acknowledge
+        self.may_record_update = may_record_update
+        self._acknowledge = acknowledge
+        self._record_update = record_update
         self.pulse_on = False
         self._colours = {
             "bar_g1": QColor(theme.ALERT_G1),
@@ -262,8 +275,8 @@ class AlertLineDelegate(QStyledItemDelegate):
             entry,
             QFontMetrics(bold),
             QFontMetrics(plain),
-            acknowledge=shown and entry.unacknowledged and self.stack.may_acknowledge(),
-            update=shown and self.stack.may_record_update(),
+            acknowledge=shown and entry.unacknowledged and self.may_acknowledge(),
+            update=shown and self.may_record_update(),
         )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -320,9 +333,9 @@ class AlertLineDelegate(QStyledItemDelegate):
         line = self.layout(option, entry, pointed_at=True)
         point = event.position().toPoint()
         if line.acknowledge is not None and line.acknowledge.contains(point):
-            self.stack.sig_acknowledge_requested.emit(entry.incident)
+            self._acknowledge(entry.incident)
             return True
         if line.update is not None and line.update.contains(point):
-            self.stack.sig_caller_update_requested.emit(entry.incident)
+            self._record_update(entry.incident)
             return True
         return False

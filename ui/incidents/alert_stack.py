@@ -178,7 +178,13 @@ class AlertStack(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMouseTracking(True)  # a line's buttons show under the mouse
         self.list.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
-        self.delegate = AlertLineDelegate(self)
+        self.delegate = AlertLineDelegate(
+            self,
+            may_acknowledge=self.may_acknowledge,  # the keys' state, bound below
+            may_record_update=self.may_record_update,
+            acknowledge=self.sig_acknowledge_requested.emit,
+            record_update=self.sig_caller_update_requested.emit,
+        )
         self.list.setItemDelegate(self.delegate)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

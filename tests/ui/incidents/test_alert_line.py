@@ -4,12 +4,13 @@ order (place, then the reference's tail, then the clock)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
@@ -153,3 +154,34 @@ def test_the_painted_stack_lays_out_each_line_with_its_own_font(
     assert not stack.list.viewport().grab().isNull()  # and it paints
     if scale == 1.0:
         assert stack.count.sizeHint().height() + 4 * stack.line_height() <= 150 - 24  # and a dock title
+
+
+def test_a_click_on_a_line_s_button_acts_on_that_line(app_stylesheet: Any, qtbot: Any) -> None:
+    app_stylesheet(theme.stylesheet())
+    model = AlertStackModel()
+    breach = entry()
+    other = dataclasses.replace(breach.incident, id=16, reference="SOT-20261202-0016", grade=2)
+    model.set_entries([entry(kind=AlertKind.G1), dataclasses.replace(breach, incident=other)])
+    stack = AlertStack(model)
+    qtbot.addWidget(stack)
+    stack.resize(480, 200)
+    stack.show()
+    qtbot.waitExposed(stack)
+    acknowledged: list[str] = []
+    updated: list[str] = []
+    stack.sig_acknowledge_requested.connect(lambda incident: acknowledged.append(incident.reference))
+    stack.sig_caller_update_requested.connect(lambda incident: updated.append(incident.reference))
+    option = QStyleOptionViewItem()
+    option.rect = stack.list.visualRect(model.index(0))
+    option.state = QStyle.StateFlag.State_MouseOver
+    line = stack.delegate.layout(option, model.entry_at(0))
+    assert line.acknowledge is not None and line.update is not None
+    qtbot.mouseClick(stack.list.viewport(), Qt.MouseButton.LeftButton, pos=line.acknowledge.center())
+    assert acknowledged == ["SOT-20261202-0014"] and updated == []
+    qtbot.mouseClick(stack.list.viewport(), Qt.MouseButton.LeftButton, pos=line.update.center())
+    assert updated == ["SOT-20261202-0014"]
+    # A click on the line's text selects its incident and acts on nothing.
+    selected: list[int] = []
+    stack.sig_incident_selected.connect(selected.append)
+    qtbot.mouseClick(stack.list.viewport(), Qt.MouseButton.LeftButton, pos=line.head.center())
+    assert selected == [14] and acknowledged == ["SOT-20261202-0014"] and updated == ["SOT-20261202-0014"]
