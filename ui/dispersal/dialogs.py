@@ -39,7 +39,6 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import VenueSnapshot, ZoneSnapshot
 from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.zones import ZoneSpec
-from controlroom.venues.places import format_point
 from ui.common.dialog_parts import MapClickAnswer, MapPointPicker, PinBoard, place_completer
 from ui.map.bridge import MapBridge
 from ui.patrols.flag_dialog import _AsyncDialog, place_finder
@@ -358,7 +357,7 @@ class DirectionDialog(_AsyncDialog):
             return MapClickAnswer(self.where, taken=False)
         self._point = (spot.lat, spot.lon)
         self.where.setText(spot.label)
-        self.where_label.setText(f"Point set on the map: {format_point(lat, lon)}")
+        self.where_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
         self.error.setText("")
         return MapClickAnswer(self.description, taken=True)
 

@@ -38,7 +38,7 @@ from controlroom.core.errors import ControlroomError, StaleVersionError, Validat
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
 from controlroom.incidents.reporting import NewIncident
-from controlroom.venues.places import OUTSIDE_CLICK, PlaceFinder, format_point, load_streets
+from controlroom.venues.places import OUTSIDE_CLICK, PlaceFinder, load_streets
 from ui.common.dialog_parts import (
     DiscardGuard,
     MapClickAnswer,
@@ -199,7 +199,7 @@ class IncidentForm(QDialog):
             if not self.places.area.contains(lat, lon):
                 return self._refuse_point()
             self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {format_point(lat, lon)}")
+            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
         else:
             try:
                 spot = self.places.at_point(lat, lon)

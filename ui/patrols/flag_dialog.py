@@ -36,7 +36,6 @@ from controlroom.venues.places import (
     OUTSIDE_CLICK,
     PlaceFinder,
     PlaceKind,
-    format_point,
     load_streets,
     parse_point,
 )
@@ -210,7 +209,7 @@ class FlagDialog(_AsyncDialog):
             if not self.places.area.contains(lat, lon):
                 return self._refuse_point()
             self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {format_point(lat, lon)}")
+            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
         else:
             try:
                 spot = self.places.at_point(lat, lon)

@@ -156,7 +156,7 @@ def test_a_described_place_keeps_its_words_when_a_click_is_outside_the_area(
     assert form.error.text() == OUTSIDE_CLICK and form.point_label.text() == ""
     window.map.bridge.mapClicked(50.9070, -1.3990)
     assert form.place.text() == "Behind the bins at the back" and form.error.text() == ""
-    assert form.point_label.text() == "Point set on the map: 50.9070,-1.3990"
+    assert form.point_label.text() == "Point set on the map: 50.90700, -1.39900"
 
 
 def test_the_where_hint_fits_its_field_at_1366x768(demo_url: str, open_window: Any, qtbot: Any) -> None:
