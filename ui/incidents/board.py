@@ -26,6 +26,7 @@ from ui.incidents.view import IncidentTableView
 
 OPEN_STATUSES = {Status.NEW.value, Status.ACKNOWLEDGED.value, Status.DISPATCHED.value, Status.ON_SCENE.value}
 HEADING_THROTTLE_MS = 1000
+HEADING_MIN_WIDTH = 120
 MINUTE_MS = 60_000
 
 
@@ -42,6 +43,10 @@ class IncidentBoard(QWidget):
         self.title.setObjectName("boardTitle")
         self.counts = QLabel("")
         self.counts.setObjectName("boardCounts")
+        # Neither heading label sets the window's width: at a large text scale they are clipped
+        # (an explicit minimum width lets a layout shrink a label below its text's width)
+        for label in (self.title, self.counts):
+            label.setMinimumWidth(HEADING_MIN_WIDTH)
         self.filter_bar = FilterBar()
         self._lay_out()
         self.filter_bar.sig_filter_changed.connect(self._on_filter_bar_filter_changed)

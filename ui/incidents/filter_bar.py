@@ -28,6 +28,7 @@ from controlroom.incidents.filters import GRADES, IncidentFilter, TimeWindow
 from ui.common import theme
 
 SETTINGS_KEY = "filters/incident"
+LINE_MIN_WIDTH = 120
 DEBOUNCE_MS = 150
 
 _STYLESHEET = f"""
@@ -207,14 +208,20 @@ class FilterBar(QWidget):
         grid.setContentsMargins(8, 6, 8, 6)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(6)
-        grid.addWidget(self.search, 0, 0)
-        grid.addWidget(self.area, 0, 1)
-        grid.addWidget(self.clear_button, 0, 2)
+        # Two rows whose widths shrink with the text scale: the typed filters and the time
+        # window above, the choice menus below (one long row set the window's minimum width).
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.search, 3)
+        top.addWidget(self.area, 2)
+        for widget in (self.window_combo, self.open_only, self.clear_button):
+            top.addWidget(widget)
+        grid.addLayout(top, 0, 0, 1, 3)
+        for line in (self.search, self.area):
+            line.setMinimumWidth(LINE_MIN_WIDTH)
         choices = QHBoxLayout()
         choices.setSpacing(6)
         for widget in (
-            self.window_combo,
-            self.open_only,
             self.statuses.button,
             self.grades.button,
             self.categories.button,

@@ -62,6 +62,7 @@ MESSAGE_MS = 15_000
 # Tab titles: each mnemonic is unique in the window (tests/ui/shell/test_actions.py).
 UNITS_TAB, FLAGS_TAB, DISPERSAL_TAB, PENDING_TAB = "&Units", "F&lags", "D&ispersal", "Pe&nding"
 WINDOW_MENU = "&Window"
+STATUS_MIN_WIDTH = 80  # status-bar labels are clipped, not widening the window, at a large text scale
 Area = Qt.DockWidgetArea
 
 
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(short_database_label(database_label))
         self.database_label.setTextFormat(Qt.TextFormat.PlainText)
         self.database_label.setToolTip(database_label)
+        self.database_label.setMinimumWidth(STATUS_MIN_WIDTH)
         self.statusBar().addPermanentWidget(self.database_label)
 
     def _make_actions(self) -> None:

@@ -36,6 +36,7 @@ OPEN_MODE_TEXT = (
 )
 # The banner stays one line; the whole instruction is its tooltip.
 BANNER_MIN_WIDTH = 200
+STATUS_MIN_WIDTH = 80
 OPEN_MODE_TIP = (
     "This database has no users yet, so anyone at this PC can do anything and nothing asks for "
     "a password. Create the first administrator on the command line with\n"
@@ -67,6 +68,8 @@ class Session(QObject):
         self.identity = QLabel(f"Logged in: {actor.name} · {role_title(actor.role)}")
         self.identity.setObjectName("identity")
         self.identity.setTextFormat(Qt.TextFormat.PlainText)
+        self.identity.setToolTip(self.identity.text())
+        self.identity.setMinimumWidth(STATUS_MIN_WIDTH)  # clipped, not widening, at a large text scale
         window.statusBar().addPermanentWidget(self.identity)
         self.open_mode_banner: QLabel | None = None
         if actor.role is None:

@@ -264,3 +264,19 @@ def test_every_board_shows_rows_at_1366x768(demo_url: str, open_window: Any, qtb
         QApplication.processEvents()
         rows = table.viewport().height() // table.verticalHeader().defaultSectionSize()
         assert rows >= 3, f"{type(board).__name__} shows {rows} rows"
+
+
+def test_larger_text_never_pushes_the_window_past_a_1366_screen(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    _at_size(window, qtbot, 1366, 768)
+    try:
+        for _ in range(3):  # 1.1, 1.25, 1.4
+            qtbot.keyClick(window.table, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+        wait_until(qtbot, lambda: window.text_scale.value == 1.4, "the text is 40 % larger")
+        QApplication.processEvents()
+        assert window.minimumSizeHint().width() <= 1366
+        assert window.width() == 1366
+    finally:
+        window.text_scale.reset()
