@@ -138,6 +138,7 @@ def _record_offline(window: MainWindow, qtbot: Any, summary: str) -> None:
     form = window.incident_actions.new_incident()
     form.place.setText("Doorway by the Guildhall")
     form.set_point(50.9080, -1.4050)
+    form.category.setCurrentIndex(form.category.findData("vulnerable_person"))  # none is pre-chosen
     form.summary.setText(summary)
     form.save()
     wait_until(
