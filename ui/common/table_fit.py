@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 CELL_PADDING = 16
 HEADER_PADDING = 28  # room for the sort indicator beside a bold title
 ROW_PADDING = 6
+_REFIT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
 
 
 def fit_table(table: QTableView, samples: Mapping[int, str]) -> None:
@@ -53,6 +54,9 @@ class _Fitter(QObject):
             table.setColumnWidth(column, sample_width(table, column, sample))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.table and event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        # While a table is torn down its filter can be called with its Python side already
+        # cleared: then there is nothing left to fit.
+        table = getattr(self, "table", None)
+        if table is not None and watched is table and event.type() in _REFIT_EVENTS:
             self.apply()
         return False
