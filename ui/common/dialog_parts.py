@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from controlroom.core.errors import ValidationError
+from controlroom.venues.places import PlaceFinder
+
 # "(--log)", "--subject ID", "--at LAT,LON", "--hours": a flag and the placeholder after it.
 _FLAG = re.compile(r"\(?--([a-z][a-z-]*)(?: ([A-Z][A-Z,]*)\b)?\)?")
 
@@ -193,6 +196,36 @@ class MapClickAnswer(NamedTuple):
 
     next_field: QWidget | None
     taken: bool
+
+
+class ClickedPlace(NamedTuple):
+    """A map click taken into a Where field: the point behind a typed description, if any."""
+
+    point: tuple[float, float] | None  # None: Where now names the venue or point clicked
+
+
+def place_from_click(
+    places: PlaceFinder, place: QLineEdit, point_label: QLabel, lat: float, lon: float
+) -> ClickedPlace | None:
+    """Fill Where from a map click; None when the point is outside the operating area.
+
+    Where then names the venue clicked on, or the point as LAT,LON; a description typed
+    before the click (not a venue, street or point) is kept, at the point clicked.
+    Nothing changes for a refused point.
+    """
+    text = place.text().strip()
+    if text and not places.recognises(text):
+        if not places.area.contains(lat, lon):
+            return None
+        point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
+        return ClickedPlace((lat, lon))
+    try:
+        spot = places.at_point(lat, lon)
+    except ValidationError:
+        return None
+    place.setText(spot.label)
+    point_label.setText(f"{'Venue' if spot.is_venue else 'Point'} clicked on the map")
+    return ClickedPlace(None)
 
 
 class MapPointPicker(QObject):

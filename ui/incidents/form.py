@@ -46,6 +46,7 @@ from ui.common.dialog_parts import (
     PinBoard,
     error_label,
     place_completer,
+    place_from_click,
 )
 from ui.map.bridge import MapBridge
 from ui.offline.gateway import OfflineGateway
@@ -194,21 +195,10 @@ class IncidentForm(QDialog):
         """
         if self.incident is not None:
             return MapClickAnswer(None, taken=False)  # an edit keeps its point; only its words change
-        text = self.place.text().strip()
-        if text and not self.places.recognises(text):
-            if not self.places.area.contains(lat, lon):
-                return self._refuse_point()
-            self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
-        else:
-            try:
-                spot = self.places.at_point(lat, lon)
-            except ValidationError:
-                return self._refuse_point()
-            self._point = None
-            self.place.setText(spot.label)
-            clicked = "Venue" if spot.is_venue else "Point"
-            self.point_label.setText(f"{clicked} clicked on the map")
+        clicked = place_from_click(self.places, self.place, self.point_label, lat, lon)
+        if clicked is None:
+            return self._refuse_point()
+        self._point = clicked.point
         self.error.setText("")
         if self.category.currentData() is None:
             return MapClickAnswer(self.category, taken=True)

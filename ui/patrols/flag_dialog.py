@@ -47,6 +47,7 @@ from ui.common.dialog_parts import (
     error_label,
     in_window_words,
     place_completer,
+    place_from_click,
 )
 from ui.map.bridge import MapBridge
 
@@ -204,20 +205,10 @@ class FlagDialog(_AsyncDialog):
         typed before the click is kept as the place, at the point clicked. A point
         outside the operating area is refused with a message and changes nothing else.
         """
-        text = self.place.text().strip()
-        if text and not self.places.recognises(text):
-            if not self.places.area.contains(lat, lon):
-                return self._refuse_point()
-            self._point = (lat, lon)
-            self.point_label.setText(f"Point set on the map: {lat:.5f}, {lon:.5f}")
-        else:
-            try:
-                spot = self.places.at_point(lat, lon)
-            except ValidationError:
-                return self._refuse_point()
-            self._point = None
-            self.place.setText(spot.label)
-            self.point_label.setText(f"{'Venue' if spot.is_venue else 'Point'} clicked on the map")
+        clicked = place_from_click(self.places, self.place, self.point_label, lat, lon)
+        if clicked is None:
+            return self._refuse_point()
+        self._point = clicked.point
         self.error.setText("")
         return MapClickAnswer(self.behaviour if self.behaviour.currentData() is None else self.reason, True)
 

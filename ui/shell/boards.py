@@ -6,7 +6,7 @@ focus in that board's list, so the next key acts on it (``sig_tab_shortcut``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTabBar, QTabWidget, QWidget
 
 
@@ -45,6 +45,6 @@ class BoardTabs(QTabWidget):
 def focus_target(page: QWidget) -> QWidget:
     """The widget of a panel that should take the keyboard: its first visible list, else itself."""
     for view in page.findChildren(QAbstractItemView):
-        if view.isVisibleTo(page) and view.focusPolicy() != view.focusPolicy().NoFocus:
+        if view.isVisibleTo(page) and view.focusPolicy() != Qt.FocusPolicy.NoFocus:
             return view
     return page

@@ -87,9 +87,6 @@ class WindowLayout:
     def _on_dock_arranged(self, *_args: object) -> None:
         self.follow_window_size = False
 
-    def dock(self, name: str) -> QDockWidget:
-        return self.docks[name]
-
     def insert_top(self, widget: QWidget) -> None:
         """A notice across the whole window, above the list and the docks (set-up mode)."""
         bar = QToolBar("Notice", self.window)

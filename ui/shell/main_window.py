@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.docks = self.layout_state.docks
         self.map_placement = MapPlacement(self, self.docks["map"], self.map, MAP_WINDOW.key)
         self.panes = PaneCycle(self._pane_widgets)
-        self.text_scale = TextScale(ui_state, self._on_text_scale_changed)
+        self.text_scale = TextScale(ui_state, self.map.bridge.set_label_scale)
         self.user = ""
         self.role_page: QLabel | None = None
         self._shown_once = False
@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
         entry(PREVIOUS_PANE, menu, self, lambda: self.panes.step(-1))
         entry(DETAIL, menu, self, self.toggle_detail)
         entry(MAP_WINDOW, menu, self, self.map_placement.toggle)
-        entry(MAP_OVERVIEW, menu, self, self._on_map_overview_requested)
+        entry(MAP_OVERVIEW, menu, self, self.map.bridge.show_overview)
         menu.addSeparator()
         entry(ZOOM_IN, menu, self, self.text_scale.larger)
         entry(ZOOM_OUT, menu, self, self.text_scale.smaller)
@@ -331,16 +331,6 @@ class MainWindow(QMainWindow):
             dock.setVisible(name != "detail" and self.role_page is None)
         self.layout_state.apply_default_sizes()
         self.layout_state.follow_window_size = True
-
-    def _on_map_overview_requested(self) -> None:
-        overview = getattr(self.map.bridge, "show_overview", None)
-        if callable(overview):
-            overview()
-
-    def _on_text_scale_changed(self, scale: float) -> None:
-        set_label_scale = getattr(self.map.bridge, "set_label_scale", None)
-        if callable(set_label_scale):
-            set_label_scale(scale)
 
     def _on_table_incident_selected(self, incident_id: int) -> None:
         self.map.bridge.select_incident(incident_id)

@@ -62,10 +62,6 @@ class MapPlacement:
         self.map_widget = map_widget
         self.window: MapWindow | None = None
 
-    @property
-    def separate(self) -> bool:
-        return self.window is not None
-
     def toggle(self) -> None:
         if self.window is None:
             self.to_window()

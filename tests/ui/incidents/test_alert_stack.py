@@ -4,7 +4,7 @@ count as alerts arrive, its keys, Grade 1's own tone and colours, and no entry e
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,32 +12,13 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
+from tests.core.incidents.test_alert_ranking import NOW, incident
 from tests.payloads import PLACE
 from ui.common import theme
 from ui.incidents.alert_stack import AlertStack
 from ui.incidents.alerts import AlertController
 from ui.incidents.model import REF, IncidentTableModel
 from ui.map.bridge import MapBridge
-
-NOW = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
-
-
-def incident(n: int, grade: int, minutes_ago: float, status: str = "new") -> IncidentSnapshot:
-    return IncidentSnapshot(
-        id=n,
-        reference=f"SOT-20261205-{n:04d}",
-        reported_at=NOW - timedelta(minutes=minutes_ago),
-        source="public",
-        category="assault",
-        grade=grade,
-        status=status,
-        venue_id=None,
-        place=f"Place {n}",
-        lat=50.9,
-        lon=-1.4,
-        summary="",
-        version=1,
-    )
 
 
 def upsert(snapshot: IncidentSnapshot, seq: int = 1) -> Change:
