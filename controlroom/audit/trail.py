@@ -122,6 +122,10 @@ def write_csv(rows: Iterable[Any], out: TextIO) -> int:
     return count
 
 
+# Consultations of many records at once (a list, the dispersal board): who and when.
+LIST_READS = frozenset({"dispersal.read"})
+
+
 async def log_processing(
     db: Database,
     actor: Actor,
@@ -143,7 +147,9 @@ async def log_processing(
     kind = kind_of(action)
     why = (justification or "").strip()
     to = (recipient or "").strip()
-    if kind in ("consultation", "disclosure") and not why:
+    # A list or board read is logged with who and when (s.62(2)); a record opened
+    # singly, and every disclosure, also with why.
+    if kind in ("consultation", "disclosure") and not why and action not in LIST_READS:
         raise ValidationError(f"say why ({describe(action)}): DPA 2018 s.62 logs the justification")
     if kind == "disclosure" and not to:
         raise ValidationError(

@@ -15,7 +15,10 @@ row-level security (``storage.pg_security``). The window hides what a role may n
 
 A database with no users yet is **open**: the actor has no role and everything is
 allowed, so a new installation can be set up; creating the first user (which must
-be an administrator) closes it.
+be an administrator) closes it. Set-up mode may not process personal data
+(``PERSONAL_DATA_ACTIONS``): with no users, no consultation or disclosure could be
+attributed to a person (DPA 2018 s.62(2)-(3)), so persons of concern, directions and
+identities wait until the first administrator exists.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ _OPERATOR = frozenset(
         "direction.give",
         "direction.vary",
         "direction.withdraw",
+        "direction.take_home",
+        "direction.consult",
+        "dispersal.read",
         "subject.add",
         "subject.warn",
         "subject.seen",
@@ -97,6 +103,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Personal data about persons of concern (DPA 2018 Part 3): refused in set-up mode.
+PERSONAL_DATA_ACTIONS = frozenset(
+    {
+        "subject.add",
+        "subject.warn",
+        "subject.seen",
+        "subject.consult",
+        "direction.give",
+        "direction.vary",
+        "direction.withdraw",
+        "direction.take_home",
+        "direction.consult",
+        "dispersal.read",
+        "paperwork.print",
+        "paperwork.export",
+    }
+)
+
+SETUP_REFUSAL = (
+    "set-up mode (no users yet) may not process personal data (DPA 2018 s.62: every consultation "
+    "and disclosure must name who made it). Add the first administrator with `controlroom user add "
+    "NAME --role administrator`, then an operator or supervisor, and log in as them"
+)
+
 # Actions a partner may only take on its own venues (entity id = venue id).
 _OWN_VENUE_ONLY = frozenset({"venue.safe_space"})
 
@@ -120,6 +150,9 @@ _PHRASES = {
     "direction.give": "record a dispersal direction",
     "direction.vary": "vary a dispersal direction",
     "direction.withdraw": "withdraw a dispersal direction",
+    "direction.take_home": "record a take-home outcome",
+    "direction.consult": "open a dispersal direction",
+    "dispersal.read": "read dispersal directions and persons of concern",
     "subject.add": "record a person of concern",
     "subject.warn": "record words of advice",
     "subject.seen": "record a sighting",
@@ -163,7 +196,7 @@ class Actor:
     def may(self, action: str, venue_id: int | None = None) -> bool:
         """Whether this actor's role holds ``action`` (and, for a partner, on that venue)."""
         if self.role is None:
-            return True
+            return action not in PERSONAL_DATA_ACTIONS
         if action not in PERMISSIONS.get(self.role, frozenset()):
             return False
         if self.role == "partner" and action in _OWN_VENUE_ONLY:
@@ -172,6 +205,8 @@ class Actor:
 
     def require_role(self, action: str) -> None:
         """Raise unless the role holds ``action`` at all (venue limits are checked later)."""
+        if self.role is None and action in PERSONAL_DATA_ACTIONS:
+            self.require(action)
         if self.role is not None and action not in PERMISSIONS.get(self.role, frozenset()):
             self.require(action)
 
@@ -179,6 +214,8 @@ class Actor:
         """Raise ``NotPermittedError`` saying who may, unless this actor may."""
         if self.may(action, venue_id):
             return
+        if self.role is None:
+            raise NotPermittedError(f"{self.name}: {SETUP_REFUSAL}")
         role = ROLE_TITLES.get(self.role or "", self.role or "")
         if action in PERMISSIONS.get(self.role or "", frozenset()):
             raise NotPermittedError(f"{self.name} ({role}) may only {describe(action)} for their own venues")

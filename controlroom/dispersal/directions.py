@@ -80,6 +80,36 @@ class DirectionSpec:
     no_written_notice_reason: str | None = None
     surrendered_items: Sequence[str] = field(default=())
     collection_station: str | None = None
+    # s.35(3): why the direction is necessary, apart from the grounds for suspicion (s.35(2)).
+    necessity: str = ""
+    # s.35(1): a constable in uniform; s.40: a PCSO only with the chief officer's designation.
+    in_uniform: bool | None = None
+    special_constable: bool = False
+    pcso_designation: str | None = None
+    # s.36(2)-(3): the direction keeps access to home, required work or contract of services,
+    # a court or tribunal or enactment, education or training, medical treatment.
+    access_kept: bool | None = None
+    # s.36(4): one of a group peacefully picketing, or in a notified public procession (refused).
+    picket_or_procession: bool | None = None
+    # s.37(1)-(2): the constable's belief about the items, and whether it was given in writing.
+    surrender_belief: str | None = None
+    surrender_in_writing: bool | None = None
+    no_written_surrender_reason: str | None = None
+    refused_items: Sequence[str] = field(default=())  # s.39(3): refusing to surrender is an offence
+    # A person whose direction is still running: a fresh one needs a supervisor's reason.
+    supervisor: str | None = None
+    supervisor_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TakeHomeOutcome:
+    """What happened on an s.35(7) take-home task for a person who appears under 16."""
+
+    taken_to: str  # home (address not needed here) or the place of safety
+    taken_by: str  # officer(s)
+    told: str  # the parent, carer or agency told
+    told_at: datetime | None = None  # default: now
+    referral: str | None = None  # a safeguarding referral, if one was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +126,7 @@ class DirectionVariation:
     route: str | None = None
     notice_given: bool = True
     no_notice_reason: str | None = None
+    notice_given_at: datetime | None = None  # s.35(9): when the person was told; default now
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ class ZoneSpec:
     rights_consideration: str
     log_number: str = ""
     area_in_words: str = ""
+    # s.34(4): when the inspector signed it (default: now); it may not start before then.
+    signed_at: datetime | None = None
 
 
 class ZoneCommands(CommandBase):

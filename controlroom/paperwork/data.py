@@ -10,7 +10,7 @@ Every string here may have been typed by a person: the renderer escapes them all
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 LatLon = tuple[float, float]
 
@@ -40,8 +40,40 @@ class AuthorisationPaper:
     starts_at: datetime
     ends_at: datetime
     grounds: str
-    rights_consideration: str  # the ECHR Art. 10/11 consideration (s.36(6))
-    authorised_at: datetime
+    rights_consideration: str  # the ECHR Art. 10/11 consideration (s.34(3))
+    authorised_at: datetime  # when it was recorded here
+    signed_at: datetime | None = None  # s.34(4): in force only from signing
+    withdrawn_at: datetime | None = None
+    withdrawn_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePaper:
+    """A variation or withdrawal as the s.38 record prints it (s.35(8)-(9))."""
+
+    kind: str  # "variation" or "withdrawal"
+    at: datetime
+    officer: str  # who varied or withdrew it (any constable, s.35(8))
+    reason: str
+    terms: str  # the new terms in words; "" for a withdrawal
+    notice_given: bool
+    notice_given_at: datetime | None
+    no_notice_reason: str | None
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class TakeHomePaper:
+    """The s.35(7) task for a person who appears under 16, and its outcome once recorded."""
+
+    status: str  # "open" or "done"
+    taken_to: str | None = None  # home, or the place of safety
+    taken_by: str | None = None
+    told: str | None = None  # parent, carer or agency told
+    told_at: datetime | None = None
+    referral: str | None = None  # safeguarding referral, if any
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +99,46 @@ class DirectionPaper:
     no_written_notice_reason: str | None
     surrendered_items: tuple[str, ...] = ()
     collection_station: str | None = None
+    # s.37: not returned before the exclusion ends, so this follows the *current* end
+    # (a variation or a withdrawal moves it); None when nothing was surrendered.
     collect_from: datetime | None = None
     variations: tuple[str, ...] = field(default=())
     withdrawn_at: datetime | None = None
+    # -- the s.38 record in full ------------------------------------------------
+    first_given_at: datetime | None = None
+    officer_capacity: str = "constable"  # "constable", "special constable" or "PCSO" (s.35(1), s.40)
+    in_uniform: bool | None = None  # None: given before this was recorded
+    pcso_designation: str | None = None
+    place_given: str = ""  # "50.91310, -1.40510"
+    grid_reference: str = ""  # Ordnance Survey National Grid, e.g. "SU 41830 12620"
+    necessity: str = ""  # s.35(3), apart from the grounds (s.35(2))
+    no_offence_warning_reason: str | None = None  # s.35(6)
+    access_kept: bool | None = None  # s.36(2)-(3) confirmed
+    not_picket_or_procession: bool | None = None  # s.36(4) confirmed
+    surrender_belief: str | None = None  # s.37(1)
+    surrender_in_writing: bool | None = None  # s.37(2)
+    no_written_surrender_reason: str | None = None
+    refused_items: tuple[str, ...] = ()  # s.39(3): an offence
+    keep_until: date | None = None  # s.37: may be disposed of after 28 days beginning with the day given
+    under_16: bool = False
+    changes: tuple[ChangePaper, ...] = ()
+    take_home: TakeHomePaper | None = None
+    running_direction: str | None = None  # reference of a direction still running when this was given
+    supervisor: str | None = None
+    supervisor_reason: str | None = None
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+    direction_id: int | None = None  # the record's id, for the s.62 log
+
+    @property
+    def officer_title(self) -> str:
+        """How the paperwork names who gave it: "Constable", "Special constable", "PCSO (designated)"."""
+        return capacity_title(self.officer_capacity)
+
+
+def capacity_title(capacity: str) -> str:
+    return {
+        "constable": "Constable",
+        "special constable": "Special constable",
+        "PCSO": "PCSO (designated)",
+    }.get(capacity, capacity)

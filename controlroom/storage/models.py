@@ -338,8 +338,10 @@ class DispersalZone(Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     grounds: Mapped[str] = mapped_column(Text)
     rights_consideration: Mapped[str] = mapped_column(Text)
-    authorised_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    authorised_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when recorded here
     authorised_by: Mapped[str] = mapped_column(String(100))
+    # s.34(4): the authorisation is in writing and signed; it is in force only from signing.
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -377,6 +379,25 @@ class Direction(Base):
     status: Mapped[str] = mapped_column(String(20))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    # Recorded before these were asked: None ("not recorded") on older directions.
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # s.35(1), s.40: "constable", "special constable" or "PCSO" (designated), in uniform.
+    officer_capacity: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    in_uniform: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    pcso_designation: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # s.35(3), apart from the grounds for suspicion (s.35(2)).
+    necessity: Mapped[str] = mapped_column(Text, default="")
+    # s.36(2)-(3) access kept to home, work, court, education, treatment; s.36(4) no picket/procession.
+    access_kept: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    not_picket_or_procession: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # s.37(1)-(2): the constable's belief about the items, and whether the direction was in writing.
+    surrender_belief: Mapped[str | None] = mapped_column(Text, nullable=True)
+    surrender_in_writing: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    no_written_surrender_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A person whose direction was still running: the running one, and the supervisor's reason.
+    running_direction_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    supervisor: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    supervisor_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -389,8 +410,10 @@ class SurrenderedItem(Base):
     direction_id: Mapped[int] = mapped_column(ForeignKey("directions.id"), index=True)
     description: Mapped[str] = mapped_column(String(300))
     surrendered_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    collect_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    collect_from: Mapped[datetime] = mapped_column(UTCDateTime())  # follows the current end (s.37)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # s.37 direction refused: an offence under s.39(3); the item stayed with the person.
+    refused: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class DirectionChange(Base):
@@ -412,6 +435,7 @@ class DirectionChange(Base):
     notice_given: Mapped[bool] = mapped_column(Boolean)
     no_notice_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(100))
+    notice_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # s.35(9)
 
 
 class Task(Base):
@@ -429,6 +453,8 @@ class Task(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # s.35(7) take-home outcome: where taken, by whom, who was told and when, any referral.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 __all__ = [

@@ -97,9 +97,11 @@ _OPERATOR = _COMMON | {
     "warnings": "SELECT, INSERT",
     "dispersal_zones": "SELECT",
     "directions": "SELECT, INSERT, UPDATE",
-    "surrendered_items": "SELECT, INSERT",
+    # A variation or withdrawal moves the collection time (s.37): it follows the current end.
+    "surrendered_items": "SELECT, INSERT, UPDATE (collect_from)",
     "direction_changes": "SELECT, INSERT",
-    "tasks": "SELECT, INSERT",
+    # A take-home task (s.35(7)) is closed with its outcome.
+    "tasks": "SELECT, INSERT, UPDATE (status, done_at, done_by, outcome)",
     "change_log": "SELECT, INSERT",
 }
 GRANTS: dict[str, dict[str, str]] = {
