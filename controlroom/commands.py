@@ -85,6 +85,7 @@ class Commands:
         self.give_direction = self.directions.give_direction
         self.vary_direction = self.directions.vary_direction
         self.withdraw_direction = self.directions.withdraw_direction
+        self.record_take_home = self.directions.record_take_home
 
     @property
     def db(self) -> Database:

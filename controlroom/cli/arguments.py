@@ -10,6 +10,7 @@ import argparse
 from datetime import date, datetime
 
 from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.errors import ValidationError
 
 LatLon = tuple[float, float]
 
@@ -58,14 +59,20 @@ def polygon(text: str) -> list[LatLon]:
 
 
 def moment(text: str) -> datetime:
-    """An ISO date-time; without an offset it is UK local time."""
+    """An ISO date-time; without an offset it is UK local time (refused, naming both readings,
+    when the clock change makes it non-existent or ambiguous)."""
+    from controlroom.core.local_time import on_uk_clock
+
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date and time; write e.g. 2026-11-27T22:00"
         ) from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=LOCAL_TZ)
+    try:
+        return on_uk_clock(value)
+    except ValidationError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None
 
 
 def instant(text: str) -> datetime:

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from controlroom.cli import arguments
 from controlroom.cli.registry import Command
@@ -17,6 +18,9 @@ from controlroom.cli.session import Session, in_session
 from controlroom.cli.terminal import shown
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from controlroom.paperwork.data import DirectionPaper
 
 
 def local(value: datetime | None) -> str:
@@ -44,7 +48,19 @@ def _authorise_arguments(auth: argparse.ArgumentParser) -> None:
         "--rights", required=True, metavar="TEXT", help="the Art. 10/11 consideration (s.34(3))"
     )
     auth.add_argument("--log", default="", metavar="NUMBER", help="the log number (required)")
-    auth.add_argument("--area", default="", metavar="TEXT", help="the locality in words")
+    auth.add_argument(
+        "--area",
+        default="",
+        metavar="TEXT",
+        help="the locality in words (default: the plan)",
+    )
+    auth.add_argument(
+        "--signed-at",
+        type=arguments.moment,
+        metavar="ISO",
+        dest="signed_at",
+        help="when the inspector signed it (default: now); it cannot start before (s.34(4))",
+    )
 
 
 async def _authorise(session: Session, args: argparse.Namespace) -> int:
@@ -62,10 +78,19 @@ async def _authorise(session: Session, args: argparse.Namespace) -> int:
             rights_consideration=args.rights,
             log_number=args.log,
             area_in_words=args.area,
+            signed_at=args.signed_at,
         )
     )
     print(f"zone {zone.id}: {shown(zone.name)}, {local(zone.starts_at)} to {local(zone.ends_at)}")
+    _warn_about_words(args.area, zone.polygon)
     return 0
+
+
+def _warn_about_words(words: str | None, polygon: tuple[tuple[float, float], ...]) -> None:
+    from controlroom.dispersal.zones import area_words_warnings
+
+    for warning in area_words_warnings(words or "", polygon):
+        print(f"warning: {shown(warning)}", file=sys.stderr)
 
 
 def _withdraw_zone_arguments(withdraw: argparse.ArgumentParser) -> None:
@@ -127,7 +152,43 @@ def _give_arguments(give: argparse.ArgumentParser) -> None:
         "--hours", required=True, type=arguments.hours, metavar="H", help="exclusion period, at most 48"
     )
     give.add_argument("--officer", required=True, metavar="TEXT", help="e.g. 'PC 4567 Tom Reed'")
-    give.add_argument("--grounds", required=True, metavar="TEXT")
+    give.add_argument(
+        "--in-uniform",
+        action="store_true",
+        dest="in_uniform",
+        help="the officer was in uniform (s.35(1): required; a plain-clothes officer may not)",
+    )
+    give.add_argument("--special", action="store_true", help="the officer is a special constable")
+    give.add_argument("--designation", metavar="REF", help="a PCSO's designation by the chief officer (s.40)")
+    give.add_argument(
+        "--grounds",
+        required=True,
+        metavar="TEXT",
+        help="reasonable suspicion (s.35(2))",
+    )
+    give.add_argument(
+        "--necessity", required=True, metavar="TEXT", help="why the direction is necessary (s.35(3))"
+    )
+    give.add_argument(
+        "--access-kept",
+        action="store_true",
+        dest="access_kept",
+        help="confirm it keeps access to home, work, court, education, treatment (s.36(2)-(3))",
+    )
+    s36 = give.add_mutually_exclusive_group()
+    s36.add_argument(
+        "--not-picketing",
+        action="store_false",
+        dest="picket_or_procession",
+        default=None,
+        help="confirm the person is not one of a group picketing or in a notified procession (s.36(4))",
+    )
+    s36.add_argument(
+        "--picketing",
+        action="store_true",
+        dest="picket_or_procession",
+        help="the person is one of such a group (the direction is then refused, s.36(4))",
+    )
     give.add_argument("--behaviour", default="", metavar="TEXT")
     give.add_argument(
         "--given-at", type=arguments.moment, metavar="ISO", dest="given_at", help="default: now"
@@ -137,7 +198,36 @@ def _give_arguments(give: argparse.ArgumentParser) -> None:
     give.add_argument("--leave-by", type=arguments.moment, metavar="ISO", dest="leave_by")
     give.add_argument("--route", metavar="TEXT")
     give.add_argument("--surrender", action="append", default=[], metavar="ITEM", help="s.37; repeatable")
+    give.add_argument(
+        "--refused",
+        action="append",
+        default=[],
+        metavar="ITEM",
+        help="an item not surrendered",
+    )
+    give.add_argument(
+        "--belief",
+        metavar="TEXT",
+        help="why the items are to be surrendered (s.37(1))",
+    )
+    writing = give.add_mutually_exclusive_group()
+    writing.add_argument(
+        "--surrender-in-writing",
+        action="store_true",
+        dest="surrender_in_writing",
+        default=None,
+        help="the direction to surrender was given in writing (s.37(2))",
+    )
+    writing.add_argument(
+        "--surrender-not-in-writing", metavar="REASON", dest="surrender_not_in_writing", help="why not"
+    )
     give.add_argument("--station", metavar="TEXT", help="where surrendered items are collected")
+    give.add_argument(
+        "--supervisor",
+        metavar="TEXT",
+        help="Sgt or above, for a person already directed",
+    )
+    give.add_argument("--supervisor-reason", metavar="TEXT", dest="supervisor_reason")
     give.add_argument("--no-written-notice", metavar="REASON", dest="no_written_notice")
     give.add_argument("--no-offence-warning", metavar="REASON", dest="no_offence_warning")
 
@@ -171,9 +261,29 @@ async def _give(session: Session, args: argparse.Namespace) -> int:
             no_written_notice_reason=args.no_written_notice,
             surrendered_items=args.surrender,
             collection_station=args.station,
+            necessity=args.necessity,
+            in_uniform=True if args.in_uniform else None,
+            special_constable=args.special,
+            pcso_designation=args.designation,
+            access_kept=True if args.access_kept else None,
+            picket_or_procession=args.picket_or_procession,
+            surrender_belief=args.belief,
+            surrender_in_writing=(
+                False if args.surrender_not_in_writing is not None else args.surrender_in_writing
+            ),
+            no_written_surrender_reason=args.surrender_not_in_writing,
+            refused_items=args.refused,
+            supervisor=args.supervisor,
+            supervisor_reason=args.supervisor_reason,
         )
     )
     print(result.direction.reference)
+    _warn_about_words(args.area, result.direction.exclusion_polygon)
+    if args.refused:
+        print(
+            f"refused to surrender: {shown(', '.join(args.refused))} — an offence under s.39(3)",
+            file=sys.stderr,
+        )
     if result.take_home_task_id is not None:
         print(
             f"task {result.take_home_task_id}: the person appears to be under 16 — consider taking them "
@@ -184,9 +294,12 @@ async def _give(session: Session, args: argparse.Namespace) -> int:
 
 
 async def _list_directions(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.dispersal.consult import log_dispersal_read
     from controlroom.dispersal.queries import list_directions
 
     directions = await list_directions(session.db)
+    # DPA 2018 s.62(2): reading the list is a consultation, logged with who and when.
+    await log_dispersal_read(session.db, session.actor, "direction list", [d.reference for d in directions])
     if args.json:
         print(json.dumps([d.to_json() for d in directions], indent=2))
         return 0
@@ -226,6 +339,13 @@ def _change_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--reason", required=True, metavar="TEXT")
     parser.add_argument("--no-notice", metavar="REASON", dest="no_notice", help="why the person was not told")
+    parser.add_argument(
+        "--notice-at",
+        type=arguments.moment,
+        metavar="ISO",
+        dest="notice_at",
+        help="when the person was told (default: now; s.35(9))",
+    )
 
 
 async def _vary(session: Session, args: argparse.Namespace) -> int:
@@ -244,6 +364,7 @@ async def _vary(session: Session, args: argparse.Namespace) -> int:
             route=args.route,
             notice_given=args.no_notice is None,
             no_notice_reason=args.no_notice,
+            notice_given_at=args.notice_at,
         ),
     )
     print(f"{varied.reference}: excluded until {local(varied.exclusion_ends_at)}")
@@ -259,9 +380,100 @@ async def _withdraw(session: Session, args: argparse.Namespace) -> int:
         reason=args.reason,
         notice_given=args.no_notice is None,
         no_notice_reason=args.no_notice,
+        notice_given_at=args.notice_at,
     )
     print(f"{done.reference}: withdrawn")
     return 0
+
+
+def _take_home_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", metavar="REF")
+    parser.add_argument(
+        "--taken-to", required=True, metavar="TEXT", dest="taken_to", help="home or a place of safety"
+    )
+    parser.add_argument("--by", required=True, metavar="TEXT", help="the officer(s) who took them")
+    parser.add_argument("--told", required=True, metavar="TEXT", help="the parent, carer or agency told")
+    parser.add_argument(
+        "--told-at", type=arguments.moment, metavar="ISO", dest="told_at", help="default: now"
+    )
+    parser.add_argument("--referral", metavar="TEXT", help="a safeguarding referral, if one was made")
+
+
+async def _take_home(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.dispersal.directions import DirectionCommands, TakeHomeOutcome
+
+    done = await DirectionCommands(session.context).record_take_home(
+        args.reference,
+        TakeHomeOutcome(
+            taken_to=args.taken_to,
+            taken_by=args.by,
+            told=args.told,
+            told_at=args.told_at,
+            referral=args.referral,
+        ),
+    )
+    print(f"{done.reference}: take-home outcome recorded (s.35(7))")
+    return 0
+
+
+def _show_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", metavar="REF")
+    parser.add_argument("--reason", required=True, metavar="TEXT", help="why you open it (DPA 2018 s.62)")
+    json_output(parser)
+
+
+async def _show(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.dispersal.consult import consult_direction
+
+    paper = await consult_direction(session.db, session.actor, args.reference, args.reason)
+    if args.json:
+        print(json.dumps(_paper_json(paper), indent=2))
+        return 0
+    for label, value in _paper_lines(paper):
+        print(f"{label:22} {shown(value)}")
+    return 0
+
+
+def _paper_json(paper: object) -> dict[str, object]:
+    import dataclasses
+
+    def plain(value: object) -> object:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+    result = plain(paper)
+    assert isinstance(result, dict)  # noqa: S101 - a dataclass
+    return result
+
+
+def _paper_lines(paper: DirectionPaper) -> list[tuple[str, str]]:
+    def yes_no(value: bool | None) -> str:
+        return "not recorded" if value is None else ("yes" if value else "no")
+
+    lines = [
+        ("reference", paper.reference),
+        ("given at", local(paper.given_at)),
+        (
+            "given by",
+            f"{paper.officer.describe()} ({paper.officer_title}, in uniform: {yes_no(paper.in_uniform)})",
+        ),
+        ("person", paper.person_description),
+        ("apparent age", str(paper.apparent_age)),
+        ("grounds (s.35(2))", paper.grounds),
+        ("necessity (s.35(3))", paper.necessity or "not recorded"),
+        ("area", paper.exclusion_in_words or "the area shaded on the plan"),
+        ("excluded until", local(paper.exclusion_ends_at)),
+        ("access kept (s.36)", yes_no(paper.access_kept)),
+        ("items", "; ".join(paper.surrendered_items) or "none"),
+        ("refused items", "; ".join(paper.refused_items) or "none"),
+    ]
+    lines += [(f"{c.kind}", f"{local(c.at)} by {c.officer}: {c.reason}") for c in paper.changes]
+    return lines
 
 
 async def _tally(session: Session, args: argparse.Namespace) -> int:
@@ -321,7 +533,7 @@ COMMANDS = (
                 "list",
                 "every direction and its status",
                 in_session(_list_directions),
-                ("read.dispersal",),
+                ("read.dispersal", "dispersal.read"),
                 json_output,
             ),
             Command(
@@ -337,6 +549,20 @@ COMMANDS = (
                 in_session(_withdraw),
                 ("direction.withdraw",),
                 _withdraw_arguments,
+            ),
+            Command(
+                "take-home",
+                "record the outcome of an under-16 take-home task (s.35(7))",
+                in_session(_take_home),
+                ("direction.take_home",),
+                _take_home_arguments,
+            ),
+            Command(
+                "show",
+                "one direction in full (logged with your reason, DPA 2018 s.62)",
+                in_session(_show),
+                ("direction.consult",),
+                _show_arguments,
             ),
         ),
     ),

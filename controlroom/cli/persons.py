@@ -50,9 +50,12 @@ async def _add(session: Session, args: argparse.Namespace) -> int:
 
 
 async def _list(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.dispersal.consult import log_dispersal_read
     from controlroom.dispersal.queries import list_subjects
 
     people = await list_subjects(session.db)
+    # DPA 2018 s.62(2): reading the list of persons of concern is a consultation (who, when).
+    await log_dispersal_read(session.db, session.actor, "person list", [p.id for p in people])
     if args.json:
         print(json.dumps([p.to_json() for p in people], indent=2))
         return 0
@@ -177,7 +180,7 @@ COMMANDS = (
                 "list",
                 "persons of concern (descriptions, no identities)",
                 in_session(_list),
-                ("read.subjects",),
+                ("read.subjects", "dispersal.read"),
                 json_output,
             ),
             Command("warn", "record words of advice", in_session(_warn), ("subject.warn",), _warn_arguments),

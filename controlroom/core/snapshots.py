@@ -217,10 +217,13 @@ class ZoneSnapshot:
     authorised_at: datetime
     withdrawn_at: datetime | None
     version: int
+    signed_at: datetime | None = None  # s.34(4): in force only from signing
 
     def in_force(self, now: datetime) -> bool:
         """Whether directions can be given now (s.35(1))."""
         if self.withdrawn_at is not None and self.withdrawn_at <= now:
+            return False
+        if self.signed_at is not None and now < self.signed_at:
             return False
         return self.starts_at <= now < self.ends_at
 
@@ -233,7 +236,8 @@ class ZoneSnapshot:
     def from_json(cls, data: dict[str, Any]) -> ZoneSnapshot:
         values = dict(data)
         values["polygon"] = tuple((float(a), float(b)) for a, b in data["polygon"])
-        return _times_from_json(cls, values, ("starts_at", "ends_at", "authorised_at", "withdrawn_at"))  # type: ignore[no-any-return]
+        times = ("starts_at", "ends_at", "authorised_at", "withdrawn_at", "signed_at")
+        return _times_from_json(cls, values, times)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +264,8 @@ class DirectionSnapshot:
     take_home_task: bool
     breaches: int
     version: int
+    take_home_done: bool = False  # s.35(7): the take-home task's outcome is recorded
+    officer_capacity: str | None = None  # "constable", "special constable", "PCSO"
 
     def active(self, now: datetime) -> bool:
         return self.status == "active" and now < self.exclusion_ends_at

@@ -20,6 +20,7 @@ from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot
 from controlroom.core.validation import clean_text
 from controlroom.dispersal.persons import NewSubject, new_subject_row
 from controlroom.dispersal.records import (
+    active_directions,
     direction_snapshot,
     find_direction,
     find_subject,
@@ -28,11 +29,17 @@ from controlroom.dispersal.records import (
     subject_snapshot,
 )
 from controlroom.dispersal.rules import (
+    CLOCK_SKEW,
     DirectionTerms,
+    GiverTerms,
+    SurrenderTerms,
     ZoneTerms,
     check_direction,
     check_exclusion_area,
+    check_giver,
     check_notice,
+    check_running_directions,
+    check_surrender,
     check_variation,
     parse_officer,
     utc,
@@ -149,14 +156,35 @@ class DirectionCommands(CommandBase):
         given_at = utc(spec.given_at, "time given") if spec.given_at else now
         if not 0 < spec.exclusion_hours <= 1000:
             raise ValidationError(f"--hours {spec.exclusion_hours} must be a number of hours above 0")
+        capacity = check_giver(
+            GiverTerms(officer, spec.in_uniform, spec.special_constable, spec.pcso_designation)
+        )
         items = [clean_text(i, "surrendered item", 300) for i in spec.surrendered_items]
+        refused = [clean_text(i, "refused item", 300) for i in spec.refused_items]
+        surrender = SurrenderTerms(
+            items=tuple(items),
+            refused_items=tuple(refused),
+            belief=spec.surrender_belief,
+            in_writing=spec.surrender_in_writing,
+            no_writing_reason=spec.no_written_surrender_reason,
+        )
         if (spec.subject_id is None) == (spec.description is None):
             raise ValidationError("say who: a description of the person (--description) or --subject ID")
+        supervisor = parse_officer(spec.supervisor or "") if (spec.supervisor or "").strip() else None
         async with self.db.write() as session:
             zone = await find_zone(session, spec.zone, given_at)
-            terms = _direction_terms(spec, zone, given_at)
+            terms = _direction_terms(spec, zone, given_at, now)
             outcome = check_direction(terms, _zone_terms(zone))
+            check_surrender(surrender)
             require_in_area(self.area, [terms.at], "place given")
+            running = (
+                await active_directions(session, spec.subject_id, given_at)
+                if spec.subject_id is not None
+                else []
+            )
+            check_running_directions(
+                [(d.reference, d.exclusion_ends_at) for d in running], supervisor, spec.supervisor_reason
+            )
             subject = await self._subject_for(session, spec, now)
             row = Direction(
                 reference=await _next_reference(self, session, given_at),
@@ -184,18 +212,40 @@ class DirectionCommands(CommandBase):
                 collection_station=(spec.collection_station or DEFAULT_COLLECTION_STATION) if items else None,
                 status=DirectionStatus.ACTIVE.value,
                 recorded_by=self.actor.name,
+                recorded_at=now,
+                officer_capacity=capacity,
+                in_uniform=True,
+                pcso_designation=(spec.pcso_designation or "").strip() or None
+                if capacity == "PCSO"
+                else None,
+                necessity=spec.necessity.strip(),
+                access_kept=True,
+                not_picket_or_procession=True,
+                surrender_belief=(spec.surrender_belief or "").strip() or None if items or refused else None,
+                surrender_in_writing=spec.surrender_in_writing if items or refused else None,
+                no_written_surrender_reason=(
+                    _reason(bool(spec.surrender_in_writing), spec.no_written_surrender_reason)
+                    if items or refused
+                    else None
+                ),
+                running_direction_id=running[0].id if running else None,
+                supervisor=supervisor.describe() if running and supervisor else None,
+                supervisor_reason=clean_text(spec.supervisor_reason or "", "supervisor's reason", 1000)
+                if running
+                else None,
                 version=1,
             )
             session.add(row)
             await session.flush()
-            for item in items:
-                # s.37: returnable to the person after the exclusion period ends.
+            for item, was_refused in [(i, False) for i in items] + [(i, True) for i in refused]:
+                # s.37: not returned before the exclusion period ends (moved by a variation).
                 session.add(
                     SurrenderedItem(
                         direction_id=row.id,
                         description=item,
                         surrendered_at=given_at,
                         collect_from=row.exclusion_ends_at,
+                        refused=was_refused,
                     )
                 )
             task_id = await self._take_home_task(session, row, subject, now) if outcome.take_home else None
@@ -207,15 +257,77 @@ class DirectionCommands(CommandBase):
                 "zone": zone.id,
                 "subject": subject.id,
                 "officer": officer.describe(),
+                "capacity": capacity,
                 "exclusion_ends_at": row.exclusion_ends_at.isoformat(),
                 "items": len(items),
+                "refused_items": len(refused),
             }
+            if running:
+                detail["running"] = [d.reference for d in running]
             await self._finish(
                 session, "direction.give", "direction", row.id, detail, snapshot.to_json(), now
             )
+            if spec.subject_id is not None:
+                # DPA 2018 s.62(1)(e): a direction joined to a person already on record is a combination.
+                await self._audit(
+                    session,
+                    "direction.combine",
+                    "direction",
+                    row.id,
+                    {"reference": row.reference, "subject": subject.id},
+                    now,
+                )
             person = await subject_snapshot(session, subject, now)
             await self._append_change(session, "subject", subject.id, person.to_json(), now)
             return DirectionResult(direction=snapshot, subject=person, take_home_task_id=task_id)
+
+    @requires("direction.take_home")
+    async def record_take_home(self, reference: str, outcome: TakeHomeOutcome) -> DirectionSnapshot:
+        """Close the s.35(7) take-home task with where the person was taken, by whom, and who was told."""
+        taken_to = clean_text(outcome.taken_to, "where the person was taken", 500)
+        taken_by = clean_text(outcome.taken_by, "who took them", 300)
+        told = clean_text(outcome.told, "who was told", 500)
+        referral = (outcome.referral or "").strip()
+        if referral:
+            clean_text(referral, "safeguarding referral", 1000)
+        now = self.clock()
+        told_at = utc(outcome.told_at, "time told") if outcome.told_at else now
+        if told_at > now + CLOCK_SKEW:
+            raise ValidationError("the time the parent or carer was told is in the future")
+        async with self.db.write() as session:
+            row = await find_direction(session, reference)
+            task = (
+                await session.execute(
+                    select(Task).where(Task.direction_id == row.id, Task.kind == "take_home")
+                )
+            ).scalar_one_or_none()
+            if task is None:
+                raise ValidationError(
+                    f"{row.reference} has no take-home task: the person did not appear to be "
+                    "under 16 (s.35(7))"
+                )
+            if task.status == "done":
+                raise ValidationError(f"the take-home outcome of {row.reference} is already recorded")
+            if told_at < row.given_at:
+                raise ValidationError("the time told is before the direction was given")
+            task.status, task.done_at, task.done_by = "done", now, self.actor.name
+            task.outcome = {
+                "taken_to": taken_to,
+                "taken_by": taken_by,
+                "told": told,
+                "told_at": told_at.isoformat(),
+                "referral": referral or None,
+                "recorded_by": self.actor.name,
+                "recorded_at": now.isoformat(),
+            }
+            row.version += 1
+            await session.flush()
+            snapshot = await direction_snapshot(session, row)
+            detail = {"reference": row.reference, "task": task.id, "referral": bool(referral)}
+            await self._finish(
+                session, "direction.take_home", "direction", row.id, detail, snapshot.to_json(), now
+            )
+            return snapshot
 
     async def _subject_for(self, session: AsyncSession, spec: DirectionSpec, now: datetime) -> Subject:
         if spec.subject_id is not None:
@@ -263,6 +375,8 @@ class DirectionCommands(CommandBase):
                 )
             for key, value in terms.items():
                 setattr(row, key, value)
+            if "exclusion_ends_at" in terms:
+                await _move_collection(session, row, row.exclusion_ends_at)
             row.version += 1
             session.add(
                 _change_record(row, "variation", now, officer, reason, terms, variation, self.actor.name)
@@ -284,6 +398,7 @@ class DirectionCommands(CommandBase):
         reason: str,
         notice_given: bool = True,
         no_notice_reason: str | None = None,
+        notice_given_at: datetime | None = None,
     ) -> DirectionSnapshot:
         """Withdraw a direction (any constable may, s.35(8)); recorded under s.38."""
         who = parse_officer(officer).describe()
@@ -294,9 +409,15 @@ class DirectionCommands(CommandBase):
             row = await find_direction(session, reference)
             check_still_in_force(row, now, "withdraw")
             row.status, row.withdrawn_at = DirectionStatus.WITHDRAWN.value, now
+            # s.37: the exclusion period ended with the withdrawal; items can be collected from now.
+            await _move_collection(session, row, now)
             row.version += 1
             notice = DirectionVariation(
-                officer=officer, reason=why, notice_given=notice_given, no_notice_reason=no_notice_reason
+                officer=officer,
+                reason=why,
+                notice_given=notice_given,
+                no_notice_reason=no_notice_reason,
+                notice_given_at=notice_given_at,
             )
             session.add(_change_record(row, "withdrawal", now, who, why, {}, notice, self.actor.name))
             await session.flush()
@@ -314,11 +435,22 @@ class DirectionCommands(CommandBase):
 
 
 def _zone_terms(zone: DispersalZone) -> ZoneTerms:
-    return ZoneTerms(zone.name, polygon_of(zone.polygon), zone.starts_at, zone.ends_at, zone.withdrawn_at)
+    return ZoneTerms(
+        zone.name, polygon_of(zone.polygon), zone.starts_at, zone.ends_at, zone.withdrawn_at, zone.signed_at
+    )
 
 
-def _direction_terms(spec: DirectionSpec, zone: DispersalZone, given_at: datetime) -> DirectionTerms:
-    for text, what in ((spec.grounds, "grounds"), (spec.behaviour, "behaviour"), (spec.route, "route")):
+def _direction_terms(
+    spec: DirectionSpec, zone: DispersalZone, given_at: datetime, now: datetime
+) -> DirectionTerms:
+    texts = (
+        (spec.grounds, "grounds"),
+        (spec.behaviour, "behaviour"),
+        (spec.route, "route"),
+        (spec.necessity, "necessity"),
+        (spec.surrender_belief, "belief about the items"),
+    )
+    for text, what in texts:
         if text and len(text) > MAX_TEXT:
             raise ValidationError(f"the {what} is {len(text)} characters long; the limit is {MAX_TEXT}")
     whole_zone = spec.exclusion_polygon is None
@@ -335,6 +467,10 @@ def _direction_terms(spec: DirectionSpec, zone: DispersalZone, given_at: datetim
         no_written_notice_reason=spec.no_written_notice_reason,
         offence_warning_given=spec.offence_warning_given,
         no_offence_warning_reason=spec.no_offence_warning_reason,
+        necessity=spec.necessity,
+        access_kept=spec.access_kept,
+        picket_or_procession=spec.picket_or_procession,
+        recorded_at=now,
     )
 
 
@@ -382,7 +518,30 @@ def _change_record(
         notice_given=notice.notice_given,
         no_notice_reason=_reason(notice.notice_given, notice.no_notice_reason),
         recorded_by=actor,
+        notice_given_at=_notice_time(notice, row, now) if notice.notice_given else None,
     )
+
+
+def _notice_time(notice: DirectionVariation, row: Direction, now: datetime) -> datetime:
+    """s.35(9): when the person was told of the change; not before the direction, not in the future."""
+    if notice.notice_given_at is None:
+        return now
+    told = utc(notice.notice_given_at, "time the notice was given")
+    if told > now + CLOCK_SKEW or told < row.given_at:
+        raise ValidationError(
+            "the notice of the change must be given between the direction and now; check the time (s.35(9))"
+        )
+    return told
+
+
+async def _move_collection(session: AsyncSession, row: Direction, collect_from: datetime) -> None:
+    """s.37: surrendered items follow the current end of the exclusion (a variation or withdrawal)."""
+    items = (
+        await session.execute(select(SurrenderedItem).where(SurrenderedItem.direction_id == row.id))
+    ).scalars()
+    for item in items:
+        if not item.refused and item.returned_at is None:
+            item.collect_from = collect_from
 
 
 def check_still_in_force(row: Direction, now: datetime, verb: str) -> None:
@@ -390,6 +549,10 @@ def check_still_in_force(row: Direction, now: datetime, verb: str) -> None:
         raise ValidationError(f"{row.reference} has been withdrawn; there is nothing to {verb}")
     if row.exclusion_ends_at <= now:
         raise ValidationError(f"{row.reference} expired at {row.exclusion_ends_at:%Y-%m-%d %H:%M} UTC")
+
+
+def _designation(spec: DirectionSpec, capacity: str) -> str | None:
+    return (spec.pcso_designation or "").strip() or None if capacity == "PCSO" else None
 
 
 def _reason(given: bool, reason: str | None) -> str | None:

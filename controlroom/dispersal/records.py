@@ -63,6 +63,7 @@ def zone_snapshot(row: DispersalZone) -> ZoneSnapshot:
         authorised_at=row.authorised_at,
         withdrawn_at=row.withdrawn_at,
         version=row.version,
+        signed_at=row.signed_at,
     )
 
 
@@ -71,12 +72,14 @@ async def direction_snapshot(session: AsyncSession, row: Direction) -> Direction
     items = (
         await session.execute(
             select(SurrenderedItem.description)
-            .where(SurrenderedItem.direction_id == row.id)
+            .where(SurrenderedItem.direction_id == row.id, SurrenderedItem.refused.is_(False))
             .order_by(SurrenderedItem.id)
         )
     ).scalars()
     task = (
-        await session.execute(select(Task.id).where(Task.direction_id == row.id, Task.kind == "take_home"))
+        await session.execute(
+            select(Task.id, Task.status).where(Task.direction_id == row.id, Task.kind == "take_home")
+        )
     ).first()
     breaches = (
         await session.execute(
@@ -106,6 +109,8 @@ async def direction_snapshot(session: AsyncSession, row: Direction) -> Direction
         take_home_task=task is not None,
         breaches=int(breaches),
         version=row.version,
+        take_home_done=task is not None and task.status == "done",
+        officer_capacity=row.officer_capacity,
     )
 
 
@@ -217,7 +222,7 @@ async def find_zone(session: AsyncSession, key: str | int, at: datetime | None =
         raise ValidationError(f"no dispersal zone named {text!r}; `controlroom zone list` shows them")
     if at is not None:
         for row in named:
-            if row.withdrawn_at is None and row.starts_at <= at < row.ends_at:
+            if row.withdrawn_at is None and max(row.starts_at, row.signed_at) <= at < row.ends_at:
                 return row
     return named[0]
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from controlroom.core.domain import LOCAL_TZ as LONDON
 from controlroom.core.errors import ValidationError
 from controlroom.paperwork.data import LatLon, Officer
 
@@ -47,6 +48,13 @@ _RANKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Chief Constable", ("cc", "chief constable")),
 )
 _INSPECTOR = 3  # index of Inspector in _RANKS
+_CONSTABLE = 1  # index of Constable: every rank from here up is a constable (s.35(1))
+
+# Who gave a direction, as the s.38 record and the paperwork name them (s.35(1), s.40).
+CAPACITIES = ("constable", "special constable", "PCSO")
+
+# A time given this far ahead of the console's clock is a typing slip, not clock drift.
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 def rank_seniority(rank: str) -> int:
@@ -198,7 +206,7 @@ def polygon_within(inner: Sequence[LatLon], outer: Sequence[LatLon]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AuthorisationTerms:
-    """What an inspector writes on an s.34 authorisation."""
+    """What an inspector writes on an s.34 authorisation, and when it was signed and recorded."""
 
     name: str
     log_number: str
@@ -209,6 +217,8 @@ class AuthorisationTerms:
     ends_at: datetime
     grounds: str
     rights_consideration: str
+    signed_at: datetime | None = None  # None: signed as it is recorded
+    recorded_at: datetime | None = None  # the console's clock; None: not checked
 
 
 def check_authorisation(terms: AuthorisationTerms) -> None:
@@ -219,9 +229,6 @@ def check_authorisation(terms: AuthorisationTerms) -> None:
         missing.append("a name for the zone")
     if not terms.log_number.strip():
         missing.append("the log number (--log) the published authorisation quotes")
-    if not terms.area_in_words.strip():
-        # s.34(1): the authorisation is for a *specified* locality.
-        missing.append("the locality in words, s.34(1)")
     if not terms.grounds.strip():
         # s.34(2) and s.34(4)(c): it must state the grounds it is given on.
         missing.append("the grounds (--grounds), s.34(2) and s.34(4)(c)")
@@ -239,14 +246,49 @@ def check_authorisation(terms: AuthorisationTerms) -> None:
         raise ValidationError(
             f"the authorisation period is {_hours(period)}; s.34(1) allows no more than 48 hours"
         )
+    check_signing(terms.signed_at, terms.starts_at, terms.recorded_at)
+
+
+def check_signing(signed_at: datetime | None, starts_at: datetime, recorded_at: datetime | None) -> None:
+    """s.34(1), (4): an authorisation is given in writing and signed, for a period that follows.
+
+    It may not start before it was signed (it cannot authorise what was done before it
+    existed), and a signature cannot be dated after the moment it is recorded.
+    """
+    if signed_at is None:
+        return
+    signed = utc(signed_at, "signing time")
+    if recorded_at is not None and signed > utc(recorded_at, "time now") + CLOCK_SKEW:
+        raise ValidationError(
+            f"the authorisation is recorded as signed at {local_words(signed)}, which is in the future; "
+            "give the time the inspector signed it (s.34(4))"
+        )
+    if utc(starts_at, "start") < signed:
+        raise ValidationError(
+            f"the authorisation would start at {local_words(starts_at)}, before it was signed at "
+            f"{local_words(signed)}; an authorisation is in force only from signing, so start it "
+            "at or after the signing time (s.34(1) and (4))"
+        )
+
+
+def local_words(moment: datetime) -> str:
+    """e.g. ``21:00 GMT on 27/11/2026``: how refusals name a time (UK clock, zone named)."""
+    local = utc(moment, "time").astimezone(LONDON)
+    return f"{local:%H:%M} {local.tzname()} on {local:%d/%m/%Y}"
 
 
 def authorisation_in_force(
-    starts_at: datetime, ends_at: datetime, withdrawn_at: datetime | None, at: datetime
+    starts_at: datetime,
+    ends_at: datetime,
+    withdrawn_at: datetime | None,
+    at: datetime,
+    signed_at: datetime | None = None,
 ) -> bool:
-    """In force from its start up to (not including) its end, unless withdrawn before."""
+    """In force from its start (never before signing) up to, not including, its end, unless withdrawn."""
     moment = utc(at, "time")
     if withdrawn_at is not None and utc(withdrawn_at, "withdrawal time") <= moment:
+        return False
+    if signed_at is not None and moment < utc(signed_at, "signing time"):
         return False
     return utc(starts_at, "start") <= moment < utc(ends_at, "end")
 
@@ -263,6 +305,28 @@ class ZoneTerms:
     starts_at: datetime
     ends_at: datetime
     withdrawn_at: datetime | None = None
+    signed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GiverTerms:
+    """Who gave a direction: s.35(1) a constable in uniform; s.40 a designated PCSO."""
+
+    officer: Officer
+    in_uniform: bool | None
+    special_constable: bool = False
+    pcso_designation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SurrenderTerms:
+    """An s.37 direction to surrender items, as the constable gave it."""
+
+    items: tuple[str, ...] = ()
+    refused_items: tuple[str, ...] = ()
+    belief: str | None = None
+    in_writing: bool | None = None
+    no_writing_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +345,10 @@ class DirectionTerms:
     no_written_notice_reason: str | None = None
     offence_warning_given: bool = True
     no_offence_warning_reason: str | None = None
+    necessity: str | None = None  # None: not checked (older callers); "" is refused
+    access_kept: bool | None = True  # s.36(2)-(3); None: not answered (refused)
+    picket_or_procession: bool | None = False  # s.36(4); True refused, None not answered
+    recorded_at: datetime | None = None  # the console's clock: no direction given in the future
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,13 +395,19 @@ def check_exclusion_area(area: Sequence[LatLon], zone: ZoneTerms) -> tuple[LatLo
 def check_direction(terms: DirectionTerms, zone: ZoneTerms) -> DirectionOutcome:
     """Refuse a direction the Act would not allow; say what must follow if accepted."""
     given_at = utc(terms.given_at, "time given")
-    # s.35(1): only while an authorisation under s.34 is in force.
-    if not authorisation_in_force(zone.starts_at, zone.ends_at, zone.withdrawn_at, given_at):
+    if terms.recorded_at is not None and given_at > utc(terms.recorded_at, "time now") + CLOCK_SKEW:
         raise ValidationError(
-            f"the authorisation for {zone.name!r} is not in force at {given_at:%Y-%m-%d %H:%M} UTC "
-            f"(it runs {utc(zone.starts_at, 'start'):%Y-%m-%d %H:%M} to "
-            f"{utc(zone.ends_at, 'end'):%Y-%m-%d %H:%M} UTC"
-            f"{', and has been withdrawn' if zone.withdrawn_at else ''}); s.35(1)"
+            f"the time given, {local_words(given_at)}, is in the future; record the time the "
+            "direction was given on the street (s.38(1)(b))"
+        )
+    # s.35(1): only while an authorisation under s.34 is in force.
+    if not authorisation_in_force(zone.starts_at, zone.ends_at, zone.withdrawn_at, given_at, zone.signed_at):
+        start = max(utc(zone.starts_at, "start"), utc(zone.signed_at or zone.starts_at, "signing time"))
+        raise ValidationError(
+            f"the authorisation for {zone.name!r} is not in force at {local_words(given_at)} "
+            f"(it runs from {local_words(start)} to {local_words(zone.ends_at)}"
+            f"{', and has been withdrawn' if zone.withdrawn_at else ''}); a direction can only be "
+            "given while it is in force (s.35(1))"
         )
     # s.35(1): to a person who is in a public place in the locality.
     if not point_in_polygon(terms.at, zone.polygon):
@@ -348,10 +422,15 @@ def check_direction(terms: DirectionTerms, zone: ZoneTerms) -> DirectionOutcome:
             "to harassment, alarm or distress, or crime or disorder, and why the direction is "
             "necessary (s.35(2) and (3))"
         )
+    if terms.necessity is not None and not terms.necessity.strip():
+        raise ValidationError(
+            "say why the direction is necessary to remove or reduce the likelihood of harassment, alarm "
+            "or distress, or crime or disorder (s.35(3)), apart from the grounds for suspicion (s.35(2))"
+        )
+    check_restrictions(terms.access_kept, terms.picket_or_procession)
     check_exclusion_end(given_at, terms.exclusion_ends_at)
+    # s.35(5)(b): the area is specified by the drawn area (the plan), and by words if given.
     check_exclusion_area(terms.exclusion_polygon, zone)
-    if not terms.exclusion_in_words.strip():
-        raise ValidationError("the direction must specify the area it relates to, in words (s.35(5)(b))")
     if terms.leave_by is not None:
         leave_by = utc(terms.leave_by, "leave-by time")
         if not given_at <= leave_by <= utc(terms.exclusion_ends_at, "exclusion end"):
@@ -369,6 +448,110 @@ def check_direction(terms: DirectionTerms, zone: ZoneTerms) -> DirectionOutcome:
             "reasonably practicable; record why they were not told (s.35(6))"
         )
     return DirectionOutcome(take_home=take_home)
+
+
+def check_restrictions(access_kept: bool | None, picket_or_procession: bool | None) -> None:
+    """s.36(2)-(4): what a direction may not do, and to whom it may not be given."""
+    if access_kept is None:
+        raise ValidationError(
+            "confirm that the direction does not stop the person reaching where they live, a place "
+            "they must attend for work or a contract of services, or by a court, tribunal or "
+            "enactment, or where they are expected for education, training or medical treatment "
+            "(s.36(2) and (3))"
+        )
+    if not access_kept:
+        raise ValidationError(
+            "a direction may not stop the person reaching where they live, required work, a court or "
+            "tribunal, education or training, or medical treatment (s.36(2) and (3)); draw the area "
+            "or set the route so that it does not"
+        )
+    if picket_or_procession is None:
+        raise ValidationError(
+            "say whether the person is one of a group peacefully picketing (TULRCA 1992 s.220) or "
+            "taking part in a notified public procession (Public Order Act 1986 s.11) (s.36(4))"
+        )
+    if picket_or_procession:
+        raise ValidationError(
+            "no direction may be given to a person who is one of a group peacefully picketing, or "
+            "taking part in a public procession notified under the Public Order Act 1986 s.11 (s.36(4))"
+        )
+
+
+def check_giver(giver: GiverTerms) -> str:
+    """The capacity the direction was given in; refused unless a constable in uniform or a designated PCSO."""
+    rank = rank_seniority(giver.officer.rank)
+    if rank == 0:
+        # s.40 and Police Reform Act 2002 Sch. 3C: a PCSO only if designated by the chief officer.
+        if not (giver.pcso_designation or "").strip():
+            raise ValidationError(
+                f"{giver.officer.describe()} is a PCSO: a PCSO may give a direction only if designated "
+                "by the chief officer to do so; record the designation reference (s.40)"
+            )
+        capacity = "PCSO"
+    elif rank >= _CONSTABLE:
+        capacity = "special constable" if giver.special_constable else "constable"
+    else:  # pragma: no cover - every rank is a PCSO or a constable
+        raise ValidationError(f"{giver.officer.describe()} cannot give a direction (s.35(1))")
+    if giver.in_uniform is None:
+        raise ValidationError(
+            f"say whether {giver.officer.describe()} was in uniform: only a constable in uniform "
+            "may give a direction (s.35(1))"
+        )
+    if not giver.in_uniform:
+        raise ValidationError(
+            f"{giver.officer.describe()} was not in uniform: a plain-clothes officer may not give a "
+            "direction; a uniformed officer must give it (s.35(1))"
+        )
+    return capacity
+
+
+def check_surrender(terms: SurrenderTerms) -> None:
+    """s.37(1)-(2): the constable's belief about the items, and writing unless not practicable."""
+    if not terms.items and not terms.refused_items:
+        return
+    overlap = set(terms.items) & set(terms.refused_items)
+    if overlap:
+        raise ValidationError(
+            f"{sorted(overlap)[0]!r} is listed as both surrendered and refused; an item is one or the other"
+        )
+    if not (terms.belief or "").strip():
+        raise ValidationError(
+            "record why the constable believes the items have been or are likely to be used in "
+            "behaviour that harasses, alarms or distresses members of the public (s.37(1))"
+        )
+    if terms.in_writing is None:
+        raise ValidationError("say whether the direction to surrender was given in writing (s.37(2))")
+    if not terms.in_writing and not (terms.no_writing_reason or "").strip():
+        raise ValidationError(
+            "a direction to surrender must be in writing unless that is not reasonably practicable; "
+            "record why it was not (s.37(2))"
+        )
+
+
+def check_running_directions(
+    running: Sequence[tuple[str, datetime]], supervisor: Officer | None, reason: str | None
+) -> None:
+    """A second direction while one is running needs a supervisor's reason (s.35(8), s.39).
+
+    A person still excluded who is seen again is a breach (s.39), and a change of terms
+    is a variation that never runs past 48 hours from first given (s.35(8)) — neither is
+    a fresh 48 hours. A supervisor may still decide a new direction is right (a new
+    authorisation, a different locality) and says why.
+    """
+    if not running:
+        return
+    listed = ", ".join(f"{ref} (until {local_words(ends)})" for ref, ends in running)
+    if supervisor is None or not (reason or "").strip():
+        raise ValidationError(
+            f"this person already has a direction running: {listed}. Another direction is not a "
+            "fresh 48 hours: vary the running one (s.35(8)) or record a breach (s.39). If a new "
+            "direction is really needed, a supervisor (sergeant or above) must give the reason"
+        )
+    if rank_seniority(supervisor.rank) < _CONSTABLE + 1:
+        raise ValidationError(
+            f"{supervisor.describe()} is not a supervisor; a sergeant or above must give the reason "
+            f"for a second direction while {listed} is running"
+        )
 
 
 def check_variation(first_given_at: datetime, exclusion_ends_at: datetime) -> None:

@@ -54,23 +54,26 @@ class ZoneCommands(CommandBase):
         """Record an s.34 authorisation; refused with the section if the Act would not allow it."""
         officer = parse_officer(spec.officer)
         name = spec.name.strip()
+        now = self.clock()
+        signed_at = utc(spec.signed_at, "signing time") if spec.signed_at else now
         terms = AuthorisationTerms(
             name=name,
             log_number=spec.log_number.strip(),
             officer=officer,
             polygon=tuple(spec.polygon),
-            area_in_words=(spec.area_in_words or "").strip()
-            or (f"The area within the boundary shown on the plan ({name})" if name else ""),
+            # No words: the locality is the area shaded on the plan (the paperwork says so).
+            area_in_words=(spec.area_in_words or "").strip(),
             starts_at=utc(spec.starts_at, "start"),
             ends_at=utc(spec.ends_at, "end"),
             grounds=spec.grounds.strip(),
             rights_consideration=spec.rights_consideration.strip(),
+            signed_at=signed_at,
+            recorded_at=now,
         )
         check_authorisation(terms)
         require_in_area(self.area, terms.polygon, "locality")
         for text, what in ((name, "zone name"), (terms.log_number, "log number")):
             clean_text(text, what, 200 if what == "zone name" else 60)
-        now = self.clock()
         async with self.db.write() as session:
             row = DispersalZone(
                 name=name,
@@ -86,6 +89,7 @@ class ZoneCommands(CommandBase):
                 rights_consideration=terms.rights_consideration,
                 authorised_at=now,
                 authorised_by=self.actor.name,
+                signed_at=signed_at,
                 version=1,
             )
             session.add(row)
@@ -112,6 +116,20 @@ class ZoneCommands(CommandBase):
                 session, "zone.withdraw", "zone", row.id, {"reason": why}, snapshot.to_json(), now
             )
             return snapshot
+
+
+def area_words_warnings(words: str, polygon: Sequence[LatLon]) -> tuple[str, ...]:
+    """Streets the words name that the plan shows wholly outside the area (a warning, not a refusal)."""
+    if not words.strip():
+        return ()
+    from controlroom.paperwork.plan import words_naming_outside_streets
+
+    outside = words_naming_outside_streets(words, tuple(polygon))
+    return tuple(
+        f"the words name {street}, which the plan shows outside the shaded area; where they differ, "
+        "the words prevail, so check them against the plan"
+        for street in outside
+    )
 
 
 def require_in_area(area: OperatingArea, points: Sequence[LatLon], what: str) -> None:

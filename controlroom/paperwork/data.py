@@ -46,6 +46,11 @@ class AuthorisationPaper:
     withdrawn_at: datetime | None = None
     withdrawn_reason: str | None = None
 
+    @property
+    def area_defined_by_plan(self) -> bool:
+        """No words were given for the locality: the shaded plan alone defines it."""
+        return not self.area_in_words.strip()
+
 
 @dataclass(frozen=True, slots=True)
 class ChangePaper:
@@ -97,7 +102,7 @@ class DirectionPaper:
     offence_warning_given: bool
     written_notice_given: bool
     no_written_notice_reason: str | None
-    surrendered_items: tuple[str, ...] = ()
+    surrendered_items: tuple[str, ...] = ()  # only those actually surrendered (see refused_items)
     collection_station: str | None = None
     # s.37: not returned before the exclusion ends, so this follows the *current* end
     # (a variation or a withdrawal moves it); None when nothing was surrendered.
@@ -106,7 +111,8 @@ class DirectionPaper:
     withdrawn_at: datetime | None = None
     # -- the s.38 record in full ------------------------------------------------
     first_given_at: datetime | None = None
-    officer_capacity: str = "constable"  # "constable", "special constable" or "PCSO" (s.35(1), s.40)
+    # "constable", "special constable" or "PCSO" (s.35(1), s.40); None: given before this was recorded.
+    officer_capacity: str | None = "constable"
     in_uniform: bool | None = None  # None: given before this was recorded
     pcso_designation: str | None = None
     place_given: str = ""  # "50.91310, -1.40510"
@@ -119,7 +125,9 @@ class DirectionPaper:
     surrender_in_writing: bool | None = None  # s.37(2)
     no_written_surrender_reason: str | None = None
     refused_items: tuple[str, ...] = ()  # s.39(3): an offence
-    keep_until: date | None = None  # s.37: may be disposed of after 28 days beginning with the day given
+    # s.37: an item not asked for within 28 days beginning with the day the direction was given
+    # may be disposed of: the last day it is kept (local date first given + 27 days).
+    keep_until: date | None = None
     under_16: bool = False
     changes: tuple[ChangePaper, ...] = ()
     take_home: TakeHomePaper | None = None
@@ -132,11 +140,21 @@ class DirectionPaper:
 
     @property
     def officer_title(self) -> str:
-        """How the paperwork names who gave it: "Constable", "Special constable", "PCSO (designated)"."""
+        """Who gave it, as recorded: "Constable", "Special constable", "PCSO (designated, ref …)"."""
+        if self.officer_capacity == "PCSO" and self.pcso_designation:
+            return f"PCSO (designated, ref {self.pcso_designation})"
         return capacity_title(self.officer_capacity)
 
+    @property
+    def area_defined_by_plan(self) -> bool:
+        """No words were given for the area: the shaded plan alone defines it."""
+        return not self.exclusion_in_words.strip()
 
-def capacity_title(capacity: str) -> str:
+
+def capacity_title(capacity: str | None) -> str:
+    """The capacity as printed; never "police officer" for everyone (s.35(1), s.40)."""
+    if capacity is None:
+        return "Not recorded"
     return {
         "constable": "Constable",
         "special constable": "Special constable",

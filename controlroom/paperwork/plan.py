@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -381,3 +382,47 @@ def _svg_text(text: str) -> str:
 def plan_svg(polygon: Sequence[LatLon], *, caption: str = "Area") -> str:
     """The plan at its printed size (``PLAN_WIDTH`` × ``PLAN_HEIGHT`` CSS pixels)."""
     return draw_plan(polygon, caption=caption)
+
+
+def words_naming_outside_streets(words: str, polygon: Sequence[LatLon]) -> tuple[str, ...]:
+    """Streets of the plan named in ``words`` that lie wholly outside the shaded ``polygon``.
+
+    The words and the plan must describe the same area (s.35(5)(b) for a direction, the
+    locality of s.34(1) for an authorisation): a street the plan draws outside the shading
+    but the words name is a contradiction a court would notice, so the commands warn.
+    A street touching or crossing the edge counts as inside: a boundary street is named
+    legitimately ("between Cumberland Place and ..."). Names match whole words, any case.
+    Returned in the order the words name them; () when there are no words or no area.
+    """
+    if not words.strip() or len(polygon) < 3:
+        return ()
+    from shapely.geometry import LineString, Polygon  # on first check: shapely loads slowly
+
+    area = Polygon([(lon, lat) for lat, lon in polygon])
+    if not area.is_valid:
+        area = area.buffer(0)  # a self-crossing drawing: judge by the area it encloses
+    inside: dict[str, bool] = {}
+    for street in _streets():
+        if not street.name:
+            continue
+        shapes = [
+            Polygon(xy) if street.kind == "park" and len(xy) >= 3 else LineString(xy)
+            for xy in ([(lon, lat) for lat, lon in ring] for ring in street.rings)
+            if len(xy) >= 2
+        ]
+        touches = any(shape.intersects(area) for shape in shapes)
+        inside[street.name] = inside.get(street.name, False) or touches
+    found = []
+    for name, is_inside in inside.items():
+        if is_inside:
+            continue
+        match = _name_pattern(name).search(words)
+        if match:
+            found.append((match.start(), name))
+    return tuple(name for _, name in sorted(found))
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    # Word boundaries that also hold at punctuation, and any run of spaces between the words.
+    body = r"\s+".join(re.escape(part) for part in name.split())
+    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)

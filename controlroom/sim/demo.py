@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from controlroom.commands import Commands
 from controlroom.core.domain import operational_night
@@ -20,7 +20,7 @@ from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.zones import ZoneSpec
 from controlroom.incidents.reporting import NewIncident
-from controlroom.storage.models import DispersalZone, Unit
+from controlroom.storage.models import Direction, DispersalZone, Unit
 from controlroom.venues.commands import VenueSpec
 
 # name, kind, lat, lon, street, safe space status (None = not a safe space), WAVE, BBN
@@ -288,12 +288,29 @@ DEMO_ZONE = (
 
 
 async def load_demo_dispersal(commands: Commands, *, now: datetime) -> bool:
-    """This night's s.34 zone, a man given words of advice, and one s.35 direction (once a night)."""
+    """This night's s.34 zone, a man given words of advice, and one s.35 direction (once a night).
+
+    Persons of concern and directions are personal data: in set-up mode (no users yet)
+    only the zone is loaded; run the demo again logged in as a supervisor for the rest.
+    """
     log_number = f"DEMO-{operational_night(now):%Y%m%d}"
     async with commands.db.read() as conn:
-        found = await conn.execute(select(DispersalZone.id).where(DispersalZone.log_number == log_number))
-        if found.first() is not None:
-            return False
+        found = (
+            await conn.execute(select(DispersalZone.id).where(DispersalZone.log_number == log_number))
+        ).first()
+    if found is None:
+        await _demo_zone(commands, now, log_number)
+    if not commands.actor.may("direction.give"):
+        return found is None
+    async with commands.db.read() as conn:
+        people = (await conn.execute(select(func.count()).select_from(Direction))).scalar_one()
+    if people:
+        return False
+    await _demo_people(commands, now)
+    return True
+
+
+async def _demo_zone(commands: Commands, now: datetime, log_number: str) -> None:
     await commands.authorise_zone(
         ZoneSpec(
             name="Bedford Place and London Road",
@@ -307,8 +324,12 @@ async def load_demo_dispersal(commands: Commands, *, now: datetime) -> bool:
             "authorisation does not restrict Art. 10/11 activity",
             log_number=log_number,
             area_in_words="Bedford Place and London Road, from Cumberland Place north to The Avenue",
+            signed_at=now - timedelta(hours=3, minutes=10),
         )
     )
+
+
+async def _demo_people(commands: Commands, now: datetime) -> None:
     warned = await commands.add_subject(
         NewSubject(
             description="White male, 30s, slim, dark curly hair",
@@ -338,9 +359,15 @@ async def load_demo_dispersal(commands: Commands, *, now: datetime) -> bool:
             leave_by=now - timedelta(minutes=45),
             route="South along London Road to Cumberland Place",
             surrendered_items=("Bottle of vodka",),
+            necessity="He ignored words of advice and kept following the women; removing him from the "
+            "area is the only way to stop it tonight",
+            in_uniform=True,
+            access_kept=True,
+            picket_or_procession=False,
+            surrender_belief="He was pressing drinks from the bottle on the women he followed",
+            surrender_in_writing=True,
         )
     )
-    return True
 
 
 async def _age_status(commands: Commands, reference: str, age: timedelta) -> None:

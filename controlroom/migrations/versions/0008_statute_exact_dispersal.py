@@ -20,7 +20,7 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_DIRECTION_COLUMNS = (
+_DIRECTION_COLUMNS: tuple[sa.Column[object], ...] = (
     sa.Column("recorded_at", UTCDateTime(), nullable=True),
     sa.Column("officer_capacity", sa.String(40), nullable=True),
     sa.Column("in_uniform", sa.Boolean, nullable=True),
