@@ -28,7 +28,8 @@ from ui.common.justification_dialog import JustificationDialog
 from ui.common.screen_fit import keep_clear_of
 from ui.common.tasks import TaskSet
 from ui.dispersal.action_specs import NEW_DIRECTION_WINDOW, NEW_ZONE_WINDOW
-from ui.dispersal.dialogs import DirectionDialog, ZoneDialog
+from ui.dispersal.dialogs import ZoneDialog
+from ui.dispersal.direction_dialog import DirectionDialog
 from ui.dispersal.gateway import DispersalGateway
 from ui.dispersal.panel import DispersalPanel
 from ui.dispersal.person_dialogs import SightingDialog, WarningDialog
@@ -87,7 +88,8 @@ class DispersalActions(QObject):
 
     def new_direction(self) -> DirectionDialog:
         zones = self.panel.zones_in_force()
-        dialog = DirectionDialog(self.commands, zones, self.window, bridge=self.bridge)
+        running = self.panel.model.directions()  # a running one flags a second direction
+        dialog = DirectionDialog(self.commands, zones, self.window, bridge=self.bridge, running=running)
         dialog.sig_saved.connect(self._on_direction_saved)
         self._show(dialog, dialog.where)
         return dialog

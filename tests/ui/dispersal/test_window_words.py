@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ui.common.dialog_parts import in_window_words
-from ui.dispersal.dialogs import DirectionDialog, ZoneDialog
+from ui.dispersal.dialogs import ZoneDialog
+from ui.dispersal.direction_dialog import DirectionDialog
 from ui.patrols.flag_dialog import FlagDialog
 
 
