@@ -277,8 +277,10 @@ def provision(connection: Connection) -> None:
     _sql(connection, f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {groups}")
     _sql(connection, f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
     sequences = _serial_sequences(connection)
+    existing = _existing_columns(connection)
     for role, tables in GRANTS.items():
-        for table, privileges in tables.items():
+        for table, wanted in tables.items():
+            privileges = _present_columns_only(wanted, existing.get(table, set()))
             _sql(connection, f"GRANT {privileges} ON {table} TO {GROUPS[role]}")
             if "INSERT" in privileges and table in sequences:
                 _sql(connection, f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {GROUPS[role]}")
@@ -329,6 +331,34 @@ def _check_incident_columns(connection: Connection) -> None:
             "hidden from partners: add each to PARTNER_INCIDENT_COLUMNS or HIDDEN_FROM_PARTNERS "
             "in controlroom/storage/pg_security.py"
         )
+
+
+def _existing_columns(connection: Connection) -> dict[str, set[str]]:
+    rows = connection.exec_driver_sql(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+    ).all()
+    columns: dict[str, set[str]] = {}
+    for table, column in rows:
+        columns.setdefault(str(table), set()).add(str(column))
+    return columns
+
+
+def _present_columns_only(privileges: str, columns: set[str]) -> str:
+    """A grant's column lists cut to the columns the table has at this revision.
+
+    An earlier migration provisions with today's grants, before a later one adds the
+    columns they name; that later migration provisions again with them present.
+    ``"SELECT, UPDATE (status, outcome)"`` → ``"SELECT, UPDATE (status)"`` without ``outcome``.
+    """
+    kept = []
+    for name, column_list in re.findall(r"(\w+)(?: \(([^)]*)\))?", privileges):
+        if not column_list:
+            kept.append(name)
+            continue
+        present = [c.strip() for c in column_list.split(",") if c.strip() in columns]
+        if present:
+            kept.append(f"{name} ({', '.join(present)})")
+    return ", ".join(kept)
 
 
 def _serial_sequences(connection: Connection) -> dict[str, str]:

@@ -31,10 +31,17 @@ def run_with_db(url: str, scenario: Callable[[Database], Awaitable[T]]) -> T:
     return asyncio.run(_main())
 
 
-def commands_for(db: Database, name: str = "test-operator", now: datetime | None = None) -> Commands:
+def commands_for(
+    db: Database, name: str = "test-operator", now: datetime | None = None, role: str | None = None
+) -> Commands:
+    """Commands as ``name``: set-up mode (no role) unless a role is given.
+
+    Set-up mode may not process personal data (persons of concern, directions), so
+    dispersal tests act as a supervisor.
+    """
     if now is None:
-        return Commands(db, Actor(name))
-    return Commands(db, Actor(name), clock=lambda: now)
+        return Commands(db, Actor(name, role))
+    return Commands(db, Actor(name, role), clock=lambda: now)
 
 
 async def add_venue(commands: Commands, name: str = "Velvet Fox", *, safe: bool = True) -> None:

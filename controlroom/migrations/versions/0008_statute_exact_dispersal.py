@@ -20,21 +20,23 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-_DIRECTION_COLUMNS: tuple[sa.Column[object], ...] = (
-    sa.Column("recorded_at", UTCDateTime(), nullable=True),
-    sa.Column("officer_capacity", sa.String(40), nullable=True),
-    sa.Column("in_uniform", sa.Boolean, nullable=True),
-    sa.Column("pcso_designation", sa.String(100), nullable=True),
-    sa.Column("necessity", sa.Text, nullable=False, server_default=""),
-    sa.Column("access_kept", sa.Boolean, nullable=True),
-    sa.Column("not_picket_or_procession", sa.Boolean, nullable=True),
-    sa.Column("surrender_belief", sa.Text, nullable=True),
-    sa.Column("surrender_in_writing", sa.Boolean, nullable=True),
-    sa.Column("no_written_surrender_reason", sa.Text, nullable=True),
-    sa.Column("running_direction_id", BigId, nullable=True),
-    sa.Column("supervisor", sa.String(200), nullable=True),
-    sa.Column("supervisor_reason", sa.Text, nullable=True),
-)
+
+def _direction_columns() -> tuple[sa.Column[object], ...]:
+    return (
+        sa.Column("recorded_at", UTCDateTime(), nullable=True),
+        sa.Column("officer_capacity", sa.String(40), nullable=True),
+        sa.Column("in_uniform", sa.Boolean, nullable=True),
+        sa.Column("pcso_designation", sa.String(100), nullable=True),
+        sa.Column("necessity", sa.Text, nullable=False, server_default=""),
+        sa.Column("access_kept", sa.Boolean, nullable=True),
+        sa.Column("not_picket_or_procession", sa.Boolean, nullable=True),
+        sa.Column("surrender_belief", sa.Text, nullable=True),
+        sa.Column("surrender_in_writing", sa.Boolean, nullable=True),
+        sa.Column("no_written_surrender_reason", sa.Text, nullable=True),
+        sa.Column("running_direction_id", BigId, nullable=True),
+        sa.Column("supervisor", sa.String(200), nullable=True),
+        sa.Column("supervisor_reason", sa.Text, nullable=True),
+    )
 
 
 def upgrade() -> None:
@@ -45,8 +47,8 @@ def upgrade() -> None:
     with op.batch_alter_table("dispersal_zones") as batch:
         batch.alter_column("signed_at", existing_type=UTCDateTime(), nullable=False)
     with op.batch_alter_table("directions") as batch:
-        for column in _DIRECTION_COLUMNS:
-            batch.add_column(column.copy())
+        for column in _direction_columns():
+            batch.add_column(column)
     with op.batch_alter_table("surrendered_items") as batch:
         batch.add_column(sa.Column("refused", sa.Boolean, nullable=False, server_default=sa.false()))
     with op.batch_alter_table("direction_changes") as batch:
@@ -65,7 +67,7 @@ def downgrade() -> None:
     with op.batch_alter_table("surrendered_items") as batch:
         batch.drop_column("refused")
     with op.batch_alter_table("directions") as batch:
-        for column in reversed(_DIRECTION_COLUMNS):
+        for column in reversed(_direction_columns()):
             batch.drop_column(column.name)
     with op.batch_alter_table("dispersal_zones") as batch:
         batch.drop_column("signed_at")

@@ -49,6 +49,7 @@ def zone_spec(**changes: Any) -> ZoneSpec:
         "rights_consideration": "No protest, procession or assembly expected; Art. 10 and 11 considered",
         "log_number": "LOG-20261127-0427",
         "area_in_words": "Bedford Place and London Road between Cumberland Place and The Avenue",
+        "signed_at": NOW - timedelta(hours=5, minutes=45),
     }
     values.update(changes)
     return ZoneSpec(**values)
@@ -64,6 +65,13 @@ def direction_spec(**changes: Any) -> DirectionSpec:
         "behaviour": "following, loitering outside venues",
         "exclusion_hours": 24,
         "description": "White male, about 30, grey hoodie, black jeans, white trainers",
+        "necessity": "Words of advice had no effect; he kept following women from venue to venue",
+        "in_uniform": True,
+        "access_kept": True,
+        "picket_or_procession": False,
+        # Used only when items are surrendered (s.37(1)-(2)).
+        "surrender_belief": "Pressing drinks from the bottle on the women he followed",
+        "surrender_in_writing": True,
     }
     values.update(changes)
     return DirectionSpec(**values)
@@ -77,7 +85,7 @@ async def _zone_and_direction(commands: Commands, **changes: Any) -> tuple[Any, 
 
 def test_a_zone_and_a_direction_are_recorded_and_reach_every_console(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         feed = ChangeFeed(db)
         await feed.start()
         zone, given = await _zone_and_direction(
@@ -107,7 +115,8 @@ def test_a_zone_and_a_direction_are_recorded_and_reach_every_console(db_url: str
         ({}, {"exclusion_hours": 48 + 1 / 60}, r"s.35(4) allows no more than 48 hours"),
         ({}, {"at": OUTSIDE}, "outside the locality"),
         ({}, {"apparent_age": 9}, "s.36(1)"),
-        ({}, {"given_at": NOW + timedelta(hours=19)}, "not in force"),
+        ({}, {"given_at": NOW + timedelta(minutes=3)}, "in the future"),
+        ({}, {"given_at": NOW + timedelta(hours=19)}, "in the future"),
         ({}, {"given_at": NOW - timedelta(hours=6)}, "not in force"),
         ({}, {"officer": "Tom Reed"}, "does not start with a rank"),
         ({}, {"written_notice_given": False}, "s.35(5)(a)"),
@@ -120,7 +129,7 @@ def test_a_refused_direction_writes_nothing(
     db_url: str, zone_changes: dict[str, Any], direction_changes: dict[str, Any], message: str
 ) -> None:
     async def scenario(db: Database) -> tuple[str, dict[str, int], dict[str, int]]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         await commands.authorise_zone(zone_spec(**zone_changes))
         before = await table_counts(db)
         with pytest.raises(ValidationError) as caught:
@@ -145,7 +154,7 @@ def test_a_refused_direction_writes_nothing(
 )
 def test_a_refused_authorisation_writes_nothing(db_url: str, changes: dict[str, Any], message: str) -> None:
     async def scenario(db: Database) -> tuple[str, dict[str, int], dict[str, int]]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         before = await table_counts(db)
         with pytest.raises(ValidationError) as caught:
             await commands.authorise_zone(zone_spec(**changes))
@@ -158,7 +167,7 @@ def test_a_refused_authorisation_writes_nothing(db_url: str, changes: dict[str, 
 
 def test_a_child_under_16_gets_a_take_home_task(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, list[Task]]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands, apparent_age=15)
         async with db.read() as conn:
             tasks = list((await conn.execute(select(Task.__table__))).all())
@@ -171,9 +180,9 @@ def test_a_child_under_16_gets_a_take_home_task(db_url: str) -> None:
 
 def test_a_directed_person_seen_inside_the_area_raises_a_grade_2_breach(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands)
-        later = commands_for(db, name="cctv-2", now=NOW + timedelta(hours=2))
+        later = commands_for(db, name="cctv-2", now=NOW + timedelta(hours=2), role="supervisor")
         feed = ChangeFeed(db)
         await feed.start()
         outside = await later.record_sighting(given.subject.id, at=OUTSIDE, place="Above Bar Street")
@@ -202,7 +211,7 @@ def test_a_directed_person_seen_inside_the_area_raises_a_grade_2_breach(db_url: 
 
 def test_linking_a_flag_inside_the_area_raises_a_breach_with_the_flags_behaviour(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db)
+        commands = commands_for(db, role="supervisor")
         now = datetime.now(UTC)
         await commands.authorise_zone(
             zone_spec(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5))
@@ -236,7 +245,7 @@ def test_linking_a_flag_inside_the_area_raises_a_breach_with_the_flags_behaviour
 
 def test_no_breach_before_leave_by_after_the_exclusion_or_once_withdrawn(db_url: str) -> None:
     async def scenario(db: Database) -> list[Any]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands, leave_by=NOW + timedelta(minutes=20))
         ref, subject = given.direction.reference, given.subject.id
         results = [await commands.record_sighting(subject, at=INSIDE, seen_at=NOW + timedelta(minutes=10))]
@@ -253,7 +262,7 @@ def test_no_breach_before_leave_by_after_the_exclusion_or_once_withdrawn(db_url:
 
 def test_repeat_behaviour_is_flagged_when_a_warned_man_is_linked_again(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         person = await commands.add_subject(
             NewSubject(description="Tall man, red puffer jacket", name="John Doe", build="tall")
         )
@@ -287,7 +296,7 @@ def test_repeat_behaviour_is_flagged_when_a_warned_man_is_linked_again(db_url: s
 
 def test_consulting_the_full_record_is_logged_with_its_justification(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, list[Any]]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         person = await commands.add_subject(
             NewSubject(description="Short man, green cap", name="A. N. Other")
         )
@@ -307,7 +316,7 @@ def test_consulting_the_full_record_is_logged_with_its_justification(db_url: str
 
 def test_a_review_erases_identity_and_logs_which_fields_not_their_content(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         person = await commands.add_subject(NewSubject(description="Man, green cap", name="A. N. Other"))
         with pytest.raises(ValidationError) as past:
             await commands.review_subject(person.id, reason="x", next_review=NOW.date())
@@ -333,10 +342,10 @@ def test_a_review_erases_identity_and_logs_which_fields_not_their_content(db_url
 
 def test_variation_and_withdrawal_are_recorded_and_never_pass_48_hours(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, ...]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands)
         ref = given.direction.reference
-        later = commands_for(db, now=NOW + timedelta(hours=3))
+        later = commands_for(db, now=NOW + timedelta(hours=3), role="supervisor")
         before = await table_counts(db)
         with pytest.raises(ValidationError) as too_long:
             await later.vary_direction(
@@ -375,7 +384,7 @@ def test_variation_and_withdrawal_are_recorded_and_never_pass_48_hours(db_url: s
 
 def test_the_s38_record_of_changes_is_append_only(db_url: str) -> None:
     async def scenario(db: Database) -> list[str]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands)
         await commands.withdraw_direction(given.direction.reference, officer="PC 9 Ann Cole", reason="Left")
         errors = []
@@ -393,11 +402,11 @@ def test_the_s38_record_of_changes_is_append_only(db_url: str) -> None:
 
 def test_tally_counts_this_operational_night_only(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, Any]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         _, given = await _zone_and_direction(commands, surrendered_items=["Vodka", "Laser pointer"])
         await commands.warn_subject(given.subject.id, officer="PC 1 Al Bee", place="London Road")
         await commands.record_sighting(given.subject.id, at=INSIDE, seen_at=NOW + timedelta(hours=1))
-        yesterday = commands_for(db, now=NOW - timedelta(days=1))
+        yesterday = commands_for(db, now=NOW - timedelta(days=1), role="supervisor")
         person = await yesterday.add_subject(NewSubject(description="Another man"))
         await yesterday.warn_subject(person.id, officer="PC 1 Al Bee", place="Bargate")
         return await night_tally(db, NOW + timedelta(hours=2)), await night_tally(db, NOW - timedelta(days=1))
@@ -415,7 +424,7 @@ def test_tally_counts_this_operational_night_only(db_url: str) -> None:
 
 def test_paperwork_loaders_fill_every_field(db_url: str) -> None:
     async def scenario(db: Database) -> tuple[Any, Any, Any]:
-        commands = commands_for(db, now=NOW)
+        commands = commands_for(db, now=NOW, role="supervisor")
         zone, given = await _zone_and_direction(
             commands,
             surrendered_items=["Bottle of vodka"],
@@ -453,7 +462,7 @@ def test_paperwork_loaders_fill_every_field(db_url: str) -> None:
 
 def test_a_console_starting_late_sees_zones_and_active_directions(db_url: str) -> None:
     async def scenario(db: Database) -> Any:
-        commands = commands_for(db)
+        commands = commands_for(db, role="supervisor")
         now = datetime.now(UTC)
         await commands.authorise_zone(
             zone_spec(starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=5))

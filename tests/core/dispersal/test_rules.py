@@ -260,7 +260,6 @@ def test_an_area_crossing_the_notch_of_a_concave_zone_is_not_inside() -> None:
         ({"log_number": " "}, "log number"),
         ({"grounds": ""}, r"grounds .*s\.34\(2\) and s\.34\(4\)\(c\)"),
         ({"rights_consideration": ""}, r"Art\. 10/11 .*s\.34\(3\)"),
-        ({"area_in_words": ""}, r"locality in words, s\.34\(1\)"),
         ({"officer": Officer("Sergeant", "55", "Al Jones")}, r"at least the rank of inspector"),
         ({"polygon": ((50.91, -1.41), (50.912, -1.41))}, "at least three distinct points"),
     ],
