@@ -14,6 +14,14 @@ NEW_DIRECTION_WINDOW = ActionSpec(
 )
 PRINT_DIRECTION = ActionSpec("direction.print", "Print the direction", "P", "paperwork.print", PANEL)
 PRINT_ZONE = ActionSpec("zone.print", "Print the zone's authorisation", "Shift+P", "read.dispersal", PANEL)
+OPEN_DIRECTION = ActionSpec(
+    "direction.open", "Open the direction (asks why, logged)", "Return", "direction.consult", PANEL
+)
+VARY = ActionSpec("direction.vary", "Vary the direction", "V", "direction.vary", PANEL)
+WITHDRAW = ActionSpec("direction.withdraw", "Withdraw the direction", "X", "direction.withdraw", PANEL)
+TAKE_HOME = ActionSpec(
+    "direction.take_home", "Record the take-home outcome (s.35(7))", "H", "direction.take_home", PANEL
+)
 WARN = ActionSpec("subject.warn", "Words of advice", "W", "subject.warn", PANEL)
 SEEN = ActionSpec("subject.seen", "Person of concern seen", "S", "subject.seen", PANEL)
 OPEN_RECORD = ActionSpec(
@@ -27,6 +35,10 @@ DISPERSAL_ACTIONS = (
     NEW_DIRECTION_WINDOW,
     PRINT_DIRECTION,
     PRINT_ZONE,
+    OPEN_DIRECTION,
+    VARY,
+    WITHDRAW,
+    TAKE_HOME,
     WARN,
     SEEN,
     OPEN_RECORD,

@@ -2,10 +2,15 @@
 
 ``DirectionTableModel`` applies feed diffs (insert, update in place, remove when a
 direction ends or is withdrawn). Zones are listed with their countdown. Keys on
-the panel: Z authorise a zone, G give a direction, W record words of advice,
-S record a person of concern seen, P print the selected direction's paperwork
-(Shift+P the zone's authorisation). A repeat-behaviour or
-breach alert on a person of concern shows in the banner until dismissed.
+the panel: Z authorise a zone, G give a direction, Enter open the selected
+direction (asks why: a logged consultation), V vary or X withdraw it, H record its
+take-home outcome (s.35(7)), W record words of advice, S record a person of concern
+seen, P print the selected direction's paperwork (Shift+P the zone's authorisation).
+A repeat-behaviour or breach alert on a person of concern shows in the banner until
+dismissed. Showing the board is a consultation of the directions on it (DPA 2018
+s.62): it is logged once each time the board is shown, never on a feed update. In
+set-up mode (no users yet) no directions are shown or offered — only zones, which
+are not personal data.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QHideEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -42,9 +47,27 @@ from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
 from ui.common.table_fit import fit_table
 from ui.common.tasks import TaskSet
-from ui.dispersal.action_specs import NEW_DIRECTION, NEW_ZONE, PRINT_DIRECTION, PRINT_ZONE, SEEN, WARN
+from ui.dispersal.action_specs import (
+    NEW_DIRECTION,
+    NEW_ZONE,
+    OPEN_DIRECTION,
+    PRINT_DIRECTION,
+    PRINT_ZONE,
+    SEEN,
+    TAKE_HOME,
+    VARY,
+    WARN,
+    WITHDRAW,
+)
 from ui.dispersal.gateway import DispersalGateway
 from ui.feed.controller import FeedController
+
+BOARD_VIEW = "dispersal board"  # how the s.62 log names a read of this board
+SETUP_WORDS = (
+    "Directions and persons of concern appear here once the first administrator exists and an "
+    "operator or supervisor logs in (DPA 2018: every read of personal data names who made it). "
+    "Zones (s.34) can be authorised now."
+)
 
 COLUMNS = ("Reference", "Person", "Excluded until", "Items", "Breaches")
 REFERENCE, PERSON, UNTIL, ITEMS, BREACHES = range(len(COLUMNS))
@@ -76,7 +99,9 @@ class DirectionTableModel(ActiveRowsModel[DirectionSnapshot]):
             return direction.reference
         if column == PERSON:
             # s.35(7): under 16 means taking him home or to a place of safety.
-            task = " · TAKE HOME TASK" if direction.take_home_task else ""
+            task = ""
+            if direction.take_home_task:
+                task = " · take-home recorded" if direction.take_home_done else " · TAKE HOME TASK (H)"
             return f"{direction.subject_description} (~{direction.apparent_age}){task}"
         if column == UNTIL:
             local = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
@@ -113,6 +138,10 @@ class DispersalPanel(QWidget):
     sig_warning_requested = Signal()
     sig_sighting_requested = Signal()
     sig_person_alerted = Signal(object)  # SubjectSnapshot whose change carries a new alert
+    sig_open_direction_requested = Signal(str)  # reference
+    sig_vary_requested = Signal(str)
+    sig_withdraw_requested = Signal(str)
+    sig_take_home_requested = Signal(str)
 
     def __init__(
         self,
@@ -124,6 +153,10 @@ class DispersalPanel(QWidget):
         super().__init__(parent)
         self._gateway: DispersalGateway | None = None
         self._tally_tasks = TaskSet()
+        self._read_tasks = TaskSet()
+        self._loaded = False
+        self._read_logged = False  # this showing of the board is in the s.62 log
+        self._personal_keys: list[tuple[str, QShortcut]] = []
         self._clock = wall_clock
         self.zones: dict[int, ZoneSnapshot] = {}
         self.tally = QLabel("Tonight: —")
@@ -138,16 +171,21 @@ class DispersalPanel(QWidget):
         self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
         self.table = _direction_table(self.model)
         # One line of keys, so the directions keep the height; the full list in its tooltip.
-        hint = QLabel("Z zone · G direction · W advice · S seen · P print")
+        hint = QLabel("Z zone · G direction · Enter open · V vary · X withdraw · H take-home · P print")
         hint.setToolTip(
-            "Z authorise zone · G give direction · W words of advice · S person seen · "
+            "Z authorise zone · G give direction · Enter open the direction (asks why, logged) · "
+            "V vary · X withdraw · H take-home outcome (s.35(7)) · W words of advice · S person seen · "
             "P print direction · Shift+P print zone"
         )
         hint.setObjectName("formHint")
+        self.setup_note = QLabel(SETUP_WORDS)
+        self.setup_note.setWordWrap(True)
+        self.setup_note.setObjectName("formHint")
+        self.setup_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        for widget in (self.tally, self.alert, self.zone_list, self.table, hint):
+        for widget in (self.tally, self.alert, self.zone_list, self.setup_note, self.table, hint):
             # The directions take whatever height the board has.
             layout.addWidget(widget, 1 if widget is self.table else 0)
         self._bind_keys(registry or ActionRegistry(self))
@@ -162,25 +200,86 @@ class DispersalPanel(QWidget):
             (NEW_DIRECTION, self.sig_new_direction_requested.emit),
             (PRINT_DIRECTION, self._on_print_pressed),
             (PRINT_ZONE, self._on_print_zone_pressed),
+            (OPEN_DIRECTION, self._selected(self.sig_open_direction_requested)),
+            (VARY, self._selected(self.sig_vary_requested)),
+            (WITHDRAW, self._selected(self.sig_withdraw_requested)),
+            (TAKE_HOME, self._selected(self.sig_take_home_requested)),
             (WARN, self.sig_warning_requested.emit),
             (SEEN, self.sig_sighting_requested.emit),
         ):
-            registry.shortcut(spec, self, slot)
+            self._personal_keys.append((spec.needs, registry.shortcut(spec, self, slot)))
+
+    def _selected(self, signal: Any) -> Callable[[], None]:
+        """A key that acts on the selected direction (nothing selected: nothing happens)."""
+
+        def emit() -> None:
+            direction = self.selected_direction()
+            if direction is not None:
+                signal.emit(direction.reference)
+
+        return emit
 
     # -- from the feed -------------------------------------------------------
 
     def follow(self, feed: FeedController, gateway: DispersalGateway) -> None:
         """Keep zones, directions and the night's tally current from the feed."""
         self._gateway = gateway
+        actor = gateway.commands.actor
+        if not actor.may("dispersal.read"):
+            self.show_setup_mode(actor.may)
         feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
         feed.sig_diff_received.connect(self._on_feed_diff_received)
 
+    def show_setup_mode(self, may: Callable[[str], bool]) -> None:
+        """No directions or persons shown or offered; the zones stay (not personal data)."""
+        self.table.hide()
+        self.setup_note.show()
+        self.tally.setText("Tonight: zones only (set-up mode)")
+        for needs, key in self._personal_keys:
+            key.setEnabled(may(needs))
+
+    @property
+    def reads_personal_data(self) -> bool:
+        return self._gateway is not None and self._gateway.commands.actor.may("dispersal.read")
+
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
-        self.reset(snapshot.zones, snapshot.directions)
+        directions = snapshot.directions if self.reads_personal_data else ()
+        self.reset(snapshot.zones, directions)
+        self._loaded = True
+        self._log_read()
         self._refresh_tally()
+
+    # -- DPA 2018 s.62: reading the board ---------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._log_read()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self._read_logged = False  # shown again later is a new read
+
+    def _log_read(self) -> None:
+        """Log the directions on the board once per showing (feed updates are not a new read)."""
+        gateway = self._gateway
+        if gateway is None or self._read_logged or not self._loaded or not self.isVisible():
+            return
+        if not self.reads_personal_data:
+            return
+        self._read_logged = True
+        references = [d.reference for d in self.model.directions()]
+        self._read_tasks.spawn(self._write_read_log(gateway, references))
+
+    async def _write_read_log(self, gateway: DispersalGateway, references: list[str]) -> None:
+        try:
+            await gateway.log_read(BOARD_VIEW, references)
+        except (ControlroomError, OSError):
+            self._read_logged = False  # try again at the next showing
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
         changes = diff.dispersal_changes()
+        if changes and not self.reads_personal_data:
+            changes = tuple(c for c in changes if c.zone is not None)
         if changes:
             for subject in self.apply_changes(changes):
                 self.sig_person_alerted.emit(subject)
@@ -191,6 +290,8 @@ class DispersalPanel(QWidget):
             self._tally_tasks.spawn(self._load_tally(self._gateway))
 
     async def _load_tally(self, gateway: DispersalGateway) -> None:
+        if not self.reads_personal_data:
+            return  # the night's tally counts people: not in set-up mode
         try:
             tally = await gateway.night_tally()
         except (ControlroomError, OSError):

@@ -7,7 +7,9 @@ than with ``QTextDocument.print_`` so every page gets a footer with the referenc
 "page n of m", and several documents share one PDF, each starting on a new page.
 
 The window's print preview uses the same painting: ``print_preview_dialog(documents,
-parent)`` returns a ready ``QPrintPreviewDialog`` (``open()`` it). Building one by hand,
+parent)`` returns a ready ``QPrintPreviewDialog`` (``open()`` it); ``on_printed`` is
+called when the pages go to the printer itself, not when the preview repaints them
+(the preview paints on a picture engine), so a disclosure is logged once per print. Building one by hand,
 keep the ``QPrinter`` alive as long as the dialog: the dialog does not own it, and a
 printer that Python has collected crashes the preview (segfault) when it repaints.
 """
@@ -28,6 +30,7 @@ from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintEngine,
     QPainter,
     QPdfWriter,
     QTextDocument,
@@ -189,8 +192,17 @@ def document_painter(
 PREVIEW_WIDTH, PREVIEW_HEIGHT = 900, 1000
 
 
+def is_preview(device: QPagedPaintDevice) -> bool:
+    """Whether ``device`` is being painted for the preview (a picture), not for paper."""
+    engine = device.paintEngine()
+    return engine is not None and engine.type() == QPaintEngine.Type.Picture
+
+
 def print_preview_dialog(
-    documents: Sequence[RenderedDocument], parent: QWidget | None = None, title: str = "Print paperwork"
+    documents: Sequence[RenderedDocument],
+    parent: QWidget | None = None,
+    title: str = "Print paperwork",
+    on_printed: Callable[[], None] | None = None,
 ) -> QPrintPreviewDialog:
     """A print preview of ``documents`` on an A4 high-resolution printer; Print sends them to it."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -202,6 +214,8 @@ def print_preview_dialog(
 
     # The default argument holds ``printer`` for as long as the connection, i.e. the dialog.
     def paint(device: QPrinter, _keep_alive: QPrinter = printer) -> None:
+        if on_printed is not None and not is_preview(device):
+            on_printed()
         print_documents(documents, device)
 
     dialog.paintRequested.connect(paint)
