@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,26 +67,29 @@ def _force_name(args: argparse.Namespace) -> str:
 
 
 async def _s35(session: Session, args: argparse.Namespace) -> list[RenderedDocument]:
-    from controlroom.audit.trail import log_processing
+    from controlroom.dispersal.consult import log_direction_printed
     from controlroom.dispersal.papers import direction_paper
     from controlroom.paperwork import render
 
+    session.actor.require("paperwork.print")  # set-up mode: no personal data (DPA 2018 s.62)
     paper = await direction_paper(session.db, args.reference)
     if args.part == "receipt" and not paper.surrendered_items:
         raise ValidationError(f"direction {paper.reference} has no surrendered items, so there is no receipt")
-    await log_processing(
+    if not (args.reason or "").strip():
+        raise ValidationError("say why it is printed (--reason): DPA 2018 s.62(3) logs the justification")
+    parts = render.DIRECTION_PARTS if args.part == "all" else (args.part,)
+    documents = render.render_direction_set(paper, parts, force_name=_force_name(args))
+    # DPA 2018 s.62(3): one disclosure per document actually printed, to its recipient
+    # (notice and receipt: --recipient; the record copy: internal use), naming the record.
+    await log_direction_printed(
         session.db,
         session.actor,
-        action="paperwork.print",
-        entity="direction",
-        entity_id=None,
-        detail={"reference": paper.reference, "part": args.part},
-        justification=args.reason,
+        paper,
+        [document.part for document in documents],
+        args.reason,
         recipient=args.recipient,
     )
-    if args.part == "all":
-        return render.render_direction_set(paper, force_name=_force_name(args))
-    return [render.render_direction(paper, args.part, force_name=_force_name(args))]
+    return documents
 
 
 async def _s34(session: Session, args: argparse.Namespace) -> list[RenderedDocument]:
@@ -100,13 +102,15 @@ async def _s34(session: Session, args: argparse.Namespace) -> list[RenderedDocum
 
 def _specimen(args: argparse.Namespace) -> list[RenderedDocument]:
     from controlroom.paperwork import render
+    from controlroom.paperwork.specimen import specimen_directions, specimen_zone
 
-    direction = specimen_direction()
     force_name = _force_name(args)
-    return [
-        *render.render_direction_set(direction, force_name=force_name),
-        render.render_authorisation(direction.zone, force_name=force_name),
+    documents = [
+        document
+        for direction in specimen_directions()
+        for document in render.render_direction_set(direction, force_name=force_name)
     ]
+    return [*documents, render.render_authorisation(specimen_zone(), force_name=force_name)]
 
 
 def _print_s35(call: Invocation) -> int:
@@ -185,42 +189,7 @@ COMMANDS = (
 
 
 def specimen_direction() -> DirectionPaper:
-    """Made-up values (Bedford Place, Southampton) for checking templates without a database."""
-    from controlroom.paperwork.data import AuthorisationPaper, DirectionPaper, Officer
+    """The first specimen direction (see ``controlroom.paperwork.specimen``), for template checks."""
+    from controlroom.paperwork.specimen import specimen_direction as first
 
-    polygon = ((50.9150, -1.4100), (50.9150, -1.4035), (50.9095, -1.4040), (50.9090, -1.4095))
-    zone = AuthorisationPaper(
-        zone_id=1,
-        name="Bedford Place and London Road",
-        log_number="SPECIMEN-LOG-0001",
-        officer=Officer("Inspector", "0000", "A. Specimen"),
-        polygon=polygon,
-        area_in_words="Bedford Place, London Road and Carlton Place between Cumberland Place and The Polygon",
-        starts_at=datetime(2026, 11, 27, 20, 0, tzinfo=UTC),
-        ends_at=datetime(2026, 11, 29, 20, 0, tzinfo=UTC),
-        grounds="Specimen: repeated reports of men following lone women between venues after midnight.",
-        rights_consideration="Specimen: no protest or procession is planned in the locality in the period.",
-        authorised_at=datetime(2026, 11, 27, 19, 40, tzinfo=UTC),
-    )
-    return DirectionPaper(
-        reference="SPECIMEN-S35-0001",
-        zone=zone,
-        given_at=datetime(2026, 11, 28, 1, 10, tzinfo=UTC),
-        officer=Officer("PC", "0001", "B. Specimen"),
-        person_description="Specimen: man, about 30, black puffer jacket, grey trainers",
-        person_name="C. Specimen",
-        apparent_age=30,
-        behaviour="Specimen: followed two women from Bedford Place towards London Road.",
-        grounds="Specimen: likely to contribute to women being harassed, alarmed or distressed.",
-        exclusion_polygon=polygon,
-        exclusion_in_words=zone.area_in_words,
-        exclusion_ends_at=datetime(2026, 11, 29, 1, 10, tzinfo=UTC),
-        leave_by=datetime(2026, 11, 28, 1, 25, tzinfo=UTC),
-        route="South along London Road to Above Bar Street",
-        offence_warning_given=True,
-        written_notice_given=True,
-        no_written_notice_reason=None,
-        surrendered_items=("Bottle of vodka (open)",),
-        collection_station="Specimen Central Police Station",
-        collect_from=datetime(2026, 11, 29, 1, 10, tzinfo=UTC),
-    )
+    return first()

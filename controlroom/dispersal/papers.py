@@ -8,7 +8,7 @@ change shows the new time on the notice and the receipt alike.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.dispersal.records import find_direction, find_zone, polygon_of, reading, zone_officer
-from controlroom.paperwork.data import AuthorisationPaper, ChangePaper, DirectionPaper, TakeHomePaper
+from controlroom.paperwork.data import (
+    UNDER_16,
+    AuthorisationPaper,
+    ChangePaper,
+    DirectionPaper,
+    TakeHomePaper,
+    last_day_kept,
+)
 from controlroom.paperwork.grid import grid_reference
 from controlroom.storage.database import Database
 from controlroom.storage.models import (
@@ -27,22 +34,6 @@ from controlroom.storage.models import (
     SurrenderedItem,
     Task,
 )
-
-# s.37 (disposal of surrendered items): "28 days beginning with the day on which the direction
-# was given" counts that day as day 1, so the last day kept is that local date plus 27 days.
-# The subsection number could not be checked against the enacted text offline, so the
-# paperwork cites s.37 only.
-DISPOSAL_DAYS = 28
-
-
-# s.37: an item of a person who appears to be under 16 goes back only to a parent or other
-# responsible adult; s.35(7): such a person may be taken home or to a place of safety.
-UNDER_16 = 16
-
-
-def keep_until(first_given_at: datetime) -> date:
-    """The last day (Europe/London) a surrendered item is kept unless asked for (s.37)."""
-    return first_given_at.astimezone(LOCAL_TZ).date() + timedelta(days=DISPOSAL_DAYS - 1)
 
 
 def collect_from(direction: Direction) -> datetime:
@@ -80,9 +71,7 @@ async def authorisation_paper(db: Database, zone_id: int | str) -> Authorisation
 async def _rows(session: AsyncSession, model: Any, direction_id: int) -> list[Any]:
     return list(
         (
-            await session.execute(
-                select(model).where(model.direction_id == direction_id).order_by(model.id)
-            )
+            await session.execute(select(model).where(model.direction_id == direction_id).order_by(model.id))
         ).scalars()
     )
 
@@ -97,9 +86,7 @@ async def direction_paper(db: Database, reference: str) -> DirectionPaper:
         items: list[SurrenderedItem] = await _rows(session, SurrenderedItem, row.id)
         changes: list[DirectionChange] = await _rows(session, DirectionChange, row.id)
         tasks: list[Task] = await _rows(session, Task, row.id)
-        running = (
-            await session.get(Direction, row.running_direction_id) if row.running_direction_id else None
-        )
+        running = await session.get(Direction, row.running_direction_id) if row.running_direction_id else None
         surrendered = tuple(i.description for i in items if not i.refused)
         first_given = row.first_given_at or row.given_at
         return DirectionPaper(
@@ -139,7 +126,7 @@ async def direction_paper(db: Database, reference: str) -> DirectionPaper:
             surrender_in_writing=row.surrender_in_writing,
             no_written_surrender_reason=row.no_written_surrender_reason,
             refused_items=tuple(i.description for i in items if i.refused),
-            keep_until=keep_until(first_given) if surrendered else None,
+            keep_until=last_day_kept(first_given) if surrendered else None,
             under_16=row.apparent_age < UNDER_16,
             changes=tuple(change_paper(c) for c in changes),
             take_home=next((take_home_paper(t) for t in tasks if t.kind == "take_home"), None),

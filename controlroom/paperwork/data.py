@@ -10,9 +10,28 @@ Every string here may have been typed by a person: the renderer escapes them all
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from controlroom.core.domain import LOCAL_TZ
 
 LatLon = tuple[float, float]
+
+
+# s.37: an item not asked for "within 28 days beginning with the day on which the direction
+# was given" may be destroyed or otherwise disposed of. "Beginning with" counts that day as
+# day 1, so the last day it is kept is that UK date plus 27 days. The subsection number could
+# not be checked against the enacted text offline, so the paperwork cites s.37 whole.
+DISPOSAL_DAYS = 28
+
+
+# s.37: an item of a person who appears under 16 is returned only to a parent or other
+# responsible adult; s.35(7): such a person may be taken home or to a place of safety.
+UNDER_16 = 16
+
+
+def last_day_kept(first_given_at: datetime) -> date:
+    """The last UK calendar day a surrendered item is kept unless asked for (s.37)."""
+    return first_given_at.astimezone(LOCAL_TZ).date() + timedelta(days=DISPOSAL_DAYS - 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,10 +30,10 @@ _SQUARE = 100_000.0  # a two-letter square is 100 km across
 
 @cache
 def _to_grid() -> Callable[[float, float], tuple[float, float]]:
-    import pyproj
+    from pyproj.network import set_network_enabled  # type: ignore[attr-defined]
     from pyproj.transformer import TransformerGroup
 
-    pyproj.network.set_network_enabled(active=False)  # no grid downloads: works offline, same answer
+    set_network_enabled(active=False)  # no grid downloads: works offline, same answer
     with warnings.catch_warnings():
         # "Best transformation is not available due to missing grid" (OSTN15): expected offline.
         warnings.simplefilter("ignore", UserWarning)

@@ -379,9 +379,9 @@ def _svg_text(text: str) -> str:
     return str(escape(printable(text, SHORT_FIELD_LIMIT)))
 
 
-def plan_svg(polygon: Sequence[LatLon], *, caption: str = "Area") -> str:
-    """The plan at its printed size (``PLAN_WIDTH`` × ``PLAN_HEIGHT`` CSS pixels)."""
-    return draw_plan(polygon, caption=caption)
+def plan_svg(polygon: Sequence[LatLon], *, caption: str = "Area", height: float = PLAN_HEIGHT) -> str:
+    """The plan at its printed size (``PLAN_WIDTH`` × ``height`` CSS pixels)."""
+    return draw_plan(polygon, caption=caption, height=height)
 
 
 def words_naming_outside_streets(words: str, polygon: Sequence[LatLon]) -> tuple[str, ...]:

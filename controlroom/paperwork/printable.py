@@ -17,6 +17,11 @@ PLAN_WIDTH = 640
 PLAN_HEIGHT = 280
 
 
+# The notice is handed over on the street as one sheet, and the s.34 form is signed on
+# one: their plans are a little shorter.
+SHEET_PLAN_HEIGHT = 220
+
+
 # Longest value printed from one field; the rest stays in the electronic record.
 SHORT_FIELD_LIMIT = 200
 
@@ -25,7 +30,23 @@ TEXT_FIELD_LIMIT = 2000
 
 
 SHORT_FIELDS = frozenset(
-    {"rank", "number", "name", "reference", "log_number", "person_name", "collection_station"}
+    {
+        "rank",
+        "number",
+        "name",
+        "reference",
+        "log_number",
+        "person_name",
+        "collection_station",
+        "pcso_designation",
+        "place_given",
+        "grid_reference",
+        "running_direction",
+        "supervisor",
+        "recorded_by",
+        "officer",
+        "taken_by",
+    }
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
@@ -25,6 +25,7 @@ from controlroom.paperwork.plan import plan_svg
 from controlroom.paperwork.printable import (
     PLAN_HEIGHT,
     PLAN_WIDTH,
+    SHEET_PLAN_HEIGHT,
     SHORT_FIELD_LIMIT,
     SHORT_FIELDS,
     TEXT_FIELD_LIMIT,
@@ -57,6 +58,7 @@ class RenderedDocument:
     html: str
     footer: str
     images: Mapping[str, str] = field(default_factory=dict)
+    part: str = ""  # "notice", "record", "receipt" or "authorisation": one s.62 disclosure each
 
 
 def _printable_value(value: Any, limit: int) -> Any:
@@ -99,6 +101,13 @@ def short_date_time(moment: datetime | None) -> str:
     return f"{local:%d/%m/%Y %H:%M} {local.tzname()}"
 
 
+def written_date(day: date | None) -> str:
+    """e.g. ``Sunday 27 December 2026``: a calendar day in the UK."""
+    if day is None:
+        return ""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def duration_since(end: datetime, start: datetime) -> str:
     """e.g. ``48 hours`` or ``36 hours 30 minutes`` (elapsed time, unaffected by clock changes)."""
     minutes = round((end - start).total_seconds() / 60)
@@ -124,13 +133,14 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["when"] = written_date_time
     env.filters["short"] = short_date_time
+    env.filters["day"] = written_date
     env.filters["lines"] = _line_breaks
     env.filters["duration_since"] = duration_since
     return env
 
 
 def _render(
-    template: str, title: str, reference: str, images: Mapping[str, str], **context: Any
+    template: str, title: str, reference: str, images: Mapping[str, str], part: str, **context: Any
 ) -> RenderedDocument:
     module = _environment().get_template(template).make_module(context)
     footer = getattr(module, "footer", "")
@@ -140,6 +150,7 @@ def _render(
         html=str(module),
         footer=escape(footer).striptags(),  # the set block is already Markup
         images=dict(images),
+        part=part,
     )
 
 
@@ -159,17 +170,19 @@ def render_direction(
         "receipt": "Receipt for surrendered items (s.37)",
     }
     images = {}
+    height = SHEET_PLAN_HEIGHT if part == "notice" else PLAN_HEIGHT
     if part != "receipt":
-        images["exclusion"] = plan_svg(paper.exclusion_polygon, caption="Area you must leave")
+        images["exclusion"] = plan_svg(paper.exclusion_polygon, caption="Area you must leave", height=height)
     return _render(
         f"s35_{part}.html.j2",
         titles[part],
         paper.reference,
         images,
+        part,
         paper=_printable_value(paper, TEXT_FIELD_LIMIT),
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
         printed_at=printed_at or datetime.now(UTC),
-        plan={"src": "plan:exclusion", "width": PLAN_WIDTH, "height": PLAN_HEIGHT},
+        plan={"src": "plan:exclusion", "width": PLAN_WIDTH, "height": height},
     )
 
 
@@ -192,14 +205,15 @@ def render_authorisation(
     printed_at: datetime | None = None,
 ) -> RenderedDocument:
     """The s.34 authorisation, with the locality plan, for the authorising officer to sign."""
-    images = {"locality": plan_svg(paper.polygon, caption="Locality authorised")}
+    images = {"locality": plan_svg(paper.polygon, caption="Locality authorised", height=SHEET_PLAN_HEIGHT)}
     return _render(
         "s34_authorisation.html.j2",
         "Authorisation of dispersal powers (s.34)",
         paper.log_number,
         images,
+        "authorisation",
         paper=_printable_value(paper, TEXT_FIELD_LIMIT),
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
         printed_at=printed_at or datetime.now(UTC),
-        plan={"src": "plan:locality", "width": PLAN_WIDTH, "height": PLAN_HEIGHT},
+        plan={"src": "plan:locality", "width": PLAN_WIDTH, "height": SHEET_PLAN_HEIGHT},
     )
