@@ -35,6 +35,7 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import DirectionSnapshot, VenueSnapshot, ZoneSnapshot
 from controlroom.dispersal.directions import DirectionSpec
 from ui.common.dialog_parts import MapClickAnswer, MapPointPicker, PinBoard, place_completer
+from ui.common.screen_fit import fit_to_screen
 from ui.dispersal.direction_checks import (
     CAPACITIES,
     PCSO,
@@ -55,12 +56,23 @@ from ui.patrols.flag_dialog import _AsyncDialog, place_finder
 __all__ = ["DirectionDialog", "parse_person_number"]
 
 
+class _Hint(QLabel):
+    """A hint line that takes no room while it says nothing (the form must fit 768 px at 1.4x)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.setObjectName("formHint")
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
+        self.setWordWrap(True)
+        self.setVisible(False)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 def _hint() -> QLabel:
-    label = QLabel("")
-    label.setObjectName("formHint")
-    label.setTextFormat(Qt.TextFormat.PlainText)  # it may quote what was typed
-    label.setWordWrap(True)
-    return label
+    return _Hint()
 
 
 def _line(placeholder: str, limit: int = 1000) -> QLineEdit:
@@ -270,7 +282,14 @@ class DirectionDialog(_AsyncDialog):
         self.supervisor_row.setVisible(False)
         part_row = side_by_side(self.part_only, self.part_words)
         below = (self.running_flag, self.supervisor_row, part_row, self.part_label, self.area_warning)
-        self._setup(two_columns(rows, 14, below), "&Save direction")
+        form = two_columns(rows, 14, below)
+        self._setup(form, "&Save direction")
+        # An empty hint row would still take the form's row spacing: hide the row itself.
+        for hint in self.findChildren(_Hint):
+            hint.setVisible(False)
+        # As wide as the form asks at this text size, never wider than the screen.
+        hint_size = self.sizeHint()
+        fit_to_screen(self, max(hint_size.width(), 1100), hint_size.height())
 
     # -- what the form shows as it is filled in ---------------------------------------
 

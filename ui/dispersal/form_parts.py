@@ -66,7 +66,7 @@ def read_uk_time(text: str, now: datetime) -> datetime:
 def describe_uk(moment: datetime) -> str:
     """``Thu 3 Dec 2026 22:15 GMT``: the reading the operator confirms by eye."""
     local = moment.astimezone(LOCAL_TZ)
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M} {local.tzname()}"
+    return f"{local:%a} {local.day} {local:%b %H:%M} {local.tzname()}"
 
 
 class UkTimeField(QWidget):
@@ -95,6 +95,7 @@ class UkTimeField(QWidget):
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2026-10-25 01:30+01:00 "))
         row.addWidget(self.edit, 3)
         row.addWidget(self.reading, 2)
         self.setFocusProxy(self.edit)
