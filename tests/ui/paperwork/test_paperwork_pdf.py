@@ -201,7 +201,9 @@ def test_fit_to_screen_shrinks_only_what_does_not_fit(qapp: QApplication, qtbot:
 
 def test_plan_rasterises_at_print_resolution(qapp: QApplication) -> None:
     document: RenderedDocument = render_direction(specimen_direction(), "notice")
-    image = plan_image(document.images["exclusion"], dpi=192)
-    assert (image.width(), image.height()) == (1280, 560)  # 640 x 280 CSS px at twice 96 dpi
+    svg = document.images["exclusion"]
+    image = plan_image(svg, dpi=192)
+    width, height = (float(re.search(rf'{side}="([0-9.]+)', svg).group(1)) for side in ("width", "height"))  # type: ignore[union-attr]
+    assert (image.width(), image.height()) == (round(width * 2), round(height * 2))  # twice 96 dpi
     with pytest.raises(ValueError, match="not valid SVG"):
         plan_image("<svg")
