@@ -15,8 +15,8 @@ from PySide6.QtPrintSupport import QPrintPreviewWidget
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from controlroom.dispersal.persons import NewSubject
 from controlroom.commands import Commands
+from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.zones import ZoneSpec
 from controlroom.storage.database import Database
 from tests.ui.dispersal.conftest import SUPERVISOR, DispersalDb, operator
