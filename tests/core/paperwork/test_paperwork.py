@@ -22,6 +22,7 @@ from controlroom.paperwork.render import (
     render_direction_set,
     written_date_time,
 )
+from controlroom.paperwork.specimen import specimen_directions, specimen_zone
 
 PRINTED = datetime(2026, 11, 28, 1, 15, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -89,11 +90,14 @@ def test_notice_without_leave_by_route_or_items_says_so() -> None:
 
 
 def test_notice_reprinted_after_a_variation_or_withdrawal_says_so() -> None:
-    varied = dataclasses.replace(
-        specimen_direction(), variations=("Exclusion area reduced to Bedford Place",)
-    )
+    varied = specimen_direction()
     text = text_of(render_direction(varied, "notice").html)
-    assert "This direction has been varied" in text and "Exclusion area reduced to Bedford Place" in text
+    assert "Varied (section 35(8)): the terms below are the current ones." in text
+    assert "Varied at 28/11/2026 02:05 GMT by Sergeant 0003 D. Specimen: exclusion ends now" in text
+    old_style = dataclasses.replace(
+        varied, changes=(), variations=("Exclusion area reduced to Bedford Place",)
+    )
+    assert "Exclusion area reduced to Bedford Place" in text_of(render_direction(old_style, "notice").html)
     withdrawn = dataclasses.replace(varied, withdrawn_at=datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
     text = text_of(render_direction(withdrawn, "notice").html)
     assert "withdrawn at 03:00 on Saturday 28 November 2026 (GMT) and no longer applies" in text
@@ -102,9 +106,9 @@ def test_notice_reprinted_after_a_variation_or_withdrawal_says_so() -> None:
 def test_record_copy_holds_the_s38_record() -> None:
     paper = dataclasses.replace(
         specimen_direction(),
-        apparent_age=15,
         written_notice_given=False,
         no_written_notice_reason="Person ran off before it could be handed over",
+        changes=(),
         variations=("Exclusion end brought forward to 20:00 by PC 0002",),
         withdrawn_at=datetime(2026, 7, 1, 12, 0, tzinfo=UTC),
     )
@@ -112,19 +116,123 @@ def test_record_copy_holds_the_s38_record() -> None:
     for expected in (
         paper.person_description,
         "C. Specimen",
-        "15 (under 16: removal to home or a place of safety to be considered)",
+        "15 (under 16: may be removed to home or a place of safety, s.35(7))",
         paper.behaviour,
         paper.grounds,
         "01:10 on Saturday 28 November 2026 (GMT)",  # given at
         "01:10 on Sunday 29 November 2026 (GMT)",  # exclusion ends
         "Offence warning given (s.35(6)) Yes",
-        "No: Person ran off before it could be handed over",
+        "Not given, not reasonably practicable: Person ran off before it could be handed over",
         "Exclusion end brought forward to 20:00 by PC 0002",
         "Withdrawn at 13:00 on Wednesday 1 July 2026 (BST)",
         "Bottle of vodka (open)",
         "Signature of officer making this record",
     ):
         assert expected in text, expected
+
+
+def test_record_copy_prints_every_stored_answer_of_the_specimens() -> None:
+    given, withdrawn = specimen_directions()
+    text = text_of(render_direction(given, "record").html)
+    for expected in (
+        "Given while direction SPECIMEN-S35-0000 to this person was still running.",
+        "Supervisor: Sergeant 0003 D. Specimen. Reason: Specimen: the earlier direction named London Road",
+        "Capacity (s.35(1), s.40) Constable",
+        "In uniform (s.35(1)) Yes",
+        f"Place given 50.91200, -1.40890 · OS grid {given.grid_reference}",
+        "Grounds for suspicion (s.35(2)) Specimen: likely to contribute",
+        "Why necessary (s.35(3)) Specimen: two requests to move on were ignored",
+        "Access kept (s.36(2)-(3)) Confirmed: the direction does not stop access to home",
+        "Picket or procession (s.36(4)) Confirmed: not one of a group peacefully picketing",
+        "Offence warning given (s.35(6)) Yes",
+        "Written notice given (s.35(5)(a)) Yes",
+        "Constable's belief (s.37) Specimen: the bottle was waved at women",
+        "Surrender direction in writing Yes",
+        "Refused to surrender Laser pointer. Refusing to surrender is an offence (s.39(3)).",
+        "Not before 01:10 on Sunday 29 November 2026 (GMT)",
+        "Kept until the end of Friday 25 December 2026 (28 days beginning with the day given, s.37)",
+        "Returned to Only a parent or other responsible adult",
+        "Variation 28/11/2026 02:05 GMT Sergeant 0003 D. Specimen recorded by specimen-operator",
+        "Now: exclusion ends now 29/11/2026 01:10 GMT Given at 28/11/2026 02:10 GMT",
+        "Taken to Home (address on the take-home task)",
+        "Who was told His mother, in person, at 02:40 on Saturday 28 November 2026 (GMT)",
+        "Safeguarding referral Specimen: safeguarding referral SPEC-REF-0001",
+        "Outcome recorded by specimen-operator at 03:00 on Saturday 28 November 2026 (GMT)",
+        "Recorded by specimen-operator",
+        "Recorded at 01:20 on Saturday 28 November 2026 (GMT)",
+    ):
+        assert expected in text, expected
+    text = text_of(render_direction(withdrawn, "record").html)
+    for expected in (
+        "Withdrawn at 04:00 on Saturday 28 November 2026 (GMT).",
+        "Capacity (s.35(1), s.40) PCSO (designated, ref SPECIMEN-DES-0005)",
+        "Area excluded from The area shaded on the plan",
+        "No words were given for the area: the area is the area shaded on this plan, which defines it.",
+        "Offence warning given (s.35(6)) Not given: Specimen: she walked off",
+        "Written notice given (s.35(5)(a)) Not given, not reasonably practicable: Specimen: no forms left",
+        "Surrender direction in writing No: Specimen: told verbally",
+        "Not before 04:00 on Saturday 28 November 2026 (GMT)",
+        "Withdrawal 28/11/2026 04:00 GMT PC 0001 B. Specimen",
+        "Not given: Specimen: she had left the area and could not be found",
+    ):
+        assert expected in text, expected
+    assert "Taken home" not in text and "Where the words and the plan differ" not in text
+
+
+def test_who_gave_it_is_printed_as_recorded_never_police_officer_for_everyone() -> None:
+    given, by_pcso = specimen_directions()
+    assert (
+        "Given 01:10 on Saturday 28 November 2026 (GMT) by Constable: PC 0001 B. Specimen; in uniform: yes"
+        in (text_of(render_direction(given, "notice").html))
+    )
+    pcso = text_of(render_direction(by_pcso, "notice").html)
+    assert "PCSO (designated, ref SPECIMEN-DES-0005): PCSO 0005 F. Specimen; in uniform: yes" in pcso
+    special = dataclasses.replace(given, officer_capacity="special constable")
+    assert "Special constable: PC 0001 B. Specimen" in text_of(render_direction(special, "receipt").html)
+    for paper in (given, by_pcso):
+        for part in ("notice", "record", "receipt"):
+            text = text_of(render_direction(paper, part).html)
+            assert "police officer" not in text.lower(), part
+    assert "Any constable may vary or withdraw this direction (section 35(8))" in pcso
+    assert "in writing where practicable (section 35(9))" in pcso
+
+
+def test_items_follow_s37_on_notice_and_receipt() -> None:
+    child, adult = specimen_directions()
+    notice = text_of(render_direction(child, "notice").html)
+    assert "from 01:10 on Sunday 29 November 2026 (GMT) (when your exclusion ends)" in notice
+    assert "will be returned only to your parent or another responsible adult" in notice
+    assert "not asked for by the end of Friday 25 December 2026 (28 days beginning with the day" in notice
+    assert "You refused to surrender: Laser pointer." in notice and "section 39(3)" in notice
+    receipt = text_of(render_direction(child, "receipt").html)
+    assert "1 Bottle of vodka (open)" in receipt and "Laser pointer" not in receipt
+    assert "Ask for them by the end of Friday 25 December 2026" in receipt
+    assert (
+        "Returned to Only a parent or other responsible adult (the person appears to be under 16)" in receipt
+    )
+    adult_notice = text_of(render_direction(adult, "notice").html)
+    assert "from 04:00 on Saturday 28 November 2026 (GMT) (when the direction was withdrawn)" in adult_notice
+    assert "parent" not in adult_notice and "refused" not in adult_notice
+    adult_receipt = text_of(render_direction(adult, "receipt").html)
+    assert (
+        "withdrawn at 04:00 on Saturday 28 November 2026 (GMT), so the items can be collected"
+        in adult_receipt
+    )
+
+
+def test_the_plan_caption_says_which_prevails_and_no_words_means_the_plan() -> None:
+    with_words, without = specimen_directions()
+    for part in ("notice", "record"):
+        text = text_of(render_direction(with_words, part).html)
+        assert (
+            "Where the words and the plan differ, the words prevail; the plan is for identification" in text
+        )
+        text = text_of(render_direction(without, part).html)
+        assert "The area shaded on the plan" in text and "which defines it" in text
+        assert "words prevail" not in text and "Bedford Place," not in text  # no default sentence
+    zone = dataclasses.replace(specimen_zone(), area_in_words="  ")
+    form = text_of(render_authorisation(zone).html)
+    assert "Locality in words The area shaded on the plan" in form and "which defines it" in form
 
 
 def test_receipt_lists_items_and_where_to_collect_them() -> None:
@@ -139,7 +247,7 @@ def test_receipt_lists_items_and_where_to_collect_them() -> None:
 
 
 def test_authorisation_form_has_what_s34_requires() -> None:
-    zone = specimen_direction().zone
+    zone = specimen_zone()
     form = render_authorisation(zone)
     text = text_of(form.html)
     for expected in (
@@ -150,15 +258,25 @@ def test_authorisation_form_has_what_s34_requires() -> None:
         zone.area_in_words,
         "From 20:00 on Friday 27 November 2026 (GMT)",
         "Until 20:00 on Sunday 29 November 2026 (GMT)",
-        "48 hours",
+        "48 hours (no more than 48 hours, s.34(1))",
+        "Signed at (s.34(4)) 19:40 on Friday 27 November 2026 (GMT)",
+        "Withdrawn at 03:00 on Sunday 29 November 2026 (GMT) because Specimen: the venues closed early",
+        "the use in this locality during this period of the powers given by section 35 may be necessary",
         zone.grounds,
+        "Rights of freedom of expression and assembly (s.34(3))",
         "Articles 10 and 11",
         zone.rights_consideration,
         "SPECIMEN-LOG-0001",
-        "Signature of authorising officer",
+        "Signature of authorising officer (Inspector 0000 A. Specimen); in force only from signing",
+        "Where the words and the plan differ, the words prevail",
     ):
         assert expected in text, expected
+    assert "sections 35 to 37" not in text
     assert "SPECIMEN-LOG-0001" in form.footer and '<img src="plan:locality"' in form.html
+    unsigned = text_of(
+        render_authorisation(dataclasses.replace(zone, signed_at=None, withdrawn_at=None)).html
+    )
+    assert "Signed at (s.34(4)) Not recorded" in unsigned and "Withdrawn" not in unsigned
 
 
 @pytest.mark.parametrize(
@@ -188,7 +306,24 @@ PAYLOADS = [
 def _poisoned(payload: str) -> DirectionPaper:
     paper = specimen_direction()
     zone = dataclasses.replace(
-        paper.zone, name=payload, area_in_words=payload, grounds=payload, log_number=payload
+        paper.zone,
+        name=payload,
+        area_in_words=payload,
+        grounds=payload,
+        log_number=payload,
+        withdrawn_reason=payload,
+    )
+    change = dataclasses.replace(
+        paper.changes[0], officer=payload, reason=payload, terms=payload, recorded_by=payload
+    )
+    assert paper.take_home is not None
+    take_home = dataclasses.replace(
+        paper.take_home,
+        taken_to=payload,
+        taken_by=payload,
+        told=payload,
+        referral=payload,
+        recorded_by=payload,
     )
     return dataclasses.replace(
         paper,
@@ -198,13 +333,24 @@ def _poisoned(payload: str) -> DirectionPaper:
         person_name=payload,
         behaviour=payload,
         grounds=payload,
+        necessity=payload,
         exclusion_in_words=payload,
         route=payload,
         no_written_notice_reason=payload,
         written_notice_given=False,
         surrendered_items=(payload, "Can of lager"),
+        refused_items=(payload,),
         collection_station=payload,
+        surrender_belief=payload,
         variations=(payload,),
+        changes=(change,),
+        take_home=take_home,
+        place_given=payload,
+        grid_reference=payload,
+        running_direction=payload,
+        supervisor=payload,
+        supervisor_reason=payload,
+        recorded_by=payload,
     )
 
 
@@ -214,7 +360,7 @@ def test_typed_values_never_become_markup(payload: str) -> None:
     poisoned = _poisoned(payload)
     for part in ("notice", "record", "receipt"):
         same_shape = dataclasses.replace(
-            clean, variations=("x",), written_notice_given=False, surrendered_items=("x", "y")
+            clean, variations=("x",), written_notice_given=False, surrendered_items=("x", "y"), route="x"
         )
         base = render_direction(same_shape, part)
         html = render_direction(poisoned, part).html
