@@ -21,6 +21,12 @@ async def _demo(session: Session, args: argparse.Namespace) -> int:
 
     venues, incidents = await load_demo(session.commands, now=datetime.now(UTC))
     print(f"demo data ready: {venues} venues, {incidents} new incidents")
+    if not session.actor.may("direction.give"):
+        print(
+            "the demo's persons of concern and s.35 direction are personal data: run `controlroom demo` "
+            "again logged in as a supervisor to load them",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -90,7 +96,8 @@ COMMANDS = (
         "demo",
         "load the Southampton demo venues and an evening of incidents",
         in_session(_demo),
-        ("venue.create", "unit.add", "zone.authorise", "direction.give", "incident.report"),
+        # Its persons of concern and direction (personal data) only for a user who may give one.
+        ("venue.create", "unit.add", "zone.authorise", "incident.report"),
     ),
     # The simulated operators write under their own names, as role-less actors: the
     # person starting the night must hold an operator's actions.

@@ -15,7 +15,9 @@ import pytest
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
+from tests.core.dispersal.test_dispersal import table_counts
 from tests.core.support import row_counts, run_with_db
+from tests.ui.logins import PASSWORD, add_users
 
 
 def cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -59,6 +61,25 @@ def test_demo_loads_the_city_centre_once(db_url: str) -> None:
     assert len({i.category for i in snapshot.incidents}) >= 6
     assert len({i.source for i in snapshot.incidents}) >= 6
     assert {i.grade for i in snapshot.incidents} >= {1, 2, 3, 4, None}
+
+
+def test_the_demo_loads_its_persons_and_direction_only_for_a_supervisor(db_url: str) -> None:
+    setup = cli(db_url, "demo")
+    assert setup.returncode == 0 and "run `controlroom demo` again logged in as a supervisor" in setup.stderr
+    assert run_with_db(db_url, table_counts)["directions"] == 0
+    add_users(db_url, ("sup1", "supervisor", ()))
+    env = {**os.environ, "CONTROLROOM_USER": "sup1", "CONTROLROOM_PASSWORD": PASSWORD}
+    done = subprocess.run(
+        controlroom_cmd("--db", db_url, "demo"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    people = run_with_db(db_url, table_counts)
+    assert (people["subjects"], people["directions"], people["dispersal_zones"]) == (2, 1, 1)
 
 
 def test_report_prints_the_reference_alone(demo_db: str) -> None:
