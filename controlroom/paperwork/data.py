@@ -140,8 +140,8 @@ class DirectionPaper:
     no_offence_warning_reason: str | None = None  # s.35(6)
     access_kept: bool | None = None  # s.36(2)-(3) confirmed
     not_picket_or_procession: bool | None = None  # s.36(4) confirmed
-    surrender_belief: str | None = None  # s.37(1)
-    surrender_in_writing: bool | None = None  # s.37(2)
+    surrender_belief: str | None = None  # s.37 (subsections not checked offline)
+    surrender_in_writing: bool | None = None  # s.37: in writing unless not reasonably practicable
     no_written_surrender_reason: str | None = None
     refused_items: tuple[str, ...] = ()  # s.39(3): an offence
     # s.37: an item not asked for within 28 days beginning with the day the direction was given
