@@ -16,10 +16,10 @@ from ui.shell.main_window import MainWindow
 
 
 def apply_role(window: MainWindow, actor: Actor) -> None:
-    """Offer ``actor`` only what its role may do (set-up mode: everything)."""
+    """Offer ``actor`` only what its role may do (set-up mode: everything but personal data)."""
+    window.registry.apply_role(actor.may)
     if actor.role is None:
         return
-    window.registry.apply_role(actor.may)
     for board, needs in window.board_needs:
         if not actor.may(needs):
             window.remove_board(board)
