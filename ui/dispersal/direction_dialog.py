@@ -240,7 +240,7 @@ class DirectionDialog(_AsyncDialog):
         self.refused = _line("Items he refused to surrender (s.39(3) offence), separated by ;")
 
     def _make_part(self) -> None:
-        self.part_only = QCheckBox("Exclude from part of the zone o&nly: draw it on the map (s.35(5)(b))")
+        self.part_only = QCheckBox("E&xclude from part of the zone only: draw it on the map (s.35(5)(b))")
         self.part_only.setEnabled(self.bridge is not None)
         self.part_label = _hint()
         self.part_words = _line("The part in words (for the notice)")
@@ -263,7 +263,10 @@ class DirectionDialog(_AsyncDialog):
             ("Ro&ute", self.route),
             ("&Items", self.items),
             ("Belie&f (s.37)", self.belief),
-            ("Surrender in &writing", side_by_side(self.surrender_in_writing, self.no_written_surrender)),
+            (
+                "Surrender gi&ven in writing",
+                side_by_side(self.surrender_in_writing, self.no_written_surrender),
+            ),
             ("Refuse&d", self.refused),
             ("&Officer", self.officer),
             ("&Capacity", side_by_side(self.capacity, self.designation)),
@@ -272,8 +275,8 @@ class DirectionDialog(_AsyncDialog):
             ("&Behaviour", self.behaviour),
             ("G&rounds (s.35(2))", self.grounds),
             ("&Necessity (s.35(3))", self.necessity),
-            ("Access &kept (s.36(2)-(3))", self.access_kept),
-            ("Picket / &procession (s.36(4))", self.picket),
+            ("Access kept (s.36(&2)-(3))", self.access_kept),
+            ("Picket / procession (s.36(&4))", self.picket),
             ("", self.picket_note),
             ("Offence &warning told (s.35(6))", side_by_side(self.warning_given, self.no_warning_reason)),
             ("Written notice (s.35(&5)(a))", side_by_side(self.written, self.no_written_reason)),

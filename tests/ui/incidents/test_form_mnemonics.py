@@ -13,8 +13,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QDialog, QGroupBox, QLabel, QPushButton, QWidget
 
 from controlroom.core.snapshots import FlagSnapshot
+from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
-from ui.dispersal.dialogs import DirectionDialog, parse_person_number
+from ui.dispersal.direction_checks import parse_person_number
+from ui.dispersal.direction_dialog import DirectionDialog
 from ui.incidents.action_specs import REOPEN
 from ui.shell.main_window import MainWindow
 
@@ -31,6 +33,12 @@ def mnemonics(dialog: QWidget) -> dict[str, list[str]]:
         for letter in _MNEMONIC.findall(text.replace("&&", "")):
             claimed[letter.lower()].append(text)
     return claimed
+
+
+def supervisor(url: str) -> Any:
+    """Every form, the dispersal ones included: set-up mode may not open personal-data forms."""
+    add_users(url, ("rkaur", "supervisor", ()))
+    return actor_for(url, "rkaur")
 
 
 def clashes(dialog: QWidget) -> dict[str, list[str]]:
@@ -64,7 +72,7 @@ def every_dialog(window: MainWindow, qtbot: Any, arun: Any) -> list[QDialog]:
 def test_every_alt_letter_is_claimed_once_in_each_dialog(
     demo_url: str, open_window: Any, qtbot: Any, arun: Any
 ) -> None:
-    window = open_window(demo_url)
+    window = open_window(demo_url, actor=supervisor(demo_url))
     dialogs = every_dialog(window, qtbot, arun)
     assert len(dialogs) == 8
     for dialog in dialogs:
@@ -73,7 +81,7 @@ def test_every_alt_letter_is_claimed_once_in_each_dialog(
 
 
 def test_the_discard_question_has_its_own_keys(demo_url: str, open_window: Any, qtbot: Any) -> None:
-    window = open_window(demo_url)
+    window = open_window(demo_url, actor=supervisor(demo_url))
     form = window.incident_actions.new_incident()
     form.place.setText("Velvet Fox")
     form.reject()
@@ -85,7 +93,7 @@ def test_the_discard_question_has_its_own_keys(demo_url: str, open_window: Any, 
 def test_alt_o_reaches_the_officer_and_the_person_number_refuses_words(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
-    window = open_window(demo_url)
+    window = open_window(demo_url, actor=supervisor(demo_url))
     dialog = window.dispersal_actions.new_direction()
     assert isinstance(dialog, DirectionDialog)
     wait_until(qtbot, lambda: dialog.isActiveWindow(), "the direction form is active")
@@ -105,7 +113,7 @@ def test_alt_o_reaches_the_officer_and_the_person_number_refuses_words(
 def test_the_direction_and_zone_forms_fit_a_768_high_screen(
     demo_url: str, open_window: Any, qtbot: Any, arun: Any
 ) -> None:
-    window = open_window(demo_url)
+    window = open_window(demo_url, actor=supervisor(demo_url))
     for dialog in every_dialog(window, qtbot, arun):
         dialog.adjustSize()
         assert dialog.sizeHint().height() <= 700, (dialog.windowTitle(), dialog.sizeHint())
@@ -113,7 +121,7 @@ def test_the_direction_and_zone_forms_fit_a_768_high_screen(
 
 
 def test_the_reopen_button_shows_the_key_that_reopens(demo_url: str, open_window: Any, qtbot: Any) -> None:
-    window = open_window(demo_url)
+    window = open_window(demo_url, actor=supervisor(demo_url))
     resolved = next(i for i in window.model.incidents() if i.status in ("resolved", "closed"))
     window.detail.show_incident(resolved)
     texts = [b.text() for b in window.detail.findChildren(QPushButton) if b.text().startswith("Reopen")]
