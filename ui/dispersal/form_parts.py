@@ -12,7 +12,6 @@ unanswered, so nothing the law asks is recorded by default.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -167,16 +166,13 @@ def two_columns(
 def streets_outside(words: str, polygon: Sequence[tuple[float, float]]) -> tuple[str, ...]:
     """Streets named in ``words`` that lie wholly outside ``polygon`` (a warning, not a refusal).
 
-    The check belongs to the paperwork's plan (``controlroom.paperwork.plan``); it is
-    looked up by name so the form still opens with a core that does not offer it yet.
+    The check belongs to the paperwork's plan, whose street layer the notice draws.
     """
     if not words.strip() or len(polygon) < 3:
         return ()
-    plan = importlib.import_module("controlroom.paperwork.plan")
-    check = getattr(plan, "words_naming_outside_streets", None)
-    if check is None:
-        return ()
-    return tuple(str(name) for name in check(words, tuple(polygon)))
+    from controlroom.paperwork.plan import words_naming_outside_streets
+
+    return words_naming_outside_streets(words, tuple(polygon))
 
 
 def outside_warning(words: str, polygon: Sequence[tuple[float, float]]) -> str:
