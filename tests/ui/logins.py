@@ -7,6 +7,8 @@ added by that administrator through ``UserCommands``.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,20 +29,33 @@ PASSWORD = "quiet harbour lanterns 42"  # noqa: S105 (a test user's)
 ADMIN = "admin_one"
 
 
-async def _add(url: str, users: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+async def _add(url: str, users: Iterable[tuple[str, str, tuple[str, ...]]], admin_name: str) -> None:
     db = Database(url)
     try:
-        await UserCommands(db, placeholder_actor()).add_user(ADMIN, "administrator", PASSWORD)
-        admin = await authenticate(db, ADMIN, PASSWORD, where="test set-up")
+        await UserCommands(db, placeholder_actor()).add_user(admin_name, "administrator", PASSWORD)
+        admin = await authenticate(db, admin_name, PASSWORD, where="test set-up")
         for name, role, venues in users:
             await UserCommands(db, admin).add_user(name, role, PASSWORD, venues=venues)
     finally:
         await db.dispose()
 
 
-def add_users(url: str, *users: tuple[str, str, tuple[str, ...]]) -> None:
-    """An administrator, then ``(name, role, venue names)`` each with ``PASSWORD``."""
-    run_isolated(_add(url, users))
+def add_users(url: str, *users: tuple[str, str, tuple[str, ...]], admin: str = ADMIN) -> None:
+    """An administrator, then ``(name, role, venue names)`` each with ``PASSWORD``.
+
+    On PostgreSQL a user is a login role of the whole (shared) test cluster: give
+    names unique to the test (``unique_names``) there.
+    """
+    run_isolated(_add(url, users, admin))
+
+
+_serial = itertools.count(1)
+
+
+def unique_names(*roles: str) -> dict[str, str]:
+    """A user name per role, unique across the test run (PostgreSQL roles are cluster-wide)."""
+    tag = f"{os.getpid()}_{next(_serial)}"
+    return {role: f"{role[:5]}_{tag}" for role in roles}
 
 
 async def _safe_space(url: str) -> tuple[int, str]:

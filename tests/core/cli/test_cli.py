@@ -17,7 +17,7 @@ from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.core.dispersal.test_dispersal import table_counts
 from tests.core.support import row_counts, run_with_db
-from tests.ui.logins import PASSWORD, add_users
+from tests.ui.logins import PASSWORD, add_users, unique_names
 
 
 def cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -67,8 +67,9 @@ def test_the_demo_loads_its_persons_and_direction_only_for_a_supervisor(db_url: 
     setup = cli(db_url, "demo")
     assert setup.returncode == 0 and "run `controlroom demo` again logged in as a supervisor" in setup.stderr
     assert run_with_db(db_url, table_counts)["directions"] == 0
-    add_users(db_url, ("sup1", "supervisor", ()))
-    env = {**os.environ, "CONTROLROOM_USER": "sup1", "CONTROLROOM_PASSWORD": PASSWORD}
+    names = unique_names("administrator", "supervisor")
+    add_users(db_url, (names["supervisor"], "supervisor", ()), admin=names["administrator"])
+    env = {**os.environ, "CONTROLROOM_USER": names["supervisor"], "CONTROLROOM_PASSWORD": PASSWORD}
     done = subprocess.run(
         controlroom_cmd("--db", db_url, "demo"),
         capture_output=True,

@@ -16,17 +16,21 @@ from controlroom.storage.models import AuditEntry
 from tests.conftest import controlroom_cmd
 from tests.core.dispersal.test_dispersal import table_counts
 from tests.core.support import run_with_db
-from tests.ui.logins import PASSWORD, add_users
+from tests.ui.logins import PASSWORD, add_users, unique_names
 
 POLYGON = "50.9100,-1.4100;50.9100,-1.4030;50.9170,-1.4030;50.9170,-1.4100"
 INSIDE = "50.9120,-1.4089"
 
 
-def cli(url: str, *args: str, user: str | None = "sup1") -> subprocess.CompletedProcess[str]:
-    """The command line as ``user`` (a supervisor by default; None: set-up mode, no login)."""
+# Each staffed database's users by role (on PostgreSQL, login roles are cluster-wide).
+STAFF: dict[str, dict[str, str]] = {}
+
+
+def cli(url: str, *args: str, user: str | None = "supervisor") -> subprocess.CompletedProcess[str]:
+    """The command line as the database's ``user`` role (None: set-up mode, no login)."""
     env = {k: v for k, v in os.environ.items() if k not in ("CONTROLROOM_USER", "CONTROLROOM_PASSWORD")}
     if user:
-        env.update(CONTROLROOM_USER=user, CONTROLROOM_PASSWORD=PASSWORD)
+        env.update(CONTROLROOM_USER=STAFF.get(url, {}).get(user, user), CONTROLROOM_PASSWORD=PASSWORD)
     return subprocess.run(
         controlroom_cmd("--db", url, *args), capture_output=True, text=True, timeout=60, env=env, check=False
     )
@@ -34,8 +38,15 @@ def cli(url: str, *args: str, user: str | None = "sup1") -> subprocess.Completed
 
 @pytest.fixture
 def staffed(db_url: str) -> str:
-    """A database with an administrator, a supervisor (sup1) and an operator (op1)."""
-    add_users(db_url, ("sup1", "supervisor", ()), ("op1", "operator", ()))
+    """A database with an administrator, a supervisor and an operator (names in ``STAFF``)."""
+    names = unique_names("administrator", "supervisor", "operator")
+    add_users(
+        db_url,
+        (names["supervisor"], "supervisor", ()),
+        (names["operator"], "operator", ()),
+        admin=names["administrator"],
+    )
+    STAFF[db_url] = names
     return db_url
 
 
@@ -340,11 +351,12 @@ def test_a_running_direction_take_home_and_the_s62_log(zone_db: str) -> None:
     assert shown.returncode == 0, shown.stderr
     paper = json.loads(shown.stdout)
     assert paper["reference"] == reference and paper["in_uniform"] is True
-    assert cli(zone_db, "direction", "list", user="op1").returncode == 0
+    assert cli(zone_db, "direction", "list", user="operator").returncode == 0
+    sup1, op1 = STAFF[zone_db]["supervisor"], STAFF[zone_db]["operator"]
     logged = run_with_db(zone_db, _reads)
-    assert ("sup1", "direction.consult", "Safeguarding review") in logged
-    assert ("op1", "dispersal.read", None) in logged
-    assert ("sup1", "direction.combine", None) in logged
+    assert (sup1, "direction.consult", "Safeguarding review") in logged
+    assert (op1, "dispersal.read", None) in logged
+    assert (sup1, "direction.combine", None) in logged
 
 
 async def _reads(db: Database) -> list[tuple[str, str, str | None]]:
