@@ -38,6 +38,10 @@ def cli(url: str, *args: str, user: str | None = "supervisor") -> subprocess.Com
 
 @pytest.fixture
 def staffed(db_url: str) -> str:
+    return staff(db_url)
+
+
+def staff(db_url: str) -> str:
     """A database with an administrator, a supervisor and an operator (names in ``STAFF``)."""
     names = unique_names("administrator", "supervisor", "operator")
     add_users(

@@ -32,7 +32,7 @@ from controlroom.paperwork.render import render_authorisation, render_direction
 from controlroom.storage.database import Database
 from controlroom.venues.commands import VenueSpec
 from tests.conftest import ROOT
-from tests.core.cli.test_cli import cli
+from tests.core.cli.test_cli_dispersal import cli, staff, written
 from tests.core.dispersal.test_dispersal import INSIDE, direction_spec, table_counts, zone_spec
 from tests.core.support import commands_for, run_with_db
 from tests.payloads import ANSI, HUGE, NAME, PLACE, RLO, SQL, TERMINAL_CONTROLS, TEXT
@@ -54,7 +54,8 @@ class Hostile:
 
 
 async def _record_hostile(db: Database) -> dict[str, Any]:
-    commands = commands_for(db)  # the real clock: the CLI lists what is active now
+    # The real clock (the CLI lists what is active now); personal data needs a user's role.
+    commands = commands_for(db, role="supervisor")
     now = datetime.now(UTC)
     await commands.upsert_venue(
         VenueSpec(name=NAME, kind="bar", lat=VENUE_AT[0], lon=VENUE_AT[1], is_safe_space=True)
@@ -96,6 +97,7 @@ async def _record_hostile(db: Database) -> dict[str, Any]:
 
 @pytest.fixture
 def hostile(sqlite_url: str) -> Hostile:
+    staff(sqlite_url)  # the command line reads persons and directions as a logged-in supervisor
     return Hostile(url=sqlite_url, **run_with_db(sqlite_url, _record_hostile))
 
 
@@ -251,7 +253,7 @@ def base_db(sqlite_url: str) -> tuple[str, str]:
     """Velvet Fox, one incident, one person of concern, a zone in force: (url, reference)."""
 
     async def scenario(db: Database) -> str:
-        commands = commands_for(db)
+        commands = commands_for(db, role="supervisor")
         await _venue_named("Velvet Fox")(db)
         incident = await commands.report_incident(
             NewIncident(category="other", source="cctv", summary="Woman alone", venue="Velvet Fox")
@@ -263,15 +265,18 @@ def base_db(sqlite_url: str) -> tuple[str, str]:
         )
         return incident.reference
 
+    staff(sqlite_url)
     return sqlite_url, run_with_db(sqlite_url, scenario)
 
 
 def _zone_and_direction_arguments(command: tuple[str, ...]) -> tuple[str, ...]:
     if command[0] == "zone":
-        now = datetime.now(UTC).isoformat(timespec="minutes")
+        now = datetime.now(UTC)
+        start, signed = now.isoformat(timespec="minutes"), (now - timedelta(minutes=2)).isoformat()
         return (
             *command,
-            *("--polygon", "50.9100,-1.4100;50.9100,-1.4030;50.9170,-1.4030", "--start", now),
+            *("--polygon", "50.9100,-1.4100;50.9100,-1.4030;50.9170,-1.4030", "--start", start),
+            *("--signed-at", signed),
             *("--hours", "12", "--officer", "Insp 1234 Jane Smith", "--grounds", "g", "--rights", "r"),
             *("--log", "L-1", "--name", "ok"),
         )
@@ -279,7 +284,8 @@ def _zone_and_direction_arguments(command: tuple[str, ...]) -> tuple[str, ...]:
         return (
             *command,
             *("--zone", "Bedford Place", "--at", "50.9120,-1.4089", "--apparent-age", "30"),
-            *("--hours", "24", "--officer", "PC 4567 Tom Reed", "--grounds", "g"),
+            *("--hours", "24", "--officer", "PC 4567 Tom Reed", "--grounds", "g", "--necessity", "n"),
+            *("--in-uniform", "--access-kept", "--not-picketing"),
         )
     return command
 
@@ -291,12 +297,12 @@ def test_a_100_kb_value_is_refused_naming_the_limit_and_nothing_is_written(
     url, reference = base_db
     command, option = HUGE_ARGUMENTS[field]
     arguments = _zone_and_direction_arguments(tuple(a.format(ref=reference) for a in command))
-    before = run_with_db(url, table_counts)
+    before = written(url)
     done = cli(url, *arguments, option, HUGE)
     assert done.returncode == 2, done.stderr
     assert "characters long; the limit is" in done.stderr and "100000" in done.stderr
     assert len(done.stderr) < 1000  # the message names the size, it does not echo 100 KB back
-    assert run_with_db(url, table_counts) == before
+    assert written(url) == before
 
 
 @pytest.mark.parametrize(
@@ -306,7 +312,8 @@ def test_a_100_kb_value_is_refused_naming_the_limit_and_nothing_is_written(
 def test_a_100_kb_person_detail_is_refused_or_cut(sqlite_url: str, field: str) -> None:
     async def scenario(db: Database) -> str:
         try:
-            subject = await commands_for(db).add_subject(NewSubject(description="Male, 20s", **{field: HUGE}))
+            commands = commands_for(db, role="supervisor")
+            subject = await commands.add_subject(NewSubject(description="Male, 20s", **{field: HUGE}))
         except ValidationError as exc:
             return str(exc)
         return str(len(getattr(subject, field)))
