@@ -170,8 +170,9 @@ class DispersalPanel(QWidget):
         self.zone_list = QListWidget()
         self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
         self.table = _direction_table(self.model)
-        # One line of keys, so the directions keep the height; the full list in its tooltip.
+        # The keys, wrapped rather than widening the window at larger text; the full list in its tooltip.
         hint = QLabel("Z zone · G direction · Enter open · V vary · X withdraw · H take-home · P print")
+        hint.setWordWrap(True)
         hint.setToolTip(
             "Z authorise zone · G give direction · Enter open the direction (asks why, logged) · "
             "V vary · X withdraw · H take-home outcome (s.35(7)) · W words of advice · S person seen · "

@@ -42,6 +42,9 @@ def test_the_number_tail_links_a_duplicate_and_stops_its_clock(
     assert dialog.references[0] == first  # newest first, itself left out
     assert second not in dialog.references
     tail = first.rsplit("-", 1)[1]
+    if any(r != first and r.endswith(f"-{tail}") for r in dialog.references):
+        # Early morning the list spans two operational nights, both with this number.
+        tail = first.split("-", 1)[1]
     QTest.keyClicks(dialog.reference, tail)
     assert dialog.reference.completer().currentCompletion() == first
     QTest.keyClick(dialog.reference, Qt.Key.Key_Return)

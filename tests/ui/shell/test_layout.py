@@ -255,7 +255,9 @@ def test_the_status_bar_names_the_database_briefly(demo_url: str, open_window: A
 
 
 def test_every_board_shows_rows_at_1366x768(demo_url: str, open_window: Any, qtbot: Any) -> None:
-    window = open_window(demo_url)
+    # An operator: in set-up mode the dispersal board shows zones only (no personal data).
+    add_users(demo_url, ("night_op", "operator", ()))
+    window = open_window(demo_url, actor=actor_for(demo_url, "night_op"))
     _at_size(window, qtbot, 1366, 768)
     for board, table in ((window.units, window.units.table), (window.flags, window.flags.table),
                          (window.dispersal, window.dispersal.table)):  # fmt: skip
@@ -269,7 +271,8 @@ def test_every_board_shows_rows_at_1366x768(demo_url: str, open_window: Any, qtb
 def test_larger_text_never_pushes_the_window_past_a_1366_screen(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
-    window = open_window(demo_url)
+    add_users(demo_url, ("night_op", "operator", ()))  # every board and key shown
+    window = open_window(demo_url, actor=actor_for(demo_url, "night_op"))
     _at_size(window, qtbot, 1366, 768)
     try:
         for _ in range(3):  # 1.1, 1.25, 1.4

@@ -21,6 +21,7 @@ from controlroom.incidents.reporting import NewIncident
 from controlroom.venues.commands import VenueSpec
 from tests.payloads import HUGE, NAME, PLACE, QT_RICH, TEXT
 from tests.ui.conftest import js
+from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
 from ui.incidents.model import PLACE as PLACE_COLUMN
 from ui.incidents.model import SUMMARY
@@ -192,7 +193,9 @@ def _flag(place: str) -> FlagSnapshot:
 def test_hostile_text_in_status_bar_labels_banners_and_questions_stays_text(
     demo_url: str, open_window: Any, qtbot: Any
 ) -> None:
-    window = open_window(demo_url)
+    # An operator: a set-up-mode window shows no persons-of-concern alerts at all.
+    add_users(demo_url, ("night_op", "operator", ()))
+    window = open_window(demo_url, actor=actor_for(demo_url, "night_op"))
     # The driver's reason for an outage can quote values people typed.
     window.feed.sig_connection_changed.emit(False, PLACE)
     connection = window.statusBar().findChild(QLabel, "connection")
