@@ -38,6 +38,11 @@ screenshot: setup  ## refresh docs/screen-1366x768.png and docs/screen-1920x1080
 	echo "$(SHOT_PASSWORD)" | CONTROLROOM_HOME=build/screenshot-home $(BIN)/controlroom user add duty_admin --role administrator --password-stdin
 	CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=duty_admin CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
 		$(BIN)/controlroom user add night_operator --role operator --password-stdin <<< "$(SHOT_PASSWORD)"
+	CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=duty_admin CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
+		$(BIN)/controlroom user add night_inspector --role supervisor --password-stdin <<< "$(SHOT_PASSWORD)"
+	# The demo's persons of concern and direction are personal data: loaded by the supervisor.
+	CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=night_inspector CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
+		$(BIN)/controlroom demo
 	for size in 1366x768 1920x1080; do \
 		CONTROLROOM_HOME=build/screenshot-home CONTROLROOM_USER=night_operator CONTROLROOM_PASSWORD="$(SHOT_PASSWORD)" \
 			$(BIN)/controlroom screenshot docs/screen-$$size.png --size $$size || exit 1; \

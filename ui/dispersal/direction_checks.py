@@ -1,9 +1,10 @@
-"""What the direction form checks before the core sees it: every question answered.
+"""What the direction form checks before the core sees it: the form's own questions.
 
-These are the form's own checks — an answer left blank, a reason missing beside a
-"No", a capacity that contradicts the officer's rank — said in the form's words. The
-law's refusals (48 hours, under 10, s.36, a PCSO without designation) stay in the core
-and are shown as it words them. No Qt here, so each check is tested on its own.
+These are the form's own checks — a reason missing beside a "No", a capacity that
+contradicts the officer's rank — said in the form's words. The law's refusals (48 hours,
+under 10, plain clothes, a PCSO without designation, s.36, s.37, unanswered statutory
+questions) stay in the core and reach the form exactly as the command line words them.
+No Qt here, so each check is tested on its own.
 """
 
 from __future__ import annotations
@@ -63,13 +64,12 @@ def running_words(running: Sequence[DirectionSnapshot]) -> str:
 def check_capacity(
     officer: str, capacity: object, designation: str, in_uniform: bool | None
 ) -> tuple[str, str | None]:
-    """(capacity, PCSO designation or None); refused if unanswered or contradicting the rank."""
+    """(capacity, PCSO designation or None); refused if unchosen or contradicting the rank.
+
+    Uniform and designation are the core's to refuse (s.35(1), s.40), in its words.
+    """
     if capacity not in (CONSTABLE, SPECIAL, PCSO):
         raise ValidationError("Capacity: choose constable, special constable or PCSO (s.35(1), s.40)")
-    if in_uniform is None:
-        raise ValidationError("In uniform: answer whether the officer was in uniform (s.35(1))")
-    if in_uniform is False:
-        raise ValidationError(plain_clothes_words())
     rank_is_pcso = (officer.strip().split(" ", 1)[0].rstrip(".").lower()) == "pcso"
     if capacity == PCSO and not rank_is_pcso:
         raise ValidationError("Officer: write a PCSO's rank as PCSO, e.g. 'PCSO 7788 Lee Hart' (s.40)")
@@ -78,12 +78,7 @@ def check_capacity(
             "Capacity: the officer is a PCSO; choose PCSO (designated) and give the designation"
         )
     if capacity == PCSO:
-        if not designation.strip():
-            raise ValidationError(
-                "Designation ref.: a PCSO may give a direction only if designated by the chief officer "
-                "(s.40); give the designation reference"
-            )
-        return capacity, designation.strip()
+        return capacity, designation.strip() or None
     return str(capacity), None
 
 
@@ -105,20 +100,9 @@ def split_items(text: str) -> list[str]:
 def check_surrender(
     items: Sequence[str], refused: Sequence[str], belief: str, in_writing: bool | None, reason: str
 ) -> tuple[bool | None, str | None]:
-    """s.37: with items asked for, the belief and whether it was in writing (else why not)."""
+    """s.37: with items asked for, whether it was in writing and why not (the core refuses gaps)."""
     if not items and not refused:
         return None, None
-    if not belief.strip():
-        raise ValidationError(
-            "Belief: say why the officer believed the items were used, or likely to be used, "
-            "in the behaviour (s.37(1))"
-        )
-    if in_writing is None:
-        raise ValidationError(
-            "Surrender in writing: answer whether the surrender was directed in writing (s.37(2))"
-        )
-    if in_writing:
-        return True, None
-    if not reason.strip():
-        raise ValidationError("Surrender in writing: say why writing was not practicable (s.37(2))")
-    return False, reason.strip()
+    if in_writing is False:
+        return False, reason.strip() or None
+    return in_writing, None

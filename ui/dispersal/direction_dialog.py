@@ -422,16 +422,7 @@ class DirectionDialog(_AsyncDialog):
             self.designation.text(),
             self.in_uniform.answer(),
         )
-        if self.access_kept.answer() is None:
-            self.access_kept.setFocus()
-            raise ValidationError(
-                "Access kept: answer the s.36(2)-(3) question (home, work, court, school, medical)"
-            )
-        if self.picket.answer() is None:
-            self.picket.setFocus()
-            raise ValidationError("Picket / procession: answer the s.36(4) question")
-        if self.picket.answer():
-            raise ValidationError(picket_words())
+        # s.36(2)-(4), uniform, designation and s.37 are refused by the core, in the CLI's words.
         warned, no_warning = answered_notice(
             self.warning_given.answer(), self.no_warning_reason.text(), "Offence warning told", "s.35(6)"
         )
@@ -477,7 +468,7 @@ class DirectionDialog(_AsyncDialog):
             no_written_notice_reason=no_written,
             surrendered_items=items,
             refused_items=refused,
-            surrender_belief=(self.belief.text().strip() or None) if in_writing is not None else None,
+            surrender_belief=(self.belief.text().strip() or None) if items or refused else None,
             surrender_in_writing=in_writing,
             no_written_surrender_reason=no_writing,
             supervisor=supervisor,
