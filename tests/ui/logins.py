@@ -55,7 +55,7 @@ _serial = itertools.count(1)
 def unique_names(*roles: str) -> dict[str, str]:
     """A user name per role, unique across the test run (PostgreSQL roles are cluster-wide)."""
     tag = f"{os.getpid()}_{next(_serial)}"
-    return {role: f"{role[:5]}_{tag}" for role in roles}
+    return {role: f"{role[:5]}_u{tag}" for role in roles}  # "_u": apart from other tests' names
 
 
 async def _safe_space(url: str) -> tuple[int, str]:
