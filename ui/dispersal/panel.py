@@ -170,9 +170,9 @@ class DispersalPanel(QWidget):
         self.zone_list = QListWidget()
         self.model = DirectionTableModel(wall_clock=wall_clock, parent=self)
         self.table = _direction_table(self.model)
-        # The keys, wrapped rather than widening the window at larger text; the full list in its tooltip.
-        hint = QLabel("Z zone · G direction · Enter open · V vary · X withdraw · H take-home · P print")
-        hint.setWordWrap(True)
+        # One short line of keys (as wide as the board needs at 1.4x text on a 1366 screen), so
+        # the directions keep the height; the full list is in its tooltip.
+        hint = QLabel("Z zone · G give · Enter open · V vary · X withdraw · P print")
         hint.setToolTip(
             "Z authorise zone · G give direction · Enter open the direction (asks why, logged) · "
             "V vary · X withdraw · H take-home outcome (s.35(7)) · W words of advice · S person seen · "

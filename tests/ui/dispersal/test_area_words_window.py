@@ -23,9 +23,7 @@ def test_words_naming_a_street_outside_the_drawing_are_warned_not_refused(
     dialog.area.setText("Bedford Place and London Road")
     assert dialog.area_warning.text() == ""
     dialog.area.setText("Bedford Place, London Road and High Street")
-    wait_until(
-        qtbot, lambda: "High Street" in dialog.area_warning.text(), "the warning names the street"
-    )
+    wait_until(qtbot, lambda: "High Street" in dialog.area_warning.text(), "the warning names the street")
     assert "outside the area drawn" in dialog.area_warning.text()
     assert "Bedford Place" not in dialog.area_warning.text()
     dialog.area.clear()  # no words: the notice says "the area shaded on the plan"

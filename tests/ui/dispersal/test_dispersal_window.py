@@ -81,7 +81,7 @@ def test_authorise_a_zone_drawn_on_the_map(demo_url: str, open_window: Any, qtbo
     assert js(window.map, qtbot, "controlroom.setView(50.9065, -1.4025, 15)") is True
     wait_until(qtbot, lambda: js(window.map, qtbot, "controlroom.isMoving()") is False, "the map settled")
     width, height = window.map.width(), window.map.height()
-    for x, y in ((0.08, 0.55), (0.22, 0.55), (0.22, 0.75), (0.08, 0.75)):  # clear of markers
+    for x, y in ((0.30, 0.40), (0.45, 0.40), (0.45, 0.60), (0.30, 0.60)):  # clear of markers
         QTest.mouseClick(
             window.map.focusProxy(),
             Qt.MouseButton.LeftButton,
