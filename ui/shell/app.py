@@ -150,6 +150,9 @@ async def session_loop(
     It ends when the login is cancelled or a window closes for any other reason than
     "Switch user". ``on_window_opened`` is handed each window as it opens (a test drives it through this).
     """
+    # The loop decides when the session ends: the login dialog closing (the only window
+    # open at that moment) must not quit the application before the console opens.
+    app.setQuitOnLastWindowClosed(False)
     while True:
         login = await log_in(db)
         if login is False:

@@ -62,6 +62,8 @@ def loop_task(sqlite_url: str, qt_loop: Any, qtbot: Any, qapp: QApplication) -> 
     add_users(sqlite_url, ("jsmith", "operator", ()), ("mjones", "supervisor", ()))
     db = Database(sqlite_url)
     opened: list[MainWindow] = []
+    # Qt's default, as a fresh ``controlroom run`` has it (other tests may have changed it).
+    qapp.setQuitOnLastWindowClosed(True)
     asyncio.set_event_loop(qt_loop)
     task = qt_loop.create_task(
         session_loop(db, Settings(poll_interval=0.1), qapp, on_window_opened=opened.append)
@@ -79,7 +81,10 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
 ) -> None:
     task, opened = loop_task
     seen: list[LoginDialog] = []
-    _log_in(_login_dialog(qtbot, seen), "jsmith")
+    first_login = _login_dialog(qtbot, seen)
+    # The login dialog is the only window: closing it must not quit the application.
+    assert not QApplication.quitOnLastWindowClosed()
+    _log_in(first_login, "jsmith")
     wait_until(
         qtbot,
         lambda: len(opened) == 1 and opened[0].isVisible(),
@@ -119,7 +124,10 @@ def test_switch_user_brings_the_login_back_and_the_next_user_gets_a_window(
 def test_closing_the_window_ends_the_loop_without_asking_again(loop_task: Any, qtbot: Any) -> None:
     task, opened = loop_task
     seen: list[LoginDialog] = []
-    _log_in(_login_dialog(qtbot, seen), "jsmith")
+    first_login = _login_dialog(qtbot, seen)
+    # The login dialog is the only window: closing it must not quit the application.
+    assert not QApplication.quitOnLastWindowClosed()
+    _log_in(first_login, "jsmith")
     wait_until(
         qtbot,
         lambda: len(opened) == 1 and opened[0].isVisible(),
