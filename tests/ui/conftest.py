@@ -30,6 +30,18 @@ from tests.ui.waits import wait_until
 from ui.shell.app import create_window, wait_until_drawn
 from ui.shell.main_window import MainWindow
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_tester_imported() -> None:
+    """Import (and assertion-rewrite) pytest-qt's model tester once, before any window runs.
+
+    The ``qtmodeltester`` fixture imports it lazily; done from deep inside a running
+    Qt/qasync stack, CPython 3.11's compiler once raised "AST constructor recursion depth
+    mismatch" in CI. pytest-qt's Qt bindings are ready only once the session starts.
+    """
+    import pytestqt.modeltest  # noqa: F401
+
+
 T = TypeVar("T")
 
 
