@@ -41,7 +41,8 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 # Lower case, so a name is the same login everywhere (the PostgreSQL role included).
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+# Matched whole (``fullmatch``): with ``match`` and ``$``, "op1\n" was accepted as a second "op1".
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
 # Names that would collide with the database's own roles.
 RESERVED = frozenset({"postgres", "public", "admin", "root", "controlroom"})
 
@@ -73,7 +74,7 @@ def hash_password(password: str) -> str:
 
 
 def check_name(name: str) -> str:
-    if not NAME_PATTERN.match(name) or name in RESERVED or name.startswith(("pg_", "controlroom_")):
+    if not NAME_PATTERN.fullmatch(name) or name in RESERVED or name.startswith(("pg_", "controlroom_")):
         raise ValidationError(
             f"{name!r} is not a usable user name: use 2-40 lower-case letters, digits or _, "
             "starting with a letter (e.g. 'jsmith' or 'pastors_team2'), and not a reserved name"
