@@ -96,9 +96,8 @@ async def create_incident(
     reported_at = new.reported_at or now
     venue_id, place, lat, lon = await _resolve_location(owner, session, new)
     night = operational_night(reported_at)
-    number = await _next_number(owner, session, night)
     row = Incident(
-        reference=format_reference(owner.context.reference_prefix, night, number),
+        reference=await _next_free_reference(owner, session, night),
         night=night,
         reported_at=reported_at,
         status=Status.NEW.value,
@@ -133,6 +132,24 @@ async def _resolve_location(
         raise ValidationError("say where: a venue name, or a point (LAT,LON) with a place name")
     lat, lon = owner.area.require(new.lat, new.lon)
     return None, clean_text(new.place, "place", MAX_PLACE), lat, lon
+
+
+async def _next_free_reference(owner: CommandBase, session: AsyncSession, night: date) -> str:
+    """The night's next reference that no incident holds yet, drawn in the caller's transaction.
+
+    The counter alone would hand out a number already taken by a row written around
+    the program (an integration inserting into the table directly), and every later
+    report that night would then fail on the unique reference. So a taken number is
+    passed over: the counter moves on until the reference is free. Allocators never
+    race each other: on SQLite ``BEGIN IMMEDIATE`` serialises writers, and on
+    PostgreSQL the counter row stays locked by the upsert until this transaction ends.
+    """
+    prefix = owner.context.reference_prefix
+    while True:
+        reference = format_reference(prefix, night, await _next_number(owner, session, night))
+        taken = await session.execute(select(Incident.id).where(Incident.reference == reference))
+        if taken.first() is None:
+            return reference
 
 
 async def _next_number(owner: CommandBase, session: AsyncSession, night: date) -> int:
