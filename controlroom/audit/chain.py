@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from controlroom.audit.anchor import EMPTY_HASH, ChainHead, ExpectedHead
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, AuditHead
 
@@ -74,12 +75,13 @@ _KIND_OF_ACTION = {
     "user.login": "access",
     "user.login_failed": "access",
     "user.locked_out": "access",
+    "user.login_burst": "access",
     "console.lock": "access",
     "console.unlock": "access",
 }
 
 
-GENESIS = "0" * 64
+GENESIS = EMPTY_HASH  # the "previous hash" of the first entry
 
 
 def kind_of(action: str) -> str:
@@ -196,30 +198,52 @@ async def append_audit(
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """The outcome of ``verify``: intact, or the first entry whose chain is broken."""
+    """The outcome of ``verify``: intact, or the first entry whose chain is broken.
+
+    ``broken_id`` is None when the break has no entry to point at (a noted hash that
+    no entry has any more).
+    """
 
     ok: bool
     checked: int
     broken_id: int | None = None
     reason: str = ""
     head_hash: str = GENESIS
+    head_id: int = 0
+    anchored: ExpectedHead | None = None
+
+    @property
+    def head(self) -> ChainHead:
+        """The newest entry the walk reached (the trail's head when ``ok``)."""
+        return ChainHead(self.head_id, self.checked, self.head_hash)
 
     def describe(self) -> str:
         if self.ok:
             # Someone able to rewrite the whole table could recompute every hash; the newest
             # hash, noted outside the system (the DPO's records), pins the trail up to here.
-            return (
+            text = (
                 f"audit trail intact: {self.checked} entries, every hash and link checks; "
-                f"newest entry {self.checked} has hash {self.head_hash}"
+                f"newest entry {self.head_id} has hash {self.head_hash}"
             )
+            if self.anchored is not None:
+                text += f"; it still holds the head noted earlier ({self.anchored.describe()})"
+            return text
+        if self.broken_id is None:
+            return f"audit trail BROKEN: {self.reason}"
         return f"audit trail BROKEN at entry {self.broken_id}: {self.reason}"
 
 
-async def verify(db: Database, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in id order; the first entry that does not check, and why."""
+async def verify(db: Database, *, batch: int = 5000, expect: ExpectedHead | None = None) -> VerifyResult:
+    """Walk the chain in id order; the first entry that does not check, and why.
+
+    With ``expect`` (a head noted earlier, see ``audit.anchor``) the trail must also
+    still hold that entry with that hash: a trimmed or rebuilt chain is consistent in
+    itself, and only a head kept outside the database shows it.
+    """
     prev_hash = GENESIS
     prev_id = 0
     checked = 0
+    found = expect is not None and expect.last_id == 0 and expect.matches(GENESIS)
     async with db.read(consistent=True) as conn:
         head = (await conn.execute(select(AuditHead.last_id, AuditHead.last_hash, AuditHead.count))).first()
         while True:
@@ -234,15 +258,23 @@ async def verify(db: Database, *, batch: int = 5000) -> VerifyResult:
             if not rows:
                 break
             for row in rows:
-                problem = _check(row, prev_id, prev_hash)
+                problem = _check(row, prev_id, prev_hash) or _check_expected(row, expect)
                 if problem:
                     return VerifyResult(False, checked, row.id, problem)
+                if expect is not None and not found and _is_expected(row, expect):
+                    found, expect = True, ExpectedHead(expect.hash_prefix, row.id)
                 prev_id, prev_hash = row.id, row.entry_hash
                 checked += 1
+    done = VerifyResult(True, checked, head_hash=prev_hash, head_id=prev_id, anchored=expect)
+    return _check_head(head, done) or _missing_expected(expect, found, done) or done
+
+
+def _check_head(head: Any, walked: VerifyResult) -> VerifyResult | None:
+    checked, prev_id, prev_hash = walked.checked, walked.head_id, walked.head_hash
     if head is None:
         if checked:
             return VerifyResult(False, checked, prev_id, "the chain head (audit_head) is missing")
-        return VerifyResult(True, 0)
+        return None
     if head[0] != prev_id or head[1] != prev_hash or head[2] != checked:
         missing = max(head[0], prev_id)
         return VerifyResult(
@@ -253,7 +285,43 @@ async def verify(db: Database, *, batch: int = 5000) -> VerifyResult:
             f"entry {head[0]} ({head[2]} entries): entries were deleted from the end "
             "or the head was altered",
         )
-    return VerifyResult(True, checked, head_hash=prev_hash)
+    return None
+
+
+def _is_expected(row: Any, expect: ExpectedHead) -> bool:
+    if expect.last_id is not None:
+        return bool(row.id == expect.last_id)
+    return expect.matches(row.entry_hash)
+
+
+def _check_expected(row: Any, expect: ExpectedHead | None) -> str:
+    if expect is None or expect.last_id != row.id or expect.matches(row.entry_hash):
+        return ""
+    return (
+        f"its hash is {row.entry_hash[:16]}… but the head noted earlier is {expect.describe()}: "
+        f"the trail up to entry {row.id} was changed after that head was noted (entries rewritten "
+        "and re-hashed, or deleted from the end and written again)"
+    )
+
+
+def _missing_expected(expect: ExpectedHead | None, found: bool, walked: VerifyResult) -> VerifyResult | None:
+    if expect is None or found:
+        return None
+    if expect.last_id is None:
+        return VerifyResult(
+            False,
+            walked.checked,
+            None,
+            f"no entry has the hash {expect.describe().removeprefix('an entry with hash ')} noted earlier: "
+            "the trail was trimmed below it or rewritten and re-hashed after it was noted",
+        )
+    return VerifyResult(
+        False,
+        walked.checked,
+        walked.head_id + 1,
+        f"it is missing, yet the head noted earlier is {expect.describe()}: the trail now ends at "
+        f"entry {walked.head_id}, so entries were deleted from its end (trimmed) after that head was noted",
+    )
 
 
 def _check(row: Any, prev_id: int, prev_hash: str) -> str:

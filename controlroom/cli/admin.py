@@ -1,6 +1,6 @@
 """Command line for the database, users, the audit trail and record retention.
 
-``db upgrade|gate-login``, ``user add|disable|enable|passwd|list``, ``audit verify|export``,
+``db upgrade|gate-login``, ``user add|disable|enable|passwd|list``, ``audit verify|head|export``,
 ``retention review``. Passwords are never arguments (they would sit in shell history and
 ``ps``): they are asked for at the terminal, or read from standard input with
 ``--password-stdin``.
@@ -19,12 +19,13 @@ from controlroom.cli import arguments
 from controlroom.cli.registry import Access, Command
 from controlroom.cli.session import Invocation, Session, in_session, new_password
 from controlroom.cli.session import login as login
-from controlroom.cli.terminal import shown
+from controlroom.cli.terminal import json_text, shown
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ValidationError
 from controlroom.core.roles import ROLES
 
 if TYPE_CHECKING:
+    from controlroom.audit.anchor import ExpectedHead
     from controlroom.storage.database import Database
 
 COMMISSIONER = "Information Commissioner's Office"
@@ -125,7 +126,7 @@ async def _list_users(session: Session, args: argparse.Namespace) -> int:
     for u in await list_users(session.db):
         state = "disabled" if u.disabled else "active"
         if u.locked_until and u.locked_until > datetime.now(UTC):
-            state = f"locked until {u.locked_until.astimezone(LOCAL_TZ):%H:%M}"
+            state = f"failed logins: next try from {u.locked_until.astimezone(LOCAL_TZ):%H:%M:%S}"
         venues = f"  venues: {shown(', '.join(u.venues))}" if u.venues else ""
         print(f"{u.name:20} {role_title(u.role):34} {state}{venues}")
     return 0
@@ -134,12 +135,74 @@ async def _list_users(session: Session, args: argparse.Namespace) -> int:
 # -- audit ---------------------------------------------------------------------------------
 
 
+def _expected(text: str) -> ExpectedHead:
+    from controlroom.audit.anchor import parse_expected
+
+    try:
+        return parse_expected(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _head_file(text: str) -> ExpectedHead:
+    from controlroom.audit.anchor import read_head_file
+
+    try:
+        return read_head_file(Path(text).expanduser())
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _verify_arguments(verify: argparse.ArgumentParser) -> None:
+    noted = verify.add_mutually_exclusive_group()
+    noted.add_argument(
+        "--expect",
+        type=_expected,
+        metavar="ID:HASH",
+        help="a head noted earlier (from `audit head` or a printed footer): the trail must still hold it",
+    )
+    noted.add_argument(
+        "--head-file",
+        type=_head_file,
+        metavar="FILE",
+        help="a head written earlier by `audit head --write FILE`: the trail must still hold it",
+    )
+
+
 async def _verify(session: Session, args: argparse.Namespace) -> int:
     from controlroom.audit import chain
 
-    result = await chain.verify(session.db)
+    result = await chain.verify(session.db, expect=args.expect or args.head_file)
     print(result.describe(), file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
+
+
+def _head_arguments(head: argparse.ArgumentParser) -> None:
+    head.add_argument("--json", action="store_true", help="print the head as JSON")
+    head.add_argument("--write", metavar="FILE", help="also keep it in FILE for `audit verify --head-file`")
+
+
+async def _head(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.audit import chain
+    from controlroom.audit.anchor import write_head_file
+
+    target = Path(args.write).expanduser() if args.write else None
+    if target is not None and not target.parent.is_dir():
+        raise ValidationError(f"--write {args.write}: folder {target.parent} does not exist; create it first")
+    # A head is only worth noting for a trail that checks: a broken one is reported instead.
+    result = await chain.verify(session.db)
+    if not result.ok:
+        print(f"{result.describe()}; no head was noted", file=sys.stderr)
+        return 1
+    head = result.head
+    if target is not None:
+        write_head_file(head, target, database=session.db.display_url)
+    if args.json:
+        print(json_text(head.as_json()))
+    else:
+        print(f"audit head: entry {head.last_id} of {head.count}, hash {head.hash}")
+        print(f"check it later with: controlroom audit verify --expect {head.anchor}")
+    return 0
 
 
 def _export_arguments(export: argparse.ArgumentParser) -> None:
@@ -255,13 +318,21 @@ COMMANDS = (
     ),
     Command(
         "audit",
-        "the DPA 2018 s.62 audit trail: verify, export",
+        "the DPA 2018 s.62 audit trail: verify, head, export",
         actions=(
             Command(
                 "verify",
-                "check the hash chain: exit 0 intact, 1 broken",
+                "check the hash chain (and a head noted earlier): exit 0 intact, 1 broken, 2 bad input",
                 in_session(_verify),
                 ("audit.verify",),
+                _verify_arguments,
+            ),
+            Command(
+                "head",
+                "the newest entry's id and hash, to note outside the database: exit 1 if the chain is broken",
+                in_session(_head),
+                ("audit.verify",),
+                _head_arguments,
             ),
             Command(
                 "export",
