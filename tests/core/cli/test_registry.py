@@ -80,6 +80,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("user", "enable"): ["{admin}"],
     ("user", "list"): [],
     ("audit", "verify"): [],
+    ("audit", "head"): [],
     ("audit", "export"): ["--from", "2020-01-01", "--to", "2099-01-01"],
     ("retention", "review"): [],
 }
@@ -156,10 +157,18 @@ def test_every_role_may_do_something_and_is_refused_something() -> None:
 # What each role is offered, written out (commands open to any user, or needing no
 # login, left aside): a declaration that drifts from core.roles shows up here.
 OPERATOR_REFUSED = {"zone authorise", "zone withdraw", "person review", "demo", "retention review"}
-ADMINISTRATION = {"user add", "user disable", "user enable", "user list", "audit verify", "audit export"}
+ADMINISTRATION = {
+    "user add",
+    "user disable",
+    "user enable",
+    "user list",
+    "audit verify",
+    "audit head",
+    "audit export",
+}
 OFFERED_ONLY = {
     "partner": {"report", "incident show", "safe-space", "watch"},
-    "auditor": {"audit verify", "audit export"},
+    "auditor": {"audit verify", "audit head", "audit export"},
     "administrator": {"user add", "user disable", "user enable", "user list"},
 }
 
