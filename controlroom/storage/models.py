@@ -248,7 +248,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # No login attempt before this time (throttling that grows with failures; not a lock).
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(100))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -498,3 +500,32 @@ class AppliedCommand(Base):
 
 
 __all__ += ["AppliedCommand"]
+
+
+class DatabaseFact(Base):
+    """A fact about the database itself, e.g. that it ever had users or is for training.
+
+    Facts are only ever added: a fact that made the database stricter (it had users,
+    so it never returns to set-up mode) must not be undone by the program.
+    """
+
+    __tablename__ = "database_facts"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    set_by: Mapped[str] = mapped_column(String(100))
+
+
+class ConsoleThrottle(Base):
+    """Failed logins from one console (host and OS account), and when it may try again."""
+
+    __tablename__ = "console_throttles"
+
+    console: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+__all__ += ["ConsoleThrottle", "DatabaseFact"]

@@ -77,8 +77,12 @@ _COMMON = {
     # Row-level security keeps this to the user's own row (changing one's own password,
     # unlocking the console: ``users.authenticate`` on the user's own login).
     "users": "SELECT, UPDATE "
-    "(password_hash, password_changed_at, failed_attempts, locked_until, last_login_at)",
+    "(password_hash, password_changed_at, failed_attempts, locked_until, last_failed_at, last_login_at)",
     "user_venues": "SELECT",
+    # Every login reads whether the database ever had users (set-up mode only once) and
+    # counts its console's failures (unlocking a console checks the password again).
+    "database_facts": "SELECT",
+    "console_throttles": "SELECT, INSERT, UPDATE",
 }
 _OPERATOR = _COMMON | {
     "venues": "SELECT, UPDATE (safe_space_status, version)",
@@ -111,6 +115,8 @@ GRANTS: dict[str, dict[str, str]] = {
         "venues": "SELECT, INSERT, UPDATE",
         "subjects": "SELECT, INSERT, UPDATE",
         "dispersal_zones": "SELECT, INSERT, UPDATE",
+        # ``demo`` marks a new database as a training one (never changes a fact).
+        "database_facts": "SELECT, INSERT",
     },
     # Nothing at all on subjects, sightings, warnings, zones, directions, items, tasks,
     # units, flags or dispatches. SELECT (id) on incident_events and SELECT on the
@@ -126,15 +132,20 @@ GRANTS: dict[str, dict[str, str]] = {
     "auditor": _COMMON | {"audit_log": "SELECT, INSERT"},
     "gate": {
         "alembic_version": "SELECT",
-        "users": "SELECT, UPDATE (password_hash, failed_attempts, locked_until, last_login_at)",
+        "users": "SELECT, UPDATE "
+        "(password_hash, failed_attempts, locked_until, last_failed_at, last_login_at)",
         "user_venues": "SELECT",
         "audit_log": "INSERT",
         "audit_head": "SELECT, INSERT, UPDATE",
+        "database_facts": "SELECT",
+        "console_throttles": "SELECT, INSERT, UPDATE",
     },
     "administrator": _COMMON
     | {
         "users": "SELECT, INSERT, UPDATE",
         "user_venues": "SELECT, INSERT",
+        # The first user's "had users" fact (only ever added).
+        "database_facts": "SELECT, INSERT",
         "venues": "SELECT, INSERT, UPDATE",
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
     },
@@ -280,7 +291,9 @@ def provision(connection: Connection) -> None:
     existing = _existing_columns(connection)
     for role, tables in GRANTS.items():
         for table, wanted in tables.items():
-            privileges = _present_columns_only(wanted, existing.get(table, set()))
+            if table not in existing:
+                continue  # an earlier migration's provisioning: a later one creates it and provisions again
+            privileges = _present_columns_only(wanted, existing[table])
             _sql(connection, f"GRANT {privileges} ON {table} TO {GROUPS[role]}")
             if "INSERT" in privileges and table in sequences:
                 _sql(connection, f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {GROUPS[role]}")
