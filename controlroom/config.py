@@ -3,7 +3,8 @@
 The database URL comes from ``--db``, else ``CONTROLROOM_DB_URL``, else an embedded
 SQLite file in the user data directory, so one workstation needs no set-up.
 Optional settings (a tile server, the poll interval; on PostgreSQL ``[feed] listen``
-and ``fallback_poll_interval``) live in ``config.toml`` in the
+and ``fallback_poll_interval``, and ``[database] listen_url`` when the database URL
+goes through PgBouncer) live in ``config.toml`` in the
 user config directory; ``CONTROLROOM_HOME`` relocates both directories (tests,
 portable installs).
 """
@@ -54,6 +55,27 @@ def resolve_db_url(cli_value: str | None) -> str:
     return cli_value or os.environ.get("CONTROLROOM_DB_URL") or default_db_url()
 
 
+def check_listen_url(value: object, source: str) -> str:
+    """A PostgreSQL server address for the feed's LISTEN connection, or a clear error.
+
+    Only its host, port and database name are used: the connection logs in as the
+    console's own user, so the database applies the same grants to it as to the rest.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "'postgresql://db-host:5432/controlroom' (the server itself, not PgBouncer)"
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{source} = {value!r} must be a PostgreSQL URL such as {example}")
+    try:
+        backend = make_url(value.strip()).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("postgresql", "postgres"):
+        raise ValidationError(f"{source} = {value!r} is not a PostgreSQL URL; give one such as {example}")
+    return value.strip()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Tunable settings; defaults suit a city-centre control room."""
@@ -62,6 +84,9 @@ class Settings:
     # PostgreSQL: consoles LISTEN for changes and poll only as a fallback this often.
     listen: bool = True
     fallback_poll_interval: float = 5.0
+    # PostgreSQL behind PgBouncer (transaction pooling): where LISTEN connects directly.
+    # None: on the database URL itself.
+    listen_url: str | None = None
     reference_prefix: str = "SOT"
     tile_url: str | None = None
     tile_attribution: str = ""
@@ -100,16 +125,28 @@ class Settings:
         if not isinstance(listen, bool):
             raise ValidationError(f"feed.listen = {listen!r} must be true or false")
         targets = _grade_targets(raw.get("grades", {}), defaults.grade_targets)
+        listen_url = _listen_url(raw.get("database", {}), path)
         return cls(
             grade_targets=targets,
             poll_interval=interval,
             listen=listen,
             fallback_poll_interval=fallback,
+            listen_url=listen_url,
             reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),
             tile_url=tile_url,
             tile_attribution=str(map_.get("tile_attribution", "")),
             window_hours=float(incidents.get("window_hours", defaults.window_hours)),
         )
+
+
+def _listen_url(raw: dict[str, Any], path: Path) -> str | None:
+    """``CONTROLROOM_LISTEN_URL`` wins over ``[database] listen_url``, as the main URL's variable does."""
+    from_env = os.environ.get("CONTROLROOM_LISTEN_URL")
+    if from_env:
+        return check_listen_url(from_env, "CONTROLROOM_LISTEN_URL")
+    if "listen_url" in raw:
+        return check_listen_url(raw["listen_url"], f"database.listen_url in {path}")
+    return None
 
 
 def _grade_targets(raw: dict[str, Any], defaults: GradeTargets) -> GradeTargets:

@@ -108,6 +108,7 @@ async def watch(db: Database, settings: Settings, out: TextIO, viewer: Actor | N
         window_hours=settings.window_hours,
         listen=settings.listen,
         fallback_interval=settings.fallback_poll_interval,
+        listen_url=settings.listen_url,
         viewer=viewer,
     )
     snapshot = await feed.start()

@@ -62,6 +62,7 @@ class ChangeFeed:
         listen: bool = True,
         fallback_interval: float = 5.0,
         viewer: Actor | None = None,
+        listen_url: str | None = None,
     ) -> None:
         self.db = db
         # A partner console sees venues and its own venues' incidents without persons-of-
@@ -75,6 +76,8 @@ class ChangeFeed:
         # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
         self.listen = listen and not db.is_sqlite
         self.fallback_interval = fallback_interval
+        # Behind PgBouncer: LISTEN straight to the server here (``[database] listen_url``).
+        self.listen_url = listen_url
         self._listener: ChangeListener | None = None  # while follow() listens
         self.window = timedelta(hours=window_hours)
         self.batch_size = batch_size
@@ -243,7 +246,9 @@ class ChangeFeed:
             async for diff in self._follow_polling():
                 yield diff
             return
-        listener = ChangeListener(self.db, partner=self.partner_venues is not None)
+        listener = ChangeListener(
+            self.db, partner=self.partner_venues is not None, listen_url=self.listen_url
+        )
         try:
             await listener.connect()
             self._listener = listener  # catch-up reads go through its connection

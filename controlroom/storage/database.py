@@ -142,7 +142,10 @@ class Database:
     def _engine_args(self) -> dict[str, Any]:
         if self.is_sqlite:
             return {"connect_args": {"timeout": 30}}
-        return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+        # A console, not a web server: its LISTEN connection plus a pool that empties when idle.
+        from controlroom.storage.pooling import postgres_engine_args
+
+        return postgres_engine_args()
 
     def _prepare_sqlite_file(self) -> None:
         database = self.url.database

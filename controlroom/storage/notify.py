@@ -8,6 +8,12 @@ commits, and after the feed lock is released, so a woken console always finds th
 
 Notifications sent while a listener is disconnected are lost for good; the feed
 therefore reads from its cursor on every (re)connect and keeps a slow fallback poll.
+
+LISTEN needs a session of its own on the server: through PgBouncer in transaction
+pooling a notification would reach whichever client last borrowed that server
+connection. With ``listen_url`` (``[database] listen_url``) the listener connects
+there, straight to the server, while writes and the engine's reads go through the
+pooler; it logs in as the console's own user, so its reads get the same grants.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ import json
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.errors import DatabaseUnavailableError
-from controlroom.storage.database import Database
+from controlroom.storage.database import Database, mask_url
 from controlroom.storage.models import ChangeLogEntry
 
 CHANNEL = "controlroom_changes"
@@ -64,10 +71,12 @@ class ChangeListener:
         connect_timeout: float = 10.0,
         read_timeout: float = 10.0,
         partner: bool = False,
+        listen_url: str | None = None,
     ) -> None:
         if db.is_sqlite:
             raise ValueError("LISTEN/NOTIFY needs PostgreSQL")
         self.db = db
+        self.address = _listen_address(db.url, listen_url)
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self._query = _PARTNER_CHANGES_AFTER if partner else _CHANGES_AFTER
@@ -81,7 +90,7 @@ class ChangeListener:
         """Open the connection and LISTEN; a failure names the masked URL."""
         import asyncpg  # type: ignore[import-untyped]  # only PostgreSQL consoles need it
 
-        args, kwargs = self.db.engine.dialect.create_connect_args(self.db.url)
+        args, kwargs = self.db.engine.dialect.create_connect_args(self.address)
         for name in _DIALECT_ONLY:
             kwargs.pop(name, None)
         settings = dict(kwargs.pop("server_settings", None) or {})
@@ -94,7 +103,7 @@ class ChangeListener:
             await self._conn.add_listener(CHANNEL, self._on_notification)
         except self._errors as exc:
             await self.close()
-            raise self.db.unavailable(exc) from exc
+            raise self._unreachable(exc) from exc
 
     async def changes_after(self, cursor: int, limit: int) -> list[tuple[Any, ...]]:
         """The change-log rows after ``cursor``, in order, read on this connection.
@@ -133,6 +142,18 @@ class ChangeListener:
         except Exception:  # a dying server: drop the socket rather than wait
             conn.terminate()
 
+    def _unreachable(self, exc: BaseException) -> DatabaseUnavailableError:
+        if self.address == self.db.url:
+            return self.db.unavailable(exc)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if self.db.url.password:
+            reason = reason.replace(self.db.url.password, "***")
+        return DatabaseUnavailableError(
+            f"cannot reach the database server for notifications at {mask_url(self.address)}: "
+            f"{reason}. Check [database] listen_url (or CONTROLROOM_LISTEN_URL): it must name "
+            "the PostgreSQL server itself, not PgBouncer, and the server must be running."
+        )
+
     def _on_notification(self, _conn: Any, _pid: int, _channel: str, _payload: str) -> None:
         self.notifications += 1
         self._woken.set()
@@ -147,3 +168,11 @@ class ChangeListener:
             raise DatabaseUnavailableError(
                 f"lost the database at {self.db.display_url}: {reason}; reconnecting"
             )
+
+
+def _listen_address(url: URL, listen_url: str | None) -> URL:
+    """Where LISTEN connects: ``listen_url``'s server and database, as ``url``'s user."""
+    if listen_url is None:
+        return url
+    direct = make_url(listen_url).set(drivername=url.drivername)
+    return direct.set(username=url.username, password=url.password)

@@ -77,6 +77,7 @@ def create_window(
         window_hours=settings.window_hours,
         listen=settings.listen,
         fallback_interval=settings.fallback_poll_interval,
+        listen_url=settings.listen_url,
         viewer=actor,
     )
     controller = FeedController(feed)
