@@ -184,6 +184,27 @@ class Database:
                 raise self.unavailable(exc) from exc
             raise
 
+    @asynccontextmanager
+    async def schema_change(self, lock_key: int) -> AsyncIterator[AsyncConnection]:
+        """One transaction that changes the schema, with no other schema change beside it.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock, so a second process
+        waits (busy timeout) instead of migrating the same tables at the same moment.
+        PostgreSQL: a transaction-scoped advisory lock on ``lock_key`` does the same
+        for every client of the server. Either lock ends with the transaction.
+        """
+        try:
+            async with self._write_engine.begin() as conn:
+                if not self.is_sqlite:
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
+                yield conn
+        except OSError as exc:
+            raise self.unavailable(exc) from exc
+        except DBAPIError as exc:
+            if lost_connection(exc):
+                raise self.unavailable(exc) from exc
+            raise
+
     async def take_feed_lock(self, session: AsyncSession) -> None:
         """Serialise change-log appends so their ``seq`` becomes visible in order.
 
