@@ -285,6 +285,42 @@ class DirectionSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class RowWarning:
+    """A record left out because one of its values cannot be read (``core.decoding``).
+
+    ``table``, ``id``, ``column`` and ``value`` (as ``repr`` text, so control characters
+    stay inert) name what to correct; ``seq`` is set when the value came from the
+    change log rather than the table itself.
+    """
+
+    table: str
+    id: int | None
+    column: str
+    value: str
+    reason: str
+    seq: int | None = None
+
+    def describe(self) -> str:
+        """One sentence for the status bar, the log and the command line."""
+        change = f" (change {self.seq})" if self.seq is not None else ""
+        return (
+            f"{self.table} row {self.id}{change} not shown: {self.column} {self.value} {self.reason}; "
+            "every other row is shown. Correct that value in the table (only controlroom should write it)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "table": self.table,
+            "id": self.id,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+            "seq": self.seq,
+            "message": self.describe(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One committed change, in commit order; ``seq`` is the feed cursor."""
 
@@ -308,10 +344,12 @@ class Diff:
     since: int
     cursor: int
     changes: tuple[Change, ...] = ()
+    # Changes whose payload could not be read: skipped, and named here.
+    warnings: tuple[RowWarning, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        return not self.changes and not self.warnings
 
     def incident_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "incident")
@@ -342,3 +380,5 @@ class Snapshot:
     zones: tuple[ZoneSnapshot, ...] = ()
     directions: tuple[DirectionSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
+    # Rows left out because a value could not be read; every other row is above.
+    warnings: tuple[RowWarning, ...] = ()

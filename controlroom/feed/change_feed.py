@@ -18,33 +18,40 @@ connection), with a slow fallback poll in case a notification is lost; on SQLite
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from controlroom.core.decoding import (
+    UndecodableRowError,
+    decode_each,
+    decode_flag,
+    decode_incident,
+    decode_unit,
+    decode_venue,
+    shown_value,
+)
 from controlroom.core.domain import Status
+from controlroom.core.errors import ValidationError
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import (
     Change,
     Diff,
     DirectionSnapshot,
-    FlagSnapshot,
-    IncidentSnapshot,
+    RowWarning,
     Snapshot,
     SubjectSnapshot,
-    UnitSnapshot,
-    VenueSnapshot,
     ZoneSnapshot,
-    flag_from_json,
-    unit_from_json,
 )
 from controlroom.dispersal.queries import dispersal_board
-from controlroom.incidents.records import incident_columns, incident_from_row
+from controlroom.incidents.records import incident_columns
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, Flag, Incident, Unit, Venue
 from controlroom.storage.notify import ChangeListener
+from controlroom.storage.raw import as_stored, stored
 
 OPEN = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
 
@@ -95,18 +102,19 @@ class ChangeFeed:
             return await self._start_partner()
         now = datetime.now(UTC)
         since = now - self.window
+        incident_columns_ = incident_columns(redacted=False)
         async with self.db.read(consistent=True) as conn:
             cursor = (await conn.execute(select(func.coalesce(func.max(ChangeLogEntry.seq), 0)))).scalar_one()
             # Two index range reads instead of one OR that scans reported_at's whole index.
             recent = (
-                (await conn.execute(select(Incident.__table__).where(Incident.reported_at >= since)))
+                (await conn.execute(select(*incident_columns_).where(Incident.reported_at >= since)))
                 .mappings()
                 .all()
             )
             still_open = (
                 (
                     await conn.execute(
-                        select(Incident.__table__).where(
+                        select(*incident_columns_).where(
                             Incident.status.in_(OPEN), Incident.reported_at < since
                         )
                     )
@@ -114,32 +122,35 @@ class ChangeFeed:
                 .mappings()
                 .all()
             )
-            incident_rows = sorted([*still_open, *recent], key=lambda r: r["reported_at"])
-            venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
-            unit_rows = (await conn.execute(select(Unit.__table__).order_by(Unit.callsign))).mappings().all()
-            flag_rows = (
-                (
-                    await conn.execute(
-                        select(Flag.__table__).where(
-                            Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None)
-                        )
-                    )
-                )
-                .mappings()
-                .all()
+            venue_rows = await _stored_rows(
+                conn, select(*as_stored(Venue.__table__.columns)).order_by(Venue.name)
+            )
+            unit_rows = await _stored_rows(
+                conn, select(*as_stored(Unit.__table__.columns)).order_by(Unit.callsign)
+            )
+            flag_rows = await _stored_rows(
+                conn,
+                select(*as_stored(Flag.__table__.columns)).where(
+                    Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None)
+                ),
             )
             zones, directions = await dispersal_board(conn, now)
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
+        incidents, bad_incidents = decode_each([*still_open, *recent], decode_incident)
+        venues, bad_venues = decode_each(venue_rows, decode_venue)
+        units, bad_units = decode_each(unit_rows, decode_unit)
+        flags, bad_flags = decode_each(flag_rows, decode_flag)
         return Snapshot(
             cursor=self.cursor,
-            incidents=tuple(incident_from_row(r) for r in incident_rows),
-            venues=tuple(_venue_from_row(r) for r in venue_rows),
-            units=tuple(_from_row(UnitSnapshot, r) for r in unit_rows),
-            flags=tuple(_from_row(FlagSnapshot, r) for r in flag_rows),
+            incidents=tuple(sorted(incidents, key=lambda i: (i.reported_at, i.id))),
+            venues=tuple(venues),
+            units=tuple(units),
+            flags=tuple(flags),
             zones=tuple(zones),
             directions=tuple(directions),
             taken_at=now,
+            warnings=(*bad_incidents, *bad_venues, *bad_units, *bad_flags),
         )
 
     async def _start_partner(self) -> Snapshot:
@@ -161,19 +172,42 @@ class ChangeFeed:
                 .mappings()
                 .all()
             )
-            venue_rows = (await conn.execute(select(Venue.__table__).order_by(Venue.name))).mappings().all()
+            venue_rows = await _stored_rows(
+                conn, select(*as_stored(Venue.__table__.columns)).order_by(Venue.name)
+            )
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
+        incidents, bad_incidents = decode_each(rows, decode_incident)
+        venue_snapshots, bad_venues = decode_each(venue_rows, decode_venue)
         return Snapshot(
             cursor=self.cursor,
-            incidents=tuple(incident_from_row(r) for r in rows),
-            venues=tuple(_venue_from_row(r) for r in venue_rows),
+            incidents=tuple(incidents),
+            venues=tuple(venue_snapshots),
             units=(),
             flags=(),
             zones=(),
             directions=(),
             taken_at=now,
+            warnings=(*bad_incidents, *bad_venues),
         )
+
+    def rewind(self, since: int) -> None:
+        """Deliver from ``since`` instead of now: every change after it, then live.
+
+        Called after ``start()``, whose cursor is the newest change: a ``since`` beyond
+        it names a change this database never made (another database, or one restored
+        from an older copy), so it is refused rather than silently skipping ahead.
+        A partner's resumed changes are filtered by ``poll()`` like any others.
+        """
+        if self.cursor is None:
+            raise RuntimeError("call start() before rewind()")
+        if since > self.cursor:
+            raise ValidationError(
+                f"cursor {since} is beyond the newest change in this database ({self.cursor}); "
+                "resume from a seq this database's watch printed, from 0 for every change, "
+                "or without a cursor to start from now"
+            )
+        self.cursor = since
 
     async def poll(self) -> Diff:
         """Every change committed after the cursor (up to one batch), in commit order."""
@@ -190,8 +224,14 @@ class ChangeFeed:
         self.cursor = int(rows[-1][0])
         if self.partner_venues is not None:
             rows = [row for row in rows if self._partner_may_read(row)]
-        changes = tuple(_change_from_row(*row[:5]) for row in rows)
-        return Diff(since=since, cursor=self.cursor, changes=changes)
+        changes: list[Change] = []
+        warnings: list[RowWarning] = []
+        for row in rows:
+            try:
+                changes.append(_change_from_row(*row[:5]))
+            except UndecodableRowError as bad:
+                warnings.extend(bad.warnings)  # the change is skipped; the cursor moves past it
+        return Diff(since=since, cursor=self.cursor, changes=tuple(changes), warnings=tuple(warnings))
 
     def _partner_may_read(self, row: Any) -> bool:
         # (seq, entity, entity_id, op, partner_payload, venue_id); PostgreSQL's row-level
@@ -199,7 +239,8 @@ class ChangeFeed:
         return row[4] is not None and (row[1] == "venue" or row[5] in (self.partner_venues or ()))
 
     async def _changes_after(self, since: int) -> list[Any]:
-        payload = ChangeLogEntry.payload if self.partner_venues is None else ChangeLogEntry.partner_payload
+        log = ChangeLogEntry.__table__.c
+        payload = log.payload if self.partner_venues is None else log.partner_payload
         async with self.db.read() as conn:
             return list(
                 (
@@ -209,7 +250,7 @@ class ChangeFeed:
                             ChangeLogEntry.entity,
                             ChangeLogEntry.entity_id,
                             ChangeLogEntry.op,
-                            payload,
+                            stored(payload),  # read by _change_from_row, one change at a time
                             ChangeLogEntry.venue_id,
                         )
                         .where(ChangeLogEntry.seq > since)
@@ -274,38 +315,71 @@ class ChangeFeed:
                 await asyncio.sleep(self.poll_interval)
 
 
-def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: dict[str, Any]) -> Change:
+async def _stored_rows(conn: Any, query: Any) -> list[Any]:
+    return list((await conn.execute(query)).mappings().all())
+
+
+def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: Any) -> Change:
+    """One change-log row as a ``Change``; ``UndecodableRowError`` if its payload cannot be read."""
+    if op != "upsert" and entity == "incident":
+        return Change(seq=seq, entity="incident", op="delete", entity_id=entity_id)
+    if op != "upsert" and entity == "venue":
+        return Change(seq=seq, entity="venue", op="delete", entity_id=entity_id)
+    table = _TABLES.get(entity, entity)
+    try:
+        values = _payload(payload)
+    except ValueError as why:
+        raise UndecodableRowError(
+            (RowWarning(table, entity_id, "payload", shown_value(payload), str(why), seq),), {}
+        ) from None
     if entity == "incident":
-        incident = IncidentSnapshot.from_json(payload) if op == "upsert" else None
-        return Change(
-            seq=seq,
-            entity="incident",
-            op="upsert" if incident else "delete",
-            entity_id=entity_id,
-            incident=incident,
-        )
+        incident = decode_incident(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="incident", op="upsert", entity_id=entity_id, incident=incident)
     if entity == "unit":
-        return Change(seq=seq, entity="unit", op="upsert", entity_id=entity_id, unit=unit_from_json(payload))
+        unit = decode_unit(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="unit", op="upsert", entity_id=entity_id, unit=unit)
     if entity == "flag":
-        return Change(seq=seq, entity="flag", op="upsert", entity_id=entity_id, flag=flag_from_json(payload))
+        flag = decode_flag(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="flag", op="upsert", entity_id=entity_id, flag=flag)
+    if entity == "venue":
+        venue = decode_venue(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="venue", op="upsert", entity_id=entity_id, venue=venue)
+    try:
+        return _dispersal_change(seq, entity, entity_id, values)
+    except (KeyError, TypeError, ValueError) as why:
+        warning = RowWarning(
+            table, entity_id, "payload", shown_value(values), f"cannot be read ({why!r})", seq
+        )
+        raise UndecodableRowError((warning,), values) from None
+
+
+def _dispersal_change(seq: int, entity: str, entity_id: int, values: dict[str, Any]) -> Change:
     if entity == "subject":
-        subject = SubjectSnapshot.from_json(payload)
+        subject = SubjectSnapshot.from_json(values)
         return Change(seq=seq, entity="subject", op="upsert", entity_id=entity_id, subject=subject)
     if entity == "zone":
-        zone = ZoneSnapshot.from_json(payload)
+        zone = ZoneSnapshot.from_json(values)
         return Change(seq=seq, entity="zone", op="upsert", entity_id=entity_id, zone=zone)
     if entity == "direction":
-        direction = DirectionSnapshot.from_json(payload)
+        direction = DirectionSnapshot.from_json(values)
         return Change(seq=seq, entity="direction", op="upsert", entity_id=entity_id, direction=direction)
-    venue = VenueSnapshot.from_json(payload) if op == "upsert" else None
-    return Change(
-        seq=seq, entity="venue", op="upsert" if venue else "delete", entity_id=entity_id, venue=venue
-    )
+    raise ValueError(f"unknown entity {entity!r}")
 
 
-def _from_row(cls: Any, row: Any) -> Any:
-    return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+_TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags"}
 
 
-def _venue_from_row(row: Any) -> VenueSnapshot:
-    return VenueSnapshot(**{name: row[name] for name in VenueSnapshot.__dataclass_fields__})
+def _payload(payload: Any) -> dict[str, Any]:
+    if isinstance(payload, str):  # SQLite hands JSON back as text
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            raise ValueError("is not JSON") from None
+    if not isinstance(payload, dict):
+        raise ValueError("is not a JSON object")
+    return payload
+
+
+def _with_id(values: dict[str, Any], entity_id: int) -> dict[str, Any]:
+    # The log row's entity_id names the record even when its payload lost its "id".
+    return values if "id" in values else {**values, "id": entity_id}

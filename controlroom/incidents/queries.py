@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,12 +10,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from controlroom.core.domain import LOCAL_TZ, Behaviour, Category, Source, grade_label
-from controlroom.core.errors import ValidationError
-from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
+from controlroom.core.decoding import UndecodableRowError, decode_each, decode_flag, decode_unit
+from controlroom.core.domain import LOCAL_TZ, Behaviour, Category, LabelledEnum, Source, grade_label
+from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, RowWarning, UnitSnapshot
 from controlroom.incidents.records import incident_columns, incident_from_row
 from controlroom.storage.database import Database
 from controlroom.storage.models import Flag, Incident, IncidentEvent, Unit
+from controlroom.storage.raw import as_stored
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +35,7 @@ class TimelineEntry:
         """The entry in words, as the detail panel and ``incident show`` print it."""
         d = self.detail
         if self.kind == "reported":
-            source, category = Source.of(d["source"]).label, Category.of(d["category"]).label
+            source, category = label_of(Source, d["source"]), label_of(Category, d["category"])
             return f"reported by {source}: {category}, {grade_label(d.get('grade'))}"
         if self.kind == "status":
             unit = f" ({d['unit']})" if d.get("unit") else ""
@@ -39,7 +44,7 @@ class TimelineEntry:
             return f"dispatched {d['unit']}{_dispatch_origin(d)}"
         if self.kind == "from_flag":
             return (
-                f"from flag {d['flag_id']} at {d['place']}: {Behaviour.of(d['behaviour']).label} — "
+                f"from flag {d['flag_id']} at {d['place']}: {label_of(Behaviour, d['behaviour'])} — "
                 f"{d['reason']} (flagged by {d['flagged_by']} at {_hh_mm(d['flagged_at'])})"
             )
         if self.kind == "diverted":
@@ -75,6 +80,12 @@ class TimelineEntry:
         return self.at.astimezone(LOCAL_TZ).strftime("%H:%M:%S")
 
 
+def label_of(kind: type[LabelledEnum], value: Any) -> str:
+    """The label of a stored value, or the value quoted as unknown (a row written around the program)."""
+    member = kind._value2member_map_.get(value) if isinstance(value, str) else None
+    return member.label if isinstance(member, LabelledEnum) else f"{value!r} (unknown)"
+
+
 def _hh_mm(iso: str) -> str:
     return datetime.fromisoformat(iso).astimezone(LOCAL_TZ).strftime("%H:%M")
 
@@ -97,12 +108,35 @@ class IncidentDetail:
     duplicate_of_reference: str | None = None
 
 
+class UnreadableIncidentError(ControlroomError):
+    """The incident's row holds a value the program cannot read (``core.decoding``).
+
+    It carries what could be read: ``values`` (every column, the bad ones as stored),
+    ``timeline`` (stored apart, unaffected) and ``warnings`` naming each bad value, so
+    ``incident show`` can print them.
+    """
+
+    def __init__(
+        self,
+        warnings: tuple[RowWarning, ...],
+        values: dict[str, Any],
+        timeline: tuple[TimelineEntry, ...],
+        duplicate_of_reference: str | None,
+    ) -> None:
+        super().__init__("; ".join(w.describe() for w in warnings))
+        self.warnings = warnings
+        self.values = values
+        self.timeline = timeline
+        self.duplicate_of_reference = duplicate_of_reference
+
+
 async def incident_detail(db: Database, reference: str, *, redacted: bool = False) -> IncidentDetail:
     """The incident as it is now, with every timeline entry in order.
 
     ``redacted`` (a partner): without the persons-of-concern columns — which a partner's
     PostgreSQL login may not even select — and without the timeline, where operators'
-    notes may name people.
+    notes may name people. A row holding a value the program cannot read raises
+    ``UnreadableIncidentError`` with everything that could be read.
     """
     columns = incident_columns(redacted=redacted)
     async with db.read() as conn:
@@ -125,11 +159,16 @@ async def incident_detail(db: Database, reference: str, *, redacted: bool = Fals
                 )
             ).all()
         duplicate_ref = None
-        if row["duplicate_of"] is not None:
+        if isinstance(row["duplicate_of"], int):
             duplicate_ref = (
                 await conn.execute(select(Incident.reference).where(Incident.id == row["duplicate_of"]))
             ).scalar_one_or_none()
-    return IncidentDetail(incident_from_row(row), tuple(TimelineEntry(*e) for e in events), duplicate_ref)
+    timeline = tuple(TimelineEntry(*e) for e in events)
+    try:
+        incident = incident_from_row(row)
+    except UndecodableRowError as bad:
+        raise UnreadableIncidentError(bad.warnings, bad.values, timeline, duplicate_ref) from None
+    return IncidentDetail(incident, timeline, duplicate_ref)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +180,15 @@ class ActiveFlag:
 
 
 async def active_flags(db: Database, now: datetime) -> tuple[ActiveFlag, ...]:
-    """Flags neither cleared, converted nor expired at ``now``, oldest first, with their units."""
+    """Flags neither cleared, converted nor expired at ``now``, oldest first, with their units.
+
+    A flag or unit row holding a value the program cannot read is left out and logged.
+    """
     async with db.read(consistent=True) as conn:
         flag_rows = (
             (
                 await conn.execute(
-                    select(Flag.__table__)
+                    select(*as_stored(Flag.__table__.columns))
                     .where(Flag.expires_at > now, Flag.cleared_at.is_(None), Flag.incident_id.is_(None))
                     .order_by(Flag.flagged_at, Flag.id)
                 )
@@ -156,17 +198,20 @@ async def active_flags(db: Database, now: datetime) -> tuple[ActiveFlag, ...]:
         )
         ids = [row["id"] for row in flag_rows]
         unit_rows = (
-            (await conn.execute(select(Unit.__table__).where(Unit.flag_id.in_(ids)).order_by(Unit.callsign)))
+            (
+                await conn.execute(
+                    select(*as_stored(Unit.__table__.columns))
+                    .where(Unit.flag_id.in_(ids))
+                    .order_by(Unit.callsign)
+                )
+            )
             .mappings()
             .all()
             if ids
             else []
         )
-    units = [UnitSnapshot(**{k: row[k] for k in UnitSnapshot.__dataclass_fields__}) for row in unit_rows]
-    return tuple(
-        ActiveFlag(
-            FlagSnapshot(**{k: row[k] for k in FlagSnapshot.__dataclass_fields__}),
-            tuple(u for u in units if u.flag_id == row["id"]),
-        )
-        for row in flag_rows
-    )
+    flags, bad_flags = decode_each(flag_rows, decode_flag)
+    units, bad_units = decode_each(unit_rows, decode_unit)
+    for warning in (*bad_flags, *bad_units):
+        log.warning("%s", warning.describe())
+    return tuple(ActiveFlag(flag, tuple(u for u in units if u.flag_id == flag.id)) for flag in flags)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Label, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import KeyedColumnElement
 
+from controlroom.core.decoding import decode_incident
 from controlroom.core.errors import ValidationError
 from controlroom.core.roles import PERSON_FIELDS
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.storage.models import Incident
+from controlroom.storage.raw import as_stored
 
 
 def incident_snapshot(row: Incident) -> IncidentSnapshot:
@@ -70,18 +71,18 @@ async def reported_by_key(session: AsyncSession, key: str, *, redacted: bool) ->
     return incident_from_row(found) if found is not None else None
 
 
-def incident_columns(*, redacted: bool) -> list[KeyedColumnElement[Any]]:
-    """The incident columns a reader selects; ``redacted`` (a partner) leaves out the
-    persons-of-concern columns, which a partner's PostgreSQL login may not select."""
-    return [c for c in Incident.__table__.columns if not (redacted and c.name in PERSON_FIELDS)]
+def incident_columns(*, redacted: bool) -> list[Label[Any]]:
+    """The incident columns a reader selects, as stored (``incident_from_row`` reads them);
+    ``redacted`` (a partner) leaves out the persons-of-concern columns, which a partner's
+    PostgreSQL login may not select."""
+    return as_stored(c for c in Incident.__table__.columns if not (redacted and c.name in PERSON_FIELDS))
 
 
 def incident_from_row(row: Any) -> IncidentSnapshot:
-    """A snapshot from a selected incident row (a mapping); person columns a redacted
-    read left out are blank."""
-    values: dict[str, Any] = dict.fromkeys(PERSON_FIELDS, "")
-    values.update((name, row[name]) for name in IncidentSnapshot.__dataclass_fields__ if name in row)
-    return IncidentSnapshot(**values)
+    """A snapshot from a row selected with ``incident_columns`` (a mapping); person columns
+    a redacted read left out are blank. A value the program cannot read raises
+    ``core.decoding.UndecodableRowError`` naming it."""
+    return decode_incident(row)
 
 
 def touch(incident: Incident, actor: str, now: datetime) -> None:
