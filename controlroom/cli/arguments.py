@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime
+from typing import TypeVar
 
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ValidationError
+from controlroom.core.validation import EARLIEST_BIRTH, EARLIEST_DATE, bounded_date, bounded_hours
 
 LatLon = tuple[float, float]
+_Day = TypeVar("_Day", date, datetime)
 
 
 def lat_lon(text: str) -> LatLon:
@@ -70,7 +73,7 @@ def moment(text: str) -> datetime:
             f"{text!r} is not a date and time; write e.g. 2026-11-27T22:00"
         ) from None
     try:
-        return on_uk_clock(value)
+        return on_uk_clock(_in_range(value, "date and time"))
     except ValidationError as refused:
         raise argparse.ArgumentTypeError(str(refused)) from None
 
@@ -83,22 +86,38 @@ def instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO date or time; write e.g. 2026-11-28 or 2026-11-28T22:00"
         ) from None
+    try:
+        _in_range(value, "date and time")
+    except ValidationError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None
     return value if value.tzinfo else value.replace(tzinfo=LOCAL_TZ)
 
 
 def day(text: str) -> date:
+    """A date from 1900 (a date of birth) to 2100; the command may bound it further."""
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write e.g. 1990-05-17") from None
+    try:
+        return _in_range(value, "date", earliest=EARLIEST_BIRTH)
+    except ValidationError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None
 
 
 def hours(text: str) -> float:
-    """A positive number of hours."""
+    """A number of hours above 0 and at most a week (``inf``, ``nan`` and ``1e10`` refused);
+    the command applies any shorter legal bound (48 hours under s.34 and s.35)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of hours, e.g. 24 or 1.5") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: the number of hours must be above 0")
-    return value
+    try:
+        return bounded_hours(value, "number of hours")
+    except ValidationError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None
+
+
+def _in_range(value: _Day, what: str, *, earliest: date = EARLIEST_DATE) -> _Day:
+    """``value`` when its year is a plausible one (see ``core.validation.bounded_date``)."""
+    return bounded_date(value, what, earliest=earliest)

@@ -14,21 +14,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_SPACES = frozenset("\t\n\r\x0b\x0c")
+from controlroom.core.validation import inert
+
+_SPACES = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c", " "))
 
 
 def shown(text: str) -> str:
     """``text`` on one line: line breaks and tabs become spaces, other controls visible escapes."""
-    return "".join(ch if ch.isprintable() else (" " if ch in _SPACES else _escape(ch)) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    code = ord(ch)
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    if code <= 0xFFFF:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
+    return inert(text.translate(_SPACES))
 
 
 def json_text(value: Any, *, indent: int | None = None) -> str:
@@ -37,8 +30,7 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
     Other non-ASCII text (names with accents, Welsh, Polish) stays readable; the JSON
     decodes to exactly the stored values.
     """
-    raw = json.dumps(value, indent=indent, ensure_ascii=False)
-    return "".join(ch if ch.isprintable() or ch in "\n " else _json_escape(ch) for ch in raw)
+    return inert(json.dumps(value, indent=indent, ensure_ascii=False), keep="\n", spell=_json_escape)
 
 
 def _json_escape(ch: str) -> str:

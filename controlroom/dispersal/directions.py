@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from controlroom.core.domain import DirectionStatus, operational_night
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import DirectionSnapshot, SubjectSnapshot
-from controlroom.core.validation import clean_text
+from controlroom.core.validation import bounded_hours, clean_text
 from controlroom.dispersal.persons import NewSubject, new_subject_row
 from controlroom.dispersal.records import (
     active_directions,
@@ -30,6 +30,7 @@ from controlroom.dispersal.records import (
 )
 from controlroom.dispersal.rules import (
     CLOCK_SKEW,
+    MAX_PERIOD,
     DirectionTerms,
     GiverTerms,
     SurrenderTerms,
@@ -58,6 +59,9 @@ from controlroom.writes import CommandBase, requires
 
 # Where surrendered items are collected unless the officer names another station (s.37).
 DEFAULT_COLLECTION_STATION = "Southampton Central Police Station"
+
+# s.35(4) and s.35(8), as the number of hours typed; checked before any date arithmetic.
+MAX_EXCLUSION_HOURS = MAX_PERIOD / timedelta(hours=1)
 
 
 MAX_TEXT = 4000
@@ -154,8 +158,7 @@ class DirectionCommands(CommandBase):
         officer = parse_officer(spec.officer)
         now = self.clock()
         given_at = utc(spec.given_at, "time given") if spec.given_at else now
-        if not 0 < spec.exclusion_hours <= 1000:
-            raise ValidationError(f"--hours {spec.exclusion_hours} must be a number of hours above 0")
+        bounded_hours(spec.exclusion_hours, "exclusion period", MAX_EXCLUSION_HOURS, law="s.35(4)")
         capacity = check_giver(
             GiverTerms(officer, spec.in_uniform, spec.special_constable, spec.pcso_designation)
         )
@@ -480,7 +483,9 @@ def _variation_terms(row: Direction, variation: DirectionVariation, zone: Disper
     if variation.hours_from_first_given is not None:
         if ends is not None:
             raise ValidationError("give either a new end time or a number of hours, not both")
-        ends = row.first_given_at + timedelta(hours=variation.hours_from_first_given)
+        hours = variation.hours_from_first_given
+        bounded_hours(hours, "exclusion period from when first given", MAX_EXCLUSION_HOURS, law="s.35(8)")
+        ends = row.first_given_at + timedelta(hours=hours)
     if ends is not None:
         check_variation(row.first_given_at, ends)
         terms["exclusion_ends_at"] = ends

@@ -19,7 +19,7 @@ from controlroom.core.domain import (
 )
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import SubjectSnapshot
-from controlroom.core.validation import clean_text
+from controlroom.core.validation import EARLIEST_BIRTH, bounded_date, clean_text
 from controlroom.dispersal.records import (
     find_subject,
     subject_snapshot,
@@ -156,6 +156,7 @@ class PersonCommands(CommandBase):
             raise ValidationError(
                 "a review either sets the next review date or erases the identity (or both)"
             )
+        bounded_date(next_review, "next review date")
         if next_review is not None and next_review <= today:
             raise ValidationError(
                 "the next review date must be in the future (Management of Police Information)"
@@ -189,7 +190,10 @@ async def new_subject_row(session: AsyncSession, new: NewSubject, now: datetime,
 
 def _subject_row(new: NewSubject, now: datetime, actor: str) -> Subject:
     description = clean_text(new.description, "description", MAX_DESCRIPTION)
-    review = new.review_date or (now.astimezone(LOCAL_TZ).date() + DEFAULT_REVIEW)
+    review = bounded_date(new.review_date, "review date") or (
+        now.astimezone(LOCAL_TZ).date() + DEFAULT_REVIEW
+    )
+    bounded_date(new.date_of_birth, "date of birth", earliest=EARLIEST_BIRTH)
     if review <= now.astimezone(LOCAL_TZ).date():
         raise ValidationError("the review date must be in the future (Management of Police Information)")
     if new.date_of_birth is not None and new.date_of_birth >= now.date():

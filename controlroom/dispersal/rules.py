@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from controlroom.core.domain import LOCAL_TZ as LONDON
 from controlroom.core.errors import ValidationError
+from controlroom.core.validation import bounded_date
 from controlroom.paperwork.data import LatLon, Officer
 
 # s.34(1) (authorisation period) and s.35(4) (exclusion period): no more than 48 hours.
@@ -110,7 +111,7 @@ def utc(moment: datetime, what: str) -> datetime:
     """The same instant in UTC; naive times are refused (whose clock would they be?)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(f"the {what} has no time zone; give it with an offset, e.g. 2026-11-27T22:00Z")
-    return moment.astimezone(UTC)
+    return bounded_date(moment, what).astimezone(UTC)  # year 1 or 9999 is a slip, and overflows
 
 
 def elapsed(start: datetime, end: datetime) -> timedelta:

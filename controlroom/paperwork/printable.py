@@ -9,6 +9,9 @@ rendered into the paperwork or drawn on a plan.
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from controlroom.core.validation import inert
 
 # Size of the plan on paper, in CSS pixels (1/96 inch): 640 px is 169 mm, the A4 text width.
 PLAN_WIDTH = 640
@@ -50,13 +53,6 @@ SHORT_FIELDS = frozenset(
 )
 
 
-# Bidirectional controls (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, LRM, RLM, ALM): shown, not obeyed.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 _LONG_RUN = re.compile(r"\S{40,}")
 
 
@@ -65,13 +61,17 @@ _BREAK_EVERY = 30
 
 def printable(text: str, limit: int = TEXT_FIELD_LIMIT) -> str:
     """``text`` made safe to lay out: controls shown as code points, long runs breakable, capped."""
-    text = _BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
-    text = _OTHER_CONTROLS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = inert(text.replace("\r\n", "\n").replace("\r", "\n"), keep="\t\n", spell=_on_paper)
     if len(text) > limit:
         hidden = len(text) - limit
         text = f"{text[:limit]}… [{hidden:,} more characters are in the electronic record]"
     # A zero-width space is a line-break opportunity: a 100 KB word still wraps inside its cell.
     return _LONG_RUN.sub(lambda m: _breakable(m.group()), text)
+
+
+def _on_paper(ch: str) -> str:
+    """Bidirectional and other format characters shown by code point; controls as a space."""
+    return " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else f"[U+{ord(ch):04X}]"
 
 
 def _breakable(run: str) -> str:

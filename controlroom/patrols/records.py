@@ -21,6 +21,7 @@ from controlroom.core.snapshots import (
     FlagSnapshot,
     UnitSnapshot,
 )
+from controlroom.core.validation import callsign
 from controlroom.storage.models import Dispatch, Flag, Incident, Unit
 
 AGENCY = {
@@ -75,10 +76,8 @@ def flag_snapshot(row: Flag) -> FlagSnapshot:
 
 
 def parse_callsign(text: str) -> str:
-    sign = text.strip().upper()
-    if not sign or len(sign) > 40 or not all(ch.isalnum() or ch in "-/ " for ch in sign):
-        raise ValidationError(f"{text!r} is not a callsign; use letters, digits and - or /, e.g. SN-21")
-    return sign
+    """A callsign as typed, checked (ASCII only, see ``core.validation.callsign``) and in capitals."""
+    return callsign(text)
 
 
 async def find_unit(
