@@ -26,6 +26,7 @@ BENCHMARKS = {
     "paperwork": "bench_paperwork.py",
     "gui_stall": "bench_gui_stall.py",
     "start": "bench_start.py",
+    "durability": "bench_durability.py",
 }
 
 
