@@ -31,14 +31,14 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from typing import TYPE_CHECKING, Any
 
 from controlroom.core.errors import ValidationError
-from controlroom.storage.database import Database
-from controlroom.storage.models import AuditHead
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+    from controlroom.storage.database import Database
 
 EMPTY_HASH = "0" * 64
 
@@ -82,6 +82,11 @@ EMPTY_HEAD = ChainHead(0, 0, EMPTY_HASH)
 
 async def read_head(source: AsyncConnection | AsyncSession) -> ChainHead:
     """The head ``audit_head`` records, read in the caller's transaction (no check of the chain)."""
+    # Imported here: the paperwork's plain data carries a ChainHead without loading storage.
+    from sqlalchemy import select
+
+    from controlroom.storage.models import AuditHead
+
     row = (await source.execute(select(AuditHead.last_id, AuditHead.count, AuditHead.last_hash))).first()
     if row is None:
         return EMPTY_HEAD

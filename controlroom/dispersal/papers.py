@@ -8,12 +8,14 @@ change shows the new time on the notice and the receipt alike.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from controlroom.audit.anchor import read_head
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.dispersal.records import find_direction, find_zone, polygon_of, reading, zone_officer
 from controlroom.paperwork.data import (
@@ -65,7 +67,8 @@ def _authorisation(row: DispersalZone) -> AuthorisationPaper:
 async def authorisation_paper(db: Database, zone_id: int | str) -> AuthorisationPaper:
     """The s.34 authorisation as the printed form shows it (with signing and any withdrawal)."""
     async with reading(db) as session:
-        return _authorisation(await find_zone(session, zone_id))
+        paper = _authorisation(await find_zone(session, zone_id))
+        return replace(paper, audit_head=await read_head(session))
 
 
 async def _rows(session: AsyncSession, model: Any, direction_id: int) -> list[Any]:
@@ -136,6 +139,7 @@ async def direction_paper(db: Database, reference: str) -> DirectionPaper:
             recorded_by=row.recorded_by,
             recorded_at=row.recorded_at or row.given_at,
             direction_id=row.id,
+            audit_head=await read_head(session),
         )
 
 

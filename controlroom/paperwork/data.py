@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from controlroom.audit.anchor import ChainHead
 from controlroom.core.domain import LOCAL_TZ
 
 LatLon = tuple[float, float]
@@ -64,6 +65,9 @@ class AuthorisationPaper:
     signed_at: datetime | None = None  # s.34(4): in force only from signing
     withdrawn_at: datetime | None = None
     withdrawn_reason: str | None = None
+    # The audit trail's head when the paper was read, printed in the footer so it exists
+    # on paper outside the database (``audit.anchor``); None: not read from the records.
+    audit_head: ChainHead | None = None
 
     @property
     def area_defined_by_plan(self) -> bool:
@@ -156,6 +160,7 @@ class DirectionPaper:
     recorded_by: str = ""
     recorded_at: datetime | None = None
     direction_id: int | None = None  # the record's id, for the s.62 log
+    audit_head: ChainHead | None = None  # as on AuthorisationPaper: printed in the footer
 
     @property
     def officer_title(self) -> str:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from controlroom.audit.anchor import ChainHead
 from controlroom.core.resources import resource
 from controlroom.paperwork.data import AuthorisationPaper, DirectionPaper
 from controlroom.paperwork.plan import plan_svg
@@ -47,10 +48,12 @@ LONDON = ZoneInfo("Europe/London")
 
 @dataclass(frozen=True, slots=True)
 class RenderedDocument:
-    """One printable document: Qt rich-text HTML, its footer line and its images as SVG text.
+    """One printable document: Qt rich-text HTML, its footer lines and its images as SVG text.
 
     ``images`` maps a name to SVG text; the HTML refers to it as ``<img src="plan:NAME">``
     and the SVG's width/height are its printed size in CSS pixels (1/96 inch).
+    ``audit_head`` is the footer's second line: the audit trail's head when the paper was
+    read (see ``audit_head_line``).
     """
 
     title: str
@@ -59,6 +62,20 @@ class RenderedDocument:
     footer: str
     images: Mapping[str, str] = field(default_factory=dict)
     part: str = ""  # "notice", "record", "receipt" or "authorisation": one s.62 disclosure each
+    audit_head: str = ""
+
+
+def audit_head_line(head: ChainHead | None) -> str:
+    """``Audit head: #1234 <the whole hash>``, for the footer of every printed page.
+
+    The head is read with the paper, so it is the newest entry *before* the print's own
+    s.62 disclosure entries (those follow it, from the next id on). Paper that leaves the
+    room then holds the trail's head outside the database, where ``audit verify --expect``
+    can check it against the trail later (``audit.anchor``).
+    """
+    if head is None:
+        return "Audit head: not read (specimen or test paper, not from the records)"
+    return f"Audit head: {head.label()}"
 
 
 def _printable_value(value: Any, limit: int) -> Any:
@@ -140,7 +157,13 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(
-    template: str, title: str, reference: str, images: Mapping[str, str], part: str, **context: Any
+    template: str,
+    title: str,
+    reference: str,
+    images: Mapping[str, str],
+    part: str,
+    head: ChainHead | None,
+    **context: Any,
 ) -> RenderedDocument:
     module = _environment().get_template(template).make_module(context)
     footer = getattr(module, "footer", "")
@@ -151,6 +174,7 @@ def _render(
         footer=escape(footer).striptags(),  # the set block is already Markup
         images=dict(images),
         part=part,
+        audit_head=audit_head_line(head),
     )
 
 
@@ -179,6 +203,7 @@ def render_direction(
         paper.reference,
         images,
         part,
+        paper.audit_head,
         paper=_printable_value(paper, TEXT_FIELD_LIMIT),
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
         printed_at=printed_at or datetime.now(UTC),
@@ -212,6 +237,7 @@ def render_authorisation(
         paper.log_number,
         images,
         "authorisation",
+        paper.audit_head,
         paper=_printable_value(paper, TEXT_FIELD_LIMIT),
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
         printed_at=printed_at or datetime.now(UTC),

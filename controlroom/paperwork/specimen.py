@@ -17,8 +17,10 @@ zone is withdrawn only after both were given.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
+from controlroom.audit.anchor import ChainHead
 from controlroom.paperwork.data import (
     AuthorisationPaper,
     ChangePaper,
@@ -50,6 +52,10 @@ LONDON_ROAD_PART: tuple[LatLon, ...] = (
 OPERATOR = "specimen-operator"
 
 
+# A made-up audit head, as long as a real one: the footer is checked at its full width.
+SPECIMEN_HEAD = ChainHead(104_857, 104_857, hashlib.sha256(b"specimen audit trail").hexdigest())
+
+
 def _at(day: int, hour: int, minute: int) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC)  # November: GMT, so UTC is UK time
 
@@ -73,6 +79,7 @@ def specimen_zone() -> AuthorisationPaper:
         signed_at=_at(27, 19, 40),
         withdrawn_at=_at(29, 3, 0),
         withdrawn_reason="Specimen: the venues closed early and the reports stopped",
+        audit_head=SPECIMEN_HEAD,
     )
 
 
@@ -143,6 +150,7 @@ def specimen_direction() -> DirectionPaper:
         supervisor_reason="Specimen: the earlier direction named London Road only; this one covers the zone.",
         recorded_by=OPERATOR,
         recorded_at=_at(28, 1, 20),
+        audit_head=SPECIMEN_HEAD,
     )
 
 
@@ -199,6 +207,7 @@ def specimen_withdrawn_direction() -> DirectionPaper:
         changes=(withdrawal,),
         recorded_by=OPERATOR,
         recorded_at=_at(28, 2, 55),
+        audit_head=SPECIMEN_HEAD,
     )
 
 

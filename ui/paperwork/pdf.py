@@ -45,9 +45,11 @@ from ui.common.screen_fit import fit_to_screen
 
 PLAN_DPI = 200  # the plan's street names stay crisp at 200 dpi; 300 doubles the time for no visible gain
 PDF_RESOLUTION = 300
-# A4 portrait; the bottom margin leaves room for the footer line inside the printable area.
+# A4 portrait; the bottom margin leaves room for the footer inside the printable area.
 PAGE_MARGINS_MM = QMarginsF(16, 12, 16, 10)
-FOOTER_MM = 7.0
+# Two lines: the document's reference and page, then the audit head. 7.5 pt lines are
+# about 3.2 mm apart; the rest is air below the rule so neither line touches it.
+FOOTER_MM = 9.5
 FOOTER_POINT_SIZE = 7.5
 _CSS_PX_PER_INCH = 96
 
@@ -166,15 +168,24 @@ def _paint_footer(
     painter.drawLine(
         QRectF(0, top, device.width(), 0).topLeft(), QRectF(0, top, device.width(), 0).topRight()
     )
-    area = QRectF(0, top, device.width(), height)
+    metrics = painter.fontMetrics()
+    line = metrics.lineSpacing() * 1.2  # a little air: the hash is read digit by digit
+    # The two lines sit together in the middle of the footer's height.
+    first = QRectF(0, top + (height - 2 * line) / 2, device.width(), line)
     flags = Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
     page_text = f"Page {page} of {count}"
-    painter.drawText(area, int(flags | Qt.AlignmentFlag.AlignRight), page_text)
-    room = area.adjusted(0, 0, -painter.fontMetrics().horizontalAdvance(page_text) * 1.5, 0)
-    footer = painter.fontMetrics().elidedText(
-        document.footer, Qt.TextElideMode.ElideMiddle, int(room.width())
-    )
+    painter.drawText(first, int(flags | Qt.AlignmentFlag.AlignRight), page_text)
+    room = first.adjusted(0, 0, -metrics.horizontalAdvance(page_text) * 1.5, 0)
+    footer = metrics.elidedText(document.footer, Qt.TextElideMode.ElideMiddle, int(room.width()))
     painter.drawText(room, int(flags | Qt.AlignmentFlag.AlignLeft), footer)
+    # Never elided: a hash cut short on paper could not be checked against the trail. In a
+    # fixed-width face without ligatures, so "ff" stays two letters when read or copied.
+    mono = QFont("DejaVu Sans Mono")
+    mono.setStyleHint(QFont.StyleHint.Monospace)
+    mono.setPointSizeF(FOOTER_POINT_SIZE)
+    mono.setFeature(QFont.Tag("liga"), 0)
+    painter.setFont(mono)
+    painter.drawText(first.translated(0, line), int(flags | Qt.AlignmentFlag.AlignLeft), document.audit_head)
     painter.restore()
 
 
