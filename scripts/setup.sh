@@ -15,6 +15,8 @@ APT_PACKAGES=(
   libxcb-shape0 libxkbcommon-x11-0
   libpulse0
   postgresql poppler-utils
+  # PgBouncer in front of PostgreSQL for many consoles (tests/core/feed/test_pgbouncer.py).
+  pgbouncer
   # The real window on a virtual screen with a window manager, driven by keys (scripts/real-window.sh).
   xvfb openbox xdotool imagemagick
 )

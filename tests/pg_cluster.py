@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -126,3 +127,84 @@ class PostgresCluster:
         with ThreadPoolExecutor(max_workers=1) as pool:
             pool.submit(asyncio.run, _create()).result()
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
+
+
+PGBOUNCER = Path("/usr/sbin/pgbouncer")  # the Debian package's binary
+
+
+class PgBouncer:
+    """PgBouncer from the Debian package in front of ``cluster``, transaction pooling.
+
+    Few server connections (``server_connections``) for many clients, so consecutive
+    transactions of one client really do land on different server connections, and
+    ``DISCARD ALL`` after each, as SQLAlchemy's asyncpg notes ask. It runs as the
+    ``postgres`` user when we are root (PgBouncer refuses root) and trusts its clients.
+    """
+
+    def __init__(self, cluster: PostgresCluster, *, server_connections: int = 2) -> None:
+        if not PGBOUNCER.exists():
+            raise RuntimeError(f"{PGBOUNCER} not found; run `make setup` (installs the pgbouncer package)")
+        self.cluster = cluster
+        self.base = Path(tempfile.mkdtemp(prefix="controlroom-pgbouncer-"))
+        self.base.chmod(0o755)
+        self.port = _free_port()
+        self.server_connections = server_connections
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        (self.base / "userlist.txt").write_text('"postgres" ""\n')
+        (self.base / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={self.cluster.port}\n"
+            "[pgbouncer]\n"
+            "listen_addr = 127.0.0.1\n"
+            f"listen_port = {self.port}\n"
+            "unix_socket_dir =\n"
+            "auth_type = trust\n"
+            f"auth_file = {self.base / 'userlist.txt'}\n"
+            "pool_mode = transaction\n"
+            f"default_pool_size = {self.server_connections}\n"
+            "max_client_conn = 500\n"
+            "server_reset_query = DISCARD ALL\n"
+            "server_reset_query_always = 1\n"
+            f"logfile = {self.base / 'pgbouncer.log'}\n"
+        )
+        command = [str(PGBOUNCER), str(self.base / "pgbouncer.ini")]
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres")
+            for name in ("userlist.txt", "pgbouncer.ini"):
+                shutil.chown(self.base / name, "postgres")
+            command = ["runuser", "-u", "postgres", "--", *command]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._wait_listening()
+
+    def _wait_listening(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                log = (self.base / "pgbouncer.log").read_text(errors="replace")
+                raise RuntimeError(f"pgbouncer exited with {self._process.returncode}:\n{log}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError as exc:
+                if time.monotonic() > deadline:
+                    message = f"pgbouncer did not listen on port {self.port} within {timeout} s"
+                    raise RuntimeError(message) from exc
+                time.sleep(0.05)
+
+    def url(self, direct_url: str) -> str:
+        """``direct_url`` (one of the cluster's databases) reached through PgBouncer instead."""
+        return direct_url.replace(f"127.0.0.1:{self.cluster.port}/", f"127.0.0.1:{self.port}/")
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()  # runuser passes SIGTERM on to pgbouncer
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
