@@ -7,6 +7,11 @@ and for whom (by default the Information Commissioner's Office), logs that
 disclosure, and only then writes the file (to a temporary name, then renamed, so
 a half-written export never exists). Reading the trail is itself a consultation:
 ``open_audit_viewer`` asks for the justification and logs it before showing it.
+
+The trail's head (newest entry id and hash) is shown under the table; "Copy head"
+(Alt+C) puts it on the clipboard as ``ID:HASH``, the form ``controlroom audit verify
+--expect`` takes back, so the auditor can note it outside the database
+(``controlroom.audit.anchor``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from controlroom.audit.anchor import ChainHead, current_head
 from controlroom.audit.chain import KINDS, verify
 from controlroom.audit.trail import AuditFilter, entries, log_processing, write_csv_file
 from controlroom.core.domain import LOCAL_TZ
@@ -142,6 +149,23 @@ class AuditViewer(QDialog):
         self.export_button = QPushButton("E&xport CSV…")
         self.export_button.clicked.connect(self._on_export_clicked)
         self.export_button.setVisible(actor.may("audit.export"))
+        self.head: ChainHead | None = None
+        self.head_label = QLabel("Audit head: reading…")
+        self.head_label.setObjectName("auditHead")
+        self.head_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.head_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.copy_head_button = QPushButton("&Copy head")
+        self.copy_head_button.setToolTip(
+            "Copy the head as ID:HASH: note it outside the database and check the trail against it "
+            "later with: controlroom audit verify --expect ID:HASH"
+        )
+        self.copy_head_button.setEnabled(False)
+        self.copy_head_button.clicked.connect(self.copy_head)
+        head_row = QHBoxLayout()
+        head_row.addWidget(self.head_label, 1)
+        head_row.addWidget(self.copy_head_button)
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
         actions.addWidget(self.verify_button)
@@ -149,6 +173,7 @@ class AuditViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self._filters())
         layout.addWidget(self.table, 1)
+        layout.addLayout(head_row)
         layout.addWidget(self.verify_result)
         layout.addLayout(actions)
 
@@ -222,11 +247,13 @@ class AuditViewer(QDialog):
         try:
             flt = self.current_filter()
             rows = [row async for row in entries(self.db, flt, limit=SHOWN_LIMIT + 1)]
+            head = await current_head(self.db)
         except (ControlroomError, OSError) as exc:
             self.status.setText(str(exc))
             return
         if generation != self._generation:
             return  # a newer query (the filter changed meanwhile) decides what is shown
+        self.show_head(head)
         shown = rows[:SHOWN_LIMIT]
         self.model.set_entries(shown)
         more = f" (the first {SHOWN_LIMIT}; narrow the filter)" if len(rows) > SHOWN_LIMIT else ""
@@ -247,8 +274,26 @@ class AuditViewer(QDialog):
             f"color: {theme.GOOD};" if result.ok else f"color: {theme.BAD}; font-weight: bold;"
         )
         self.verify_result.setText(("✔ " if result.ok else "✖ ") + result.describe())
+        if result.ok:
+            self.show_head(result.head)
         if result.broken_id is not None:
             self.select_entry(result.broken_id)
+
+    def show_head(self, head: ChainHead) -> None:
+        """Show the trail's newest entry and its hash, ready to copy."""
+        self.head = head
+        self.head_label.setText(f"Audit head: entry #{head.last_id} of {head.count}, hash {head.hash}")
+        self.copy_head_button.setEnabled(head.count > 0)
+
+    def copy_head(self) -> None:
+        """Put the head on the clipboard as ``ID:HASH`` (what ``audit verify --expect`` takes)."""
+        if self.head is None or self.head.count == 0:
+            return
+        QGuiApplication.clipboard().setText(self.head.anchor)
+        self.status.setText(
+            f"audit head #{self.head.last_id} copied: keep it outside the database and check later "
+            f"with controlroom audit verify --expect {self.head.last_id}:…"
+        )
 
     def select_entry(self, entry_id: int) -> bool:
         """Select and show the entry with this id, if the current filter lists it."""
