@@ -19,7 +19,7 @@ from controlroom.cli import arguments
 from controlroom.cli.registry import Access, Command
 from controlroom.cli.session import Invocation, Session, in_session, new_password
 from controlroom.cli.session import login as login
-from controlroom.cli.terminal import json_text, shown
+from controlroom.cli.terminal import json_text, shown, write_inert_on_terminal
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ValidationError
 from controlroom.core.roles import ROLES
@@ -233,7 +233,7 @@ async def _export(session: Session, args: argparse.Namespace) -> int:
         recipient=args.recipient,
     )
     if args.out is None:
-        audit.write_csv(rows, sys.stdout)
+        write_inert_on_terminal(lambda out: audit.write_csv(rows, out), sys.stdout)
         return 0
     path = Path(args.out)
     folder = path.parent if str(path.parent) else Path(".")

@@ -11,8 +11,10 @@ back unchanged.
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from controlroom.core.validation import inert
 
@@ -39,3 +41,24 @@ def _json_escape(ch: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000  # JSON spells characters beyond the BMP as a UTF-16 surrogate pair
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def lines_shown(text: str) -> str:
+    """Several lines for a terminal: line breaks and tabs kept, every other control an escape
+    (a carriage return alone would let a line be overwritten by the text after it)."""
+    return inert(text.replace("\r\n", "\n"), keep="\n\t")
+
+
+def write_inert_on_terminal(write: Callable[[TextIO], object], out: TextIO) -> None:
+    """``write(out)``, except that on a terminal the text is shown through ``lines_shown``.
+
+    A file or a pipe gets the data exactly (a CSV for the Commissioner must hold what was
+    recorded); a person at a terminal sees ESC, BEL and U+202E spelled out, so a typed reason
+    or a failed-login name cannot clear the auditor's screen or reverse the lines after it.
+    """
+    if not out.isatty():
+        write(out)
+        return
+    buffer = io.StringIO(newline="")
+    write(buffer)
+    out.write(lines_shown(buffer.getvalue()))

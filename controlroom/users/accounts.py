@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from controlroom.audit.chain import append_audit
 from controlroom.core.errors import AuthenticationError, ValidationError
 from controlroom.core.roles import ROLE_TITLES, ROLES, Actor
+from controlroom.core.validation import user_name_characters
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
 from controlroom.storage.models import User, UserVenue, Venue
@@ -74,6 +75,7 @@ def hash_password(password: str) -> str:
 
 
 def check_name(name: str) -> str:
+    user_name_characters(name)  # ASCII only, matched whole; names the first character that is not
     if not NAME_PATTERN.fullmatch(name) or name in RESERVED or name.startswith(("pg_", "controlroom_")):
         raise ValidationError(
             f"{name!r} is not a usable user name: use 2-40 lower-case letters, digits or _, "
