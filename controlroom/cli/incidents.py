@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
 
 from controlroom.cli import arguments
 from controlroom.cli.registry import Access, Command
@@ -57,38 +60,70 @@ def _show_arguments(show: argparse.ArgumentParser) -> None:
 
 
 async def _show(session: Session, args: argparse.Namespace) -> int:
-    from controlroom.incidents.queries import incident_detail
+    """Print the incident; a row with a value the program cannot read is printed as far
+    as it can be, with a warning naming that value (exit 0: the record was found)."""
+    from controlroom.incidents.queries import UnreadableIncidentError, incident_detail
 
     viewer = session.actor
     # A partner sees its own venues' incidents, without persons-of-concern data or the
     # timeline (where operators' notes may name people).
-    detail = await incident_detail(session.db, args.reference, redacted=viewer.is_partner)
-    i = detail.incident
-    if viewer.is_partner and i.venue_id not in viewer.venue_ids:
+    try:
+        detail = await incident_detail(session.db, args.reference, redacted=viewer.is_partner)
+    except UnreadableIncidentError as unreadable:
+        values, warnings = unreadable.values, unreadable.warnings
+        timeline, duplicate_of = unreadable.timeline, unreadable.duplicate_of_reference
+    else:
+        values, warnings = asdict(detail.incident), ()
+        timeline, duplicate_of = detail.timeline, detail.duplicate_of_reference
+    if viewer.is_partner and values.get("venue_id") not in viewer.venue_ids:
         raise NotPermittedError(f"{viewer.name} (partner) may only see incidents at their own venues")
     if args.json:
         data = {
-            "incident": i.to_json(),
-            "duplicate_of": detail.duplicate_of_reference,
-            "timeline": [e.to_json() for e in detail.timeline],
+            "incident": {name: _json_value(value) for name, value in values.items()},
+            "duplicate_of": duplicate_of,
+            "timeline": [e.to_json() for e in timeline],
+            "warnings": [w.to_json() for w in warnings],
         }
         print(json_text(data, indent=2))
         return 0
-    reported = i.reported_at.astimezone(LOCAL_TZ).strftime("%a %d %b %H:%M")
-    lines = [
-        f"{i.reference}  {grade_label(i.grade)}  {Status.of(i.status).label}  (version {i.version})",
-        f"  reported   {reported} by {Source.of(i.source).label}",
-        f"  category   {Category.of(i.category).label}",
-        f"  place      {i.place}",
-        f"  summary    {i.summary}",
-    ]
-    if detail.duplicate_of_reference:
-        lines.append(f"  duplicate of {detail.duplicate_of_reference}")
+    lines = _incident_lines(values)
+    if duplicate_of:
+        lines.append(f"  duplicate of {duplicate_of}")
+    lines += [f"  warning    {w.describe()}" for w in warnings]
     lines.append("  timeline")
-    lines += [f"    {e.local_time()}  {e.actor:20} {e.describe()}" for e in detail.timeline]
+    lines += [f"    {e.local_time()}  {e.actor:20} {e.describe()}" for e in timeline]
     # Text people typed is printed as it is, never interpreted (see controlroom.cli.terminal).
     print("\n".join(shown(line) for line in lines))
     return 0
+
+
+def _incident_lines(values: dict[str, Any]) -> list[str]:
+    """The incident's heading lines; a value that could not be read is quoted as stored."""
+    from controlroom.incidents.queries import label_of
+
+    grade = values.get("grade")
+    grade_text = grade_label(grade) if grade in (None, 1, 2, 3, 4) else f"grade {grade!r} (unknown)"
+    reported = values.get("reported_at")
+    when = (
+        reported.astimezone(LOCAL_TZ).strftime("%a %d %b %H:%M")
+        if isinstance(reported, datetime)
+        else repr(reported)
+    )
+    return [
+        f"{values.get('reference')}  {grade_text}  {label_of(Status, values.get('status'))}"
+        f"  (version {values.get('version')})",
+        f"  reported   {when} by {label_of(Source, values.get('source'))}",
+        f"  category   {label_of(Category, values.get('category'))}",
+        f"  place      {values.get('place')}",
+        f"  summary    {values.get('summary')}",
+    ]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    # An unreadable value is printed as stored if JSON can hold it, else as its repr.
+    return value if isinstance(value, str | int | float | bool | dict | list | None) else repr(value)
 
 
 def _update_arguments(update: argparse.ArgumentParser) -> None:

@@ -1,5 +1,14 @@
 """``controlroom watch``: the headless console, one JSON line per change.
 
+The first line is ``{"event": "ready", "cursor": N, ...}``: every change after
+change-log sequence N follows, one line each with its own ``seq``. A watch that
+stops and starts again with ``--since`` the last ``seq`` it printed (or the ready
+line's cursor) prints every change made while it was down, then follows live, so
+nothing is missed or printed twice across the restart.
+
+A record the program cannot read (a row written around it) is left out and named
+in a ``{"event": "warning", ...}`` line (table, id, column, value); watching goes on.
+
 Through an outage it prints ``disconnected`` once, retries with backoff, and on
 ``reconnected`` carries on from its cursor (or reloads, if the database was
 replaced), so every change is still printed exactly once.
@@ -22,7 +31,7 @@ from controlroom.cli.session import Session, in_session
 if TYPE_CHECKING:
     from controlroom.config import Settings
     from controlroom.core.roles import Actor
-    from controlroom.core.snapshots import Change
+    from controlroom.core.snapshots import Change, Diff, RowWarning
     from controlroom.feed.change_feed import ChangeFeed
     from controlroom.storage.database import Database
 
@@ -94,12 +103,49 @@ def _described(change: Change) -> dict[str, Any] | None:
     return None
 
 
+def warning_line(warning: RowWarning) -> dict[str, Any]:
+    """The JSON object ``watch`` prints for a record it had to leave out."""
+    return {"event": "warning", **warning.to_json()}
+
+
+def diff_lines(diff: Diff, received_at: datetime) -> list[dict[str, Any]]:
+    """A diff's change and warning lines, in change-log order."""
+    lines = [(c.seq, change_line(c, received_at)) for c in diff.changes]
+    lines += [(w.seq or 0, warning_line(w)) for w in diff.warnings]
+    return [line for _seq, line in sorted(lines, key=lambda pair: pair[0])]
+
+
+def change_cursor(text: str) -> int:
+    """``--since``: a change-log sequence number, 0 or more."""
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a change cursor; give a whole number 0 or more "
+            "(the seq of the last line watch printed, or 0 for every change)"
+        )
+    return int(text)
+
+
+def _watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--since",
+        type=change_cursor,
+        metavar="SEQ",
+        help="first print every change after SEQ (a seq watch printed before), then follow live",
+    )
+
+
 async def _watch(session: Session, args: argparse.Namespace) -> int:
-    return await watch(session.db, session.settings, sys.stdout, viewer=session.actor)
+    return await watch(session.db, session.settings, sys.stdout, viewer=session.actor, since=args.since)
 
 
-async def watch(db: Database, settings: Settings, out: TextIO, viewer: Actor | None = None) -> int:
-    """Follow the change feed until interrupted, one JSON object per line."""
+async def watch(
+    db: Database, settings: Settings, out: TextIO, viewer: Actor | None = None, since: int | None = None
+) -> int:
+    """Follow the change feed until interrupted, one JSON object per line.
+
+    ``since``: start from this change-log cursor instead of now (a ValidationError,
+    before anything is printed, if it is beyond the newest change).
+    """
     from controlroom.feed.change_feed import ChangeFeed
 
     feed = ChangeFeed(
@@ -112,11 +158,21 @@ async def watch(db: Database, settings: Settings, out: TextIO, viewer: Actor | N
         viewer=viewer,
     )
     snapshot = await feed.start()
+    if since is not None:
+        feed.rewind(since)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    _emit(out, {"event": "ready", "cursor": snapshot.cursor, "incidents": len(snapshot.incidents)})
+    ready = {
+        "event": "ready",
+        "cursor": feed.cursor,
+        "newest": snapshot.cursor,
+        "incidents": len(snapshot.incidents),
+    }
+    _emit(out, ready)
+    for warning in snapshot.warnings:
+        _emit(out, warning_line(warning))
     follower = asyncio.ensure_future(_print_changes(feed, out))
     stopper = asyncio.ensure_future(stop.wait())
     done, pending = await asyncio.wait({follower, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -137,9 +193,8 @@ async def _print_changes(feed: ChangeFeed, out: TextIO) -> None:
                 await _resynchronise(feed, out, down_since)
                 down_since, failures = None, 0
             async for diff in feed.follow():
-                received_at = datetime.now(UTC)
-                for change in diff.changes:
-                    _emit(out, change_line(change, received_at))
+                for line in diff_lines(diff, datetime.now(UTC)):
+                    _emit(out, line)
         except outages as exc:
             if down_since is None:
                 down_since = datetime.now(UTC)
@@ -186,5 +241,11 @@ def _emit(out: TextIO, obj: dict[str, Any]) -> None:
 
 
 COMMANDS = (
-    Command("watch", "headless console: one JSON line per change", in_session(_watch), ("read.incidents",)),
+    Command(
+        "watch",
+        "headless console: one JSON line per change",
+        in_session(_watch),
+        ("read.incidents",),
+        _watch_arguments,
+    ),
 )
