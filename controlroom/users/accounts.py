@@ -1,14 +1,17 @@
 """Users: who may log in, with which role, and how a login is checked.
 
 Passwords are kept only as argon2id hashes (parameters and salt inside the hash).
-Five failed logins in a row lock the account for 15 minutes; a disabled account
-cannot log in at all. Every login, failure and lock-out is an ``access`` entry in
-the audit trail, and every change to a user an ``alteration`` (DPA 2018 s.62).
+Failed logins slow further tries down, per account and per console, rather than
+locking anyone out (``users.throttle``); a disabled account cannot log in at all.
+Every login, failure and refusal is an ``access`` entry in the audit trail (a typed
+name cut to a bounded prefix), and every change to a user an ``alteration`` (DPA 2018 s.62).
 
 A database with no users is **open** (set-up mode): the actor has no role and may
 do anything, so a new installation can be set up. The first user must be an
-administrator, which closes it. Users are never deleted, only disabled, so an
-audit entry always names someone who existed.
+administrator, which closes it — for good: the same transaction records the fact that
+the database had users, and a database holding that fact but no users (rows deleted
+outside the program) refuses every login instead of reopening set-up mode. Users are
+never deleted, only disabled, so an audit entry always names someone who existed.
 
 On PostgreSQL each user is also a login role of the database itself (see
 ``storage.pg_security``), provisioned here in the same transaction.
@@ -20,7 +23,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -28,17 +31,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.audit.chain import append_audit
-from controlroom.core.errors import AuthenticationError, ValidationError
+from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.errors import AuthenticationError, ControlroomError, ValidationError
 from controlroom.core.roles import ROLE_TITLES, ROLES, Actor
 from controlroom.core.validation import user_name_characters
 from controlroom.storage import pg_security
 from controlroom.storage.database import Database
-from controlroom.storage.models import User, UserVenue, Venue
+from controlroom.storage.facts import HAD_USERS, add_fact, read_fact
+from controlroom.storage.models import ConsoleThrottle, User, UserVenue, Venue
+from controlroom.users import throttle
 from controlroom.venues.records import find_venue
 from controlroom.writes import utcnow
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 # Lower case, so a name is the same login everywhere (the PostgreSQL role included).
@@ -46,6 +50,13 @@ MAX_PASSWORD = 256
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
 # Names that would collide with the database's own roles.
 RESERVED = frozenset({"postgres", "public", "admin", "root", "controlroom"})
+
+USERS_REMOVED = (
+    "the users table was changed outside the program: this database has had users, but none is "
+    "left, so it will not reopen in set-up mode (anyone could then act without a login). Restore "
+    "the database from a backup taken before the change, or have the database administrator put "
+    "the user rows back; the audit trail names every user who existed"
+)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -55,6 +66,12 @@ def _dummy_hash() -> str:
     """Checked against when the name is unknown, so a wrong name costs as long as a wrong
     password. Made on first use: hashing is deliberately slow, and most commands never need it."""
     return _hasher.hash("not a password of anyone's")
+
+
+class UsersRemovedError(ControlroomError):
+    """A database that had users has none: it refuses rather than reopening set-up mode (exit 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +122,16 @@ def check_role(role: str) -> str:
 
 
 async def has_users(db: Database) -> bool:
-    """Whether the database has any user (if not, it is in open set-up mode)."""
+    """Whether the database has any user (if not, it is in open set-up mode).
+
+    Raises ``UsersRemovedError`` if it once had users and has none now.
+    """
     async with db.read() as conn:
-        return bool((await conn.execute(select(func.count()).select_from(User))).scalar_one())
+        if (await conn.execute(select(func.count()).select_from(User))).scalar_one():
+            return True
+        if await read_fact(conn, HAD_USERS) is not None:
+            raise UsersRemovedError(USERS_REMOVED)
+    return False
 
 
 class UserCommands:
@@ -134,6 +158,8 @@ class UserCommands:
         password_hash = hash_password(password)
         async with self.db.write() as session:
             first = not (await session.execute(select(func.count()).select_from(User))).scalar_one()
+            if first and await read_fact(session, HAD_USERS) is not None:
+                raise UsersRemovedError(USERS_REMOVED)
             if first and role != "administrator":
                 raise ValidationError(
                     "the first user must be an administrator (who can then add the others): "
@@ -154,6 +180,8 @@ class UserCommands:
             )
             session.add(user)
             await session.flush()
+            if first:  # set-up mode ends here, for good
+                await add_fact(session, HAD_USERS, "yes", at=now, by=self.actor.name)
             for venue_id in venue_ids:
                 session.add(UserVenue(user_id=user.id, venue_id=venue_id))
             if not self.db.is_sqlite:
@@ -212,18 +240,29 @@ class UserCommands:
 
 
 async def authenticate(
-    db: Database, name: str, password: str, *, now: datetime | None = None, where: str = "console"
+    db: Database,
+    name: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    where: str = "console",
+    console: str | None = None,
 ) -> Actor:
     """The actor for ``name`` if ``password`` is right and the account may log in.
 
-    Wrong passwords count towards a lock-out; the message never says whether the
-    name or the password was wrong. Success resets the count.
+    ``console`` is where the login comes from (``throttle.console_identity()`` if not
+    given). Wrong passwords slow the account's and the console's next tries down; the
+    message never says whether the name or the password was wrong. Success clears both.
     """
     now = now or utcnow()
+    console = (console or throttle.console_identity())[: throttle.CONSOLE_KEPT]
     async with db.write() as session:
         user = (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
-        action, detail, refusal = _judge(user, name, password, now, where)
-        await _audit_access(db, session, name, action, user.id if user else None, now, detail)
+        slow = await throttle.console_row(session, console, now)
+        attempt = _Attempt(name, where, console, now)
+        refusal = _judge(user, slow, password, attempt)
+        for action, detail in attempt.entries:
+            await _audit_access(db, session, attempt.shown, action, user.id if user else None, now, detail)
         if user is not None and not refusal:
             venue_ids = (
                 await session.execute(select(UserVenue.venue_id).where(UserVenue.user_id == user.id))
@@ -232,50 +271,72 @@ async def authenticate(
     raise AuthenticationError(refusal)
 
 
-def _judge(
-    user: User | None, name: str, password: str, now: datetime, where: str
-) -> tuple[str, dict[str, object], str]:
-    """One login attempt: its audit action and detail, and why it is refused ("" if not).
+class _Attempt:
+    """One login attempt: its stored name and the access entries it leaves in the trail."""
 
-    Counts a wrong password towards the lock-out, and resets the count on success.
+    def __init__(self, name: str, where: str, console: str, now: datetime) -> None:
+        self.shown, cut = throttle.shown_name(name)
+        self.base: dict[str, object] = {"from": where, "console": console, **cut}
+        self.now = now
+        self.entries: list[tuple[str, dict[str, object]]] = []
+
+    def log(self, action: str, **detail: object) -> None:
+        self.entries.append((action, {**self.base, **detail}))
+
+    def burst(self, of: str, tally: throttle.Tally) -> None:
+        if tally.burst:  # a supervisor's alert: someone may be guessing
+            self.log("user.login_burst", of=of, failures=tally.failures)
+
+
+def _judge(user: User | None, slow: ConsoleThrottle, password: str, attempt: _Attempt) -> str:
+    """Judge one attempt: why it is refused ("" if not), its access entries logged on ``attempt``.
+
+    A try during a wait is refused before the password is checked and counts nothing.
     """
+    now = attempt.now
+    wait = throttle.waiting_until(user, slow, now)
+    if wait is not None:
+        seconds = max(1, int((wait - now).total_seconds() + 0.999))
+        attempt.log("user.login_failed", throttled=seconds)
+        return (
+            f"too many failed logins: try again in {_seconds(seconds)} "
+            f"(at {wait.astimezone(LOCAL_TZ):%H:%M:%S}); nothing was checked"
+        )
     if user is None:
-        _matches(_dummy_hash(), password)
-        return "user.login_failed", {"from": where}, "the user name or password is not right"
+        _matches(_dummy_hash(), password)  # a wrong name costs as long as a wrong password
+        return _failed(None, slow, attempt)
     if user.disabled:
-        return (
-            "user.login_failed",
-            {"disabled": True},
-            f"the account {name!r} is disabled; ask an administrator",
-        )
-    if user.locked_until is not None and user.locked_until > now:
-        until = user.locked_until.astimezone().strftime("%H:%M")
-        return (
-            "user.login_failed",
-            {"locked": True},
-            f"the account {name!r} is locked after {MAX_FAILURES} failed logins until {until}; "
-            "an administrator can unlock it with 'controlroom user enable'",
-        )
+        attempt.log("user.login_failed", disabled=True)
+        return f"the account {attempt.shown!r} is disabled; ask an administrator"
     if not _matches(user.password_hash, password):
-        user.failed_attempts += 1
-        left = MAX_FAILURES - user.failed_attempts
-        if left > 0:
-            return (
-                "user.login_failed",
-                {"from": where},
-                f"the user name or password is not right ({left} more tries before a lock-out)",
-            )
-        user.locked_until = now + LOCKOUT
-        return (
-            "user.locked_out",
-            {"from": where},
-            "the user name or password is not right; the account is now locked for "
-            f"{int(LOCKOUT.total_seconds() // 60)} minutes",
-        )
-    user.failed_attempts, user.locked_until, user.last_login_at = 0, None, now
+        return _failed(user, slow, attempt)
+    throttle.clear(user, slow)
+    user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return "user.login", {"from": where}, ""
+    attempt.log("user.login")
+    return ""
+
+
+def _failed(user: User | None, slow: ConsoleThrottle, attempt: _Attempt) -> str:
+    tally = throttle.count_console_failure(slow, attempt.now)
+    attempt.log("user.login_failed")
+    attempt.burst("console", tally)
+    failures = tally.failures
+    if user is not None:
+        account = throttle.count_account_failure(user, attempt.now)
+        attempt.burst("account", account)
+        failures = max(failures, account.failures)
+    left = throttle.FREE_FAILURES - failures
+    if left > 0:
+        return f"the user name or password is not right ({left} more tries before logins slow down)"
+    wait = throttle.waiting_until(user, slow, attempt.now)
+    seconds = int((wait - attempt.now).total_seconds()) if wait is not None else 0
+    return f"the user name or password is not right; wait {_seconds(seconds)} before the next try"
+
+
+def _seconds(count: int) -> str:
+    return "1 second" if count == 1 else f"{count} seconds"
 
 
 async def list_users(db: Database) -> list[UserSummary]:

@@ -10,7 +10,7 @@ reader finds anything; the window's shortcuts are disabled while locked. The fee
 keeps running underneath, so the board is current when the console is unlocked.
 
 Unlocking takes the same user's password through ``authenticate`` (which counts
-failures and locks the account after five); "Switch user" asks the window to
+failures and slows further tries down); "Switch user" asks the window to
 close so the login comes back. Lock and unlock are ``access`` entries in the
 audit trail. A database without users (set-up mode) has no password to ask for:
 the console then locks only on demand and unlocks with a button.

@@ -1,15 +1,18 @@
 """``LoginDialog``: who is at the console, checked before the window opens.
 
 The name and password go to ``controlroom.users.accounts.authenticate``, which counts
-failures, locks an account after five and writes every attempt to the audit
-trail; its person-readable refusal (tries left, locked until, disabled) is shown
-in the dialog as plain text. The dialog is awaited, never ``exec()``-ed: a nested
-event loop inside a running qasync task would block every other coroutine.
+failures, slows the account's and this console's next tries down after a few and
+writes every attempt to the audit trail; its person-readable refusal (tries left,
+seconds to wait, disabled) is shown in the dialog as plain text. The dialog is
+awaited, never ``exec()``-ed: a nested event loop inside a running qasync task would
+block every other coroutine.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +30,7 @@ from controlroom.core.errors import AuthenticationError, ControlroomError
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from controlroom.users.accounts import authenticate
+from controlroom.writes import utcnow
 from ui.common.dialog_parts import accept_cancel, error_label
 
 
@@ -36,11 +40,18 @@ class LoginDialog(QDialog):
     sig_logged_in = Signal(object)  # Actor
 
     def __init__(
-        self, db: Database, *, name: str = "", where: str = "window", parent: QWidget | None = None
+        self,
+        db: Database,
+        *,
+        name: str = "",
+        where: str = "window",
+        clock: Callable[[], datetime] = utcnow,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
         self.where = where
+        self.clock = clock
         self.actor: Actor | None = None
         self.secret: str | None = None
         self._task: asyncio.Future[Any] | None = None
@@ -95,7 +106,7 @@ class LoginDialog(QDialog):
 
     async def _check(self, name: str, password: str) -> None:
         try:
-            actor = await authenticate(self.db, name, password, where=self.where)
+            actor = await authenticate(self.db, name, password, now=self.clock(), where=self.where)
         except AuthenticationError as exc:
             self._refused(str(exc))
             return

@@ -26,7 +26,8 @@ from controlroom.feed.change_feed import ChangeFeed
 from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, User
-from controlroom.users.accounts import MAX_FAILURES, UserCommands, authenticate
+from controlroom.users.accounts import UserCommands, authenticate
+from controlroom.users.throttle import FREE_FAILURES
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
 from tests.core.dispersal.test_dispersal import NOW, table_counts, zone_spec
@@ -90,31 +91,34 @@ def test_passwords_are_kept_as_argon2id_hashes_and_the_first_user_is_an_administ
     assert role == "administrator"
 
 
-def test_wrong_passwords_lock_the_account_and_every_attempt_is_logged(db_url: str) -> None:
+def test_wrong_passwords_slow_the_account_down_and_every_attempt_is_logged(db_url: str) -> None:
     people = staff()
 
     async def scenario(db: Database) -> tuple[list[str], list[str]]:
         await UserCommands(db, placeholder_actor()).add_user(people.admin, "administrator", PASSWORD)
         messages = []
-        for _ in range(MAX_FAILURES):
+        # Three free failures at once, then one more once the first wait (2 s) is over.
+        for at in [NOW] * FREE_FAILURES + [NOW + timedelta(seconds=2)]:
             with pytest.raises(AuthenticationError) as failed:
-                await authenticate(db, people.admin, "not the password at all", now=NOW)
+                await authenticate(db, people.admin, "not the password at all", now=at, console="desk-1")
             messages.append(str(failed.value))
-        # Locked: even the right password is refused until the lock-out ends.
-        with pytest.raises(AuthenticationError, match="locked"):
-            await authenticate(db, people.admin, PASSWORD, now=NOW + timedelta(minutes=5))
-        assert (await authenticate(db, people.admin, PASSWORD, now=NOW + timedelta(minutes=16))).name
+        # Waiting: even the right password is refused, unchecked, until the wait (4 s) ends.
+        with pytest.raises(AuthenticationError, match="try again in 3 seconds"):
+            await authenticate(db, people.admin, PASSWORD, now=NOW + timedelta(seconds=3), console="desk-1")
+        later = NOW + timedelta(seconds=6)
+        assert (await authenticate(db, people.admin, PASSWORD, now=later, console="desk-1")).name
         with pytest.raises(AuthenticationError, match="not right"):
-            await authenticate(db, "nobody_here", PASSWORD, now=NOW)
+            await authenticate(db, "nobody_here", PASSWORD, now=later, console="desk-1")
         logged = [e.action async for e in entries(db, AuditFilter(kind="access"))]
         return messages, logged
 
     messages, logged = run_with_db(db_url, scenario)
-    assert "4 more tries" in messages[0] and "now locked for 15 minutes" in messages[-1]
+    assert "2 more tries before logins slow down" in messages[0]
+    assert "wait 2 seconds before the next try" in messages[FREE_FAILURES - 1]
+    assert "wait 4 seconds before the next try" in messages[-1]
     assert logged == [
-        *["user.login_failed"] * (MAX_FAILURES - 1),
-        "user.locked_out",
-        "user.login_failed",
+        *["user.login_failed"] * (FREE_FAILURES + 1),
+        "user.login_failed",  # refused while waiting
         "user.login",
         "user.login_failed",
     ]

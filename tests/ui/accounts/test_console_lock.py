@@ -76,8 +76,8 @@ def test_ctrl_l_hides_everything_and_the_feed_keeps_running(
     QTest.keyClick(lock.screen.password, Qt.Key.Key_Return)
     wait_until(
         qtbot,
-        lambda: "4 more tries" in lock.screen.error.text(),
-        '"4 more tries" in lock.screen.error.text()',
+        lambda: "2 more tries" in lock.screen.error.text(),
+        '"2 more tries" in lock.screen.error.text()',
         timeout=5000,
     )
     assert lock.locked and not window.centralWidget().isVisible()
