@@ -1,9 +1,9 @@
 """Command line for the database, users, the audit trail and record retention.
 
-``db upgrade|gate-login``, ``user add|disable|enable|passwd|list``, ``audit verify|head|export``,
-``retention review``. Passwords are never arguments (they would sit in shell history and
-``ps``): they are asked for at the terminal, or read from standard input with
-``--password-stdin``.
+``db upgrade|gate-login|backup|restore``, ``user add|disable|enable|passwd|list``,
+``audit verify|head|export``, ``retention review``. Passwords are never arguments (they
+would sit in shell history and ``ps``): they are asked for at the terminal, or read from
+standard input with ``--password-stdin``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,34 @@ def _gate_login(call: Invocation) -> int:
         print(f"gate login {args.name} created: point consoles at {db.url.set(username=args.name)}")
 
     call.in_database(create)
+    return 0
+
+
+def _path_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", type=Path)
+
+
+def _backup(call: Invocation) -> int:
+    async def backup(session: Session, args: argparse.Namespace) -> int:
+        from controlroom.storage.backup import backup
+
+        # pg_dump connects as the URL given (the owner), not as the user's narrower login.
+        print(await backup(session.db, args.path, server_url=call.url))
+        return 0
+
+    return call.in_session(backup)
+
+
+async def _restore(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.audit import chain
+    from controlroom.storage.backup import restore_sqlite
+
+    async def audit_chain_holds(copy: Database) -> None:
+        result = await chain.verify(copy)
+        if not result.ok:
+            raise ValidationError(f"the backup's {result.describe()}; nothing was restored")
+
+    print(await restore_sqlite(session.db, args.path, audit_chain_holds))
     return 0
 
 
@@ -279,6 +307,20 @@ COMMANDS = (
                 _gate_login,
                 Access.NO_LOGIN,
                 _gate_login_arguments,
+            ),
+            Command(
+                "backup",
+                "a consistent copy to a new file while consoles keep working (PostgreSQL: pg_dump)",
+                _backup,
+                ("database.backup",),
+                _path_argument,
+            ),
+            Command(
+                "restore",
+                "SQLite: replace the database with a backup that checks (no console may be open)",
+                in_session(_restore),
+                ("database.restore",),
+                _path_argument,
             ),
         ),
     ),

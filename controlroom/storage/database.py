@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 from controlroom.core.errors import DatabaseUnavailableError, ValidationError
+from controlroom.storage.presence import PresenceLock
 
 # Arbitrary but fixed: the advisory lock key every writer takes before the change log.
 FEED_LOCK_KEY = 0x43524F4F4D  # "CROOM"
@@ -134,6 +135,8 @@ class Database:
         self.url = _normalise(url)
         self.display_url = mask_url(self.url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # Held while this object lives, so `db restore` can see the file is in use.
+        self.presence: PresenceLock | None = None
         if self.is_sqlite:
             self._prepare_sqlite_file()
         self.engine: AsyncEngine = create_async_engine(self.url, echo=echo, **self._engine_args())
@@ -150,11 +153,19 @@ class Database:
         return postgres_engine_args()
 
     def _prepare_sqlite_file(self) -> None:
-        database = self.url.database
-        if database and database != ":memory:":
-            path = Path(os.path.abspath(Path(database).expanduser()))
+        path = self.sqlite_path
+        if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             refuse_network_share(path)
+            self.presence = PresenceLock(path)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file's absolute path; None on PostgreSQL or in memory."""
+        database = self.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            return None
+        return Path(os.path.abspath(Path(database).expanduser()))
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -240,6 +251,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.presence is not None:
+            self.presence.release()
 
 
 def lost_connection(exc: DBAPIError) -> bool:

@@ -83,6 +83,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("audit", "head"): [],
     ("audit", "export"): ["--from", "2020-01-01", "--to", "2099-01-01"],
     ("retention", "review"): [],
+    ("db", "backup"): ["{out}.backup"],
+    ("db", "restore"): ["{out}.backup"],
 }
 
 
@@ -156,7 +158,9 @@ def test_every_role_may_do_something_and_is_refused_something() -> None:
 
 # What each role is offered, written out (commands open to any user, or needing no
 # login, left aside): a declaration that drifts from core.roles shows up here.
-OPERATOR_REFUSED = {"zone authorise", "zone withdraw", "person review", "demo", "retention review"}
+OPERATOR_REFUSED = {
+    *("zone authorise", "zone withdraw", "person review", "demo", "retention review", "simulate"),
+}
 ADMINISTRATION = {
     "user add",
     "user disable",
@@ -165,11 +169,13 @@ ADMINISTRATION = {
     "audit verify",
     "audit head",
     "audit export",
+    "db backup",
+    "db restore",
 }
 OFFERED_ONLY = {
     "partner": {"report", "incident show", "safe-space", "watch"},
     "auditor": {"audit verify", "audit head", "audit export"},
-    "administrator": {"user add", "user disable", "user enable", "user list"},
+    "administrator": {"user add", "user disable", "user enable", "user list", "db backup", "db restore"},
 }
 
 
