@@ -22,6 +22,7 @@ import pytest
 from controlroom.storage.database import Database
 from tests.conftest import ROOT, _migrate, controlroom_cmd, run_isolated
 from tests.pg_cluster import PostgresCluster
+from tests.ui.logins import PASSWORD, add_users, unique_names
 
 WRITERS = 3
 
@@ -195,6 +196,25 @@ def test_a_copy_that_does_not_check_is_refused_and_nothing_changes(
     assert said in refused.stderr and "Traceback" not in refused.stderr
     assert (live.read_bytes(), references(live)) == kept
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or ".replaced-" in p.name] == []
+
+
+def test_an_administrator_backs_up_and_restores_and_an_operator_may_not(live: Path, tmp_path: Path) -> None:
+    names = unique_names("administrator", "operator")
+    add_users(sqlite_url(live), (names["operator"], "operator", ()), admin=names["administrator"])
+    as_admin = {**os.environ, "CONTROLROOM_USER": names["administrator"], "CONTROLROOM_PASSWORD": PASSWORD}
+    as_operator = {**as_admin, "CONTROLROOM_USER": names["operator"]}
+    backup = tmp_path / "backup.sqlite3"
+
+    refused = cli(sqlite_url(live), "db", "backup", str(backup), env=as_operator)
+    written_when_refused = backup.exists()
+    made = cli(sqlite_url(live), "db", "backup", str(backup), env=as_admin)
+    restored = cli(sqlite_url(tmp_path / "new.sqlite3"), "db", "restore", str(backup), env=as_admin)
+
+    assert refused.returncode == 4 and "administrator" in refused.stderr
+    assert not written_when_refused
+    assert made.returncode == 0, made.stderr
+    assert restored.returncode == 0, restored.stderr
+    assert references(tmp_path / "new.sqlite3") == references(live)
 
 
 def test_a_backup_never_overwrites_a_file(live: Path, tmp_path: Path) -> None:
