@@ -193,6 +193,9 @@ class MainWindow(QMainWindow):
         self.connection_status = ConnectionStatus(self.feed, self)
         self.statusBar().addWidget(self.connection_status.connection)
         self.statusBar().addWidget(self.connection_status.last_update)
+        # Clipped, not widening the window; each record left out is named in its tooltip.
+        self.connection_status.rows_skipped.setMinimumWidth(STATUS_MIN_WIDTH)
+        self.statusBar().addWidget(self.connection_status.rows_skipped)
         # Short, so status messages on the left are never run into; the whole URL in the tooltip.
         self.database_label = QLabel(short_database_label(database_label))
         self.database_label.setTextFormat(Qt.TextFormat.PlainText)
