@@ -85,8 +85,9 @@ class PresenceLock:
 
 
 def _open(path: Path) -> int:
-    # Consoles of other local accounts may only be able to read the file; flock needs no more.
+    # Another local account's console, or a read-only mount, may only read the file made
+    # earlier; flock needs no more than that.
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    except PermissionError:
+    except OSError:
         return os.open(path, os.O_RDONLY | os.O_CLOEXEC)

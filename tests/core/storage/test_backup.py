@@ -159,6 +159,18 @@ def test_a_restore_is_refused_while_a_console_has_the_database_open(live: Path, 
     assert [p.name for p in tmp_path.iterdir() if ".replaced-" in p.name] != []
 
 
+def test_a_console_killed_outright_does_not_block_a_restore(live: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.sqlite3"
+    assert cli(sqlite_url(live), "db", "backup", str(backup)).returncode == 0
+    console = _watch(sqlite_url(live))
+    console.kill()  # SIGKILL: no clean-up of its own ran
+    console.wait(timeout=30)
+
+    done = cli(sqlite_url(live), "db", "restore", str(backup))
+
+    assert done.returncode == 0, done.stderr
+
+
 def _break_audit_chain(path: Path) -> None:
     """An edited audit entry, as someone with the file and a sqlite3 shell could leave it."""
     with closing(sqlite3.connect(path)) as conn:
