@@ -219,6 +219,8 @@ async def _resynchronise(feed: ChangeFeed, out: TextIO, down_since: datetime) ->
     if snapshot is not None:
         line["incidents"] = len(snapshot.incidents)
     _emit(out, line)
+    for warning in snapshot.warnings if snapshot is not None else ():
+        _emit(out, warning_line(warning))
 
 
 def _disconnected_line(feed: ChangeFeed, exc: BaseException, at: datetime) -> dict[str, Any]:
