@@ -68,11 +68,17 @@ from controlroom.config import Settings
 from controlroom.core.domain import operational_night
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.sim.simulator import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
+from controlroom.sim.training import mark_training
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
+from controlroom.users.accounts import UserCommands, authenticate
+from controlroom.writes import placeholder_actor
 from ui.shell.app import create_window, wait_until_drawn
 from ui.shell.main_window import MainWindow
 
+# The training database's users: the simulator writes as a logged-in supervisor.
+ADMIN, SUPERVISOR = "bench_admin", "bench_supervisor"
+PASSWORD = "bench gui stall only"  # noqa: S105 - a throwaway database in a temporary folder
 HEARTBEAT_MS = 5
 TARGET_MS = 50.0
 INCIDENTS = 10_000
@@ -150,7 +156,12 @@ async def prepare(url: str, path: Path, count: int, alerts: int = ALERTS) -> Non
     db = Database(url)
     try:
         await upgrade(db)
-        await NightPlayer(db, SimulationConfig()).prepare()  # demo venues and units on duty
+        await mark_training(db, placeholder_actor(), datetime.now(UTC))  # as `controlroom demo` does
+        await UserCommands(db, placeholder_actor()).add_user(ADMIN, "administrator", PASSWORD)
+        admin = await authenticate(db, ADMIN, PASSWORD)
+        await UserCommands(db, admin).add_user(SUPERVISOR, "supervisor", PASSWORD)
+        supervisor = await authenticate(db, SUPERVISOR, PASSWORD)
+        await NightPlayer(db, SimulationConfig(), supervisor).prepare()  # demo venues and units on duty
     finally:
         await db.dispose()
     seed(path, count, alerts)
@@ -258,8 +269,9 @@ def simulator(url: str, args: argparse.Namespace, log: Path) -> subprocess.Popen
     command += ["--seed", "1"]
     if args.simulator_nice:
         command = ["nice", "-n", str(args.simulator_nice), *command]
+    env = {**os.environ, "CONTROLROOM_USER": SUPERVISOR, "CONTROLROOM_PASSWORD": PASSWORD}
     with log.open("wb") as stderr:
-        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
 
 
 Measured = tuple[list[float], list[float], list[float], float]

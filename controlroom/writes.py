@@ -125,6 +125,8 @@ class CommandBase:
         recipient: str | None = None,
     ) -> None:
         """One hash-chained s.62 audit entry in this transaction."""
+        if self.actor.simulating is not None:  # a training night: the logged-in user, and whom they play
+            detail = {**detail, "simulated_actor": self.actor.simulating}
         await append_audit(
             self.db,
             session,

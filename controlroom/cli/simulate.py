@@ -2,7 +2,8 @@
 
 Both write across features (venues, units, zones, incidents, dispatch), so each
 declares every role action it uses: a role that lacks one is refused before the
-first write, rather than half-way through the night.
+first write, rather than half-way through the night. ``demo`` marks the database
+it fills as a training database; ``simulate`` writes only into one (``sim.training``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ from controlroom.cli.session import Session, in_session
 
 async def _demo(session: Session, args: argparse.Namespace) -> int:
     from controlroom.sim.demo import load_demo
+    from controlroom.sim.training import mark_training
 
-    venues, incidents = await load_demo(session.commands, now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    training = await mark_training(session.db, session.actor, now)
+    venues, incidents = await load_demo(session.commands, now=now)
     print(f"demo data ready: {venues} venues, {incidents} new incidents")
+    if not training:
+        print(
+            "this database already held incidents of its own, so it was not marked as a training "
+            "database: `simulate` will refuse it (load the demo into a new database for training)",
+            file=sys.stderr,
+        )
     if not session.actor.may("direction.give"):
         print(
             "the demo's persons of concern and s.35 direction are personal data: run `controlroom demo` "
@@ -60,7 +70,7 @@ async def _simulate(session: Session, args: argparse.Namespace) -> int:
         seed=args.seed,
         scale=args.scale,
     )
-    await simulate(session.db, config, sys.stdout)
+    await simulate(session.db, config, session.actor, sys.stdout)
     return 0
 
 
@@ -99,15 +109,27 @@ COMMANDS = (
         # Its persons of concern and direction (personal data) only for a user who may give one.
         ("venue.create", "unit.add", "zone.authorise", "incident.report"),
     ),
-    # The simulated operators write under their own names, as role-less actors: the
-    # person starting the night must hold an operator's actions.
+    # Training only: a supervisor, on a database `demo` marked for training. Every write
+    # is the logged-in user's, with the simulated operator named in its audit detail.
     Command(
         "simulate",
-        "write a realistic Friday night (22:00 onwards) through the commands; prints a summary",
+        "write a realistic Friday night (22:00 onwards) into a training database; prints a summary",
         in_session(_simulate),
-        ("incident.report", "incident.update", "incident.dispatch", "unit.add", "unit.update"),
+        (
+            "training.simulate",
+            "venue.create",
+            "venue.safe_space",
+            "unit.add",
+            "unit.update",
+            "incident.report",
+            "incident.update",
+            "incident.dispatch",
+            "flag.add",
+        ),
         _simulate_arguments,
-        description="Arrivals rise from 22:00 to a peak around 01:00-02:00 and tail off by 05:00; "
+        description="Only into a training database (one `controlroom demo` filled) and only by a "
+        "supervisor; the writes are audited as that user, naming the simulated operator. "
+        "Arrivals rise from 22:00 to a peak around 01:00-02:00 and tail off by 05:00; "
         "incidents are acknowledged, dispatched, attended and resolved; safe spaces open and fill; "
         "units move. Times written are real: the simulated hour sets the rhythm only.",
     ),

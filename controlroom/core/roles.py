@@ -84,6 +84,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.review",
         "venue.create",
         "venue.update",
+        # Simulated nights, only into a database marked for training (``sim.training``).
+        "training.simulate",
     },
     "partner": frozenset(
         {"incident.report", "venue.safe_space", "read.incidents", "console.lock", "console.unlock"}
@@ -173,6 +175,7 @@ _PHRASES = {
     "user.passwd": "set other users' passwords",
     "database.backup": "back up the database",
     "database.restore": "restore the database from a backup",
+    "training.simulate": "run a simulated night on a training database",
     "read.incidents": "see incidents",
     "read.subjects": "see persons of concern",
     "read.units": "see patrol units",
@@ -190,12 +193,17 @@ def describe(action: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting. ``role`` None: the database has no users yet (open set-up mode)."""
+    """Who is acting. ``role`` None: the database has no users yet (open set-up mode).
+
+    ``simulating``: in a training simulation, the simulated operator this logged-in user's
+    writes stand for; every audit entry names the user and carries it in its detail.
+    """
 
     name: str
     role: str | None = None
     venue_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
+    simulating: str | None = None
 
     def may(self, action: str, venue_id: int | None = None) -> bool:
         """Whether this actor's role holds ``action`` (and, for a partner, on that venue)."""

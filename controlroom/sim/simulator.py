@@ -10,6 +10,12 @@ plans the same night. The plan is then played by ``consoles`` writer tasks, one
 operator each; every step of one incident belongs to one console, so its steps
 happen in order while the consoles race each other like a real control room.
 
+Simulation is training, never live: ``simulate`` refuses a database not marked for
+training (``sim.training``) and a user whose role may not run training
+(``training.simulate``: a supervisor), before writing anything. Every write is made as
+that logged-in user, so the role checks and (on PostgreSQL) the grants apply, and its
+audit entry carries the simulated operator (``sim-operator-1`` …) in its detail.
+
 Times written are the real clock's (the commands' own): the simulated hour only
 sets the rhythm. Arrivals follow ``ARRIVALS`` (per simulated hour from 22:00),
 rising to a peak around 01:00-02:00 and tailing off by 05:00.
@@ -22,16 +28,17 @@ import bisect
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from sqlalchemy import select
 
 from controlroom.commands import Commands
-from controlroom.core.errors import ControlroomError
+from controlroom.core.errors import ControlroomError, NotPermittedError
 from controlroom.core.roles import Actor
 from controlroom.incidents.reporting import NewIncident
 from controlroom.sim.demo import demo_venues, load_demo_units
+from controlroom.sim.training import require_training
 from controlroom.storage.database import Database
 from controlroom.storage.models import Unit
 
@@ -225,11 +232,15 @@ def _partner_steps(
 
 
 class NightPlayer:
-    """Plays a plan through ``Commands``: one task per console, shared knowledge of the night."""
+    """Plays a plan through ``Commands``: one task per console, shared knowledge of the night.
 
-    def __init__(self, db: Database, config: SimulationConfig) -> None:
+    Every console writes as ``actor`` (the logged-in user) playing its simulated operator.
+    """
+
+    def __init__(self, db: Database, config: SimulationConfig, actor: Actor) -> None:
         self.db = db
         self.config = config
+        self.actor = actor
         self.summary = SimulationSummary()
         self.references: dict[int, str] = {}
         self.unit_of: dict[int, str] = {}
@@ -238,7 +249,7 @@ class NightPlayer:
 
     async def prepare(self) -> tuple[list[str], list[str], list[str]]:
         """Demo venues and units on duty if missing; returns (venues, safe spaces, callsigns)."""
-        setup = Commands(self.db, Actor("simulator"))
+        setup = Commands(self.db, replace(self.actor, simulating="simulator"))
         specs = demo_venues()
         for spec in specs:
             await setup.upsert_venue(spec)
@@ -259,7 +270,7 @@ class NightPlayer:
         return self.summary
 
     async def _console(self, index: int, steps: list[Step], started: float) -> None:
-        commands = Commands(self.db, Actor(f"sim-operator-{index + 1}"))
+        commands = Commands(self.db, replace(self.actor, simulating=f"sim-operator-{index + 1}"))
         for step in steps:
             due = started + step.at / self.config.speed
             wait = due - time.monotonic()
@@ -353,11 +364,24 @@ class NightPlayer:
         return True
 
 
-async def simulate(db: Database, config: SimulationConfig, out: TextIO | None = None) -> SimulationSummary:
-    """Plan the night from the seed and play it; prints the summary to ``out`` if given."""
+async def simulate(
+    db: Database, config: SimulationConfig, actor: Actor, out: TextIO | None = None
+) -> SimulationSummary:
+    """Plan the night from the seed and play it as ``actor``; prints the summary to ``out`` if given.
+
+    Refuses, with nothing written, a role that may not run training or a database
+    that is not a training database.
+    """
+    if actor.role is None:
+        raise NotPermittedError(
+            "a simulated night is written as a logged-in supervisor, never in set-up mode: add the "
+            "first administrator and a supervisor (`controlroom user add`), then run it with --user"
+        )
+    actor.require("training.simulate")
+    await require_training(db)
     if config.run_tag == "":
         config = SimulationConfig(**{**_fields(config), "run_tag": f"{int(time.time()):x}"})
-    player = NightPlayer(db, config)
+    player = NightPlayer(db, config, actor)
     venues, safe_spaces, callsigns = await player.prepare()
     plan = plan_night(config, venues, safe_spaces, callsigns)
     summary = await player.play(plan)
