@@ -52,6 +52,7 @@ from controlroom.storage.database import Database
 from ui.common import theme
 from ui.common.justification_dialog import ICO, JustificationDialog
 from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line
 
 COLUMNS = ("#", "When", "Who", "Action", "Kind", "Record", "Justification", "Recipient", "Detail")
 SHOWN_LIMIT = 5000
@@ -99,16 +100,17 @@ def _cells(row: Any) -> tuple[str, ...]:
         at = at.replace(tzinfo=UTC)
     detail = row.detail if not isinstance(row.detail, str) else json.loads(row.detail)
     record = f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity
+    # A failed-login name, a reason or a detail value is typed text: shown, never obeyed.
     return (
         str(row.id),
         f"{at.astimezone(LOCAL_TZ):%Y-%m-%d %H:%M:%S}",
-        row.actor,
-        row.action,
+        shown_line(row.actor),
+        shown_line(row.action),
         row.kind,
-        record,
-        row.justification or "",
-        row.recipient or "",
-        json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else "",
+        shown_line(record),
+        shown_line(row.justification),
+        shown_line(row.recipient),
+        shown_line(json.dumps(detail, ensure_ascii=False, sort_keys=True)) if detail else "",
     )
 
 

@@ -19,6 +19,7 @@ from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import DirectionSnapshot
 from controlroom.dispersal.directions import DirectionVariation, TakeHomeOutcome
+from ui.common.typed_text import shown_line
 from ui.dispersal.direction_checks import answered_notice, until_words
 from ui.dispersal.form_parts import AnswerBox, UkTimeField, side_by_side
 from ui.patrols.flag_dialog import _AsyncDialog
@@ -64,7 +65,7 @@ class TakeHomeDialog(_AsyncDialog):
         self.told_at = UkTimeField("Told at", clock(), clock=clock)
         self.referral = _line("Safeguarding referral made, if any (to whom, reference)", 1000)
         about = QLabel(
-            f"{direction.subject_description} appeared to be {direction.apparent_age}: "
+            f"{shown_line(direction.subject_description)} appeared to be {direction.apparent_age}: "
             "record where he was taken and who was told."
         )
         about.setWordWrap(True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.paperwork.data import DirectionPaper
+from ui.common.typed_text import typed_label
 
 NOT_RECORDED = "— not recorded —"
 
@@ -72,11 +72,7 @@ def record_values(paper: DirectionPaper) -> dict[str, str]:
 
 
 def _plain(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return typed_label(text)
 
 
 class DirectionRecordDialog(QDialog):

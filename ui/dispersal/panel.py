@@ -47,6 +47,7 @@ from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
 from ui.common.table_fit import fit_table
 from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line
 from ui.dispersal.action_specs import (
     NEW_DIRECTION,
     NEW_ZONE,
@@ -102,12 +103,12 @@ class DirectionTableModel(ActiveRowsModel[DirectionSnapshot]):
             task = ""
             if direction.take_home_task:
                 task = " · take-home recorded" if direction.take_home_done else " · TAKE HOME TASK (H)"
-            return f"{direction.subject_description} (~{direction.apparent_age}){task}"
+            return f"{shown_line(direction.subject_description)} (~{direction.apparent_age}){task}"
         if column == UNTIL:
             local = direction.exclusion_ends_at.astimezone(LOCAL_TZ)
             return f"{local:%a %H:%M} · {time_left(direction.exclusion_ends_at, self._clock())}"
         if column == ITEMS:
-            return ", ".join(direction.surrendered_items)
+            return shown_line(", ".join(direction.surrendered_items))
         return str(direction.breaches)
 
     def reset(self, directions: Iterable[DirectionSnapshot]) -> None:
@@ -317,7 +318,7 @@ class DispersalPanel(QWidget):
         alerts = [c.subject for c in changes if c.subject is not None and c.subject.alert]
         if alerts:
             subject = alerts[-1]
-            text = f"⚠ {subject.alert} — person #{subject.id}: {subject.description[:120]}"
+            text = f"⚠ {subject.alert} — person #{subject.id}: {shown_line(subject.description[:120])}"
             # A button reads "&x" as a mnemonic (hiding the "&", binding Alt+X): double them.
             self.alert.setText(text.replace("&", "&&"))
             self.alert.show()
@@ -348,7 +349,7 @@ class DispersalPanel(QWidget):
         for zone in live:
             state = time_left(zone.ends_at, now) if zone.starts_at <= now else "not yet in force"
             item = QListWidgetItem(
-                f"s.34 {zone.name} · until {zone.ends_at.astimezone(LOCAL_TZ):%a %H:%M} · {state}"
+                f"s.34 {shown_line(zone.name)} · until {zone.ends_at.astimezone(LOCAL_TZ):%a %H:%M} · {state}"
             )
             item.setData(Qt.ItemDataRole.UserRole, zone.id)
             self.zone_list.addItem(item)

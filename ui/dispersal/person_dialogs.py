@@ -20,6 +20,7 @@ from controlroom.core.domain import Behaviour, Source
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import SubjectSnapshot
 from controlroom.dispersal.persons import NewSubject
+from ui.common.typed_text import shown_line
 from ui.patrols.flag_dialog import _AsyncDialog, parse_point
 
 NEW_PERSON = -1
@@ -35,7 +36,7 @@ def _person_combo(subjects: Sequence[SubjectSnapshot]) -> QComboBox:
         if subject.active_directions:
             history.append("directed: " + ", ".join(subject.active_directions))
         extra = f" ({'; '.join(history)})" if history else ""
-        combo.addItem(f"#{subject.id} {subject.description[:80]}{extra}", subject.id)
+        combo.addItem(f"#{subject.id} {shown_line(subject.description[:80])}{extra}", subject.id)
     return combo
 
 
@@ -55,7 +56,7 @@ class _PersonDialog(_AsyncDialog):
             return chosen
         subject = await self.commands.add_subject(NewSubject(description=self.description.text()))
         # He is on record now: a retry after a refusal below must not describe him twice.
-        self.person.addItem(f"#{subject.id} {subject.description[:80]}", subject.id)
+        self.person.addItem(f"#{subject.id} {shown_line(subject.description[:80])}", subject.id)
         self.person.setCurrentIndex(self.person.count() - 1)
         return subject.id
 

@@ -8,23 +8,19 @@ then shows the record, every value as plain text. Cancel reads and logs nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.dispersal.persons import SubjectRecord
 from ui.common.justification_dialog import JustificationDialog
+from ui.common.typed_text import typed_label
 
 NOT_RECORDED = "— not recorded —"
 
 
 def _plain(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return typed_label(text)
 
 
 class PersonRecordDialog(QDialog):

@@ -26,6 +26,7 @@ from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.incidents.alerts import AlertEntry, AlertKind
 from ui.common import theme
 from ui.common.formatting import format_age
+from ui.common.typed_text import shown_line
 
 Index = QModelIndex | QPersistentModelIndex
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -73,7 +74,7 @@ def grade_text(entry: AlertEntry) -> str:
 
 def line_text(entry: AlertEntry) -> str:
     """The whole line as plain text (its tooltip, and what tests read)."""
-    return f"{grade_text(entry)}  {entry.reference}  {entry.place}  ·  {clock_text(entry)}"
+    return f"{grade_text(entry)}  {entry.reference}  {shown_line(entry.place)}  ·  {clock_text(entry)}"
 
 
 def reference_tail(reference: str) -> str:
@@ -188,7 +189,7 @@ def layout_line(
     place_room = clock_rect.left() - GAP - place_left if clock else 0
     place = ""
     if place_room >= plain.averageCharWidth() * MIN_PLACE_SHOWN:
-        place = plain.elidedText(entry.place, Qt.TextElideMode.ElideRight, place_room)
+        place = plain.elidedText(shown_line(entry.place), Qt.TextElideMode.ElideRight, place_room)
     place_rect = QRect(place_left, top, plain.horizontalAdvance(place), height) if place else QRect()
     return LineLayout(
         bar=QRect(rect.left(), top, BAR_WIDTH, height),

@@ -29,6 +29,7 @@ from controlroom.core.resources import resource
 from controlroom.core.snapshots import Change, Diff, IncidentSnapshot, Snapshot
 from controlroom.incidents.alerts import is_unacknowledged_urgent, may_alert, rank_alerts
 from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line
 from ui.feed.controller import FeedController
 from ui.incidents.alert_stack import AlertStack, AlertStackModel
 from ui.incidents.desktop_notifier import DesktopNotifier
@@ -202,7 +203,7 @@ class AlertController(QObject):
             more = f" (+{len(incidents) - 1} more)" if len(incidents) > 1 else ""
             self.notify(
                 f"{grade_label(first.grade)}: {first.reference}{more}",
-                f"{Category.of(first.category).label} at {first.place}",
+                f"{Category.of(first.category).label} at {shown_line(first.place)}",
             )
 
     def _on_repeat_timeout(self) -> None:

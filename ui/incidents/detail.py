@@ -39,6 +39,7 @@ from controlroom.incidents.queries import IncidentDetail
 from ui.common.actions import ActionRegistry
 from ui.common.dialog_parts import DiscardGuard, accept_cancel, error_label
 from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line, shown_lines
 from ui.feed.controller import FeedController
 from ui.incidents.action_specs import (
     CALLER_BUTTON,
@@ -172,7 +173,7 @@ class IncidentDetailPanel(QWidget):
             "Ask for Angela": (incident.angela_outcome or "").replace("_", " "),
         }
         for name, value in values.items():
-            self.fields[name].setText(value)
+            self.fields[name].setText(shown_lines(value))
         self._rebuild_status_buttons(incident)
         if self._load is not None and not self._load.done():
             self._load.cancel()
@@ -221,7 +222,7 @@ class IncidentDetailPanel(QWidget):
             )
         self.timeline.clear()
         for entry in detail.timeline:
-            self.timeline.addItem(f"{entry.local_time()}  {entry.actor}  {entry.describe()}")
+            self.timeline.addItem(shown_line(f"{entry.local_time()}  {entry.actor}  {entry.describe()}"))
         self.timeline.scrollToBottom()
 
     # -- actions -------------------------------------------------------------

@@ -25,6 +25,7 @@ from controlroom.core.snapshots import Change, IncidentSnapshot
 from controlroom.incidents.lifecycle import AWAITING_ATTENDANCE
 from ui.common import theme
 from ui.common.formatting import format_age  # re-exported: the boards and tests read it here
+from ui.common.typed_text import shown_line
 
 COLUMNS = ("Reference", "Age", "Due", "Grade", "Category", "Place", "Source", "Status", "Summary")
 REF, AGE, DUE, GRADE, CATEGORY, PLACE, SOURCE, STATUS, SUMMARY = range(len(COLUMNS))
@@ -178,15 +179,15 @@ class IncidentTableModel(QAbstractTableModel):
         if column == CATEGORY:
             return _label(Category, incident.category)
         if column == PLACE:
-            return incident.place
+            return shown_line(incident.place)
         if column == SOURCE:
             return _label(Source, incident.source)
         if column == STATUS:
             if incident.duplicate_of is not None:
                 return self._duplicate_status(incident.duplicate_of)
             return _label(Status, incident.status)
-        # One line in the table; the full text is in the tooltip and the map popup.
-        return incident.summary.replace("\n", " ")[:300]
+        # One line in the table; the full text is in the detail panel and the map popup.
+        return shown_line(incident.summary[:300])
 
     def _duplicate_status(self, original_id: int) -> str:
         """A linked duplicate's status says whose it is (its clock stopped when it was linked)."""

@@ -43,6 +43,7 @@ from controlroom.core.snapshots import (
     ZoneSnapshot,
 )
 from controlroom.incidents.filters import IncidentFilter
+from ui.common.typed_text import shown_line, shown_lines
 
 PUSH_INTERVAL_MS = 100
 
@@ -54,6 +55,10 @@ def _label(enum_type: Any, value: str | None) -> str:
         return str(enum_type(value).label)
     except ValueError:
         return value
+
+
+# Typed text goes to the page through ``ui.common.typed_text``: Chromium obeys a U+202E as
+# Qt does, and the popups would show "abclive" for "abc\u202eevil". The page sends back ids only.
 
 
 def incident_feature(incident: IncidentSnapshot) -> dict[str, Any]:
@@ -69,8 +74,8 @@ def incident_feature(incident: IncidentSnapshot) -> dict[str, Any]:
         "status_label": _label(Status, incident.status),
         "category_label": _label(Category, incident.category),
         "source_label": _label(Source, incident.source),
-        "place": incident.place,
-        "summary": incident.summary,
+        "place": shown_lines(incident.place),
+        "summary": shown_lines(incident.summary),
     }
 
 
@@ -78,12 +83,12 @@ def venue_feature(venue: VenueSnapshot) -> dict[str, Any]:
     """What the page needs to draw one venue or safe space."""
     return {
         "id": venue.id,
-        "name": venue.name,
+        "name": shown_line(venue.name),
         "lat": venue.lat,
         "lon": venue.lon,
         "kind_label": _label(VenueKind, venue.kind),
-        "address": venue.address,
-        "opening_hours": venue.opening_hours,
+        "address": shown_lines(venue.address),
+        "opening_hours": shown_lines(venue.opening_hours),
         "is_safe_space": venue.is_safe_space,
         "safe_space_status": venue.safe_space_status,
         "safe_space_status_label": _label(SafeSpaceStatus, venue.safe_space_status),
@@ -96,7 +101,7 @@ def unit_feature(unit: UnitSnapshot, task: str = "") -> dict[str, Any]:
     """A unit for the map; staleness is judged in the page from ``position_at``."""
     return {
         "id": unit.id,
-        "callsign": unit.callsign,
+        "callsign": shown_line(unit.callsign),
         "kind": unit.kind,
         "kind_label": _label(UnitKind, unit.kind),
         "status": unit.status,
@@ -104,7 +109,7 @@ def unit_feature(unit: UnitSnapshot, task: str = "") -> dict[str, Any]:
         "lat": unit.lat,
         "lon": unit.lon,
         "position_at": unit.position_at.isoformat() if unit.position_at else None,
-        "task": task,
+        "task": shown_line(task),
     }
 
 
@@ -113,9 +118,9 @@ def flag_feature(flag: FlagSnapshot) -> dict[str, Any]:
         "id": flag.id,
         "lat": flag.lat,
         "lon": flag.lon,
-        "place": flag.place,
+        "place": shown_lines(flag.place),
         "behaviour_label": _label(Behaviour, flag.behaviour),
-        "reason": flag.reason,
+        "reason": shown_lines(flag.reason),
         "expires_at": flag.expires_at.isoformat(),
         "active": flag.cleared_at is None and flag.incident_id is None,
     }
@@ -124,10 +129,10 @@ def flag_feature(flag: FlagSnapshot) -> dict[str, Any]:
 def zone_feature(zone: ZoneSnapshot) -> dict[str, Any]:
     return {
         "id": zone.id,
-        "name": zone.name,
-        "officer": zone.officer,
-        "log_number": zone.log_number,
-        "area_in_words": zone.area_in_words,
+        "name": shown_line(zone.name),
+        "officer": shown_line(zone.officer),
+        "log_number": shown_line(zone.log_number),
+        "area_in_words": shown_lines(zone.area_in_words),
         "polygon": [list(p) for p in zone.polygon],
         "starts_at": zone.starts_at.isoformat(),
         "ends_at": zone.ends_at.isoformat(),

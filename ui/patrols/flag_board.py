@@ -22,6 +22,7 @@ from ui.common import theme
 from ui.common.actions import ActionRegistry
 from ui.common.active_rows_model import ActiveRowsModel, Index
 from ui.common.table_fit import fit_table
+from ui.common.typed_text import shown_line
 from ui.feed.controller import FeedController
 from ui.patrols.action_specs import CLEAR_FLAG, CONVERT_FLAG, DISPATCH_TO_FLAG, NEW_FLAG_ON_LIST
 
@@ -55,10 +56,10 @@ class FlagTableModel(ActiveRowsModel[FlagSnapshot]):
             if column == BEHAVIOUR:
                 return f"⚑ {Behaviour.of(flag.behaviour).label}"
             if column == PLACE:
-                return flag.place
+                return shown_line(flag.place)
             if column == REASON:
                 # Typed by a person: a display role string is plain text in a view, never markup.
-                return flag.reason if role == Qt.ItemDataRole.DisplayRole else flag.reason[:500]
+                return shown_line(flag.reason if role == Qt.ItemDataRole.DisplayRole else flag.reason[:500])
             if column == EXPIRES:
                 local = flag.expires_at.astimezone(LOCAL_TZ)
                 return f"{local:%H:%M} · {max(0, int(left // 60))}m"

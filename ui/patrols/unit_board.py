@@ -26,6 +26,7 @@ from ui.common.actions import ActionRegistry
 from ui.common.formatting import format_age
 from ui.common.table_fit import fit_table
 from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line
 from ui.feed.controller import FeedController
 from ui.patrols.action_specs import LOCATE_UNIT, UNIT_STATUS, UNIT_STATUS_KEYS
 
@@ -73,7 +74,7 @@ class UnitTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == CALLSIGN:
-                return unit.callsign
+                return shown_line(unit.callsign)  # typed before callsigns were ASCII only
             if column == KIND:
                 return UnitKind.of(unit.kind).label
             if column == STATUS:

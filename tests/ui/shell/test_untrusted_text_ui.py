@@ -23,6 +23,7 @@ from tests.payloads import HUGE, NAME, PLACE, QT_RICH, TEXT
 from tests.ui.conftest import js
 from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
+from ui.common.typed_text import shown_line, shown_lines
 from ui.incidents.model import PLACE as PLACE_COLUMN
 from ui.incidents.model import SUMMARY
 
@@ -92,14 +93,14 @@ def test_hostile_text_shows_as_text_everywhere(
     for column, typed in ((SUMMARY, TEXT), (PLACE_COLUMN, PLACE)):
         index = window.model.index(row, column)
         shown = window.model.data(index, Qt.ItemDataRole.DisplayRole)
-        assert shown == typed.replace("\n", " ")[:300]
+        assert shown == shown_line(typed[:300])  # controls spelled out, as the command line does
         tooltip = window.model.data(index, Qt.ItemDataRole.ToolTipRole)
         assert _as_rendered(tooltip) == shown  # the tooltip shows the characters, not markup
 
     assert window.table.select_incident(made.id)
     for name, typed in (("Summary", TEXT), ("Place", PLACE), ("Person of concern", NAME)):
         label = window.detail.fields[name]
-        assert label.text() == typed and label.textFormat() == Qt.TextFormat.PlainText
+        assert label.text() == shown_lines(typed) and label.textFormat() == Qt.TextFormat.PlainText
 
     wait_until(
         qtbot,
@@ -108,7 +109,7 @@ def test_hostile_text_shows_as_text_everywhere(
         timeout=5000,
     )
     state = _popup_state(window, qtbot)
-    assert TEXT in state["text"] and PLACE in state["text"]
+    assert shown_lines(TEXT) in state["text"] and shown_lines(PLACE) in state["text"]
     assert state["popupElements"] == 0 and state["imgs"] == 0 and state["scripts"] == 0
     assert state["pwned"] == "undefined"
 
@@ -121,8 +122,8 @@ def test_hostile_text_shows_as_text_everywhere(
     title = "(" + POPUP + ".querySelector('.cr-popup-title') || {}).textContent || null"
     wait_until(
         qtbot,
-        lambda: js(window.map, qtbot, title) == NAME,
-        "js(window.map, qtbot, title) == NAME",
+        lambda: js(window.map, qtbot, title) == shown_line(NAME),
+        "js(window.map, qtbot, title) == shown_line(NAME)",
         timeout=5000,
     )  # the text, as typed
     state = _popup_state(window, qtbot)
