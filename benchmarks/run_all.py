@@ -21,6 +21,7 @@ BENCHMARKS = {
     "poll": "bench_poll.py",
     "watch": "bench_watch_latency.py",
     "push": "bench_push_latency.py",
+    "consoles": "bench_consoles.py",
     "form": "bench_form.py",
     "recommend": "bench_recommend.py",
     "paperwork": "bench_paperwork.py",

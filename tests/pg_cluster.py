@@ -35,7 +35,7 @@ def _free_port() -> int:
 class PostgresCluster:
     """initdb as the ``postgres`` user when we are root (initdb refuses root)."""
 
-    def __init__(self, base: Path | None = None) -> None:
+    def __init__(self, base: Path | None = None, *, max_connections: int = 200) -> None:
         bin_dir = find_pg_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL binaries not found")
@@ -47,6 +47,7 @@ class PostgresCluster:
         self.data = self.base / "data"
         self.port = _free_port()
         self.as_postgres = os.geteuid() == 0
+        self.max_connections = max_connections
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin / args[0]), *args[1:]]
@@ -85,7 +86,8 @@ class PostgresCluster:
     def restart(self) -> None:
         """Start the server on the same data directory and port (after ``stop``/``crash``)."""
         options = (
-            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c max_connections={self.max_connections}"
         )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.base / "log"), "-o", options, "-w", "start")
 

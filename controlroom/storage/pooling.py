@@ -108,6 +108,8 @@ class LingeringPool(AsyncAdaptedQueuePool):
             except sqla_queue.Empty:
                 return
             try:
-                record.close()
+                # Invalidating closes as SQLAlchemy does a broken connection: politely, but
+                # given up after 2 s, so a server gone silent cannot hang the closing.
+                record.invalidate(soft=False)
             finally:
                 self._dec_overflow()  # as QueuePool itself does when it discards one
