@@ -37,6 +37,11 @@ WEEK_HOURS = 7 * 24
 
 _Day = TypeVar("_Day", date, datetime)
 
+
+class DateOutOfRangeError(ValidationError):
+    """A whole date outside 2000-2100 (or 1900-2100 for a birth): wrong however it is finished."""
+
+
 # Characters that occupy no space: text made only of them (and spaces) says nothing.
 ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 # Bidirectional controls: embeddings, overrides and isolates reorder the words around them
@@ -124,7 +129,7 @@ def bounded_date(value: _Day | None, what: str, *, earliest: date = EARLIEST_DAT
         return None
     day = value.date() if isinstance(value, datetime) else value
     if not earliest <= day <= LATEST_DATE:
-        raise ValidationError(
+        raise DateOutOfRangeError(
             f"the {what} ({value.isoformat()}) is outside {earliest.isoformat()} to "
             f"{LATEST_DATE.isoformat()}; check the year"
         )

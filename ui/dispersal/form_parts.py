@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLine
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ValidationError
 from controlroom.core.local_time import on_uk_clock, parse_uk_time
+from controlroom.core.validation import DateOutOfRangeError, bounded_date
 
 # A time typed this far ahead of the console's clock is taken as yesterday's ("23:50" at 00:05).
 CLOCK_SKEW = timedelta(minutes=2)
@@ -48,7 +49,8 @@ def read_uk_time(text: str, now: datetime) -> datetime:
     """
     clock = _CLOCK_ONLY.match(text)
     if clock is None:
-        return parse_uk_time(text).astimezone(UTC)
+        # Year 1 or 9999 is a slip (and 9999-12-31 23:00-01:00 would overflow in UTC).
+        return bounded_date(parse_uk_time(text), "date").astimezone(UTC)
     hour, minute = int(clock.group(1)), int(clock.group(2))
     if hour > 23 or minute > 59:
         raise ValidationError(f"{text.strip()!r} is not a time of day; write e.g. 22:15")
@@ -112,6 +114,8 @@ class UkTimeField(QWidget):
     def _on_text_changed(self, text: str) -> None:
         try:
             self.reading.setText(describe_uk(read_uk_time(text, self._clock())))
+        except DateOutOfRangeError as refused:
+            self.reading.setText(str(refused))  # complete, and wrong however it is finished
         except ValidationError:
             self.reading.setText("not a UK time yet")
 
