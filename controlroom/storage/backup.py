@@ -44,6 +44,8 @@ from controlroom.storage.presence import presence_file
 # Files SQLite keeps beside a database: replayed onto whatever file bears the name.
 SIDECARS = ("-wal", "-shm", "-journal")
 CopyCheck = Callable[[Database], Awaitable[None]]
+# SQLite's primary result codes for a file that is not (or no longer) a sound database.
+_DAMAGED = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 async def backup(db: Database, target: Path, *, server_url: str | None = None) -> str:
@@ -55,12 +57,17 @@ async def backup(db: Database, target: Path, *, server_url: str | None = None) -
     target = Path(os.path.abspath(target))
     _refuse_target(target)
     source = db.sqlite_path
-    if source is not None:
-        pages = await asyncio.to_thread(_backup_sqlite, source, target)
-        return f"backup of {source} written to {target} ({pages} pages, integrity check ok)"
-    if db.is_sqlite:
-        raise ValidationError("an in-memory database has nothing to back up")
-    await asyncio.to_thread(_dump_postgresql, server_url or db.url.render_as_string(False), target)
+    try:
+        if source is not None:
+            pages = await asyncio.to_thread(_backup_sqlite, source, target)
+            return f"backup of {source} written to {target} ({pages} pages, integrity check ok)"
+        if db.is_sqlite:
+            raise ValidationError("an in-memory database has nothing to back up")
+        await asyncio.to_thread(_dump_postgresql, server_url or db.url.render_as_string(False), target)
+    except OSError as exc:
+        raise ValidationError(
+            f"could not write {target}: {exc.strerror or exc}; nothing was written"
+        ) from exc
     return f"pg_dump of {db.display_url} written to {target} (custom format: restore with pg_restore)"
 
 
@@ -89,22 +96,35 @@ def _copy_pages(source: Path, destination: Path, *, outcome: str) -> int:
     ``outcome`` ends a refusal ("nothing was written"). One ``backup()`` step
     (pages=-1) is one read transaction of the source, hence one commit point.
     """
-    try:
-        with (
-            closing(sqlite3.connect(source, timeout=30)) as src,
-            closing(sqlite3.connect(destination)) as dst,
-        ):
-            src.backup(dst)
-            # A backup is one self-contained file; the program turns WAL on again at first use.
-            dst.execute("PRAGMA journal_mode=DELETE")
-            found = [row[0] for row in dst.execute("PRAGMA integrity_check")]
-            pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"{source} cannot be read as an SQLite database ({exc}); {outcome}") from exc
+    src = _open_readable(source, outcome)
+    with closing(src):
+        try:
+            with closing(sqlite3.connect(destination)) as dst:
+                src.backup(dst)
+                # A backup is one self-contained file; the program turns WAL on again at first use.
+                dst.execute("PRAGMA journal_mode=DELETE")
+                found = [row[0] for row in dst.execute("PRAGMA integrity_check")]
+                pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF in _DAMAGED:
+                raise ValidationError(f"{source} is damaged ({exc}); {outcome}") from exc
+            raise ValidationError(
+                f"copying {source} into {destination.parent} failed ({exc}): is the disk full, "
+                f"or the folder not writable? {outcome[0].upper()}{outcome[1:]}"
+            ) from exc
     if found != ["ok"]:
         shown = "; ".join(found[:5])
         raise ValidationError(f"{source} fails SQLite's integrity check ({shown}); {outcome}")
     return pages
+
+
+def _open_readable(source: Path, outcome: str) -> sqlite3.Connection:
+    try:
+        src = sqlite3.connect(source, timeout=30)
+        src.execute("PRAGMA schema_version").fetchone()  # the first read checks the header
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError(f"{source} cannot be read as an SQLite database ({exc}); {outcome}") from exc
+    return src
 
 
 def _dump_postgresql(url: str, target: Path) -> None:
@@ -164,6 +184,8 @@ async def restore_sqlite(db: Database, copy: Path, check_copy: CopyCheck) -> str
         kept = await _replace_unused(db, temp, target)
     finally:
         _remove_with_sidecars(temp)
+    if kept is None:
+        return f"{target} restored from {copy}"
     return f"{target} restored from {copy}; the database it replaced is kept as {kept.name}"
 
 
@@ -184,7 +206,7 @@ def _settle(path: Path) -> None:
     _fsync(path)
 
 
-async def _replace_unused(db: Database, temp: Path, target: Path) -> Path:
+async def _replace_unused(db: Database, temp: Path, target: Path) -> Path | None:
     presence = db.presence
     if presence is None or not presence.held:
         raise ValidationError(
@@ -204,27 +226,36 @@ async def _replace_unused(db: Database, temp: Path, target: Path) -> Path:
         presence.share()
 
 
-def _swap(temp: Path, target: Path) -> Path:
+def _swap(temp: Path, target: Path) -> Path | None:
+    """Put ``temp`` in ``target``'s place; the replaced file's new name, if there was one."""
+    if not target.exists():
+        os.replace(temp, target)
+        _fsync_folder(target.parent)
+        return None
     kept = target.with_name(f"{target.name}.replaced-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
-    if target.exists():
-        with closing(sqlite3.connect(target, timeout=30)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for suffix in SIDECARS:
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        os.link(target, kept)  # the old file stays reachable; the rename below is atomic
+    with closing(sqlite3.connect(target, timeout=30)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for suffix in SIDECARS:
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.link(target, kept)  # the old file stays reachable; the rename below is atomic
     os.replace(temp, target)
     _fsync_folder(target.parent)
     return kept
 
 
 def _publish(temp: Path, target: Path) -> None:
-    """Flush ``temp`` and rename it to ``target``, refusing to overwrite a file made meanwhile."""
+    """Flush ``temp`` and give it the name ``target``, never overwriting a file made meanwhile."""
     _fsync(temp)
     try:
-        os.link(temp, target)  # fails if target appeared since the check: never overwrite
+        os.link(temp, target)  # atomic, and fails if target appeared since the check
+        temp.unlink()
     except FileExistsError as exc:
         raise ValidationError(f"{target} was created meanwhile; nothing was overwritten") from exc
-    temp.unlink()
+    except OSError:
+        # No hard links here (a FAT/exFAT backup drive): check again, then rename.
+        if target.exists():
+            raise ValidationError(f"{target} was created meanwhile; nothing was overwritten") from None
+        os.rename(temp, target)
     _fsync_folder(target.parent)
 
 
