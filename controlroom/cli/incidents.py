@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -176,6 +177,9 @@ async def _venues(session: Session, args: argparse.Namespace) -> int:
     for venue in snapshot.venues:
         safe = f"safe space ({venue.safe_space_status})" if venue.is_safe_space else ""
         print(f"{venue.name:32} {venue.kind:14} {safe}")
+    for warning in snapshot.warnings:
+        if warning.table == "venues":  # listed as far as they can be read; the rest named
+            print(f"warning: {warning.describe()}", file=sys.stderr)
     return 0
 
 

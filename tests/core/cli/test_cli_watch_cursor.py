@@ -219,3 +219,11 @@ def test_incident_show_prints_what_it_can_and_the_warning(demo_db: str) -> None:
         {"status", "category", "reported_at"} if demo_db.startswith("sqlite") else {"status", "category"}
     )
     assert [e["kind"] for e in data["timeline"]] == ["reported"]
+
+
+def test_venues_lists_the_readable_venues_and_names_the_other(demo_db: str) -> None:
+    _sql(demo_db, "UPDATE venues SET kind = 'casino' WHERE name = 'Velvet Fox'")
+    done = cli(demo_db, "venues")
+    assert done.returncode == 0
+    assert "Velvet Fox" not in done.stdout and "Copper Kettle Tavern" in done.stdout
+    assert "warning: venues row" in done.stderr and "kind 'casino' is not a known venue kind" in done.stderr
