@@ -257,7 +257,9 @@ async def authenticate(
     now = now or utcnow()
     console = (console or throttle.console_identity())[: throttle.CONSOLE_KEPT]
     async with db.write() as session:
-        user = (await session.execute(select(User).where(User.name == name))).scalar_one_or_none()
+        # Locked: attempts on one account at once must each count (PostgreSQL; SQLite writes one at a time).
+        named = select(User).where(User.name == name).with_for_update()
+        user = (await session.execute(named)).scalar_one_or_none()
         slow = await throttle.console_row(session, console, now)
         attempt = _Attempt(name, where, console, now)
         refusal = _judge(user, slow, password, attempt)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.storage.models import ConsoleThrottle, User
@@ -83,14 +84,22 @@ class Tally:
 
 
 async def console_row(session: AsyncSession, console: str, now: datetime) -> ConsoleThrottle:
-    """The console's row, created if new and with stale failures forgotten (not yet flushed)."""
-    row = (
-        await session.execute(select(ConsoleThrottle).where(ConsoleThrottle.console == console))
-    ).scalar_one_or_none()
-    if row is None:
-        row = ConsoleThrottle(console=console, failures=0, last_failed_at=now, wait_until=None)
-        session.add(row)
-    elif now - row.last_failed_at > FORGET_AFTER:
+    """The console's row, locked for this transaction, created if new, stale failures forgotten.
+
+    Logins from one console can run at once (several commands started together): an
+    insert that ignores a row another transaction made first, then a locking read,
+    so neither fails on the key and no failure is lost to the other's update.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(ConsoleThrottle)
+        .values(console=console, failures=0, last_failed_at=now, wait_until=None)
+        .on_conflict_do_nothing()
+    )
+    found = select(ConsoleThrottle).where(ConsoleThrottle.console == console).with_for_update()
+    row = (await session.execute(found)).scalar_one()
+    if now - row.last_failed_at > FORGET_AFTER:
         row.failures, row.wait_until = 0, None
     return row
 

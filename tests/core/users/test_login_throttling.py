@@ -3,6 +3,7 @@ for long; a burst alerts; a huge typed name is stored as a short prefix (both ba
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -112,3 +113,34 @@ def test_a_100_kb_failed_login_name_is_stored_as_a_short_prefix_and_its_length(d
     assert actor == "a" * NAME_KEPT
     assert detail["name_length"] == 100_000 and len(json.dumps(detail)) < 300
     assert longest_console < 300
+
+
+def test_logins_from_one_console_at_once_each_count_and_none_fails_on_the_database(db_url: str) -> None:
+    async def attempt(n: int) -> BaseException | None:
+        db = Database(db_url)  # a console process of its own
+        try:
+            await authenticate(db, f"guess_{n}", WRONG, now=FIXED_NOW, console="shared-pc")
+        except BaseException as exc:
+            return exc
+        finally:
+            await db.dispose()
+        return None
+
+    async def scenario(db: Database) -> tuple[list[BaseException | None], int, list[Any]]:
+        await UserCommands(db, placeholder_actor()).add_user(staff().admin, "administrator", PASSWORD)
+        raised = list(await asyncio.gather(*(attempt(n) for n in range(6))))
+        async with db.read() as conn:
+            failures = (await conn.execute(select(ConsoleThrottle.failures))).scalar_one()
+            logged = [
+                detail
+                for (detail,) in await conn.execute(
+                    select(AuditEntry.detail).where(AuditEntry.action == "user.login_failed")
+                )
+            ]
+        return raised, failures, logged
+
+    raised, failures, logged = run_with_db(db_url, scenario)
+    assert all(isinstance(exc, AuthenticationError) for exc in raised), raised
+    # Three counted, then the wait they started refuses the rest unchecked; every one logged.
+    assert failures == FREE_FAILURES
+    assert len(logged) == 6 and sum("throttled" in detail for detail in logged) == 6 - FREE_FAILURES
