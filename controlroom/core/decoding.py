@@ -212,26 +212,40 @@ def decode_record(
     """The snapshot ``kind`` from one row or payload, or ``UndecodableRowError`` naming each bad value.
 
     A column absent from ``values`` takes the snapshot's default (older payloads, a
-    partner's redacted read); without a default it is reported missing.
+    partner's redacted read); without a default it is reported missing. This runs for
+    every row of a board, so the readable path is one lookup and one check per column.
     """
-    ident = values.get("id") if record_id is None else record_id
-    ident = ident if isinstance(ident, int) and not isinstance(ident, bool) else None
-    defaults = {f.name for f in fields(kind) if f.default is not MISSING}  # type: ignore[arg-type]
     decoded: dict[str, Any] = {}
-    warnings: list[RowWarning] = []
+    bad: list[tuple[str, str, str]] = []
     for name, decode in columns.items():
-        if name not in values:
-            if name not in defaults:
-                warnings.append(RowWarning(table, ident, name, "(missing)", "is required", seq))
+        try:
+            value = values[name]
+        except KeyError:
+            if name not in _defaults(kind):
+                bad.append((name, "(missing)", "is required"))
             continue
         try:
-            decoded[name] = decode(values[name])
+            decoded[name] = decode(value)
         except ValueError as why:
-            decoded[name] = values[name]
-            warnings.append(RowWarning(table, ident, name, shown_value(values[name]), str(why), seq))
-    if warnings:
-        raise UndecodableRowError(tuple(warnings), decoded)
+            decoded[name] = value
+            bad.append((name, shown_value(value), str(why)))
+    if bad:
+        ident = values.get("id") if record_id is None else record_id
+        ident = ident if isinstance(ident, int) and not isinstance(ident, bool) else None
+        warnings = tuple(RowWarning(table, ident, name, shown, why, seq) for name, shown, why in bad)
+        raise UndecodableRowError(warnings, decoded)
     return kind(**decoded)
+
+
+_DEFAULTS: dict[type[Any], frozenset[str]] = {}
+
+
+def _defaults(kind: type[Any]) -> frozenset[str]:
+    """The snapshot fields that have a default (computed once per snapshot class)."""
+    found = _DEFAULTS.get(kind)
+    if found is None:
+        found = _DEFAULTS[kind] = frozenset(f.name for f in fields(kind) if f.default is not MISSING)
+    return found
 
 
 def shown_value(value: Any) -> str:
