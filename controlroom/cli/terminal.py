@@ -16,14 +16,18 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from controlroom.core.validation import inert
+from controlroom.core.validation import escape, inert
 
-_SPACES = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c", " "))
+_SPACES = frozenset("\t\n\r\x0b\x0c")
+
+
+def _space_for_a_break(ch: str) -> str:
+    return " " if ch in _SPACES else escape(ch)
 
 
 def shown(text: str) -> str:
     """``text`` on one line: line breaks and tabs become spaces, other controls visible escapes."""
-    return inert(text.translate(_SPACES))
+    return inert(text, spell=_space_for_a_break)
 
 
 def json_text(value: Any, *, indent: int | None = None) -> str:

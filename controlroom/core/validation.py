@@ -16,6 +16,7 @@ same things in the same words and show typed text the same way:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
@@ -136,13 +137,17 @@ def bounded_date(value: _Day | None, what: str, *, earliest: date = EARLIEST_DAT
     return value
 
 
+# Controls, format characters, surrogates, private use, unassigned, line and paragraph separators.
+_ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def needs_neutralising(ch: str) -> bool:
     """True for a character a terminal or a text layout would obey rather than show: C0 and C1
     controls, bidirectional controls, line and paragraph separators, other format characters
     (zero-width space, tag characters), surrogates and unassigned code points."""
     if ch in _JOINERS or ch == " ":
         return False
-    return ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+    return ch in BIDI_CONTROLS or unicodedata.category(ch) in _ACTING_CATEGORIES
 
 
 def escape(ch: str) -> str:
@@ -155,13 +160,41 @@ def escape(ch: str) -> str:
     return f"\\U{code:08x}"
 
 
+@functools.cache
+def _suspects() -> re.Pattern[str]:
+    """One character class: every BMP character ``needs_neutralising`` is true for, and all of
+    the astral planes (emoji are text, tag characters are not: those few are asked one by one)."""
+    category, acting = unicodedata.category, _ACTING_CATEGORIES
+    hits = [code for code in range(0x10000) if category(chr(code)) in acting]
+    hits = sorted({*hits, *map(ord, BIDI_CONTROLS)} - {*map(ord, _JOINERS)})
+    runs: list[str] = []
+    start = previous = hits[0]
+    for code in [*hits[1:], -1]:
+        if code != previous + 1:
+            runs.append(f"\\u{start:04x}-\\u{previous:04x}")
+            start = code
+        previous = code
+    return re.compile("[" + "".join(runs) + "\\U00010000-\\U0010ffff]")
+
+
 def inert(text: str, *, keep: str = "", spell: Callable[[str], str] = escape) -> str:
     """``text`` made safe to show: every character that would act instead of show (see
     ``needs_neutralising``) is spelled out (by default as ``\\u202e``), except those in ``keep``
     (a multi-line field keeps ``"\\n"``). The words stay in the order they were typed."""
+    # A board's data() shows typed text on every repaint: plain ASCII is answered at once, and
+    # other text by one regular expression in C (built on first use, ~50 ms), where a walk in
+    # Python cost 0.4 ms a 300-character cell.
     if text.isascii() and text.isprintable():
-        return text  # the common case, without a walk
-    return "".join(spell(ch) if ch not in keep and needs_neutralising(ch) else ch for ch in text)
+        return text
+    suspect = _suspects()
+    if suspect.search(text) is None:
+        return text
+
+    def neutralised(found: re.Match[str]) -> str:
+        ch = found.group()
+        return spell(ch) if ch not in keep and needs_neutralising(ch) else ch
+
+    return suspect.sub(neutralised, text)
 
 
 # The database's login roles and every console see one spelling: lower-case ASCII.

@@ -15,21 +15,26 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from controlroom.core.validation import inert
+from controlroom.core.validation import escape, inert
 
 # A label that wraps keeps the typed line breaks and tabs; a table cell is one line.
 _LINE_BREAKS = "\n\t"
-_ONE_LINE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c", " "))
+_BREAKS = frozenset("\t\n\r\x0b\x0c")
+
+
+def _space_for_a_break(ch: str) -> str:
+    return " " if ch in _BREAKS else escape(ch)
 
 
 def shown_line(text: str | None) -> str:
     """``text`` on one line (a table cell, a title): breaks as spaces, controls spelled out."""
-    return inert((text or "").translate(_ONE_LINE))
+    return inert(text or "", spell=_space_for_a_break)
 
 
 def shown_lines(text: str | None) -> str:
     """``text`` for a wrapping label or a popup: its line breaks kept, other controls spelled out."""
-    return inert((text or "").replace("\r\n", "\n"), keep=_LINE_BREAKS)
+    text = text or ""
+    return inert(text.replace("\r\n", "\n") if "\r" in text else text, keep=_LINE_BREAKS)
 
 
 def typed_label(text: str | None) -> QLabel:

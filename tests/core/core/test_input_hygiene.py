@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from controlroom.cli.terminal import shown
 from controlroom.core.errors import ValidationError
-from controlroom.core.validation import BIDI_CONTROLS, bounded_date, bounded_hours, inert
+from controlroom.core.validation import BIDI_CONTROLS, bounded_date, bounded_hours, inert, needs_neutralising
 from controlroom.dispersal.directions import DirectionVariation
 from controlroom.dispersal.persons import NewSubject
 from controlroom.incidents.reporting import NewIncident
@@ -172,3 +172,11 @@ def test_typed_order_is_kept_and_nothing_is_obeyed() -> None:
     assert inert("line one\nline two", keep="\n") == "line one\nline two"
     for text in ("Siân Bowen", "Łódź", "Юлия", "\U0001f469\u200d\u2695\ufe0f"):
         assert inert(text) == text
+
+
+def test_inert_spells_out_exactly_the_characters_that_act_in_the_whole_bmp_and_beyond() -> None:
+    # The fast path (one regular expression) must agree with the rule, character by character.
+    codes = [*range(0x10000), 0x1F469, 0xE0041, 0xE007F, 0x10FFFF]
+    differ = [c for c in codes if (inert(chr(c)) != chr(c)) != needs_neutralising(chr(c))]
+    assert differ == []
+    assert inert("x\u200b\u202ey") == "x\\u200b\\u202ey" and inert("a\u200db") == "a\u200db"
