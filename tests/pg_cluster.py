@@ -197,8 +197,10 @@ class PgBouncer:
                 time.sleep(0.05)
 
     def url(self, direct_url: str) -> str:
-        """``direct_url`` (one of the cluster's databases) reached through PgBouncer instead."""
-        return direct_url.replace(f"127.0.0.1:{self.cluster.port}/", f"127.0.0.1:{self.port}/")
+        """``direct_url`` (one of the cluster's databases) reached through PgBouncer instead,
+        with statement caching off as a URL through a transaction pooler must say."""
+        pooled = direct_url.replace(f"127.0.0.1:{self.cluster.port}/", f"127.0.0.1:{self.port}/")
+        return f"{pooled}?prepared_statement_cache_size=0"
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -150,7 +150,7 @@ class Database:
         # A console, not a web server: its LISTEN connection plus a pool that empties when idle.
         from controlroom.storage.pooling import postgres_engine_args
 
-        return postgres_engine_args()
+        return postgres_engine_args(self.url)
 
     def _prepare_sqlite_file(self) -> None:
         path = self.sqlite_path
