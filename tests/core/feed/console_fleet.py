@@ -97,6 +97,7 @@ class ConsoleHost:
             command.append(listen_url)
         self._stderr = log.open("w")
         self.log = log
+        self._asked = False
         self.numbers = range(first, first + count)
         self.lines: dict[int, list[dict[str, Any]]] = {n: [] for n in self.numbers}
         self.proc = subprocess.Popen(
@@ -136,7 +137,10 @@ class ConsoleHost:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def terminate(self) -> None:
-        if self.proc.poll() is None:
+        """Ask once: a second SIGTERM after asyncio has put the default handler back
+        would kill the host mid-shutdown."""
+        if self.proc.poll() is None and not self._asked:
+            self._asked = True
             self.proc.terminate()
 
     def stop(self) -> int:
