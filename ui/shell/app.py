@@ -34,6 +34,7 @@ from ui.accounts.login_dialog import LoginDialog
 from ui.common.theme import apply_dark_theme
 from ui.feed.controller import FeedController
 from ui.offline.gateway import OfflineGateway
+from ui.shell.closing import close_in_order
 from ui.shell.main_window import MainWindow
 from ui.shell.session import Session, idle_ms_setting, install_session
 
@@ -100,7 +101,8 @@ def create_window(
     return window
 
 
-def _application() -> QApplication:
+def application() -> QApplication:
+    """The process's QApplication (made, named and themed on first use)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
@@ -122,19 +124,16 @@ def _run_on_qt_loop(app: QApplication, main: Callable[[], Awaitable[T]]) -> T:
 def run(url: str, settings: Settings) -> int:
     """Open the window; returns the exit code when the window closes."""
     prepare_environment()
-    app = _application()
+    app = application()
 
     async def main() -> int:
         db = Database(url)
         try:
             await ensure_schema(db)
-        except ControlroomError as exc:
-            QMessageBox.critical(None, "controlroom — cannot start", str(exc))
-            raise
-        try:
             return await session_loop(db, settings, app)
         finally:
-            await db.dispose()
+            # The window is closed and its feed stopped: then the engines, then the loop.
+            await close_in_order(db)
 
     return _run_on_qt_loop(app, main)
 
@@ -253,7 +252,7 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
     if target.suffix.lower() != ".png":
         raise ValidationError(f"{path!r} must end in .png")
     prepare_environment(offscreen=True)
-    app = _application()
+    app = application()
     # Closing the window at the end must not quit the loop before main() returns.
     app.setQuitOnLastWindowClosed(False)
 
@@ -286,7 +285,7 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
             await window.feed.stop()
             window.close()
             window.deleteLater()
-            await db.dispose()
+            await close_in_order(db)
         print(target)
         return 0
 
