@@ -215,3 +215,22 @@ def test_bad_options_are_explained_with_exit_code_2() -> None:
         controlroom_cmd("simulate", "--duration", "three hours"), capture_output=True, text=True, check=False
     )
     assert done.returncode == 2 and "write e.g. 7h or 90m" in done.stderr
+
+
+def test_the_command_line_night_runs_through_the_supervisors_own_login(db_url: str) -> None:
+    people = staff()
+    assert _cli(db_url, "demo").returncode == 0  # a new database: marked for training
+    add = ("user", "add", "--password-stdin", "--role")
+    assert _cli(db_url, *add, "administrator", people.admin, stdin=PASSWORD + "\n").returncode == 0
+    added = _cli(db_url, *add, "supervisor", people.supervisor, user=people.admin, stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    done = _cli(db_url, *_night_args("9"), user=people.supervisor)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+    async def read(db: Database) -> set[str]:
+        async with db.read() as conn:
+            query = select(AuditEntry.actor).where(AuditEntry.action == "incident.report")
+            return set((await conn.execute(query)).scalars())
+
+    # The demo's evening was reported in set-up mode; the night's reports are the supervisor's.
+    assert people.supervisor in run_with_db(db_url, read)
