@@ -259,11 +259,13 @@ def _describe(kind: FailureKind, exc: BaseException, link: BaseException, place:
         )
     if kind is FailureKind.DUPLICATE:
         what = _duplicate_of(exc)
+        # The window names the field, not the table: "incidents.summary ('x')" -> "summary".
+        field = ", ".join(part.strip().split(".")[-1] for part in what.split(" (")[0].split(","))
         return Failure(
             kind,
             f"the database already holds a record with the same {what}",
             "Nothing was written. Use a different value, or change the existing record instead",
-            f"That {what} is already recorded",
+            f"That {field.replace('_', ' ')} is already recorded",
             "Nothing was saved; use a different value, or change the existing record",
         )
     if kind is FailureKind.CANNOT_OPEN:

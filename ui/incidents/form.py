@@ -48,6 +48,7 @@ from ui.common.dialog_parts import (
     place_completer,
     place_from_click,
 )
+from ui.common.failures import failure_text
 from ui.map.bridge import MapBridge
 from ui.offline.gateway import OfflineGateway
 
@@ -245,6 +246,12 @@ class IncidentForm(QDialog):
             return
         except ControlroomError as exc:
             self.error.setText(str(exc))
+            return
+        except Exception as exc:  # a database or disk failure: said here, the form kept as typed
+            said = failure_text(exc)
+            if said is None:
+                raise
+            self.error.setText(said)
             return
         finally:
             self.save_button.setEnabled(True)

@@ -18,7 +18,7 @@ from typing import TypeVar
 # QtWebEngine must be imported before the QApplication exists.
 from PySide6 import QtWebEngineWidgets  # noqa: F401
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from controlroom.cli.admin import login
 from controlroom.commands import Commands
@@ -31,6 +31,7 @@ from controlroom.storage.migrate import ensure_schema
 from controlroom.users.accounts import has_users, own_database
 from controlroom.writes import placeholder_actor
 from ui.accounts.login_dialog import LoginDialog
+from ui.common.failures import FailureDialogs, show_start_failure
 from ui.common.theme import apply_dark_theme
 from ui.feed.controller import FeedController
 from ui.offline.gateway import OfflineGateway
@@ -127,9 +128,14 @@ def run(url: str, settings: Settings) -> int:
     app = application()
 
     async def main() -> int:
+        FailureDialogs(asyncio.get_running_loop(), url)
         db = Database(url)
         try:
-            await ensure_schema(db)
+            try:
+                await ensure_schema(db)
+            except Exception as exc:
+                show_start_failure(exc, url)  # then the command line prints the same failure and exits
+                raise
             return await session_loop(db, settings, app)
         finally:
             # The window is closed and its feed stopped: then the engines, then the loop.
