@@ -37,7 +37,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from controlroom.core.errors import ValidationError
-from controlroom.storage.database import Database
+from controlroom.storage.database import Database, migration_lock_file
 from controlroom.storage.migrate import upgrade
 from controlroom.storage.presence import presence_file
 
@@ -264,7 +264,8 @@ def _temporary_beside(target: Path) -> Path:
 
 
 def _remove_with_sidecars(path: Path) -> None:
-    for name in (str(path), *(f"{path}{suffix}" for suffix in SIDECARS), str(presence_file(path))):
+    others = (presence_file(path), migration_lock_file(path))
+    for name in (str(path), *(f"{path}{suffix}" for suffix in SIDECARS), *map(str, others)):
         Path(name).unlink(missing_ok=True)
 
 

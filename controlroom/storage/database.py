@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
 
 from controlroom.core.errors import DatabaseUnavailableError, ValidationError
+from controlroom.storage.file_lock import exclusive_file_lock
 from controlroom.storage.presence import PresenceLock
 
 # Arbitrary but fixed: the advisory lock key every writer takes before the change log.
@@ -201,13 +202,18 @@ class Database:
     async def schema_change(self, lock_key: int) -> AsyncIterator[AsyncConnection]:
         """One transaction that changes the schema, with no other schema change beside it.
 
-        SQLite: ``BEGIN IMMEDIATE`` takes the database's write lock, so a second process
-        waits (busy timeout) instead of migrating the same tables at the same moment.
+        SQLite: a lock file beside the database (``<name>-migration.lock``), waited for
+        without a deadline, then ``BEGIN IMMEDIATE`` for the database's write lock, so a
+        second process waits instead of migrating the same tables at the same moment.
         PostgreSQL: a transaction-scoped advisory lock on ``lock_key`` does the same
         for every client of the server. Either lock ends with the transaction.
         """
+        path = self.sqlite_path
         try:
-            async with self._write_engine.begin() as conn:
+            async with AsyncExitStack() as locks:
+                if path is not None:
+                    await locks.enter_async_context(exclusive_file_lock(migration_lock_file(path)))
+                conn = await locks.enter_async_context(self._write_engine.begin())
                 if not self.is_sqlite:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
                 yield conn
@@ -253,6 +259,11 @@ class Database:
         await self.engine.dispose()
         if self.presence is not None:
             self.presence.release()
+
+
+def migration_lock_file(database: Path) -> Path:
+    """The file schema upgrades of the SQLite file ``database`` queue on."""
+    return database.with_name(f"{database.name}-migration.lock")
 
 
 def lost_connection(exc: DBAPIError) -> bool:

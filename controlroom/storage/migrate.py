@@ -6,10 +6,11 @@ without importing alembic (about a third of a second and 10 MiB at every start).
 Alembic is loaded only when there is something to migrate.
 
 One migration at a time: consoles started together on a new or older SQLite file
-all find work to do. ``upgrade`` therefore takes a lock first — on SQLite the
-database's write lock (``BEGIN IMMEDIATE``, waited for under the busy timeout), on
-PostgreSQL a transaction-scoped advisory lock — and reads the revision again under
-it, so every process after the first finds the schema current and does nothing.
+all find work to do. ``upgrade`` therefore takes a lock first — on SQLite a lock
+file beside the database, waited for without a deadline, then its write lock
+(``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory lock — and reads
+the revision again under it, so every process after the first finds the schema
+current and does nothing (``Database.schema_change``).
 The whole upgrade is one transaction (SQLite and PostgreSQL DDL are transactional),
 so a process killed half-way leaves the old schema, never half of the new one.
 
