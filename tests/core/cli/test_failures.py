@@ -21,6 +21,7 @@ from sqlalchemy import text
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.core.support import row_counts, run_with_db
+from tests.pg_cluster import PostgresCluster
 
 REPORT = (
     *("report", "--at", "50.9015,-1.4020", "--place", "East Street bus stop"),
@@ -198,3 +199,19 @@ def test_a_duplicate_key_is_a_sentence_and_nothing_is_written(db_url: str) -> No
     done = cli(db_url, *REPORT)
     assert_sentence(done, "already holds a record with the same", "summary", "Nothing was written")
     assert run_with_db(db_url, row_counts) == before
+
+
+def test_a_read_only_postgresql_server_is_named_and_nothing_is_saved(pg_cluster: PostgresCluster) -> None:
+    # What a hot standby (or a database set read-only for maintenance) answers: SQLSTATE 25006.
+    url = pg_cluster.create_database()
+    assert cli(url, "db", "upgrade").returncode == 0
+
+    async def read_only(db: Database) -> None:
+        async with db.write() as session:
+            name = (await session.execute(text("SELECT current_database()"))).scalar_one()
+            await session.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+
+    run_with_db(url, read_only)
+    done = cli(url, *REPORT)
+    assert_sentence(done, "refuses writes", "Nothing was saved", "primary server")
+    assert "at postgresql+asyncpg://" in done.stderr  # which server
