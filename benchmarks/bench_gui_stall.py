@@ -74,6 +74,7 @@ from controlroom.storage.migrate import upgrade
 from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from ui.shell.app import create_window, wait_until_drawn
+from ui.shell.closing import close_in_order
 from ui.shell.main_window import MainWindow
 
 # The training database's users: the simulator writes as a logged-in supervisor.
@@ -381,7 +382,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     await window.feed.stop()
     window.close()
-    await db.dispose()
+    await close_in_order(db)  # tasks, then engines, then the loop: no traceback at the end
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,10 +110,12 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     """
     raw = list(sys.argv[1:] if argv is None else argv)
     url: str | None = None
+    name = "controlroom"
     try:
         check_text_arguments(raw)
         args = build_parser().parse_args(raw)
         command: Command = args.run_command
+        name = command.name
         from controlroom.config import Settings, resolve_db_url
 
         settings = Settings.load()
@@ -132,7 +134,7 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the one place every other failure becomes a sentence
-        return _unexpected(exc, url)
+        return _unexpected(exc, url, name)
 
 
 def check_text_arguments(argv: Sequence[str]) -> None:
@@ -186,13 +188,13 @@ def _reader_gone() -> int:
     return EXIT_READER_GONE
 
 
-def _unexpected(exc: Exception, url: str | None) -> int:
+def _unexpected(exc: Exception, url: str | None, name: str) -> int:
     from controlroom.storage.failures import diagnose
 
     failure = diagnose(exc, url)
     if failure is not None:
         return _report(failure.for_command_line(), EXIT_DATABASE)
-    where = _save_traceback(exc)
+    where = _save_traceback(exc, name)
     reason = str(exc).splitlines()[0] if str(exc).strip() else "no message"
     password = _password(url)
     if password:  # drivers sometimes echo the URL back
@@ -204,8 +206,11 @@ def _unexpected(exc: Exception, url: str | None) -> int:
     )
 
 
-def _save_traceback(exc: BaseException) -> str:
-    """Append the traceback to ``errors.log`` in the data directory (else the temp directory)."""
+def _save_traceback(exc: BaseException, name: str) -> str:
+    """Append the traceback to ``errors.log`` in the data directory (else the temp directory).
+
+    The command's name heads the entry, never its arguments: they can hold personal data.
+    """
     import tempfile
     import traceback
     from datetime import UTC, datetime
@@ -214,7 +219,7 @@ def _save_traceback(exc: BaseException) -> str:
 
     text = "".join(traceback.format_exception(exc))
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    entry = f"--- {stamp} pid {os.getpid()} controlroom {' '.join(sys.argv[1:2])}\n{text}\n"
+    entry = f"--- {stamp} pid {os.getpid()} command {name}\n{text}\n"
     problems = []
     for folder in (data_dir(), Path(tempfile.gettempdir())):
         path = folder / ERROR_LOG

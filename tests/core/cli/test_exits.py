@@ -132,4 +132,5 @@ def test_an_unexpected_failure_is_one_sentence_and_its_traceback_goes_to_the_log
     assert len(lines) == 1 and lines[0].startswith("controlroom: error: the command stopped on an unexpected")
     log = isolated_home / "data" / "errors.log"
     assert f"the full traceback is in {log}" in lines[0]
-    assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8")
+    logged = log.read_text(encoding="utf-8")
+    assert "command report" in logged and "Traceback (most recent call last)" in logged
