@@ -34,6 +34,7 @@ from controlroom.core.domain import (
     UnitStatus,
     VenueKind,
 )
+from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import (
     FlagSnapshot,
     IncidentSnapshot,
@@ -47,8 +48,11 @@ Column = Callable[[Any], Any]  # the stored value → the snapshot's value, or V
 VALUE_SHOWN = 80  # characters of a bad value quoted in a warning
 
 
-class UndecodableRowError(Exception):
-    """A record with at least one value the program cannot read; ``warnings`` name each."""
+class UndecodableRowError(ControlroomError):
+    """A record with at least one value the program cannot read; ``warnings`` name each.
+
+    Board reads catch it per record; anywhere else it reaches a person as its sentence.
+    """
 
     def __init__(self, warnings: tuple[RowWarning, ...], values: dict[str, Any]) -> None:
         super().__init__("; ".join(w.describe() for w in warnings))
