@@ -51,6 +51,7 @@ from controlroom.incidents.records import incident_columns
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, Flag, Incident, Unit, Venue
 from controlroom.storage.notify import ChangeListener
+from controlroom.storage.pooling import behind_transaction_pooler
 from controlroom.storage.raw import as_stored, stored
 
 OPEN = tuple(s.value for s in Status if s not in (Status.RESOLVED, Status.CLOSED))
@@ -81,7 +82,9 @@ class ChangeFeed:
             self.partner_venues = frozenset()  # auditors, administrators: venues only
         self.poll_interval = poll_interval
         # PostgreSQL only: wait for NOTIFY, and read anyway every ``fallback_interval``.
-        self.listen = listen and not db.is_sqlite
+        # Through PgBouncer with no direct ``listen_url`` a LISTEN would hear nothing: poll.
+        pooled = listen_url is None and behind_transaction_pooler(db.url)
+        self.listen = listen and not db.is_sqlite and not pooled
         self.fallback_interval = fallback_interval
         # Behind PgBouncer: LISTEN straight to the server here (``[database] listen_url``).
         self.listen_url = listen_url

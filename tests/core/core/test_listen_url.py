@@ -8,6 +8,7 @@ import pytest
 
 from controlroom.config import Settings
 from controlroom.core.errors import ValidationError
+from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.notify import ChangeListener
 
@@ -51,3 +52,10 @@ def test_the_listener_connects_to_the_listen_url_as_the_consoles_own_user() -> N
     assert listener.address.database == "controlroom"
     assert listener.address.drivername == "postgresql+asyncpg"
     assert ChangeListener(db).address == db.url  # no listen_url: the database URL itself
+
+
+def test_a_console_behind_pgbouncer_without_a_listen_url_polls_instead_of_listening() -> None:
+    pooled = Database("postgresql://op1@pgbouncer-host:6432/controlroom?prepared_statement_cache_size=0")
+    assert not ChangeFeed(pooled).listen  # LISTEN through transaction pooling would hear nothing
+    assert ChangeFeed(pooled, listen_url=DIRECT).listen
+    assert ChangeFeed(Database("postgresql://op1@db-host:5432/controlroom")).listen

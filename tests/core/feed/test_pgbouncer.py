@@ -1,13 +1,14 @@
 """Writes and reads through PgBouncer (transaction pooling); LISTEN straight to the server.
 
 PgBouncer from the Debian package sits in front of the test cluster with two server
-connections for every client, so one client's consecutive transactions run on
-different server connections. A ``controlroom watch`` is given PgBouncer as its
+connections shared by all its clients, so one client's consecutive transactions run
+on different server connections. A ``controlroom watch`` is given PgBouncer as its
 database and the server itself as ``CONTROLROOM_LISTEN_URL``, and falls back to
 polling only every 300 s, so a change reaches it within the test only if its LISTEN
-works. Concurrent ``controlroom report`` processes and four in-process writers report
-through PgBouncer; every report must succeed (no prepared statement lost or taken
-twice) and the console must print each change exactly once.
+works; given no listen URL it must poll instead (a LISTEN through PgBouncer would
+hear nothing). Concurrent ``controlroom report`` processes and four in-process writers
+report through PgBouncer; every report must succeed (no prepared statement lost or
+taken twice) and the console must print each change exactly once.
 """
 
 from __future__ import annotations
@@ -34,14 +35,16 @@ FALLBACK_POLL_S = 300  # far beyond the test's waits: only a notification can de
 
 
 class _Watch:
-    """``controlroom watch`` on ``url``, listening at ``listen_url``; keeps its lines."""
+    """``controlroom watch`` on ``url``, listening at ``listen_url`` if given; keeps its lines."""
 
-    def __init__(self, url: str, listen_url: str, home: Path) -> None:
+    def __init__(self, url: str, listen_url: str | None, home: Path) -> None:
         (home / "config").mkdir(parents=True)
         (home / "config" / "config.toml").write_text(
             f"[feed]\nfallback_poll_interval = {FALLBACK_POLL_S}\n", encoding="utf-8"
         )
-        env = {**os.environ, "CONTROLROOM_HOME": str(home), "CONTROLROOM_LISTEN_URL": listen_url}
+        env = {**os.environ, "CONTROLROOM_HOME": str(home)}
+        if listen_url is not None:
+            env["CONTROLROOM_LISTEN_URL"] = listen_url
         self.proc = subprocess.Popen(
             controlroom_cmd("--db", url, "watch"),
             stdout=subprocess.PIPE,
@@ -95,9 +98,12 @@ def _report(url: str, n: int) -> subprocess.Popen[str]:
 
 @pytest.mark.postgres
 @pytest.mark.timeout(120)
+@pytest.mark.parametrize("listen", ["direct", "unset"])
 def test_reports_through_pgbouncer_reach_a_console_listening_directly(
-    pg_cluster: PostgresCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_cluster: PostgresCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listen: str
 ) -> None:
+    """``unset``: with no listen URL the console polls (0.5 s) rather than LISTEN through
+    PgBouncer, where it would hear nothing until its fallback poll."""
     monkeypatch.delenv("CONTROLROOM_LISTEN_URL", raising=False)
     direct = pg_cluster.create_database()
     from tests.conftest import _migrate
@@ -108,7 +114,7 @@ def test_reports_through_pgbouncer_reach_a_console_listening_directly(
     watch: _Watch | None = None
     try:
         pooled = bouncer.url(direct)
-        watch = _Watch(pooled, direct, tmp_path / "console")
+        watch = _Watch(pooled, direct if listen == "direct" else None, tmp_path / "console")
         _wait_until(lambda: any(line["event"] == "ready" for line in watch.lines), 60, "the ready line")
 
         reports = [_report(pooled, n) for n in range(REPORT_PROCESSES)]
