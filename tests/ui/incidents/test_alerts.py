@@ -1,5 +1,5 @@
 """AlertController on its own: notifications only when the window is not in front, and
-typed place names reach the desktop notification as the characters typed."""
+typed place names reach the desktop notification as the characters typed, controls spelled out."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from controlroom.core.snapshots import Change, IncidentSnapshot
 from tests.payloads import NAME, PLACE
+from ui.common.typed_text import shown_line
 from ui.incidents.alerts import AlertController, SoundPlayer
 from ui.incidents.desktop_notifier import DesktopNotifier
 from ui.incidents.model import IncidentTableModel
@@ -100,13 +101,13 @@ def test_a_markup_reading_notification_server_shows_the_typed_place_as_typed(qtb
     # A server reading the body as markup finds no tag to make, and its entities
     # decode to exactly what was typed: no image fetched, nothing bold, "&amp;" kept.
     assert "<" not in body and ">" not in body
-    assert html.unescape(body) == f"Assault at {typed}"
+    assert html.unescape(body) == f"Assault at {shown_line(typed)}"  # controls spelled out, not obeyed
 
 
 def test_a_plain_text_notification_server_gets_the_text_unchanged(qtbot: Any) -> None:
     alerts, delivered = _controller_with_os_service(qtbot, lambda: False)
     alerts.apply_changes([_urgent_at(PLACE)])
-    assert delivered == [("G1 Emergency: SOT-20261127-0007", f"Assault at {PLACE}")]
+    assert delivered == [("G1 Emergency: SOT-20261127-0007", f"Assault at {shown_line(PLACE)}")]
 
 
 def test_a_server_that_does_not_answer_gets_escaped_text_and_is_asked_again(qtbot: Any) -> None:
@@ -122,6 +123,6 @@ def test_a_server_that_does_not_answer_gets_escaped_text_and_is_asked_again(qtbo
     alerts.apply_changes([_urgent_at(PLACE, 8)])
     alerts.apply_changes([_urgent_at(PLACE, 9)])
     bodies = [body for _title, body in delivered]
-    assert bodies[0] == html.escape(f"Assault at {PLACE}", quote=False)
-    assert bodies[1:] == [f"Assault at {PLACE}"] * 2
+    assert bodies[0] == html.escape(f"Assault at {shown_line(PLACE)}", quote=False)
+    assert bodies[1:] == [f"Assault at {shown_line(PLACE)}"] * 2
     assert len(asked) == 2  # a known answer is kept
