@@ -15,6 +15,7 @@ from controlroom.core.snapshots import Change, IncidentSnapshot
 from tests.core.incidents.test_alert_ranking import NOW, incident
 from tests.payloads import PLACE
 from ui.common import theme
+from ui.common.typed_text import shown_line
 from ui.incidents.alert_stack import AlertStack
 from ui.incidents.alerts import AlertController
 from ui.incidents.model import REF, IncidentTableModel
@@ -177,7 +178,9 @@ def test_the_typed_place_is_plain_text_in_the_line_and_escaped_in_its_tooltip(qt
     console = Console(qtbot)
     console.load([dataclasses.replace(incident(1, 1, 2), place=PLACE)])
     model = console.alerts.stack_model
-    assert PLACE in model.data(model.index(0), Qt.ItemDataRole.DisplayRole)
+    assert shown_line(PLACE) in model.data(
+        model.index(0), Qt.ItemDataRole.DisplayRole
+    )  # controls spelled out
     tooltip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
     assert "<img" not in tooltip.lower() and "<b>" not in tooltip.lower()
 
