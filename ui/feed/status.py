@@ -72,11 +72,15 @@ class ConnectionStatus(QObject):
         *,
         already: dict[tuple[str, int | None], tuple[RowWarning, ...]],
     ) -> None:
+        """Each record's newest warnings replace its older ones; only new ones are logged."""
+        fresh: dict[tuple[str, int | None], list[RowWarning]] = {}
         for warning in warnings:
-            key = (warning.table, warning.id)
-            if warning not in already.get(key, ()) and warning not in self.skipped.get(key, ()):
-                log.warning("%s", warning.describe())
-            self.skipped[key] = (*self.skipped.get(key, ()), warning)
+            fresh.setdefault((warning.table, warning.id), []).append(warning)
+        for key, group in fresh.items():
+            for warning in group:
+                if warning not in already.get(key, ()):
+                    log.warning("%s", warning.describe())
+            self.skipped[key] = tuple(group)
 
     def _refresh_rows_skipped(self) -> None:
         warnings = [w for ws in self.skipped.values() for w in ws]
