@@ -15,6 +15,8 @@ from controlroom.cli.terminal import json_text, shown
 from controlroom.core.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
 from controlroom.core.errors import NotPermittedError, ValidationError
 
+MAX_IDEMPOTENCY_KEY = 100  # the column's width (incidents.idempotency_key)
+
 
 def _report_arguments(report: argparse.ArgumentParser) -> None:
     where = report.add_mutually_exclusive_group(required=True)
@@ -29,6 +31,15 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
     report.add_argument("--source", required=True, metavar="S", help="one of: " + ", ".join(Source.choices()))
     report.add_argument("--summary", required=True, metavar="TEXT")
     report.add_argument("--grade", type=arguments.grade, metavar="1-4")
+    report.add_argument(
+        "--idempotency-key",
+        metavar="KEY",
+        help="the sending system's own id for this report: sent again, it records nothing new "
+        "and prints the first report's reference (at most 100 characters)",
+    )
+    report.add_argument(
+        "--json", action="store_true", help="print the reference, id, status and version as JSON"
+    )
 
 
 async def _report(session: Session, args: argparse.Namespace) -> int:
@@ -49,10 +60,26 @@ async def _report(session: Session, args: argparse.Namespace) -> int:
             lat=lat,
             lon=lon,
             place=args.place,
+            idempotency_key=_idempotency_key(args.idempotency_key),
         )
     )
-    print(snapshot.reference)
+    if args.json:
+        fields = {"reference": snapshot.reference, "id": snapshot.id, "status": snapshot.status}
+        print(json_text({**fields, "version": snapshot.version}))
+    else:
+        print(snapshot.reference)
     return 0
+
+
+def _idempotency_key(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if not text.strip() or len(text) > MAX_IDEMPOTENCY_KEY or not text.isprintable():
+        raise ValidationError(
+            f"--idempotency-key must be 1 to {MAX_IDEMPOTENCY_KEY} printable characters, e.g. the "
+            "sending system's own record id; nothing was recorded"
+        )
+    return text
 
 
 def _show_arguments(show: argparse.ArgumentParser) -> None:
