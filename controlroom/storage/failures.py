@@ -112,11 +112,38 @@ def diagnose(exc: BaseException, url: str | None = None) -> Failure | None:
     (SQLite) or the masked server address, and tells a read-only folder from a
     missing one when SQLite only says "unable to open database file".
     """
+    place = _Place.of(url)
     for link in _causes(exc):
         kind = _kind(link)
         if kind is not None:
-            return _describe(kind, exc, link, _Place.of(url))
+            if isinstance(link, OSError) and _other_file(link, place):
+                return _file_failure(kind, link)
+            return _describe(kind, exc, link, place)
     return None
+
+
+def _other_file(link: OSError, place: _Place) -> bool:
+    """Whether an OS error names a file that is not the database (an --out FILE, a PDF)."""
+    if not link.filename:
+        return False
+    name = os.path.abspath(os.fsdecode(link.filename))
+    return place.path is None or not name.startswith(str(place.path))
+
+
+def _file_failure(kind: FailureKind, link: OSError) -> Failure:
+    name = os.fsdecode(link.filename)
+    reason = link.strerror or _first_line(link)
+    remedy = {
+        FailureKind.READ_ONLY: "choose a folder this user may write to",
+        FailureKind.DISK_FULL: "free space on that disk or choose another",
+    }.get(kind, "check the path and try again")
+    return Failure(
+        kind,
+        f"cannot write {name}: {reason}",
+        f"Nothing was written there; {remedy}",
+        f"Cannot write {name}: {reason}",
+        f"Nothing was written there; {remedy}",
+    )
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -191,7 +218,7 @@ class _Place:
             return False
         try:
             read_only_mount = bool(os.statvfs(self.path.parent).f_flag & os.ST_RDONLY)
-        except OSError:
+        except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
             read_only_mount = False
         return read_only_mount or not os.access(self.path.parent, os.W_OK)
 
@@ -201,7 +228,7 @@ class _Place:
             return False
         try:
             stats = os.statvfs(self.path.parent)
-        except OSError:
+        except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
             return False
         return stats.f_bavail * stats.f_frsize < _WAL_INDEX_BYTES
 

@@ -134,3 +134,23 @@ def test_an_unexpected_failure_is_one_sentence_and_its_traceback_goes_to_the_log
     assert f"the full traceback is in {log}" in lines[0]
     logged = log.read_text(encoding="utf-8")
     assert "command report" in logged and "Traceback (most recent call last)" in logged
+
+
+def test_an_output_file_that_cannot_be_written_is_named_not_the_database(
+    demo_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    subprocess.run(["chattr", "+i", str(folder)], check=True)
+    try:
+        done = run(
+            demo_url,
+            *("audit", "export", "--from", "2000-01-01T00:00", "--to", "2099-12-31T00:00"),
+            *("--out", str(folder / "trail.csv")),
+        )
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"cannot write {folder}/" in done.stderr and "choose a folder" in done.stderr
+    assert "database" not in done.stderr
+    assert list(folder.iterdir()) == []
