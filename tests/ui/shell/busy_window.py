@@ -49,26 +49,34 @@ def _pause() -> int:
 QUERIES = {"running": 0}
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _query_started(*_args: Any) -> None:
     QUERIES["running"] += 1
 
 
-@event.listens_for(Engine, "after_cursor_execute")
 def _query_ended(*_args: Any) -> None:
     QUERIES["running"] -= 1
 
 
-@event.listens_for(Engine, "handle_error")
 def _query_failed(*_args: Any) -> None:
     QUERIES["running"] -= 1
 
 
-@event.listens_for(Pool, "connect")
 def _slow_disk(dbapi_connection: Any, _record: Any) -> None:
     inner = getattr(dbapi_connection, "_connection", None)  # aiosqlite's connection (SQLite only)
     if inner is not None and hasattr(inner, "_execute"):
         await_(inner._execute(inner._conn.set_progress_handler, _pause, SLOW_EVERY))
+
+
+def _instrument() -> None:
+    """Count queries and slow the disk, in the window's own process only.
+
+    Never at import: ``test_close`` imports this module, and listeners on every
+    ``Engine`` and ``Pool`` would then reach every other test in the session.
+    """
+    event.listen(Engine, "before_cursor_execute", _query_started)
+    event.listen(Engine, "after_cursor_execute", _query_ended)
+    event.listen(Engine, "handle_error", _query_failed)
+    event.listen(Pool, "connect", _slow_disk)
 
 
 def main(url: str, changes: int) -> int:
@@ -102,4 +110,5 @@ def main(url: str, changes: int) -> int:
 
 
 if __name__ == "__main__":
+    _instrument()
     raise SystemExit(main(sys.argv[1], int(sys.argv[2])))
