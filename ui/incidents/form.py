@@ -49,6 +49,7 @@ from ui.common.dialog_parts import (
     place_from_click,
 )
 from ui.common.failures import failure_text
+from ui.common.typed_text import shown_line
 from ui.map.bridge import MapBridge
 from ui.offline.gateway import OfflineGateway
 
@@ -171,17 +172,20 @@ class IncidentForm(QDialog):
         self.save_button.setDefault(True)
 
     def _fill(self, incident: IncidentSnapshot) -> None:
-        self.place.setText(incident.place)
+        # Typed text is shown as it shows everywhere else (a bidi override spelled out, not
+        # obeyed): an edit field would otherwise show "abc\u202eevil" as "abclive". A field left
+        # as shown is not a change (``_edit`` compares what was shown).
+        self.place.setText(shown_line(incident.place))
         _select(self.category, incident.category)
         _select(self.source, incident.source)
         _select(self.grade, incident.grade)
-        self.summary.setText(incident.summary)
-        self.vulnerable.setText(incident.vulnerable_person)
-        self.concern.setText(incident.person_of_concern)
-        self.contact.setText(incident.reporter_contact)
+        self.summary.setText(shown_line(incident.summary))
+        self.vulnerable.setText(shown_line(incident.vulnerable_person))
+        self.concern.setText(shown_line(incident.person_of_concern))
+        self.contact.setText(shown_line(incident.reporter_contact))
         _select(self.angela, incident.angela_outcome or "")
         for key, edit in self.thrive.items():
-            edit.setText((incident.thrive or {}).get(key, ""))
+            edit.setText(shown_line((incident.thrive or {}).get(key, "")))
 
     def _on_source_changed(self) -> None:
         self.angela.setEnabled(self.source.currentData() == Source.ASK_FOR_ANGELA.value)
@@ -299,16 +303,21 @@ class IncidentForm(QDialog):
         if self.incident is not None:
             values["place"] = self.place.text()
             original = self.incident
-            base_thrive = {k: (original.thrive or {}).get(k, "") for k in THRIVE_KEYS}
+            base_thrive = {k: shown_line((original.thrive or {}).get(k, "")) for k in THRIVE_KEYS}
             values = {
                 k: v
                 for k, v in values.items()
-                if (base_thrive if k == "thrive" else getattr(original, k) or "") != (v or "")
+                if (base_thrive if k == "thrive" else _as_shown(getattr(original, k))) != (v or "")
             }
         if values.get("grade") is None:
             values.pop("grade", None)
         note = self.note.text().strip()
         return IncidentEdit(**values, note=note or None)
+
+
+def _as_shown(value: object) -> object:
+    """A field's stored value as the form showed it (text through ``shown_line``)."""
+    return shown_line(value) if isinstance(value, str) else (value or "")
 
 
 def _with_details(new: NewIncident, extras: IncidentEdit) -> NewIncident:
