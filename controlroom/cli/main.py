@@ -21,7 +21,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from controlroom.cli import admin, dispersal, flags, incidents, paperwork, patrols, persons, simulate, watch
+from controlroom.cli import (
+    admin,
+    cameras,
+    dispersal,
+    flags,
+    incidents,
+    paperwork,
+    patrols,
+    persons,
+    simulate,
+    watch,
+)
 from controlroom.cli import arguments as types
 from controlroom.cli.registry import Access, Command, add_commands
 from controlroom.cli.session import Frontend, Invocation
@@ -60,6 +71,7 @@ COMMANDS: tuple[Command, ...] = (
     RUN,
     *incidents.COMMANDS,
     *patrols.COMMANDS,
+    *cameras.COMMANDS,
     *flags.COMMANDS,
     *dispersal.COMMANDS,
     *persons.COMMANDS,

@@ -68,6 +68,8 @@ _OPERATOR = frozenset(
         "read.subjects",
         "read.units",
         "read.dispersal",
+        "read.cameras",
+        "camera.fault",
         "console.lock",
         "console.unlock",
     }
@@ -84,6 +86,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "retention.review",
         "venue.create",
         "venue.update",
+        "camera.manage",
         # Simulated nights, only into a database marked for training (``sim.training``).
         "training.simulate",
     },
@@ -101,6 +104,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "database.restore",
             "venue.create",
             "venue.update",
+            "camera.manage",
+            "read.cameras",
             "console.lock",
             "console.unlock",
         }
@@ -180,6 +185,9 @@ _PHRASES = {
     "read.subjects": "see persons of concern",
     "read.units": "see patrol units",
     "read.dispersal": "see dispersal zones and directions",
+    "read.cameras": "see the camera register",
+    "camera.manage": "add or change cameras",
+    "camera.fault": "report or clear a camera fault",
 }
 
 

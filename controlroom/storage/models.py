@@ -529,3 +529,56 @@ class ConsoleThrottle(Base):
 
 
 __all__ += ["ConsoleThrottle", "DatabaseFact"]
+
+
+class Camera(Base):
+    """A CCTV camera of the register: who owns it, where it is and what it looks at."""
+
+    __tablename__ = "cameras"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(20))
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), nullable=True)
+    sharing_agreement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(10))
+    heading: Mapped[float | None] = mapped_column(Float, nullable=True)
+    angle: Mapped[float | None] = mapped_column(Float, nullable=True)
+    range_m: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stream_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    status: Mapped[str] = mapped_column(String(10))
+    retention_days: Mapped[int] = mapped_column(Integer, default=31, server_default="31")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CameraPreset(Base):
+    """A named position of a PTZ or dome camera: where it points and what it then sees."""
+
+    __tablename__ = "camera_presets"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    heading: Mapped[float] = mapped_column(Float)
+    angle: Mapped[float] = mapped_column(Float)
+    range_m: Mapped[float] = mapped_column(Float)
+
+
+class CameraFault(Base):
+    """One reported fault of a camera, open until someone clears it."""
+
+    __tablename__ = "camera_faults"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    reported_by: Mapped[str] = mapped_column(String(100))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    cleared_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+__all__ += ["Camera", "CameraFault", "CameraPreset"]

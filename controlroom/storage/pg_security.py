@@ -107,6 +107,16 @@ _OPERATOR = _COMMON | {
     # A take-home task (s.35(7)) is closed with its outcome.
     "tasks": "SELECT, INSERT, UPDATE (status, done_at, done_by, outcome)",
     "change_log": "SELECT, INSERT",
+    # Operators report and clear camera faults (the camera's status and version follow);
+    # adding or changing cameras is a supervisor's or an administrator's.
+    "cameras": "SELECT, UPDATE (status, version)",
+    "camera_presets": "SELECT",
+    "camera_faults": "SELECT, INSERT, UPDATE (cleared_at, cleared_by)",
+}
+# The camera register as a supervisor or administrator keeps it: an update replaces the presets.
+_CAMERA_REGISTER = {
+    "cameras": "SELECT, INSERT, UPDATE",
+    "camera_presets": "SELECT, INSERT, DELETE",
 }
 GRANTS: dict[str, dict[str, str]] = {
     "operator": _OPERATOR,
@@ -117,9 +127,11 @@ GRANTS: dict[str, dict[str, str]] = {
         "dispersal_zones": "SELECT, INSERT, UPDATE",
         # ``demo`` marks a new database as a training one (never changes a fact).
         "database_facts": "SELECT, INSERT",
-    },
+    }
+    | _CAMERA_REGISTER,
     # Nothing at all on subjects, sightings, warnings, zones, directions, items, tasks,
-    # units, flags or dispatches. SELECT (id) on incident_events and SELECT on the
+    # units, flags, dispatches or cameras (not even its own venue's: a camera's position,
+    # view and stream are the control room's). SELECT (id) on incident_events and SELECT on the
     # change log's ``seq`` serve the RETURNING of the core's own inserts.
     "partner": _COMMON
     | {
@@ -148,7 +160,10 @@ GRANTS: dict[str, dict[str, str]] = {
         "database_facts": "SELECT, INSERT",
         "venues": "SELECT, INSERT, UPDATE",
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
-    },
+        # The register's listing shows open faults; reporting them is the operators'.
+        "camera_faults": "SELECT",
+    }
+    | _CAMERA_REGISTER,
 }
 
 # Row-level security: (table, policy, command, roles, USING, WITH CHECK).

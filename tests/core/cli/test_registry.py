@@ -44,6 +44,12 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("recommend",): [REF],
     ("dispatch",): [REF, "--unit", "SN-99"],
     ("responses",): [],
+    ("camera", "add"): ["C9", "--name", "x", "--owner", "council", "--at", "50.904,-1.404", "--kind", "ptz"],
+    ("camera", "update"): ["C9", "--name", "y"],
+    ("camera", "list"): [],
+    ("camera", "fault"): ["C9", "--description", "x"],
+    ("camera", "clear"): ["C9"],
+    ("camera", "import"): ["{out}.csv"],
     ("flag",): ["--venue", "Velvet Fox", "--behaviour", "leering", "--reason", "x"],
     ("flags",): [],
     ("flags", "clear"): ["1"],
@@ -160,6 +166,7 @@ def test_every_role_may_do_something_and_is_refused_something() -> None:
 # login, left aside): a declaration that drifts from core.roles shows up here.
 OPERATOR_REFUSED = {
     *("zone authorise", "zone withdraw", "person review", "demo", "retention review", "simulate"),
+    *("camera add", "camera update", "camera import"),
 }
 ADMINISTRATION = {
     "user add",
@@ -175,7 +182,10 @@ ADMINISTRATION = {
 OFFERED_ONLY = {
     "partner": {"report", "incident show", "safe-space", "watch"},
     "auditor": {"audit verify", "audit head", "audit export"},
-    "administrator": {"user add", "user disable", "user enable", "user list", "db backup", "db restore"},
+    "administrator": {
+        *("user add", "user disable", "user enable", "user list", "db backup", "db restore"),
+        *("camera add", "camera update", "camera import", "camera list"),
+    },
 }
 
 
