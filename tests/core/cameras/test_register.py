@@ -195,6 +195,7 @@ def test_add_update_fault_clear_round_trip_with_audit(
 
     actions = [action for action, _actor, entity in camera_audit(register) if entity == "camera"]
     assert actions == ["camera.add", "camera.add", "camera.update", "camera.fault", "camera.fault_cleared"]
+    assert run_cli(capsys, register, "audit", "verify").code == 0  # the entries extend the hash chain
 
 
 def test_an_unknown_camera_is_named_with_close_numbers(
