@@ -24,6 +24,7 @@ BENCHMARKS = {
     "consoles": "bench_consoles.py",
     "form": "bench_form.py",
     "recommend": "bench_recommend.py",
+    "cameras": "bench_cameras.py",
     "paperwork": "bench_paperwork.py",
     "gui_stall": "bench_gui_stall.py",
     "start": "bench_start.py",

@@ -133,20 +133,25 @@ class Calibration:
     """Grid bearing of true north at the camera, radians (about -0.008 in Southampton)."""
 
 
+def grid_frames(lats: Any, lons: Any) -> tuple[Any, Any, Any, Any]:
+    """Grid x, y, local scale factor and grid bearing of true north (radians) at each point.
+
+    Arrays in, arrays out: a probe 100 m true north of each point, projected with it.
+    """
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    probe = np.full_like(lons, CALIBRATION_PROBE_METRES)
+    probe_lons, probe_lats, _ = _GEOD.fwd(lons, lats, np.zeros_like(lons), probe)
+    xs, ys = _to_grid().transform(lons, lats)
+    pxs, pys = _to_grid().transform(probe_lons, probe_lats)
+    dx, dy = np.asarray(pxs) - xs, np.asarray(pys) - ys
+    return np.asarray(xs), np.asarray(ys), np.hypot(dx, dy) / CALIBRATION_PROBE_METRES, np.arctan2(dx, dy)
+
+
 def calibrate(cameras: Sequence[CameraView]) -> list[Calibration]:
     """Grid position, scale factor and true-north direction of each camera (vectorised)."""
     if not cameras:
         return []
-    lons = np.array([c.lon for c in cameras], dtype=float)
-    lats = np.array([c.lat for c in cameras], dtype=float)
-    probe_lons, probe_lats, _ = _GEOD.fwd(
-        lons, lats, np.zeros_like(lons), np.full_like(lons, CALIBRATION_PROBE_METRES)
-    )
-    xs, ys = _to_grid().transform(lons, lats)
-    pxs, pys = _to_grid().transform(probe_lons, probe_lats)
-    dx, dy = np.asarray(pxs) - xs, np.asarray(pys) - ys
-    scales = np.hypot(dx, dy) / CALIBRATION_PROBE_METRES
-    norths = np.arctan2(dx, dy)
+    xs, ys, scales, norths = grid_frames([c.lat for c in cameras], [c.lon for c in cameras])
     return [
         Calibration(float(x), float(y), float(k), float(n))
         for x, y, k, n in zip(xs, ys, scales, norths, strict=True)
@@ -328,10 +333,14 @@ def view_sectors(cameras: Sequence[CameraView]) -> list[ViewSector]:
     owners, polygons = grid_sectors(cameras)
     if not owners:
         return []
-    lonlat = shapely.transform(polygons, _grid_to_lonlat)
+    lonlat = shapely.transform(polygons, grid_to_lonlat)
     return [ViewSector(camera, view, polygon) for (camera, view), polygon in zip(owners, lonlat, strict=True)]
 
 
-def _grid_to_lonlat(coords: np.ndarray) -> np.ndarray:
+def grid_to_lonlat(coords: np.ndarray) -> np.ndarray:
+    """British National Grid ``(x, y)`` rows to ``(lon, lat)`` rows.
+
+    The OSGB36 datum shift is not exactly invertible: a round trip lands within ~1 mm.
+    """
     lons, lats = _from_grid().transform(coords[:, 0], coords[:, 1])
     return np.column_stack((lons, lats))
