@@ -30,7 +30,7 @@ import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyproj
@@ -106,6 +106,50 @@ class CameraView:
             )
         if not self.views:
             raise ValueError(f"camera {self.number} has no view; give a heading, angle and range or presets")
+
+
+class PresetLike(Protocol):
+    """A named preset as the register keeps it (``records.PresetSpec``)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def heading(self) -> float: ...
+    @property
+    def angle(self) -> float: ...
+    @property
+    def range_m(self) -> float: ...
+
+
+class CameraLike(Protocol):
+    """A camera as the register keeps it (``records.CameraRecord``), without importing storage."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def heading(self) -> float | None: ...
+    @property
+    def angle(self) -> float | None: ...
+    @property
+    def range_m(self) -> float | None: ...
+    @property
+    def presets(self) -> Sequence[PresetLike]: ...
+
+
+def camera_view(camera: CameraLike) -> CameraView:
+    """The geometry of a register camera: its fixed view if it has one, and each preset."""
+    views = [View(p.heading, p.angle, p.range_m, preset=p.name) for p in camera.presets]
+    if camera.heading is not None and camera.angle is not None and camera.range_m is not None:
+        views.insert(0, View(camera.heading, camera.angle, camera.range_m))
+    return CameraView(camera.id, camera.number, camera.lat, camera.lon, camera.status, tuple(views))
 
 
 @dataclass(frozen=True, slots=True)

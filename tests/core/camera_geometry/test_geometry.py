@@ -12,10 +12,12 @@ from controlroom.cameras.geometry import (
     CameraIndex,
     CameraView,
     View,
+    camera_view,
     cameras_seeing,
     scan_cameras_seeing,
     view_sectors,
 )
+from controlroom.cameras.records import CameraRecord, PresetSpec
 
 GEOD = pyproj.Geod(ellps="WGS84")
 BARGATE = (50.9045, -1.4044)  # lat, lon in Southampton's city centre
@@ -165,3 +167,23 @@ def test_the_index_finds_exactly_what_a_scan_of_every_camera_finds(
     indexed = CameraIndex(cameras).seeing(*point)
     scanned = scan_cameras_seeing(point[0], point[1], cameras)
     assert [(s.camera.number, s.view) for s in indexed] == [(s.camera.number, s.view) for s in scanned]
+
+
+def test_a_register_camera_becomes_its_views() -> None:
+    common = {
+        "name": "Bargate", "owner": "council", "venue_id": None, "sharing_agreement": "",
+        "lat": BARGATE[0], "lon": BARGATE[1], "stream_url": None, "status": "faulty",
+        "retention_days": 31, "version": 1,
+    }  # fmt: skip
+    ptz = CameraRecord(
+        id=3, number="C3", kind="ptz", heading=None, angle=None, range_m=None,
+        presets=(PresetSpec("Bargate", 0, 60, 120), PresetSpec("East Street", 90, 40, 200)), **common,
+    )  # fmt: skip
+    door = CameraRecord(id=4, number="C4", kind="fixed", heading=180, angle=70, range_m=25, **common)
+    assert camera_view(ptz) == CameraView(
+        3, "C3", BARGATE[0], BARGATE[1], "faulty",
+        (View(0, 60, 120, preset="Bargate"), View(90, 40, 200, preset="East Street")),
+    )  # fmt: skip
+    assert camera_view(door).views == (View(180, 70, 25),)
+    (sighting,) = cameras_seeing(*at(92, 150), [camera_view(ptz), camera_view(door)])
+    assert (sighting.camera.number, sighting.preset) == ("C3", "East Street")
