@@ -276,7 +276,7 @@ def parse_csv(text: str, source: str) -> list[tuple[int, CameraSpec]]:
     of ``heading,angle,range_m,stream_url,venue,sharing_agreement,retention_days,status,
     presets``; presets are ``NAME:HEADING:ANGLE:RANGE`` separated by ``;``.
     """
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True, strict=True)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_REQUIRED if c not in header]
     unknown = [h for h in header if h not in CSV_REQUIRED + CSV_OPTIONAL]
@@ -292,14 +292,20 @@ def parse_csv(text: str, source: str) -> list[tuple[int, CameraSpec]]:
         )
     reader.fieldnames = header
     specs = []
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
-            raise ValidationError(f"{source}, line {line}: more fields than the header names")
-        values = {k: (v or "").strip() for k, v in raw.items()}
-        if not any(values.values()):
-            continue
-        specs.append((line, _spec_from_line(values, line, source)))
+    read_to = reader.line_num  # the last line of the last record read whole
+    try:
+        for raw in reader:
+            # A quoted field may hold line breaks: name the line the record starts on.
+            breaks = sum(v.count("\n") for v in raw.values() if isinstance(v, str))
+            line, read_to = reader.line_num - breaks, reader.line_num
+            if None in raw:
+                raise ValidationError(f"{source}, line {line}: more fields than the header names")
+            values = {k: (v or "").strip() for k, v in raw.items()}
+            if not any(values.values()):
+                continue
+            specs.append((line, _spec_from_line(values, line, source)))
+    except csv.Error as why:  # an unclosed quote, a field beyond the csv module's size limit
+        raise ValidationError(f"{source}, line {read_to + 1}: not readable as CSV ({why})") from None
     return specs
 
 

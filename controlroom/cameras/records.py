@@ -186,7 +186,7 @@ def check_spec(spec: CameraSpec, area: OperatingArea) -> CameraSpec:
     with about("heading"):
         _check_views(spec, kind, what)
     with about("presets"):
-        _check_presets(spec.presets, what)
+        presets = _check_presets(spec.presets, what)
     with about("stream_url"):
         stream_url = check_stream_url(spec.stream_url, what)
     with about("retention_days"):
@@ -206,7 +206,7 @@ def check_spec(spec: CameraSpec, area: OperatingArea) -> CameraSpec:
         sharing_agreement=agreement,
         retention_days=retention_days,
         status=status,
-        presets=spec.presets,
+        presets=presets,
     )
 
 
@@ -291,8 +291,9 @@ def parse_preset(text: str, what: str = "preset") -> PresetSpec:
     return PresetSpec(parts[0], heading, angle, range_m)
 
 
-def _check_presets(presets: Sequence[PresetSpec], what: str) -> None:
+def _check_presets(presets: Sequence[PresetSpec], what: str) -> tuple[PresetSpec, ...]:
     seen: set[str] = set()
+    checked = []
     for preset in presets:
         name = clean_text(preset.name, f"preset name of {what}", PRESET_NAME_LIMIT)
         if name.lower() in seen:
@@ -302,6 +303,8 @@ def _check_presets(presets: Sequence[PresetSpec], what: str) -> None:
             check_view(preset.heading, preset.angle, preset.range_m, f"{what}, preset {name!r}")
         except CameraFieldError as why:
             raise CameraFieldError("presets", str(why)) from None
+        checked.append(PresetSpec(name, preset.heading, preset.angle, preset.range_m))
+    return tuple(checked)
 
 
 def _check_retention(days: int, what: str) -> int:

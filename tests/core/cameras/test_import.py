@@ -116,6 +116,16 @@ def test_a_number_already_in_the_register_refuses_the_file(
         pytest.param(
             HEADER, [",x,council,,,50.91,-1.40,dome,,,,,"], "line 2, field 'number' is empty", id="empty"
         ),
+        pytest.param(HEADER, [GOOD[1], "X," + "y" * 200_000], "line 3: not readable as CSV", id="huge-field"),
+        pytest.param(
+            HEADER, [GOOD[1], 'X,"unclosed', GOOD[2]], "line 3: not readable as CSV", id="open-quote"
+        ),
+        pytest.param(
+            HEADER,
+            ["", GOOD[1], "", 'X,"two\nlines",council,,,51.5,-0.12,dome,,,,,'],
+            "line 5, field 'lat'",
+            id="record-over-two-lines",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused(

@@ -150,7 +150,7 @@ def test_add_update_fault_clear_round_trip_with_audit(
         capsys,
         register,
         *("camera", "add", "P7", "--name", "Above Bar / Guildhall", "--owner", "council", "--at", INSIDE),
-        *("--kind", "ptz", "--preset", "North:0:60:150", "--preset", "Guildhall:135:45:200"),
+        *("--kind", "ptz", "--preset", "North:0:60:150", "--preset", " Guildhall :135:45:200"),
         *("--stream", "rtsp://vms.local/p7", "--retention-days", "28"),
     )
     assert added.code == 0, added.err
