@@ -278,10 +278,15 @@ def lost_connection(exc: DBAPIError) -> bool:
         return False
     if exc.connection_invalidated:
         return True
+    # A server's answer carries its SQLSTATE: only class 08 (connection exception) and
+    # 57P01-57P03 (shut down, crashed, cannot connect now) mean it went away. The words
+    # below are for errors without one (a closed socket); a refused statement's text can
+    # name anything (a role called "admin_1" once read as an administrator's shutdown).
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03")
     text = f"{type(exc.orig).__name__} {exc.orig}".lower()
-    return any(
-        word in text for word in ("connection", "cannotconnect", "shutdown", "terminat", "closed", "admin")
-    )
+    return any(word in text for word in ("connection", "cannotconnect", "shutdown", "terminat", "closed"))
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -68,3 +70,16 @@ async def row_counts(db: Database) -> dict[str, int]:
         ):
             counts[name] = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
     return counts
+
+
+_tags = itertools.count(1)
+
+
+def unique_tag() -> str:
+    """A tag for user names unique across the whole test run.
+
+    On PostgreSQL a user is a login role of the (shared) test cluster, so two tests
+    that each counted from 1 in their own module would both make "admin_<pid>_6".
+    Every test that names users draws from this one counter.
+    """
+    return f"{os.getpid()}_{next(_tags)}"

@@ -7,8 +7,6 @@ added by that administrator through ``UserCommands``.
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +22,7 @@ from controlroom.storage.models import Venue
 from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from tests.conftest import run_isolated
+from tests.core.support import unique_tag
 
 PASSWORD = "quiet harbour lanterns 42"  # noqa: S105 (a test user's)
 ADMIN = "admin_one"
@@ -49,12 +48,9 @@ def add_users(url: str, *users: tuple[str, str, tuple[str, ...]], admin: str = A
     run_isolated(_add(url, users, admin))
 
 
-_serial = itertools.count(1)
-
-
 def unique_names(*roles: str) -> dict[str, str]:
     """A user name per role, unique across the test run (PostgreSQL roles are cluster-wide)."""
-    tag = f"{os.getpid()}_{next(_serial)}"
+    tag = unique_tag()
     return {role: f"{role[:5]}_u{tag}" for role in roles}  # "_u": apart from other tests' names
 
 

@@ -8,7 +8,6 @@ leave a chain that checks in itself; only a head noted earlier shows them.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -22,15 +21,14 @@ from controlroom.storage.database import Database
 from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
-from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db
+from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db, unique_tag
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test users only
-_serial = itertools.count(1)
 
 
 def _trail(db_url: str, venues: int = 4) -> str:
     """An administrator, an auditor (returned: PostgreSQL login roles are cluster-wide) and venues."""
-    tag = f"{os.getpid()}_{next(_serial)}"
+    tag = unique_tag()
     admin, auditor = f"admin_{tag}", f"dpo_{tag}"
 
     async def scenario(db: Database) -> None:
@@ -46,7 +44,7 @@ def _trail(db_url: str, venues: int = 4) -> str:
 async def _more_entries(db: Database, venues: int) -> None:
     setup = commands_for(db, now=FIXED_NOW)
     for _ in range(venues):
-        await add_venue(setup, f"Venue {next(_serial)}")
+        await add_venue(setup, f"Venue {unique_tag()}")
 
 
 def _audit(db_url: str, auditor: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,7 @@ backend (a subprocess per role and command would take minutes).
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
-from itertools import count
 from pathlib import Path
 
 import pytest
@@ -26,11 +24,10 @@ from controlroom.storage.models import AuditEntry, Base
 from controlroom.users import accounts
 from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
-from tests.core.support import add_venue, commands_for, run_with_db
+from tests.core.support import add_venue, commands_for, run_with_db, unique_tag
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test users only
 REF = "SOT-20261127-0001"
-_serial = count()
 
 # One way to invoke every command that declares role actions; a new command must add one.
 SAMPLES: dict[tuple[str, ...], list[str]] = {
@@ -214,7 +211,7 @@ async def _written(db: Database) -> dict[str, int]:
 
 def _staff(db_url: str) -> dict[str, str]:
     """One user of each role (the partner speaks for Velvet Fox); names unique per cluster."""
-    tag = f"{os.getpid()}_{next(_serial)}"
+    tag = unique_tag()
     names = {role: f"{role[:5]}_{tag}" for role in ROLES}
 
     async def scenario(db: Database) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import subprocess
 from collections.abc import Callable
@@ -31,10 +30,9 @@ from controlroom.users.throttle import FREE_FAILURES
 from controlroom.writes import placeholder_actor
 from tests.conftest import controlroom_cmd
 from tests.core.dispersal.test_dispersal import NOW, table_counts, zone_spec
-from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db
+from tests.core.support import FIXED_NOW, add_venue, commands_for, run_with_db, unique_tag
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test users only
-_serial = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ class Staff:
 
 
 def staff() -> Staff:
-    tag = f"{os.getpid()}_{next(_serial)}"
+    tag = unique_tag()
     return Staff(*(f"{role}_{tag}" for role in ("admin", "op", "insp", "bar", "dpo")))
 
 
