@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -172,15 +172,9 @@ class Database:
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A write transaction: commits on success, rolls back on any error."""
         async with AsyncSession(self._write_engine, expire_on_commit=False) as session:
-            try:
+            with self._lost_server_named():
                 async with session.begin():
                     yield session
-            except OSError as exc:
-                raise self.unavailable(exc) from exc
-            except DBAPIError as exc:
-                if lost_connection(exc):
-                    raise self.unavailable(exc) from exc
-                raise
 
     @asynccontextmanager
     async def read(self, *, consistent: bool = False) -> AsyncIterator[AsyncConnection]:
@@ -188,15 +182,9 @@ class Database:
         engine = self.engine
         if consistent and not self.is_sqlite:
             engine = engine.execution_options(isolation_level="REPEATABLE READ")
-        try:
+        with self._lost_server_named():
             async with engine.connect() as conn, conn.begin():
                 yield conn
-        except OSError as exc:
-            raise self.unavailable(exc) from exc
-        except DBAPIError as exc:
-            if lost_connection(exc):
-                raise self.unavailable(exc) from exc
-            raise
 
     @asynccontextmanager
     async def schema_change(self, lock_key: int) -> AsyncIterator[AsyncConnection]:
@@ -209,7 +197,7 @@ class Database:
         for every client of the server. Either lock ends with the transaction.
         """
         path = self.sqlite_path
-        try:
+        with self._lost_server_named():
             async with AsyncExitStack() as locks:
                 if path is not None:
                     await locks.enter_async_context(exclusive_file_lock(migration_lock_file(path)))
@@ -217,6 +205,12 @@ class Database:
                 if not self.is_sqlite:
                     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key})
                 yield conn
+
+    @contextmanager
+    def _lost_server_named(self) -> Iterator[None]:
+        """An OS error or a lost server inside a transaction, as ``DatabaseUnavailableError``."""
+        try:
+            yield
         except OSError as exc:
             raise self.unavailable(exc) from exc
         except DBAPIError as exc:
