@@ -7,13 +7,14 @@ import itertools
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
 from controlroom.commands import Commands
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
+from controlroom.storage.migrate import MIGRATIONS
 from controlroom.storage.models import AuditEntry, ChangeLogEntry, Incident, IncidentEvent
 from controlroom.venues.commands import VenueSpec
 
@@ -83,3 +84,22 @@ def unique_tag() -> str:
     Every test that names users draws from this one counter.
     """
     return f"{os.getpid()}_{next(_tags)}"
+
+
+async def migrate_to(url: str, revision: str) -> None:
+    """What an older version of the program left: the schema up to ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+
+    def _upgrade(sync_conn: Any) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = sync_conn
+        command.upgrade(config, revision)
+
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_upgrade)
+    finally:
+        await db.dispose()

@@ -19,7 +19,6 @@ from sqlalchemy import select, text
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import (
     HEAD_REVISION,
-    MIGRATIONS,
     NewerSchemaError,
     current_revision,
     ensure_schema,
@@ -27,7 +26,7 @@ from controlroom.storage.migrate import (
 )
 from controlroom.storage.models import Incident
 from tests.conftest import controlroom_cmd, run_isolated
-from tests.core.support import run_with_db
+from tests.core.support import migrate_to, run_with_db
 
 PROCESSES = 24
 NEWER = "0999_from_a_newer_program"
@@ -59,32 +58,13 @@ def _summaries(url: str) -> list[str]:
     return run_with_db(url, read)
 
 
-async def _migrate_to(url: str, revision: str) -> None:
-    """What an older version of the program left: the schema up to ``revision``."""
-    from alembic import command
-    from alembic.config import Config
-
-    def _upgrade(sync_conn: Any) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = sync_conn
-        command.upgrade(config, revision)
-
-    db = Database(url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
-    finally:
-        await db.dispose()
-
-
 @pytest.mark.parametrize("older", [None, "0007"], ids=["new-file", "older-file"])
 def test_reports_started_together_all_succeed_while_one_of_them_migrates(
     tmp_path: Path, older: str | None
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'together.sqlite3'}"
     if older:
-        run_isolated(_migrate_to(url, older))
+        run_isolated(migrate_to(url, older))
         assert run_with_db(url, current_revision) == older
 
     done = _start_together([_report_command(url, n) for n in range(PROCESSES)])

@@ -11,32 +11,12 @@ from sqlalchemy import text
 
 from controlroom.storage.database import Database
 from controlroom.storage.facts import HAD_USERS, read_fact
-from controlroom.storage.migrate import MIGRATIONS, upgrade
+from controlroom.storage.migrate import upgrade
 from controlroom.users.accounts import UserCommands, UsersRemovedError, has_users
 from controlroom.writes import placeholder_actor
 from tests.conftest import run_isolated
-from tests.core.support import run_with_db
+from tests.core.support import migrate_to, run_with_db
 from tests.core.users.test_users_audit import PASSWORD, run_cli, staff
-
-
-async def _migrate_to(url: str, revision: str) -> None:
-    """What an older version of the program left: the schema up to ``revision``."""
-    from alembic import command
-    from alembic.config import Config
-
-    def _upgrade(sync_conn: Any) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = sync_conn
-        command.upgrade(config, revision)
-
-    db = Database(url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(_upgrade)
-    finally:
-        await db.dispose()
-
 
 COUNTED = ("users", "incidents", "audit_log", "change_log", "database_facts")
 
@@ -94,7 +74,7 @@ def test_the_first_user_records_that_the_database_had_users(db_url: str) -> None
 
 def test_the_migration_records_users_that_existed_before_it(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'older.sqlite3'}"
-    run_isolated(_migrate_to(url, "0008"))
+    run_isolated(migrate_to(url, "0008"))
     with sqlite3.connect(tmp_path / "older.sqlite3") as conn:
         conn.execute(
             "INSERT INTO users (name, role, password_hash, disabled, failed_attempts, created_at, "
