@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-EntityKind = Literal["incident", "venue", "unit", "flag", "subject", "zone", "direction"]
+EntityKind = Literal["incident", "venue", "unit", "flag", "subject", "zone", "direction", "camera", "roads"]
 Op = Literal["upsert", "delete"]
 
 
@@ -285,6 +285,67 @@ class DirectionSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class PresetView:
+    """A named position of a PTZ or dome camera: where it points and how far it usefully sees."""
+
+    name: str
+    heading: float
+    angle: float
+    range_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class CameraSnapshot:
+    """A camera as the map, the Cameras panel and "which cameras can see this" show it.
+
+    A fixed camera has ``heading``/``angle``/``range_m``; a PTZ or dome camera has
+    ``presets`` instead. ``open_faults`` are the descriptions of its uncleared faults.
+    ``tasked_incident_id``/``tasked_preset`` say which incident it is tasked to now.
+    Partners and auditors never receive cameras (a camera's position, view and stream
+    are the control room's).
+    """
+
+    id: int
+    number: str
+    name: str
+    owner: str
+    venue_id: int | None
+    lat: float
+    lon: float
+    kind: str
+    heading: float | None
+    angle: float | None
+    range_m: float | None
+    stream_url: str | None
+    status: str
+    retention_days: int
+    version: int
+    presets: tuple[PresetView, ...] = ()
+    open_faults: tuple[str, ...] = ()
+    tasked_incident_id: int | None = None
+    tasked_preset: str | None = None
+    tasked_at: datetime | None = None
+    tasked_by: str = ""
+
+    @property
+    def working(self) -> bool:
+        return self.status == "working"
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["presets"] = [asdict(p) for p in self.presets]
+        data["open_faults"] = list(self.open_faults)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CameraSnapshot:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["presets"] = tuple(PresetView(**p) for p in values.get("presets") or ())
+        values["open_faults"] = tuple(values.get("open_faults") or ())
+        return _times_from_json(cls, values, ("tasked_at",))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
 class RowWarning:
     """A record left out because one of its values cannot be read (``core.decoding``).
 
@@ -335,6 +396,7 @@ class Change:
     subject: SubjectSnapshot | None = None
     zone: ZoneSnapshot | None = None
     direction: DirectionSnapshot | None = None
+    camera: CameraSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +425,14 @@ class Diff:
     def flag_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "flag")
 
+    def camera_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "camera")
+
+    @property
+    def roads_changed(self) -> bool:
+        """An imported road network replaced the streets (drawing and routing)."""
+        return any(c.entity == "roads" for c in self.changes)
+
     def dispersal_changes(self) -> tuple[Change, ...]:
         """Subjects, zones and directions (persons of concern and dispersal powers)."""
         return tuple(c for c in self.changes if c.entity in ("subject", "zone", "direction"))
@@ -379,6 +449,7 @@ class Snapshot:
     flags: tuple[FlagSnapshot, ...] = ()
     zones: tuple[ZoneSnapshot, ...] = ()
     directions: tuple[DirectionSnapshot, ...] = ()
+    cameras: tuple[CameraSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
     # Rows left out because a value could not be read; every other row is above.
     warnings: tuple[RowWarning, ...] = ()

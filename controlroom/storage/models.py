@@ -582,3 +582,122 @@ class CameraFault(Base):
 
 
 __all__ += ["Camera", "CameraFault", "CameraPreset"]
+
+
+class CameraTask(Base):
+    """A camera tasked to an incident (preset, who, when) until another task or release ends it."""
+
+    __tablename__ = "camera_tasks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    preset: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    tasked_by: Mapped[str] = mapped_column(String(100))
+    tasked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class CameraCallup(Base):
+    """One call-up of a camera, with or without a stream: the record of who asked to see what."""
+
+    __tablename__ = "camera_callups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    preset: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+    with_stream: Mapped[bool] = mapped_column(Boolean)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FootageClip(Base):
+    """A stretch of one camera's footage marked for an incident; locked as evidence until released."""
+
+    __tablename__ = "footage_clips"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text)
+    marked_by: Mapped[str] = mapped_column(String(100))
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    locked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lock_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    unlocked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    unlock_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class FootageRequest(Base):
+    """A request for footage of an incident: who asks (officer or body) and for what purpose."""
+
+    __tablename__ = "footage_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    clip_id: Mapped[int | None] = mapped_column(ForeignKey("footage_clips.id"), nullable=True)
+    requester: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class FootageRelease(Base):
+    """Footage handed to someone outside the control room: a DPA 2018 s.62 disclosure."""
+
+    __tablename__ = "footage_releases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("footage_clips.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("footage_requests.id"), nullable=True)
+    recipient: Mapped[str] = mapped_column(String(200))
+    justification: Mapped[str] = mapped_column(Text)
+    released_by: Mapped[str] = mapped_column(String(100))
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FootageEvent(Base):
+    """One line of a clip's continuity log: marked, viewed, locked, released, unlocked."""
+
+    __tablename__ = "footage_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("footage_clips.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    detail: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class RoadSegment(Base):
+    """One piece of an imported road network, drawn on the map and routed along."""
+
+    __tablename__ = "road_segments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    road_class: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    coordinates: Mapped[str] = mapped_column(Text)
+    length_m: Mapped[float] = mapped_column(Float)
+
+
+__all__ += [
+    "CameraCallup",
+    "CameraTask",
+    "FootageClip",
+    "FootageEvent",
+    "FootageRelease",
+    "FootageRequest",
+    "RoadSegment",
+]

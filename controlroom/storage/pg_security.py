@@ -112,11 +112,22 @@ _OPERATOR = _COMMON | {
     "cameras": "SELECT, UPDATE (status, version)",
     "camera_presets": "SELECT",
     "camera_faults": "SELECT, INSERT, UPDATE (cleared_at, cleared_by)",
+    # Tasking a camera to an incident ends its previous task; every call-up is recorded.
+    "camera_tasks": "SELECT, INSERT, UPDATE (ended_at, ended_by)",
+    "camera_callups": "SELECT, INSERT",
+    # Footage kept as evidence: clips are marked, locked and released, never deleted.
+    "footage_clips": "SELECT, INSERT, UPDATE",
+    "footage_requests": "SELECT, INSERT, UPDATE (status, closed_at, closed_by, clip_id)",
+    "footage_releases": "SELECT, INSERT",
+    "footage_events": "SELECT, INSERT",
+    "road_segments": "SELECT",
 }
 # The camera register as a supervisor or administrator keeps it: an update replaces the presets.
+# An imported road network replaces the previous one whole.
 _CAMERA_REGISTER = {
     "cameras": "SELECT, INSERT, UPDATE",
     "camera_presets": "SELECT, INSERT, DELETE",
+    "road_segments": "SELECT, INSERT, DELETE",
 }
 GRANTS: dict[str, dict[str, str]] = {
     "operator": _OPERATOR,
@@ -214,7 +225,15 @@ POLICIES: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], .
         f"(entity = 'venue' AND entity_id IN {_MY_VENUES}) "
         f"OR (entity = 'incident' AND entity_id IN {_OWN_INCIDENTS})",
     ),
-    ("change_log", "administrator_venues", "ALL", ("administrator",), "entity = 'venue'", "entity = 'venue'"),
+    # Administrators keep venues and the camera register (and what follows from them).
+    (
+        "change_log",
+        "administrator_venues",
+        "ALL",
+        ("administrator",),
+        "entity IN ('venue', 'camera', 'roads')",
+        "entity IN ('venue', 'camera', 'roads')",
+    ),
     ("users", "administrator", "ALL", ("administrator",), "true", "true"),
     ("users", "gate", "ALL", ("gate",), "true", "true"),
     (
