@@ -1,11 +1,11 @@
 """``Commands``: every write one acting user may make, in one object.
 
 Each feature keeps its own command object (``incidents``, ``venues``, ``units``,
-``flags``, ``dispatching``, ``persons``, ``sightings``, ``zones``, ``directions``), all sharing one
-``CommandContext`` (database, actor, clock, operating area, reference prefix). This
-façade builds them and offers their commands under one name each, so a caller (the
-window, the command line, the simulator) holds a single object and never needs to
-know which feature owns a command.
+``flags``, ``dispatching``, ``persons``, ``sightings``, ``zones``, ``directions``, ``cameras``,
+``camera_tasking``), all sharing one ``CommandContext`` (database, actor, clock, operating
+area, reference prefix). This façade builds them and offers their commands under one
+name each, so a caller (the window, the command line, the simulator) holds a single
+object and never needs to know which feature owns a command.
 
 Every command validates its input completely before writing, then in a single
 transaction: changes the record, appends to the incident timeline, writes an audit
@@ -16,6 +16,8 @@ commits or none does.
 
 from __future__ import annotations
 
+from controlroom.cameras.commands import CameraCommands
+from controlroom.cameras.tasking import CameraTasking
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.roles import Actor
 from controlroom.dispersal.directions import DirectionCommands
@@ -59,6 +61,8 @@ class Commands:
         self.sightings = SightingCommands(self.context)
         self.zones = ZoneCommands(self.context)
         self.directions = DirectionCommands(self.context)
+        self.cameras = CameraCommands(self.context)
+        self.camera_tasking = CameraTasking(self.context)
 
         # The command surface: each command once, bound to the feature object that owns it.
         self.report_incident = self.incidents.report_incident
@@ -86,6 +90,13 @@ class Commands:
         self.vary_direction = self.directions.vary_direction
         self.withdraw_direction = self.directions.withdraw_direction
         self.record_take_home = self.directions.record_take_home
+        self.add_camera = self.cameras.add_camera
+        self.update_camera = self.cameras.update_camera
+        self.report_camera_fault = self.cameras.report_fault
+        self.clear_camera_fault = self.cameras.clear_fault
+        self.import_cameras = self.cameras.import_csv
+        self.task_camera = self.camera_tasking.task_camera
+        self.release_camera = self.camera_tasking.release_camera
 
     @property
     def db(self) -> Database:

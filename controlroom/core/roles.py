@@ -70,6 +70,15 @@ _OPERATOR = frozenset(
         "read.dispersal",
         "read.cameras",
         "camera.fault",
+        # Footage as evidence: operators mark, view and take requests; locking and releasing
+        # (keeping footage beyond retention, handing it outside) are a supervisor's decisions.
+        "read.footage",
+        "footage.mark",
+        "footage.view",
+        "footage.request",
+        "footage.print",
+        "camera.callup",
+        "camera.task",
         "console.lock",
         "console.unlock",
     }
@@ -84,9 +93,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "subject.review",
         "subject.erase",
         "retention.review",
+        "footage.lock",
+        "footage.release",
         "venue.create",
         "venue.update",
         "camera.manage",
+        "geo.import",
         # Simulated nights, only into a database marked for training (``sim.training``).
         "training.simulate",
     },
@@ -105,6 +117,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "venue.create",
             "venue.update",
             "camera.manage",
+            "geo.import",
             "read.cameras",
             "console.lock",
             "console.unlock",
@@ -127,6 +140,10 @@ PERSONAL_DATA_ACTIONS = frozenset(
         "dispersal.read",
         "paperwork.print",
         "paperwork.export",
+        # Footage shows people: viewing it is a consultation, releasing or printing it a disclosure.
+        "footage.view",
+        "footage.release",
+        "footage.print",
     }
 )
 
@@ -188,6 +205,16 @@ _PHRASES = {
     "read.cameras": "see the camera register",
     "camera.manage": "add or change cameras",
     "camera.fault": "report or clear a camera fault",
+    "read.footage": "see the footage marked for incidents",
+    "footage.mark": "mark footage for an incident",
+    "footage.view": "view marked footage",
+    "footage.request": "record a request for footage",
+    "footage.lock": "lock or unlock footage as evidence",
+    "footage.release": "release footage outside the control room",
+    "footage.print": "print the footage continuity log",
+    "camera.callup": "call up a camera's picture",
+    "camera.task": "task a camera to an incident",
+    "geo.import": "import a road network",
 }
 
 

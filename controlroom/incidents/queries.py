@@ -61,6 +61,17 @@ class TimelineEntry:
         if self.kind == "linked":
             closed = "closed: " if d.get("closed_from") else "marked as "  # older links left it open
             return f"{closed}duplicate of {d['duplicate_of']}"
+        if self.kind == "cctv":
+            preset = f", preset {d['preset']}" if d.get("preset") else ""
+            return f"CCTV: camera {d['camera']}{preset} on it"
+        if self.kind == "cctv_released":
+            to = f" (moved to {d['to']})" if d.get("to") else ""
+            return f"CCTV: camera {d['camera']} released{to}"
+        if self.kind == "cctv_callup":
+            preset = f", preset {d['preset']}" if d.get("preset") else ""
+            return f"CCTV call-up: camera {d['camera']}{preset}"
+        if self.kind == "footage":
+            return f"footage: {d['text']}"
         if self.kind == "caller_updated":
             return f"reporter updated: {d['text']}"
         if self.kind == "updated":  # entries written before per-aspect entries existed
