@@ -1,4 +1,4 @@
-"""``controlroom camera add|update|list|fault|clear|import``: the camera register.
+"""``controlroom camera add|update|list|fault|clear|import`` and ``cameras-for``: the camera register.
 
 Names, sharing agreements, fault descriptions and stream URLs were typed by people:
 they are printed as plain text (control characters made visible) and never opened here.
@@ -188,6 +188,49 @@ async def _import(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cameras_for_arguments(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("reference", nargs="?", metavar="REF", help="an incident reference")
+    where.add_argument("--at", type=arguments.lat_lon, metavar="LAT,LON", help="a point instead")
+    parser.add_argument("--json", action="store_true")
+
+
+async def _cameras_for(session: Session, args: argparse.Namespace) -> int:
+    from controlroom.cameras.queries import list_cameras
+    from controlroom.cameras.which import (
+        incident_place,
+        point_place,
+        preset_words,
+        sighting_json,
+        which_cameras,
+    )
+
+    if args.at is not None:
+        lat, lon = args.at
+        place = point_place(lat, lon, session.context.area)
+    else:
+        place = await incident_place(session.db, args.reference)
+    sightings = which_cameras(place, await list_cameras(session.db))
+    if args.json:
+        found = [sighting_json(s) for s in sightings]
+        print(
+            json_text(
+                {"lat": place.lat, "lon": place.lon, "reference": place.reference, "cameras": found}, indent=2
+            )
+        )
+        return 0
+    if not sightings:
+        print(f"no camera can see {shown(place.label)}: none has it within its range and view")
+        return 0
+    print(f"cameras that can see {shown(place.label)}, best first:")
+    for s in sightings:
+        print(
+            f"{shown(s.camera.number)[:10]:10} {preset_words(s)[:30]:30} {s.distance_m:5.0f} m "
+            f"{s.off_axis_deg:4.0f}° off axis  {s.camera.status}"
+        )
+    return 0
+
+
 COMMANDS = (
     Command(
         "camera",
@@ -218,5 +261,12 @@ COMMANDS = (
                 _import_arguments,
             ),
         ),
+    ),
+    Command(
+        "cameras-for",
+        "which cameras can see an incident or a point, best first, with the preset to use",
+        in_session(_cameras_for),
+        ("read.cameras",),
+        _cameras_for_arguments,
     ),
 )

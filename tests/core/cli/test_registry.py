@@ -46,6 +46,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("camera", "list"): [],
     ("camera", "fault"): ["C9", "--description", "x"],
     ("camera", "clear"): ["C9"],
+    ("cameras-for",): ["--at", "50.904,-1.404"],
     ("camera", "import"): ["{out}.csv"],
     ("flag",): ["--venue", "Velvet Fox", "--behaviour", "leering", "--reason", "x"],
     ("flags",): [],
