@@ -182,7 +182,7 @@ OFFERED_ONLY = {
     "auditor": {"audit verify", "audit head", "audit export"},
     "administrator": {
         *("user add", "user disable", "user enable", "user list", "db backup", "db restore"),
-        *("camera add", "camera update", "camera import", "camera list"),
+        *("camera add", "camera update", "camera import", "camera list", "cameras-for"),
     },
 }
 
