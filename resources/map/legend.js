@@ -99,6 +99,19 @@
         });
       },
       fit: function () { refit(); },
+      /* A line of text under a layer's keys (the coverage layer's share of street seen). */
+      note: function (id, text) {
+        var row = rows[id] && rows[id].closest(".cr-legend-layer");
+        if (!row) { return false; }
+        var line = row.querySelector(".cr-legend-note");
+        if (!line) { line = el("div", "cr-legend-note cr-key-text"); row.appendChild(line); }
+        line.textContent = text;
+        return true;
+      },
+      noteText: function (id) {
+        var line = rows[id] && rows[id].closest(".cr-legend-layer").querySelector(".cr-legend-note");
+        return line ? line.textContent : null;
+      },
       toggle: function (id) {
         var box = rows[id];
         if (!box) { return false; }

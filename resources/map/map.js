@@ -48,7 +48,7 @@
 
   var Labels = window.controlroomLabels, Popups = window.controlroomPopups;
   var Incidents = window.controlroomIncidents, Overlays = window.controlroomOverlays;
-  var Marks = window.controlroomMarks;
+  var Marks = window.controlroomMarks, Cameras = window.controlroomCameras;
 
   var state = {
     map: null, bridge: null, legend: null, relabel: function () {}, colours: COLOURS,
@@ -196,6 +196,7 @@
       (msg.flags || []).forEach(Overlays.upsertFlag);
       (msg.zones || []).forEach(Overlays.upsertZone);
       Incidents.apply(changes);
+      Cameras.reset(msg.cameras || []);
       widenOverview(msg.venues);
     } else if (msg.type === "diff") {
       msg.venues.forEach(Overlays.upsertVenue);
@@ -205,6 +206,9 @@
       (msg.flags || []).forEach(Overlays.upsertFlag);
       (msg.zones || []).forEach(Overlays.upsertZone);
       Incidents.apply(changes);
+      Cameras.diff(msg.cameras || [], msg.removed_cameras || []);
+    } else if (msg.type === "camera_coverage") {
+      Cameras.setCoverage(msg);
     } else if (msg.type === "draw") {
       Overlays.startDrawing(msg.points);
     } else if (msg.type === "draw_undo") {
@@ -236,6 +240,8 @@
       clearPin();
     } else if (msg.type === "scale") {
       setLabelScale(msg.factor);
+    } else if (msg.type === "camera_select") {
+      Cameras.select(msg.id);
     }
   }
 
@@ -269,7 +275,7 @@
       incidents: Object.keys(state.incidents).length,
       venues: plain, safeSpaces: safe, streets: state.streets,
       units: Object.keys(state.units).length, flags: Object.keys(state.flags).length,
-      zones: Object.keys(state.zones).length
+      zones: Object.keys(state.zones).length, cameras: Cameras.count()
     };
   }
 
@@ -314,6 +320,11 @@
         ["cr-key-status cr-unit-refreshment", "", "refreshment"]]) },
       { id: "flags", title: "Flags", layer: L_.flags, keys: keys([["cr-key-flag", "⚑", ""]]) },
       { id: "zones", title: "s.34 zones", layer: L_.zones, keys: keys([["cr-key-zone", "", ""]]) },
+      { id: "cameras", title: "Cameras", layer: L_.cameras, keys: keys([
+        ["cr-key-cam", "12", "camera"], ["cr-key-cone cr-key-cam-view", "", "view"],
+        ["cr-key-cone cr-key-cam-preset", "", "preset"], ["cr-key-cam cr-key-cam-off", "12", "faulty/offline"],
+        ["cr-key-cone cr-key-cam-active", "", "tasked"]]) },
+      { id: "cameraGaps", title: "Camera gaps", layer: L_.cameraGaps, keys: keys([["cr-key-gap", "", "street no camera sees"]]) },
       { id: "streets", title: "Streets, parks", layer: L_.streets, keys: keys([
         ["cr-key-street", "", "street"], ["cr-key-park", "", "park"]]) },
       { id: "pin", title: "Picked point", layer: L_.pin, keys: keys([["cr-key-pin", "", ""]]) }
@@ -448,6 +459,7 @@
     if (map.options.maxZoom === undefined) { map.options.maxZoom = MAX_ZOOM; }
     createPanes(map);
     createLayers(map);
+    Cameras.init(state);
     Marks.init(state);
     state.relabel = Labels.scheduler(map);
     listen(map);
@@ -529,6 +541,7 @@
     showPin: showPin, clearPin: clearPin, setLabelScale: setLabelScale,
     pin: function () { if (!state.pin) { return null; } var ll = state.pin.getLatLng(); return [ll.lat, ll.lng]; },
     legend: function () { return state.legend.layers(); },
+    legendNote: function (id) { return state.legend.noteText(id); },
     toggleLayer: function (id) { return state.legend.toggle(id); },
     declutter: function () { return Labels.declutter(state.map.getContainer()); },
     alertLevel: Incidents.alertLevel,

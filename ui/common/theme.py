@@ -100,6 +100,13 @@ MAP_PIN_EDGE = "#0a84ff"
 ZONE_LABEL_TEXT = "#e9d5ff"
 ZONE_LABEL_BACKGROUND = "#1e0c28"
 DRAWING = GRADE_BACKGROUND[3]
+# Cameras: sand, a colour no grade, unit or safe space uses, drawn faint so cones never drown
+# the incidents; a camera out of order in grey; a tasked camera's view and tie to its incident
+# white; street no working camera sees red (dashed on the map).
+MAP_CAMERA = "#d9c48f"
+MAP_CAMERA_OFF = "#7c7c84"
+MAP_CAMERA_TASKED = WHITE
+MAP_COVERAGE_GAP = RED
 
 
 def rgba(colour: str, alpha: float) -> str:
@@ -141,6 +148,14 @@ def map_palette() -> dict[str, str]:
         "label-halo": rgba(BACKGROUND, 0.9),
         # The map pane's focus ring and the selected incident's ring: the window's focus colour.
         "accent": ACCENT,
+        "camera": MAP_CAMERA,
+        "camera-fill": rgba(MAP_CAMERA, 0.14),
+        "camera-preset-fill": rgba(MAP_CAMERA, 0.05),
+        "camera-off": MAP_CAMERA_OFF,
+        "camera-off-fill": rgba(MAP_CAMERA_OFF, 0.06),
+        "camera-tasked": MAP_CAMERA_TASKED,
+        "camera-tasked-fill": rgba(MAP_CAMERA_TASKED, 0.22),
+        "coverage-gap": MAP_COVERAGE_GAP,
     }
     palette.update({f"grade-{g or 'u'}": colour for g, colour in GRADE_BACKGROUND.items()})
     palette.update({f"safe-{status}": colour for status, colour in SAFE_SPACE_STATUS.items()})

@@ -35,6 +35,7 @@ from controlroom.core.domain import (
     grade_label,
 )
 from controlroom.core.snapshots import (
+    CameraSnapshot,
     Change,
     FlagSnapshot,
     IncidentSnapshot,
@@ -44,6 +45,7 @@ from controlroom.core.snapshots import (
 )
 from controlroom.incidents.filters import IncidentFilter
 from ui.common.typed_text import shown_line, shown_lines
+from ui.map.camera_layer import camera_features
 
 PUSH_INTERVAL_MS = 100
 
@@ -151,6 +153,8 @@ class _PendingDiff:
         self.units: dict[int, dict[str, Any]] = {}
         self.flags: dict[int, dict[str, Any]] = {}
         self.zones: dict[int, dict[str, Any]] = {}
+        self.cameras: dict[int, dict[str, Any]] = {}
+        self.removed_cameras: set[int] = set()
         self.alerts = False
 
     def show(self, incident_id: int) -> None:
@@ -164,7 +168,15 @@ class _PendingDiff:
     @property
     def empty(self) -> bool:
         return not (
-            self.shown or self.hidden or self.venues or self.units or self.flags or self.zones or self.alerts
+            self.shown
+            or self.hidden
+            or self.venues
+            or self.units
+            or self.flags
+            or self.zones
+            or self.cameras
+            or self.removed_cameras
+            or self.alerts
         )
 
 
@@ -181,6 +193,8 @@ class MapBridge(QObject):
     sig_safe_space_status_requested = Signal(str, str)  # venue name, status
     sig_unit_moved = Signal(str, float, float)  # callsign, lat, lon
     sig_zone_drawn = Signal(str)  # JSON [[lat, lon], ...] each time the operator changes the shape
+    # "Which cameras can see this?" asked for a point of the map (its context menu).
+    sig_point_chosen = Signal(float, float)
 
     def __init__(
         self, parent: QObject | None = None, *, wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -191,6 +205,8 @@ class MapBridge(QObject):
         self._units: dict[int, dict[str, Any]] = {}
         self._flags: dict[int, dict[str, Any]] = {}
         self._zones: dict[int, dict[str, Any]] = {}
+        self._cameras: dict[int, dict[str, Any]] = {}
+        self._camera_coverage: dict[str, Any] | None = None
         self._filter = IncidentFilter()
         self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
@@ -271,6 +287,45 @@ class MapBridge(QObject):
         self._pending.zones.update(features)
         self._schedule()
 
+    def reset_cameras(self, cameras: Iterable[CameraSnapshot]) -> None:
+        """Cameras with the snapshot (first load or resynchronisation)."""
+        self._cameras = camera_features(cameras, self._incident_reference)
+        self._push_reset()
+
+    def apply_camera_changes(self, changes: Sequence[Change]) -> None:
+        """Camera changes from a diff: each changed camera is drawn again, and only it."""
+        features = camera_features(
+            (c.camera for c in changes if c.camera is not None), self._incident_reference
+        )
+        pending = self._pending
+        for change in changes:
+            if change.entity != "camera":
+                continue
+            if change.camera is None:
+                self._cameras.pop(change.entity_id, None)
+                pending.cameras.pop(change.entity_id, None)
+                pending.removed_cameras.add(change.entity_id)
+            else:
+                self._cameras[change.entity_id] = pending.cameras[change.entity_id] = features[
+                    change.entity_id
+                ]
+                pending.removed_cameras.discard(change.entity_id)
+        self._schedule()
+
+    def set_camera_coverage(self, message: dict[str, Any]) -> None:
+        """The coverage-gap layer and its share (``camera_layer.coverage_message``), after what is queued."""
+        self._camera_coverage = message
+        self._push_now(message)
+
+    def select_camera(self, camera_id: int) -> None:
+        """Bring the camera into view and give its marker the keyboard (Enter opens its popup)."""
+        if camera_id in self._cameras:
+            self._push_now({"type": "camera_select", "id": camera_id})
+
+    def _incident_reference(self, incident_id: int) -> str:
+        incident = self._snapshots.get(incident_id)
+        return incident.reference if incident is not None else f"incident {incident_id}"
+
     def start_drawing(self, points: Sequence[tuple[float, float]] = ()) -> None:
         """Clicks on the map now add corners of a zone (``sig_zone_drawn`` follows each)."""
         self._push_now({"type": "draw", "points": [list(p) for p in points]})
@@ -350,7 +405,16 @@ class MapBridge(QObject):
         if not self._page_ready:
             return  # the reset sent when the page is ready carries all of it
         incidents = [incident_feature(self._snapshots[i]) for i in pending.shown if i in self._visible]
-        if incidents or pending.venues or pending.hidden or pending.units or pending.flags or pending.zones:
+        if (
+            incidents
+            or pending.venues
+            or pending.hidden
+            or pending.units
+            or pending.flags
+            or pending.zones
+            or pending.cameras
+            or pending.removed_cameras
+        ):
             self._push(
                 {
                     "type": "diff",
@@ -360,6 +424,8 @@ class MapBridge(QObject):
                     "units": list(pending.units.values()),
                     "flags": list(pending.flags.values()),
                     "zones": list(pending.zones.values()),
+                    "cameras": list(pending.cameras.values()),
+                    "removed_cameras": sorted(pending.removed_cameras),
                 }
             )
         if pending.alerts:
@@ -402,8 +468,11 @@ class MapBridge(QObject):
                     "flags": list(self._flags.values()),
                     "zones": list(self._zones.values()),
                     "venues": list(self._venues.values()),
+                    "cameras": list(self._cameras.values()),
                 }
             )
+            if self._camera_coverage is not None:
+                self._push(self._camera_coverage)
             # What the operator set on this page survives a reload of it.
             if self._pin is not None:
                 self._push({"type": "pin", "lat": self._pin[0], "lon": self._pin[1]})
@@ -449,6 +518,10 @@ class MapBridge(QObject):
             return
         if unit is not None:
             self.sig_unit_moved.emit(unit["callsign"], lat, lon)
+
+    @Slot(float, float)
+    def pointChosen(self, lat: float, lon: float) -> None:  # noqa: N802
+        self.sig_point_chosen.emit(lat, lon)
 
     @Slot(str)
     def zoneDrawn(self, points_json: str) -> None:  # noqa: N802

@@ -1,9 +1,11 @@
-"""``MapFeedLink``: the map follows the feed — incidents, venues, patrols and zones.
+"""``MapFeedLink``: the map follows the feed — incidents, venues, patrols, zones and cameras.
 
 The page is loaded once; a snapshot resets what it shows and a diff is pushed as
 changes (``MapBridge`` queues them until the page is ready). Unit markers are
 labelled with the reference of their task, which only the incident list knows:
 ``task_names`` asks it (connect this link after the list has applied the feed).
+Camera changes also go to ``coverage`` (``CoverageGaps``), whose answer, worked out
+off the GUI thread, the bridge hands to the page's coverage-gap layer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from controlroom.core.snapshots import Diff, Snapshot, UnitSnapshot
 from ui.feed.controller import FeedController
 from ui.map.bridge import MapBridge
+from ui.map.camera_layer import CoverageGaps
 
 TaskNames = Callable[[Iterable[UnitSnapshot]], dict[int, str]]
 MINUTE_MS = 60_000
@@ -27,6 +30,8 @@ class MapFeedLink(QObject):
         super().__init__(bridge)
         self.bridge = bridge
         self._task_names = task_names
+        self.coverage = CoverageGaps(self)
+        self.coverage.sig_computed.connect(bridge.set_camera_coverage)
         feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
         feed.sig_diff_received.connect(self._on_feed_diff_received)
         self._minute = QTimer(self)
@@ -40,6 +45,8 @@ class MapFeedLink(QObject):
         names = self._task_names(snapshot.units)
         self.bridge.reset_patrols(snapshot.units, snapshot.flags, names)
         self.bridge.reset_zones(snapshot.zones)
+        self.bridge.reset_cameras(snapshot.cameras)
+        self.coverage.reset(snapshot.cameras)
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
         self.bridge.apply_changes(diff.changes)
@@ -50,3 +57,7 @@ class MapFeedLink(QObject):
         zones = [c.zone for c in diff.dispersal_changes() if c.zone is not None]
         if zones:
             self.bridge.apply_zone_changes(zones)
+        cameras = diff.camera_changes()
+        if cameras:
+            self.bridge.apply_camera_changes(cameras)
+            self.coverage.apply(cameras)

@@ -34,7 +34,7 @@ from ui.map.street_labels import street_labels
 
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 # Our scripts, in load order: map.js boots the page and uses the others.
-SCRIPTS = ("labels.js", "legend.js", "popups.js", "incidents.js", "overlays.js", "marks.js", "map.js")
+SCRIPTS = ("labels.js", "legend.js", "popups.js", "incidents.js", "overlays.js", "marks.js", "cameras.js", "map.js")
 
 
 def leaflet_dir() -> Path:
