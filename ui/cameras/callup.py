@@ -1,0 +1,125 @@
+"""Calling up a camera from anywhere in the window: ``open_callup(window, camera, preset, incident_id)``.
+
+The call-up is recorded first, through the core command (``CameraCallups.record_callup``
+as a task on the Qt loop, so the window never waits on the database); only the
+``CallupRecord`` it returns is shown — the stream URL as stored and checked now, not
+the one a snapshot carried. A refusal (a camera since removed, a preset it lacks, a
+stream URL of a scheme the dock may not open) opens nothing and is said in the status
+bar. One dock per camera: calling up a camera whose dock is open shows the new preset
+in it and raises it; docks of other cameras stay open beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QMainWindow
+
+from controlroom.cameras.callup import CallupRecord, CameraCallups
+from controlroom.commands import Commands
+from controlroom.core.errors import ControlroomError
+from controlroom.core.snapshots import CameraSnapshot
+from ui.cameras.video_dock import CameraDock, VideoView
+from ui.common.tasks import TaskSet
+from ui.common.typed_text import shown_line
+
+VIDEO_SIZE = (640, 480)
+KEY_IN_SIZE = (560, 520)
+# Each further floating dock opens this far down and right of the last, so none hides another.
+CASCADE_PX = 36
+
+
+class CallupDocks(QObject):
+    """The window's open camera docks, by camera number, and the call-ups that open them."""
+
+    sig_message = Signal(str)  # for the status bar: why a call-up opened nothing
+
+    def __init__(self, window: QMainWindow, commands: Commands) -> None:
+        super().__init__(window)
+        self.setObjectName("callup-docks")
+        self.window = window
+        self.commands = commands
+        self.docks: dict[str, CameraDock] = {}
+        self.tasks = TaskSet()
+        message = getattr(window, "show_message", None)
+        if callable(message):
+            self.sig_message.connect(message)
+
+    def call_up(
+        self, camera: CameraSnapshot, preset: str | None, incident_id: int | None
+    ) -> asyncio.Future[CameraDock | None]:
+        """Record the call-up, then show it; the task's result is the dock (None: refused)."""
+        return self.tasks.spawn(self._call_up(camera, preset, incident_id))
+
+    async def _call_up(
+        self, camera: CameraSnapshot, preset: str | None, incident_id: int | None
+    ) -> CameraDock | None:
+        try:
+            callup = await CameraCallups(self.commands.context).record_callup(
+                camera.number, preset, incident_id
+            )
+        except ControlroomError as why:
+            self.sig_message.emit(f"Camera {shown_line(camera.number)} not called up: {why}")
+            return None
+        return self.show(callup)
+
+    def show(self, callup: CallupRecord) -> CameraDock:
+        """The camera's dock showing ``callup``, raised and with the keyboard in it."""
+        key = callup.number.casefold()
+        dock = self.docks.get(key)
+        if dock is None:
+            dock = self.docks[key] = self._new_dock(callup)
+        else:
+            dock.show_callup(callup)
+        dock.show()
+        dock.raise_()
+        dock.activateWindow()
+        dock.view.setFocus()
+        return dock
+
+    def _new_dock(self, callup: CallupRecord) -> CameraDock:
+        dock = CameraDock(callup, self.window)
+        dock.sig_closed.connect(self._on_dock_closed)
+        self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # Floating from the start: the map and boards keep their room, and the operator
+        # drags the picture to another screen (or docks it with a double-click on its title).
+        dock.setFloating(True)
+        width, height = VIDEO_SIZE if isinstance(dock.view, VideoView) else KEY_IN_SIZE
+        step = CASCADE_PX * (len(self.docks) % 8)
+        corner = self.window.mapToGlobal(QPoint(self.window.width() // 3, 60))
+        dock.setGeometry(corner.x() + step, corner.y() + step, width, height)
+        return dock
+
+    def _on_dock_closed(self, number: str) -> None:
+        self.docks.pop(number.casefold(), None)
+
+
+def callup_docks(window: QMainWindow, commands: Commands | None = None) -> CallupDocks:
+    """The window's ``CallupDocks``, made on first use from ``commands`` (or ``window.commands``)."""
+    found = window.findChild(CallupDocks, "callup-docks")
+    if isinstance(found, CallupDocks):
+        return found
+    commands = commands or getattr(window, "commands", None)
+    if not isinstance(commands, Commands):
+        raise TypeError("open_callup needs the window's Commands (window.commands or commands=)")
+    return CallupDocks(window, commands)
+
+
+def open_callup(
+    window: QMainWindow,
+    camera: CameraSnapshot,
+    preset: str | None,
+    incident_id: int | None,
+    *,
+    commands: Commands | None = None,
+) -> asyncio.Future[CameraDock | None]:
+    """Call up ``camera`` (at ``preset``, for incident ``incident_id``) in a dock of ``window``.
+
+    Returns the task recording it; its result is the dock shown, or None when the call-up
+    was refused (the reason is in the window's status bar).
+    """
+    return callup_docks(window, commands).call_up(camera, preset, incident_id)
+
+
+__all__ = ["CallupDocks", "callup_docks", "open_callup"]
