@@ -2,7 +2,7 @@
 
 The database URL comes from ``--db``, else ``CONTROLROOM_DB_URL``, else an embedded
 SQLite file in the user data directory, so one workstation needs no set-up.
-Optional settings (a tile server, the poll interval; on PostgreSQL ``[feed] listen``
+Optional settings (a tile server or a basemap file, the poll interval; on PostgreSQL ``[feed] listen``
 and ``fallback_poll_interval``, and ``[database] listen_url`` when the database URL
 goes through PgBouncer) live in ``config.toml`` in the
 user config directory; ``CONTROLROOM_HOME`` relocates both directories (tests,
@@ -90,6 +90,8 @@ class Settings:
     reference_prefix: str = "SOT"
     tile_url: str | None = None
     tile_attribution: str = ""
+    # A raster MBTiles or PMTiles file drawn under the streets (checked when the map opens).
+    basemap: Path | None = None
     window_hours: float = 24.0
     grade_targets: GradeTargets = field(default_factory=GradeTargets)
 
@@ -135,6 +137,7 @@ class Settings:
             reference_prefix=str(incidents.get("reference_prefix", defaults.reference_prefix)),
             tile_url=tile_url,
             tile_attribution=str(map_.get("tile_attribution", "")),
+            basemap=_basemap(map_, path),
             window_hours=float(incidents.get("window_hours", defaults.window_hours)),
         )
 
@@ -147,6 +150,27 @@ def _listen_url(raw: dict[str, Any], path: Path) -> str | None:
     if "listen_url" in raw:
         return check_listen_url(raw["listen_url"], f"database.listen_url in {path}")
     return None
+
+
+def _basemap(raw: dict[str, Any], path: Path) -> Path | None:
+    """``CONTROLROOM_BASEMAP`` wins over ``[map] basemap`` (a relative path there is read beside config.toml).
+
+    Only the setting's form is checked here: every command reads the settings, and a
+    damaged tile file must not stop one that draws no map. The map checks the file itself
+    (``controlroom.geo.tiles.open_tiles``) and falls back to the street layer.
+    """
+    from_env = os.environ.get("CONTROLROOM_BASEMAP")
+    if from_env:
+        return Path(from_env).expanduser().absolute()
+    value = raw.get("basemap")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(
+            f"map.basemap = {value!r} in {path} must be the path of a raster MBTiles or PMTiles file, "
+            "such as 'basemap/city-night.mbtiles'"
+        )
+    return (path.parent / Path(value.strip()).expanduser()).absolute()
 
 
 def _grade_targets(raw: dict[str, Any], defaults: GradeTargets) -> GradeTargets:

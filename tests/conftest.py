@@ -57,6 +57,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CONTROLROOM_HOME", str(home))
     monkeypatch.delenv("CONTROLROOM_DB_URL", raising=False)
     monkeypatch.delenv("CONTROLROOM_TILE_URL", raising=False)
+    monkeypatch.delenv("CONTROLROOM_BASEMAP", raising=False)
     monkeypatch.setenv("CONTROLROOM_USER", "test-operator")
     return home
 

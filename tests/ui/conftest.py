@@ -27,8 +27,12 @@ from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from tests.conftest import controlroom_cmd
 from tests.ui.waits import wait_until
+from ui.map.tiles import register_tile_scheme
 from ui.shell.app import create_window, wait_until_drawn
 from ui.shell.main_window import MainWindow
+
+# The basemap's crtiles: scheme, declared before pytest-qt makes the QApplication.
+register_tile_scheme()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,29 +12,49 @@ of the window's cold start, to produce the same page every time. So ``map_page``
 keeps the built page in the data directory under a key made of everything the page
 is made from — the program's and folium's versions, where Leaflet and our
 resources are installed, the street layer, the palette, the tile settings, the
-area and this module's own source — and builds it again only when one changes.
+basemap file (its path, size and time), the area and this module's own source — and
+builds it again only when one changes.
+
+The street layer is the one the window starts with (``controlroom.geo.network.street_layer``:
+the imported road network, else the shipped file); the basemap's tiles come from the
+file through ``ui.map.tiles`` and a ``crtiles:`` URL, drawn under the streets.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from controlroom import __version__
 from controlroom.config import Settings, data_dir
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.resources import resource, resources_dir
+from controlroom.core.validation import inert
 from ui.common import theme
 from ui.map.street_labels import street_labels
 
+if TYPE_CHECKING:
+    from ui.map.tiles import Basemap
+
 QWEBCHANNEL_JS = "qrc:///qtwebchannel/qwebchannel.js"
 # Our scripts, in load order: map.js boots the page and uses the others.
-SCRIPTS = ("labels.js", "legend.js", "popups.js", "incidents.js", "overlays.js", "marks.js", "cameras.js", "map.js")
+SCRIPTS = (
+    "labels.js",
+    "legend.js",
+    "popups.js",
+    "incidents.js",
+    "overlays.js",
+    "marks.js",
+    "cameras.js",
+    "basemap.js",
+    "map.js",
+)
 
 
 def leaflet_dir() -> Path:
@@ -51,7 +71,13 @@ def markercluster_dir() -> Path:
     return Path(leaflet_markercluster.BASE_DIR)
 
 
-def page_key(settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> str:
+def page_key(
+    settings: Settings,
+    area: OperatingArea = SOUTHAMPTON_CENTRE,
+    *,
+    streets: dict[str, Any] | None = None,
+    basemap: Basemap | None = None,
+) -> str:
     """A digest of everything the built page depends on (a change means a new page)."""
     parts = {
         "controlroom": __version__,
@@ -59,13 +85,39 @@ def page_key(settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> st
         "leaflet": str(leaflet_dir()),
         "markercluster": str(markercluster_dir()),
         "resources": str(resources_dir()),
-        "streets": hashlib.sha256(resource("geo", "streets.geojson").read_bytes()).hexdigest(),
+        "streets": _streets_digest(streets),
+        "basemap": _basemap_options(basemap),
         "builder": _builder_digest(),
         "palette": theme.map_palette_css(),
         "tiles": [settings.tile_url, settings.tile_attribution],
         "area": [area.south, area.west, area.north, area.east],
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _streets_digest(streets: dict[str, Any] | None) -> str:
+    if streets is None:
+        return hashlib.sha256(resource("geo", "streets.geojson").read_bytes()).hexdigest()
+    return hashlib.sha256(json.dumps(streets, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _basemap_options(basemap: Basemap | None) -> dict[str, Any] | None:
+    """The Leaflet tile layer of the basemap file (basemap.js adds it under the streets)."""
+    if basemap is None:
+        return None
+    meta = basemap.metadata
+    options: dict[str, Any] = {
+        "url": basemap.url_template,
+        # Below and above the file's own zoom levels Leaflet scales the nearest ones.
+        "minNativeZoom": meta.min_zoom,
+        "maxNativeZoom": meta.max_zoom,
+        # Leaflet sets the attribution as HTML: the file's text is shown as text.
+        "attribution": html.escape(inert(meta.attribution or meta.name)),
+    }
+    if meta.bounds is not None:
+        west, south, east, north = meta.bounds
+        options["bounds"] = [[south, west], [north, east]]
+    return options
 
 
 def _installed_version(distribution: str) -> str:
@@ -92,11 +144,20 @@ def _builder_digest() -> str:
 
 
 def map_page(
-    settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE, *, cache_dir: Path | None = None
+    settings: Settings,
+    area: OperatingArea = SOUTHAMPTON_CENTRE,
+    *,
+    cache_dir: Path | None = None,
+    streets: dict[str, Any] | None = None,
+    basemap: Basemap | None = None,
 ) -> Path:
-    """The map page for these settings: built on first use, then read from the cache."""
+    """The map page for these settings: built on first use, then read from the cache.
+
+    ``streets``: the street layer to draw (None: the shipped one); ``basemap``: an opened
+    basemap file whose tiles the page asks for (None: no tiles of a file).
+    """
     folder = cache_dir or data_dir() / "cache"
-    target = folder / f"map-{page_key(settings, area)}.html"
+    target = folder / f"map-{page_key(settings, area, streets=streets, basemap=basemap)}.html"
     if target.exists():
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,14 +166,21 @@ def map_page(
     fd, partial = tempfile.mkstemp(dir=folder, prefix=".map-", suffix=".html")
     os.close(fd)
     try:
-        build_map_page(Path(partial), settings, area)
+        build_map_page(Path(partial), settings, area, streets=streets, basemap=basemap)
         os.replace(partial, target)
     finally:
         Path(partial).unlink(missing_ok=True)
     return target
 
 
-def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTHAMPTON_CENTRE) -> Path:
+def build_map_page(
+    target: Path,
+    settings: Settings,
+    area: OperatingArea = SOUTHAMPTON_CENTRE,
+    *,
+    streets: dict[str, Any] | None = None,
+    basemap: Basemap | None = None,
+) -> Path:
     """Write the map page to ``target`` (an ``.html`` file) and return it."""
     import folium
     from branca.element import Element
@@ -161,7 +229,9 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
             Element(f'<script src="{resource("map", script).as_uri()}"></script>'),
             name=f"controlroom_{script.replace('.', '_')}",
         )
-    streets = json.loads(resource("geo", "streets.geojson").read_text(encoding="utf-8"))
+    if streets is None:
+        streets = json.loads(resource("geo", "streets.geojson").read_text(encoding="utf-8"))
+    _script_element("controlroomBasemap.init", {"layer": _basemap_options(basemap)}).add_to(fmap)
     _boot_element({"streets": streets, "labels": street_labels(streets)}).add_to(fmap)
     target.parent.mkdir(parents=True, exist_ok=True)
     fmap.save(str(target))
@@ -170,20 +240,26 @@ def build_map_page(target: Path, settings: Settings, area: OperatingArea = SOUTH
 
 def _boot_element(options: dict[str, Any]) -> Any:
     """The element that hands the folium map object to ``controlroom.boot`` once Leaflet made it."""
+    return _script_element("controlroom.boot", options)
+
+
+def _script_element(function: str, options: dict[str, Any]) -> Any:
+    """An element calling ``function(map, options)`` in the page once Leaflet made the map."""
     from branca.element import MacroElement
     from jinja2 import Template
 
-    class Boot(MacroElement):
+    class MapCall(MacroElement):
         _template = Template(
             """{% macro script(this, kwargs) %}
-            controlroom.boot({{ this._parent.get_name() }}, {{ this.options_json }});
+            {{ this.function }}({{ this._parent.get_name() }}, {{ this.options_json }});
             {% endmacro %}"""
         )
 
         def __init__(self) -> None:
             super().__init__()  # type: ignore[no-untyped-call]
-            self._name = "ControlroomBoot"
+            self._name = "Controlroom" + function.rsplit(".", 1)[-1].title()
+            self.function = function
             # </script> inside a JSON string would end the script element early.
             self.options_json = json.dumps(options).replace("</", "<\\/")
 
-    return Boot()
+    return MapCall()

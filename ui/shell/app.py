@@ -34,6 +34,7 @@ from ui.accounts.login_dialog import LoginDialog
 from ui.common.failures import FailureDialogs, show_start_failure
 from ui.common.theme import apply_dark_theme
 from ui.feed.controller import FeedController
+from ui.map.tiles import register_tile_scheme
 from ui.offline.gateway import OfflineGateway
 from ui.shell.closing import close_in_order
 from ui.shell.main_window import MainWindow
@@ -106,6 +107,7 @@ def application() -> QApplication:
     """The process's QApplication (made, named and themed on first use)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        register_tile_scheme()  # Chromium learns custom URL schemes only before the application exists
         app = QApplication(sys.argv[:1])
         app.setApplicationName("controlroom")
         apply_dark_theme(app)
