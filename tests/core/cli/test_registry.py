@@ -48,6 +48,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("camera", "clear"): ["C9"],
     ("cameras-for",): ["--at", "50.904,-1.404"],
     ("camera", "import"): ["{out}.csv"],
+    ("geo", "import-roads"): ["{out}.gpkg"],
     ("flag",): ["--venue", "Velvet Fox", "--behaviour", "leering", "--reason", "x"],
     ("flags",): [],
     ("flags", "clear"): ["1"],
@@ -165,6 +166,7 @@ def test_every_role_may_do_something_and_is_refused_something() -> None:
 OPERATOR_REFUSED = {
     *("zone authorise", "zone withdraw", "person review", "demo", "retention review", "simulate"),
     *("camera add", "camera update", "camera import"),
+    "geo import-roads",
 }
 ADMINISTRATION = {
     "user add",
@@ -183,6 +185,7 @@ OFFERED_ONLY = {
     "administrator": {
         *("user add", "user disable", "user enable", "user list", "db backup", "db restore"),
         *("camera add", "camera update", "camera import", "camera list", "cameras-for"),
+        "geo import-roads",
     },
 }
 
