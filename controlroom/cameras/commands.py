@@ -6,9 +6,9 @@ stamped with the acting user, so all of it commits or none does. An import is on
 transaction for the whole file: one bad line refuses the file, naming the line and the
 field, and no camera of it is kept.
 
-Cameras are not in the change log yet: the change feed and the consoles do not read a
-``camera`` entity, and a change they cannot read would be shown to every operator as a
-damaged record. Consoles that show cameras will read the register itself first.
+Each command also appends the camera's new state (``snapshots.camera_snapshot``) to the
+change log as its last step, so every console's camera layer and Cameras panel follow the
+register through the change feed like any other record.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from controlroom.cameras.records import (
     load_record,
     parse_preset,
 )
+from controlroom.cameras.snapshots import camera_snapshot
 from controlroom.core.domain import OperatingArea
 from controlroom.core.errors import StaleVersionError, ValidationError
 from controlroom.core.validation import clean_text
@@ -70,6 +71,7 @@ class CameraCommands(CommandBase):
             row = await self._insert(session, checked)
             record = await load_record(session, row)
             await self._audit(session, "camera.add", "camera", row.id, record.to_json(), now)
+            await self._publish(session, row.id, now)
             return record
 
     @requires("camera.manage")
@@ -113,6 +115,7 @@ class CameraCommands(CommandBase):
             after = await load_record(session, row)
             detail = {"number": row.number, "changed": _changed(before.to_json(), after.to_json())}
             await self._audit(session, "camera.update", "camera", row.id, detail, now)
+            await self._publish(session, row.id, now)
             return after
 
     @requires("camera.fault")
@@ -133,6 +136,7 @@ class CameraCommands(CommandBase):
             await session.flush()
             detail = {"number": row.number, "fault_id": fault.id, "description": text, "status": row.status}
             await self._audit(session, "camera.fault", "camera", row.id, detail, now)
+            await self._publish(session, row.id, now)
             return await load_record(session, row)
 
     @requires("camera.fault")
@@ -163,6 +167,7 @@ class CameraCommands(CommandBase):
             await session.flush()
             detail = {"number": row.number, "cleared": [f.id for f in chosen], "status": row.status}
             await self._audit(session, "camera.fault_cleared", "camera", row.id, detail, now)
+            await self._publish(session, row.id, now)
             return await load_record(session, row)
 
     @requires("camera.manage")
@@ -184,10 +189,16 @@ class CameraCommands(CommandBase):
                 record = await load_record(session, row)
                 detail = {**record.to_json(), "imported_from": source, "line": line}
                 await self._audit(session, "camera.add", "camera", row.id, detail, now)
+                await self._publish(session, row.id, now)
                 records.append(record)
             return records
 
     # -- steps ------------------------------------------------------------------------
+
+    async def _publish(self, session: AsyncSession, camera_id: int, now: Any) -> None:
+        """The camera's new state to the change log (last step, under the feed lock)."""
+        snapshot = await camera_snapshot(session, camera_id)
+        await self._append_change(session, "camera", camera_id, snapshot.to_json(), now)
 
     async def _insert(self, session: AsyncSession, spec: CameraSpec) -> Camera:
         taken = (

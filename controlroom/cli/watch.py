@@ -100,6 +100,18 @@ def _described(change: Change) -> dict[str, Any] | None:
             "breaches": d.breaches,
             "version": d.version,
         }
+    if change.camera is not None:
+        c = change.camera
+        return {
+            "event": "camera",
+            "number": c.number,
+            "status": c.status,
+            "tasked_incident_id": c.tasked_incident_id,
+            "tasked_preset": c.tasked_preset,
+            "version": c.version,
+        }
+    if change.entity == "roads":
+        return {"event": "roads", "id": change.entity_id}
     return None
 
 

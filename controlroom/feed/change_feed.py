@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from controlroom.cameras.snapshots import camera_board, decode_camera_change
 from controlroom.core.decoding import (
     UndecodableRowError,
     decode_each,
@@ -127,6 +128,7 @@ class ChangeFeed:
                 ),
             )
             zones, directions = await dispersal_board(conn, now)
+            cameras, bad_cameras = await camera_board(conn)
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
         incidents, bad_incidents = decode_each([*still_open, *recent], decode_incident)
@@ -141,8 +143,9 @@ class ChangeFeed:
             flags=tuple(flags),
             zones=tuple(zones),
             directions=tuple(directions),
+            cameras=tuple(cameras),
             taken_at=now,
-            warnings=(*bad_incidents, *bad_venues, *bad_units, *bad_flags),
+            warnings=(*bad_incidents, *bad_venues, *bad_units, *bad_flags, *bad_cameras),
         )
 
     async def _start_partner(self) -> Snapshot:
@@ -314,6 +317,8 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: An
         return Change(seq=seq, entity="incident", op="delete", entity_id=entity_id)
     if op != "upsert" and entity == "venue":
         return Change(seq=seq, entity="venue", op="delete", entity_id=entity_id)
+    if op != "upsert" and entity == "camera":
+        return Change(seq=seq, entity="camera", op="delete", entity_id=entity_id)
     table = _TABLES.get(entity, entity)
     try:
         values = _payload(payload)
@@ -333,6 +338,11 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: An
     if entity == "venue":
         venue = decode_venue(_with_id(values, entity_id), seq=seq)
         return Change(seq=seq, entity="venue", op="upsert", entity_id=entity_id, venue=venue)
+    if entity == "camera":
+        camera = decode_camera_change(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="camera", op="upsert", entity_id=entity_id, camera=camera)
+    if entity == "roads":  # an imported road network replaced the streets: consoles reload them
+        return Change(seq=seq, entity="roads", op="upsert", entity_id=entity_id)
     try:
         return _dispersal_change(seq, entity, entity_id, values)
     except (KeyError, TypeError, ValueError) as why:
@@ -355,7 +365,7 @@ def _dispersal_change(seq: int, entity: str, entity_id: int, values: dict[str, A
     raise ValueError(f"unknown entity {entity!r}")
 
 
-_TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags"}
+_TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags", "camera": "cameras"}
 
 
 def _payload(payload: Any) -> dict[str, Any]:

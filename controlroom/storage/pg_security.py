@@ -171,8 +171,9 @@ GRANTS: dict[str, dict[str, str]] = {
         "database_facts": "SELECT, INSERT",
         "venues": "SELECT, INSERT, UPDATE",
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
-        # The register's listing shows open faults; reporting them is the operators'.
+        # The register's listing shows open faults and tasks; reporting and tasking are the operators'.
         "camera_faults": "SELECT",
+        "camera_tasks": "SELECT",
     }
     | _CAMERA_REGISTER,
 }

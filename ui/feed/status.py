@@ -14,7 +14,7 @@ from ui.feed.controller import FeedController
 
 log = logging.getLogger(__name__)
 # The feed's entity kinds as the tables a warning names.
-TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags"}
+TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags", "camera": "cameras"}
 
 
 class ConnectionStatus(QObject):
