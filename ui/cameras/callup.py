@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from controlroom.cameras.callup import CallupRecord, CameraCallups
@@ -26,8 +26,9 @@ from ui.common.typed_text import shown_line
 
 VIDEO_SIZE = (640, 480)
 KEY_IN_SIZE = (560, 520)
-# Each further floating dock opens this far down and right of the last, so none hides another.
-CASCADE_PX = 36
+# Floating docks open side by side, this far apart and below the screen's top edge.
+GAP_PX = 12
+TOP_PX = 60
 
 
 class CallupDocks(QObject):
@@ -86,10 +87,19 @@ class CallupDocks(QObject):
         # drags the picture to another screen (or docks it with a double-click on its title).
         dock.setFloating(True)
         width, height = VIDEO_SIZE if isinstance(dock.view, VideoView) else KEY_IN_SIZE
-        step = CASCADE_PX * (len(self.docks) % 8)
-        corner = self.window.mapToGlobal(QPoint(self.window.width() // 3, 60))
-        dock.setGeometry(corner.x() + step, corner.y() + step, width, height)
+        dock.setGeometry(self._place(width, height))
         return dock
+
+    def _place(self, width: int, height: int) -> QRect:
+        """Side by side from the screen's right edge, then a second row, then over the first."""
+        screen = self.window.screen().availableGeometry()
+        pitch = max(VIDEO_SIZE[0], KEY_IN_SIZE[0]) + GAP_PX  # one column width for both kinds
+        per_row = max(1, screen.width() // pitch)
+        n = len(self.docks)
+        column, row = n % per_row, (n // per_row) % 2
+        x = max(screen.left(), screen.right() + 1 - column * pitch - width - GAP_PX)
+        y = min(screen.top() + TOP_PX + row * (height + GAP_PX), screen.bottom() - height)
+        return QRect(x, max(screen.top(), y), width, height)
 
     def _on_dock_closed(self, number: str) -> None:
         self.docks.pop(number.casefold(), None)

@@ -28,7 +28,7 @@ from ui.common.typed_text import shown_line
 
 # Readable at 2 m: 72 pt is about 25 mm high on a 96 dpi screen; the number is what gets keyed.
 KEY_IN_POINTS = 96
-PRESET_POINTS = 48
+PRESET_POINTS = 40
 NAME_POINTS = 20
 STATE_POINTS = 16
 # An RTSP camera that never answers leaves the player "loading" for good: say so after this.
@@ -145,7 +145,7 @@ class VideoView(QWidget):
         number = shown_line(self.callup.number)
         if status in (Status.LoadedMedia, Status.BufferedMedia):
             self._connect_timer.stop()
-            self._say(f"Camera {number} · picture · Esc closes", MUTED)
+            self._say(f"Showing camera {number} · Esc closes", MUTED)
         elif status == Status.StalledMedia:
             self._say(f"Camera {number}: the picture has stalled, waiting for the stream…", AMBER)
         elif status == Status.EndOfMedia:
