@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # QtWebEngine must be imported before the QApplication exists.
 from PySide6 import QtWebEngineWidgets  # noqa: F401
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.exc import SQLAlchemyError
 
 from controlroom.cli.admin import login
 from controlroom.commands import Commands
@@ -26,6 +28,7 @@ from controlroom.config import Settings, config_dir
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.feed.change_feed import ChangeFeed
+from controlroom.geo.network import street_layer
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import ensure_schema
 from controlroom.users.accounts import has_users, own_database
@@ -41,6 +44,7 @@ from ui.shell.main_window import MainWindow
 from ui.shell.session import Session, idle_ms_setting, install_session
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 SCREENSHOT_TIMEOUT = 30.0
 
 
@@ -67,11 +71,13 @@ def create_window(
     alert_sound: Callable[[], None] | None = None,
     actor: Actor | None = None,
     lock_after_ms: int | None = None,
+    streets: dict[str, Any] | None = None,
 ) -> MainWindow:
     """The window for ``actor`` (None: set-up mode, a database without users).
 
     ``lock_after_ms``: inactivity before the console locks; by default the
     ``console/lock_after_ms`` value of the window state (5 minutes if unset, 0 = never).
+    ``streets``: the street layer the map draws (``start_streets``); None: the shipped one.
     """
     actor = actor or placeholder_actor()
     feed = ChangeFeed(
@@ -94,6 +100,7 @@ def create_window(
         state,
         database_label=db.display_url,
         alert_sound=alert_sound,
+        streets=streets,
     )
     controller.setParent(window)
     idle = lock_after_ms
@@ -101,6 +108,20 @@ def create_window(
         idle = idle_ms_setting(state.value("console/lock_after_ms"))
     install_session(window, db, actor, idle_ms=idle or None)
     return window
+
+
+async def start_streets(db: Database) -> dict[str, Any] | None:
+    """The street layer the map starts with: the imported road network, else the shipped one.
+
+    Read once, before the window exists (the map page is built from it). A read that fails
+    (a role without the table, a server gone at this moment) must not keep the console
+    from opening: the map draws the shipped streets and the log says why.
+    """
+    try:
+        return await street_layer(db)
+    except (ControlroomError, SQLAlchemyError) as exc:
+        log.warning("the map draws the shipped streets: the road network could not be read (%s)", exc)
+        return None
 
 
 def application() -> QApplication:
@@ -168,7 +189,7 @@ async def session_loop(
         actor, secret = login if isinstance(login, tuple) else (None, None)
         work_db = own_database(db, actor, secret) if actor is not None else db
         try:
-            window = create_window(work_db, settings, actor=actor)
+            window = create_window(work_db, settings, actor=actor, streets=await start_streets(work_db))
             if on_window_opened is not None:
                 on_window_opened(window)
             if not await _run_window(app, window):
@@ -275,7 +296,9 @@ def screenshot(url: str, settings: Settings, path: str, size: tuple[int, int]) -
             await db.dispose()
             db = own
         # A screenshot never sounds an alert: not loading the audio backend saves ~0.1 s.
-        window = create_window(db, settings, actor=actor, alert_sound=_silent)
+        window = create_window(
+            db, settings, actor=actor, alert_sound=_silent, streets=await start_streets(db)
+        )
         window.saves_layout = False
         window.resize(*size)
         window.show()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         *,
         database_label: str = "",
         alert_sound: Callable[[], None] | None = None,
+        streets: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -109,7 +111,7 @@ class MainWindow(QMainWindow):
         self.dispersal_gateway = DispersalGateway(commands)
         # Before any panel: the outbox panel asks the gateway whether it is online.
         feed.sig_connection_changed.connect(writes.set_connected)
-        self._make_panels(settings, alert_sound)
+        self._make_panels(settings, alert_sound, streets)
         self._make_boards()
         self._make_status_bar(database_label)
         self.layout_state = WindowLayout(
@@ -145,7 +147,9 @@ class MainWindow(QMainWindow):
         # After connecting: restoring a saved filter emits it to the list and the map.
         self.filter_bar.restore(ui_state)
 
-    def _make_panels(self, settings: Settings, alert_sound: Callable[[], None] | None) -> None:
+    def _make_panels(
+        self, settings: Settings, alert_sound: Callable[[], None] | None, streets: dict[str, Any] | None
+    ) -> None:
         """Each panel follows the feed; the incident list first, since the others read it."""
         feed = self.feed
         self.venue_directory = VenueDirectory(feed, self)
@@ -154,7 +158,7 @@ class MainWindow(QMainWindow):
         self.model, self.table, self.filter_bar = self.board.model, self.board.table, self.board.filter_bar
         self.counts = self.board.counts
         self.writes.set_incident_lookup(self.board.incident_by_reference)
-        self.map = MapView(settings)
+        self.map = MapView(settings, streets=streets)
         self.map_link = MapFeedLink(self.map.bridge, feed, self.board.task_names)
         self.alerts = AlertController(self.model, self.map.bridge, self, sound=alert_sound)
         self.alerts.follow(feed)

@@ -6,6 +6,7 @@ load the real map page in QtWebEngine and look at what it drew.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -119,3 +120,28 @@ def test_the_cached_page_follows_the_basemap_file_and_the_street_layer(tmp_path:
     layer = shipped_street_layer()
     layer["features"] = layer["features"][:5]
     assert map_page(Settings(), cache_dir=cache, streets=layer) != plain
+
+
+def test_the_window_draws_the_imported_road_network(qtbot: Any, arun: Any, sqlite_url: str) -> None:
+    from controlroom.storage.database import Database
+    from controlroom.storage.models import RoadSegment
+    from ui.shell.app import create_window, start_streets
+
+    async def import_two_roads(db: Database) -> None:  # as controlroom geo import-roads leaves them
+        async with db.write() as session:
+            for name, line in (
+                ("Above Bar Street", [[50.905, -1.404], [50.909, -1.405]]),
+                ("Bargate Street", [[50.902, -1.405], [50.903, -1.402]]),
+            ):
+                session.add(
+                    RoadSegment(name=name, road_class="B Road", coordinates=json.dumps(line), length_m=1.0)
+                )
+
+    db = Database(sqlite_url)
+    arun(import_two_roads(db))
+    window = create_window(db, Settings(), alert_sound=lambda: None, streets=arun(start_streets(db)))
+    qtbot.addWidget(window)
+    window.show()
+    wait_until(qtbot, lambda: window.map.bridge.page_ready, "the map page booted", 15000)
+    assert js(window.map, qtbot, "controlroom.counts().streets") == 2
+    arun(db.dispose())
