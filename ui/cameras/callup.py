@@ -12,6 +12,7 @@ in it and raises it; docks of other cameras stay open beside it.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtWidgets import QMainWindow
@@ -20,9 +21,11 @@ from controlroom.cameras.callup import CallupRecord, CameraCallups
 from controlroom.commands import Commands
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import CameraSnapshot
-from ui.cameras.video_dock import CameraDock, VideoView
 from ui.common.tasks import TaskSet
 from ui.common.typed_text import shown_line
+
+if TYPE_CHECKING:
+    from ui.cameras.video_dock import CameraDock
 
 VIDEO_SIZE = (640, 480)
 KEY_IN_SIZE = (560, 520)
@@ -80,6 +83,9 @@ class CallupDocks(QObject):
         return dock
 
     def _new_dock(self, callup: CallupRecord) -> CameraDock:
+        # Imported on the first call-up: QtMultimedia costs 20-50 ms, not worth paying at start.
+        from ui.cameras.video_dock import CameraDock, VideoView
+
         dock = CameraDock(callup, self.window)
         dock.sig_closed.connect(self._on_dock_closed)
         self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
