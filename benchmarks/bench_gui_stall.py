@@ -12,6 +12,14 @@ the window received, and where main-thread time went during the load phase
 (model, map bridge, boards, heading, alert ranking; feed decoding is the remainder).
 Target: every stall < 50 ms.
 
+The map's camera layer is on with a register of ``--cameras`` (300) cameras across the
+area — one in three PTZ with four presets, the rest fixed, one in twenty faulty — and
+so is the coverage-gap layer. During the load phase another low-priority process
+reports and clears a fault on a camera every ``--camera-churn`` seconds (2), as an
+operator elsewhere would: each change reaches this window as a camera diff, draws
+that camera again and computes the coverage gaps again on the worker thread. The
+number of those computations and their time on the worker are printed with the table.
+
 The night is seeded so that the alert stack holds ``--alerts`` entries (50) when
 the window opens: that many open Grade 1/2 incidents, most of them long past their
 target, every other open incident Grade 3, 4 or ungraded. The stack is re-ranked on
@@ -64,8 +72,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.benchlib import percentile, print_table, verdict
+from controlroom.cameras.records import CameraSpec, PresetSpec
+from controlroom.commands import Commands
 from controlroom.config import Settings
 from controlroom.core.domain import operational_night
+from controlroom.core.roles import Actor
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.sim.simulator import CATEGORIES, SOURCES, NightPlayer, SimulationConfig
 from controlroom.sim.training import mark_training
@@ -73,6 +84,7 @@ from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
 from controlroom.users.accounts import UserCommands, authenticate
 from controlroom.writes import placeholder_actor
+from ui.map import camera_layer
 from ui.shell.app import create_window, wait_until_drawn
 from ui.shell.closing import close_in_order
 from ui.shell.main_window import MainWindow
@@ -85,6 +97,8 @@ TARGET_MS = 50.0
 INCIDENTS = 10_000
 ALERTS = 50
 OPEN_SHARE = 0.02  # the rest of the night's incidents are resolved or closed
+CAMERAS = 300
+CAMERA_CHURN_S = 2.0
 HEADER = [
     *("phase", "beats", "max ms", "p99 ms", "> 50 ms", "max CPU ms", "> 50 ms CPU", "max gc ms"),
     *("max ms less queue", "> 50 ms less queue", "incident changes/s", "target", "verdict"),
@@ -153,7 +167,54 @@ def seed(path: Path, count: int, alerts: int = ALERTS) -> None:
     conn.close()
 
 
-async def prepare(url: str, path: Path, count: int, alerts: int = ALERTS) -> None:
+def camera_specs(count: int) -> list[CameraSpec]:
+    """``count`` cameras over the area where the incidents are: PTZ with 4 presets one in three."""
+    rng = random.Random(15)
+    specs = []
+    for n in range(1, count + 1):
+        lat, lon = rng.uniform(50.898, 50.915), rng.uniform(-1.411, -1.393)
+        status = "faulty" if n % 20 == 0 else "working"
+        if n % 3 == 0:
+            presets = tuple(
+                PresetSpec(
+                    f"P{k}", (rng.uniform(0, 90) + 90 * k) % 360, rng.uniform(30, 70), rng.uniform(60, 200)
+                )
+                for k in range(4)
+            )
+            specs.append(
+                CameraSpec(
+                    f"B{n}", f"Junction {n}", "council", lat, lon, "ptz", status=status, presets=presets
+                )
+            )
+        else:
+            heading, angle, reach = rng.uniform(0, 360), rng.uniform(30, 100), rng.uniform(30, 150)
+            specs.append(
+                CameraSpec(
+                    f"B{n}", f"Door {n}", "council", lat, lon, "fixed", heading, angle, reach, status=status
+                )
+            )
+    return specs
+
+
+async def churn_cameras(url: str, every: float) -> None:
+    """Report a fault on a camera, then clear it, one change every ``every`` seconds, until killed."""
+    db = Database(url)
+    cameras = Commands(db, Actor(SUPERVISOR, "supervisor")).cameras
+    n = 0
+    try:
+        while True:
+            number = f"B{1 + (n // 2) % 19}"  # never a 20th: those are faulty from the start
+            if n % 2 == 0:
+                await cameras.report_fault(number, "bench: no picture")
+            else:
+                await cameras.clear_fault(number)
+            n += 1
+            await asyncio.sleep(every)
+    finally:
+        await db.dispose()
+
+
+async def prepare(url: str, path: Path, count: int, alerts: int = ALERTS, cameras: int = CAMERAS) -> None:
     db = Database(url)
     try:
         await upgrade(db)
@@ -163,6 +224,9 @@ async def prepare(url: str, path: Path, count: int, alerts: int = ALERTS) -> Non
         await UserCommands(db, admin).add_user(SUPERVISOR, "supervisor", PASSWORD)
         supervisor = await authenticate(db, SUPERVISOR, PASSWORD)
         await NightPlayer(db, SimulationConfig(), supervisor).prepare()  # demo venues and units on duty
+        register = Commands(db, supervisor).cameras
+        for spec in camera_specs(cameras):
+            await register.add_camera(spec)
     finally:
         await db.dispose()
     seed(path, count, alerts)
@@ -229,11 +293,15 @@ class Accounting:
         self.spent: Counter[str] = Counter()
         self.worst: dict[str, float] = {}
         self.incident_changes = 0
+        self.camera_changes = 0
         self.enabled = False
         targets = {
             "model.apply_changes": (window.model, "apply_changes"),
             "map.apply_changes": (window.map.bridge, "apply_changes"),
             "map.apply_patrol_changes": (window.map.bridge, "apply_patrol_changes"),
+            "map.apply_camera_changes": (window.map.bridge, "apply_camera_changes"),
+            "map.set_camera_coverage": (window.map.bridge, "set_camera_coverage"),
+            "coverage.apply (camera diffs)": (window.map_link.coverage, "apply"),
             "units.apply_changes": (window.units.model, "apply_changes"),
             "alerts.apply_changes": (window.alerts, "apply_changes"),
             "alerts.rank (stack)": (window.alerts, "rank"),
@@ -260,6 +328,40 @@ class Accounting:
     def _on_diff(self, diff: Any) -> None:
         if self.enabled:
             self.incident_changes += len(diff.incident_changes())
+            self.camera_changes += len(diff.camera_changes())
+
+
+class CoverageTimes:
+    """Worker-thread time of each coverage-gap computation (``camera_layer.coverage`` wrapped)."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        computed = getattr(camera_layer, "coverage")  # noqa: B009 - replaced below, read the same way
+
+        def timed(*args: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return computed(*args)
+            finally:
+                self.seconds.append(time.perf_counter() - started)
+
+        setattr(camera_layer, "coverage", timed)  # noqa: B010 - the module's name, seen by its worker
+
+
+def camera_churner(url: str, every: float) -> subprocess.Popen[bytes]:
+    """Another console changing camera statuses, in its own low-priority process."""
+    command = [
+        "nice",
+        "-n",
+        "19",
+        sys.executable,
+        __file__,
+        "--churn-cameras",
+        url,
+        "--camera-churn",
+        str(every),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def simulator(url: str, args: argparse.Namespace, log: Path) -> subprocess.Popen[bytes]:
@@ -303,6 +405,7 @@ def row(name: str, measured: Measured, changes_per_s: float | None) -> list[obje
 async def run(args: argparse.Namespace, folder: Path) -> None:
     url = f"sqlite+aiosqlite:///{folder / 'night.sqlite3'}"
     db = Database(url)
+    coverage_times = CoverageTimes()
     window = create_window(db, Settings(), alert_sound=lambda: None)
     window.resize(1600, 900)
     window.show()
@@ -312,6 +415,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         await asyncio.sleep(0.05)
     await wait_until_drawn(window, timeout=120)
     print(f"window drawn with {window.model.rowCount()} incidents in {time.perf_counter() - started:.1f} s")
+    await show_camera_layers(window, args.cameras)
     accounting = Accounting(window)
     beat = Heartbeat()
     gc_pauses = GcPauses()
@@ -322,6 +426,8 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     counts.append(stack.rowCount())
     simulator_log = folder / "simulator.log"
     process = simulator(url, args, simulator_log)
+    churner = camera_churner(url, args.camera_churn)
+    computed_before = len(coverage_times.seconds)
     try:
         await asyncio.sleep(3)  # the simulator's start-up (venues and units checked)
         accounting.enabled = True
@@ -337,8 +443,16 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
         load_seconds = time.perf_counter() - started
         accounting.enabled = False
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for child in (process, churner):
+            child.terminate()
+            child.wait(timeout=10)
+    computations = coverage_times.seconds[computed_before:]
+    print(
+        f"camera layer: {args.cameras} cameras drawn, coverage gaps shown; {accounting.camera_changes} "
+        f"camera changes reached the window in the load phase, {len(computations)} coverage computations "
+        f"on the worker thread (median {percentile(computations or [0.0], 0.5) * 1000:.0f} ms, "
+        f"max {max(computations, default=0.0) * 1000:.0f} ms)"
+    )
     rate = accounting.incident_changes / load_seconds
     if rate < 5:
         print(f"only {rate:.1f} incident changes/s reached the window; the simulator said:")
@@ -385,6 +499,31 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
     await close_in_order(db)  # tasks, then engines, then the loop: no traceback at the end
 
 
+async def show_camera_layers(window: MainWindow, cameras: int) -> None:
+    """Wait until the page draws every camera and the first coverage answer; turn the gaps on."""
+    page = window.map.page()
+    answers: list[Any] = []
+
+    def ask(script: str) -> Any:
+        answers.clear()
+        page.runJavaScript(f"JSON.stringify({script})", 0, answers.append)
+
+    started = time.perf_counter()
+    while True:
+        ask("controlroomCameras.describe().gaps.lines > 0 && controlroomCameras.count()")
+        while not answers:
+            await asyncio.sleep(0.05)
+        if json.loads(answers[0] or "0") == cameras:
+            break
+        if time.perf_counter() - started > 120:
+            raise SystemExit(f"the map never drew {cameras} cameras and the coverage gaps")
+        await asyncio.sleep(0.2)
+    ask("controlroom.toggleLayer('cameraGaps')")
+    while not answers:
+        await asyncio.sleep(0.05)
+    print(f"camera layer drawn ({cameras} cameras) and coverage gaps shown: {answers[0]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase (60)")
@@ -400,7 +539,15 @@ def main(argv: list[str] | None = None) -> int:
         help="CPU niceness of the simulator process, which stands in for other machines (19; 0: normal)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the GUI thread under load")
+    parser.add_argument("--cameras", type=int, default=CAMERAS, help=f"cameras in the register ({CAMERAS})")
+    parser.add_argument(
+        "--camera-churn", type=float, default=CAMERA_CHURN_S, help="seconds between camera status changes (2)"
+    )
+    parser.add_argument("--churn-cameras", metavar="URL", help=argparse.SUPPRESS)  # the churner's own process
     args = parser.parse_args(argv)
+    if args.churn_cameras:
+        asyncio.run(churn_cameras(args.churn_cameras, args.camera_churn))
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-gui-stall-") as tmp:
         folder = Path(tmp)
         os.environ["CONTROLROOM_HOME"] = str(folder / "home")  # outbox and window state stay here
@@ -410,6 +557,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder / "night.sqlite3",
                 args.incidents,
                 args.alerts,
+                args.cameras,
             )
         )
         app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -22,6 +22,7 @@ from controlroom.commands import Commands
 from controlroom.config import Settings
 from controlroom.core.roles import Actor
 from controlroom.feed.change_feed import ChangeFeed
+from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from tests.ui.conftest import js
 from tests.ui.waits import wait_until
@@ -77,11 +78,12 @@ def camera_map(qtbot: Any, arun: Any, db_url: str) -> Iterator[CameraMap]:
     messages: list[dict[str, Any]] = []
     view.bridge.sig_message_pushed.connect(lambda text: messages.append(json.loads(text)))
     feed = FeedController(ChangeFeed(db, poll_interval=0.05))
-    MapFeedLink(view.bridge, feed, lambda units: {})
+    link = MapFeedLink(view.bridge, feed, lambda units: {})
     feed.start()
     wait_until(qtbot, lambda: view.bridge.page_ready, "the map page booted and joined the channel", 15000)
     yield CameraMap(view, commands, messages)
     arun(feed.stop())
+    wait_until(qtbot, lambda: not link.coverage.busy, "the last coverage computation finished")
     arun(db.dispose())
 
 
@@ -91,7 +93,7 @@ def test_cameras_from_the_feed_draw_views_grey_a_fault_and_a_diff_redraws_one_ca
     wait_until(qtbot, lambda: len(camera_map.page(qtbot)["cameras"]) == 3, "three cameras on the page", 10000)
     cameras = camera_map.by_number(qtbot)
     (cone,) = cameras["C1"]["sectors"]
-    assert "cr-cam-view" in cone["cls"] and cone["points"] > 20  # apex and an arc, not a triangle
+    assert "cr-cam-view" in cone["cls"] and cone["points"] > 6  # apex and an arc, not a triangle
     assert [(s["preset"], "cr-cam-preset" in s["cls"]) for s in cameras["C2"]["sectors"]] == [
         ("North", True),
         ("High St", True),
@@ -110,6 +112,21 @@ def test_cameras_from_the_feed_draw_views_grey_a_fault_and_a_diff_redraws_one_ca
     assert "cr-cam-grey" in after["C1"]["sectors"][0]["cls"]
     assert after["C2"]["stamp"] == stamps["C2"] and after["C3"]["stamp"] == stamps["C3"]  # not redrawn
     assert after["C1"]["stamp"] != stamps["C1"]
+
+    # Tasked to an incident: the preset it was sent to drawn strong, the reference on its tag.
+    async def task() -> str:
+        new = NewIncident(
+            "disorder", "cctv", "Fight outside", grade=2, lat=50.9068, lon=-1.4046, place="Bargate"
+        )
+        incident = await camera_map.commands.report_incident(new)
+        await camera_map.commands.task_camera("C2", incident.reference, "North")
+        return incident.reference
+
+    reference = arun(task())
+    wait_until(qtbot, lambda: camera_map.by_number(qtbot)["C2"]["tasked"] == reference, "C2 tasked", 10000)
+    c2 = camera_map.by_number(qtbot)["C2"]
+    assert c2["tied"]  # the dashed line to the incident
+    assert [("cr-cam-active" in s["cls"]) for s in c2["sectors"]] == [True, False]  # North strong
 
 
 def test_coverage_gaps_legend_toggles_keyboard_popup_and_a_chosen_point(
