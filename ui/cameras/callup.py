@@ -15,6 +15,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QMainWindow
 
 from controlroom.cameras.callup import CallupRecord, CameraCallups
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 
 VIDEO_SIZE = (640, 480)
 KEY_IN_SIZE = (560, 520)
-# Floating docks open side by side, this far apart and below the screen's top edge.
+# Floating docks open side by side, this far apart, above the status bar.
 GAP_PX = 12
-TOP_PX = 60
+BOTTOM_PX = 40
 
 
 class CallupDocks(QObject):
@@ -97,15 +98,21 @@ class CallupDocks(QObject):
         return dock
 
     def _place(self, width: int, height: int) -> QRect:
-        """Side by side from the screen's right edge, then a second row, then over the first."""
-        screen = self.window.screen().availableGeometry()
+        """Where a new dock opens: on another screen when there is one (a video wall's), else
+        side by side up from the bottom right, so the alerts at the top right stay in sight."""
+        screen = self._screen().availableGeometry()
         pitch = max(VIDEO_SIZE[0], KEY_IN_SIZE[0]) + GAP_PX  # one column width for both kinds
         per_row = max(1, screen.width() // pitch)
         n = len(self.docks)
         column, row = n % per_row, (n // per_row) % 2
         x = max(screen.left(), screen.right() + 1 - column * pitch - width - GAP_PX)
-        y = min(screen.top() + TOP_PX + row * (height + GAP_PX), screen.bottom() - height)
+        y = screen.bottom() + 1 - BOTTOM_PX - height - row * (max(VIDEO_SIZE[1], KEY_IN_SIZE[1]) + GAP_PX)
         return QRect(x, max(screen.top(), y), width, height)
+
+    def _screen(self) -> QScreen:
+        own = self.window.screen()
+        others = [s for s in QGuiApplication.screens() if s.name() != own.name()]
+        return others[0] if others else own
 
     def _on_dock_closed(self, number: str) -> None:
         self.docks.pop(number.casefold(), None)

@@ -34,6 +34,11 @@ STATE_POINTS = 16
 # An RTSP camera that never answers leaves the player "loading" for good: say so after this.
 CONNECT_TIMEOUT_MS = 10_000
 VMS_HINT = "call it up on the video management system"
+# A floating dock is a window of its own: the keyboard stays in it until handed back, with
+# the dock left open. (Not F6: the main window's own shortcuts reach a floating dock too,
+# and a key bound twice fires neither — Qt logs "Ambiguous shortcut overload".)
+BACK_KEY = "Backspace"
+KEYS_HINT = f"Esc closes · {BACK_KEY} back to the window"
 Status = QMediaPlayer.MediaStatus
 
 
@@ -73,14 +78,29 @@ class KeyInView(QWidget):
         self.instruction = _label("Key this into the video management system", STATE_POINTS, MUTED)
         self.condition = _label("", STATE_POINTS, AMBER)
         self.recorded = _label("", STATE_POINTS, MUTED)
+        self.keys = _label(KEYS_HINT, STATE_POINTS, MUTED)
         layout = QVBoxLayout(self)
-        for widget in (self.number, self.preset, self.name, self.instruction, self.condition, self.recorded):
+        parts = (
+            self.number,
+            self.preset,
+            self.name,
+            self.instruction,
+            self.condition,
+            self.recorded,
+            self.keys,
+        )
+        for widget in parts:
             layout.addWidget(widget)
         self.show_callup(callup)
 
     def show_callup(self, callup: CallupRecord) -> None:
         self.number.setText(shown_line(callup.number))
-        self.preset.setText(f"Preset {shown_line(callup.preset)}" if callup.preset else "No preset")
+        if callup.preset:
+            self.preset.setText(f"Preset {shown_line(callup.preset)}")
+            self.preset.setStyleSheet(f"font-size: {PRESET_POINTS}pt; font-weight: bold; color: {TEXT};")
+        else:  # the camera as it points now: nothing to key in but the number
+            self.preset.setText("No preset")
+            self.preset.setStyleSheet(f"font-size: {NAME_POINTS}pt; color: {MUTED};")
         self.name.setText(shown_line(callup.name))
         self.condition.setText(_condition(callup))
         self.condition.setVisible(bool(self.condition.text()))
@@ -145,7 +165,7 @@ class VideoView(QWidget):
         number = shown_line(self.callup.number)
         if status in (Status.LoadedMedia, Status.BufferedMedia):
             self._connect_timer.stop()
-            self._say(f"Showing camera {number} · Esc closes", MUTED)
+            self._say(f"Showing camera {number} · {KEYS_HINT}", MUTED)
         elif status == Status.StalledMedia:
             self._say(f"Camera {number}: the picture has stalled, waiting for the stream…", AMBER)
         elif status == Status.EndOfMedia:
@@ -181,6 +201,8 @@ class CameraDock(QDockWidget):
         self.setFocusProxy(self.view)
         closer = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         closer.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back = QShortcut(QKeySequence(BACK_KEY), self, self._on_back_key_activated)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def show_callup(self, callup: CallupRecord) -> None:
         """A new call-up of this camera (another preset, another incident, a stream added)."""
@@ -196,6 +218,12 @@ class CameraDock(QDockWidget):
         self.setWidget(self.view)
         self.setFocusProxy(self.view)
         old.deleteLater()
+
+    def _on_back_key_activated(self) -> None:
+        main = self.parentWidget()
+        if main is not None:
+            main.window().activateWindow()
+            main.window().raise_()
 
     def event(self, event: QEvent) -> bool:
         # A floating dock is its own window: focus it when it is activated, so Escape works.
