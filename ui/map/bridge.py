@@ -313,9 +313,14 @@ class MapBridge(QObject):
         self._schedule()
 
     def set_camera_coverage(self, message: dict[str, Any]) -> None:
-        """The coverage-gap layer and its share (``camera_layer.coverage_message``), after what is queued."""
+        """The coverage-gap layer and its share (``camera_layer.coverage_message``).
+
+        Sent at once without flushing the queued diffs: the gaps depend on nothing else the
+        page draws, and a flush here made the incidents' next push come early.
+        """
         self._camera_coverage = message
-        self._push_now(message)
+        if self._page_ready:
+            self._push(message)
 
     def select_camera(self, camera_id: int) -> None:
         """Bring the camera into view and give its marker the keyboard (Enter opens its popup)."""
