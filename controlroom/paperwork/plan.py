@@ -10,7 +10,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -48,6 +48,9 @@ def _streets() -> tuple[_Street, ...]:
 
 
 Point = tuple[float, float]
+
+
+Overlay = Callable[[Callable[[float, float], Point], float], list[str]]
 
 
 Quad = tuple[Point, Point, Point, Point]
@@ -260,9 +263,16 @@ def draw_plan(
     width: float = PLAN_WIDTH,
     height: float = PLAN_HEIGHT,
     caption: str = "Area",
+    frame: Sequence[LatLon] = (),
+    overlay: Overlay | None = None,
 ) -> str:
-    """An SVG plan of ``polygon`` over the shipped streets: names, scale bar, north arrow, legend."""
-    view = _view(polygon, width, height)
+    """An SVG plan of ``polygon`` over the shipped streets: names, scale bar, north arrow, legend.
+
+    ``frame``: more points the plan must show around the area; ``overlay``: more drawing
+    over the area (given the projection of lat, lon onto the plan's pixels and its pixels
+    per metre), under the scale bar, north arrow and legend.
+    """
+    view = _view([*polygon, *frame], width, height)
     area = [view.point(lat, lon) for lat, lon in polygon]
     legend_w = _text_width(caption, 11) + 44
     reserved = [
@@ -323,6 +333,8 @@ def draw_plan(
         cy = sum(p[1] for p in ring) / len(ring)
         labeller.try_place(name, (cx, cy), 0.0, 11.0, 'fill="#2d5a27" font-style="italic"')
     out += labeller.svg
+    if overlay is not None:
+        out += overlay(view.point, view.scale)
     out += _scale_bar(view, height)
     out += _north_arrow(width)
     out += _legend(caption, width, height, legend_w)

@@ -178,6 +178,10 @@ def _render(
     )
 
 
+# Other features' paperwork (the footage continuity log) renders through the same loader.
+render_template = _render
+
+
 def render_direction(
     paper: DirectionPaper,
     part: DirectionPart,

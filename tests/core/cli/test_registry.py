@@ -48,6 +48,18 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("camera", "clear"): ["C9"],
     ("cameras-for",): ["--at", "50.904,-1.404"],
     ("camera", "import"): ["{out}.csv"],
+    ("footage", "mark"): [
+        *(REF, "--camera", "C9", "--from", "2026-11-27T22:00", "--to", "2026-11-27T22:05"),
+        *("--description", "x"),
+    ],
+    ("footage", "list"): [REF],
+    ("footage", "view"): ["1", "--reason", "x"],
+    ("footage", "lock"): ["1", "--until", "2027-06-01", "--reason", "x"],
+    ("footage", "unlock"): ["1", "--reason", "x"],
+    ("footage", "request"): [REF, "--requester", "PC 1", "--purpose", "x"],
+    ("footage", "release"): ["1", "--recipient", "PC 1", "--justification", "x"],
+    ("footage", "review"): [],
+    ("footage", "log"): [REF, "--pdf", "{out}", "--reason", "x"],
     ("geo", "import-roads"): ["{out}.gpkg"],
     ("flag",): ["--venue", "Velvet Fox", "--behaviour", "leering", "--reason", "x"],
     ("flags",): [],
@@ -167,6 +179,7 @@ OPERATOR_REFUSED = {
     *("zone authorise", "zone withdraw", "person review", "demo", "retention review", "simulate"),
     *("camera add", "camera update", "camera import"),
     "geo import-roads",
+    *("footage lock", "footage unlock", "footage release"),
 }
 ADMINISTRATION = {
     "user add",

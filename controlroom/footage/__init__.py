@@ -1,0 +1,1 @@
+"""Footage kept as evidence: clips of an incident, evidence locks, requests, releases, the continuity log."""
