@@ -38,7 +38,7 @@ VMS_HINT = "call it up on the video management system"
 # the dock left open. (Not F6: the main window's own shortcuts reach a floating dock too,
 # and a key bound twice fires neither — Qt logs "Ambiguous shortcut overload".)
 BACK_KEY = "Backspace"
-KEYS_HINT = f"Esc closes · {BACK_KEY} back to the window"
+KEYS_HINT = f"Esc closes · {BACK_KEY} returns to the window"
 Status = QMediaPlayer.MediaStatus
 
 
@@ -165,7 +165,7 @@ class VideoView(QWidget):
         number = shown_line(self.callup.number)
         if status in (Status.LoadedMedia, Status.BufferedMedia):
             self._connect_timer.stop()
-            self._say(f"Showing camera {number} · {KEYS_HINT}", MUTED)
+            self._say(f"Camera {number} · Esc closes · {BACK_KEY} returns", MUTED)
         elif status == Status.StalledMedia:
             self._say(f"Camera {number}: the picture has stalled, waiting for the stream…", AMBER)
         elif status == Status.EndOfMedia:
