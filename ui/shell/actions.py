@@ -8,6 +8,7 @@ walk one list and know what the window offers each role.
 from __future__ import annotations
 
 from ui.audit.action_specs import AUDIT_ACTIONS
+from ui.cameras.action_specs import CAMERA_ACTIONS
 from ui.common.actions import ActionSpec, declared
 from ui.dispersal.action_specs import DISPERSAL_ACTIONS
 from ui.incidents.action_specs import INCIDENT_ACTIONS
@@ -42,5 +43,11 @@ VIEW_ACTIONS = (
 )
 
 ALL_ACTIONS: dict[str, ActionSpec] = declared(
-    INCIDENT_ACTIONS, PATROL_ACTIONS, DISPERSAL_ACTIONS, AUDIT_ACTIONS, CONSOLE_ACTIONS, VIEW_ACTIONS
+    INCIDENT_ACTIONS,
+    PATROL_ACTIONS,
+    DISPERSAL_ACTIONS,
+    CAMERA_ACTIONS,
+    AUDIT_ACTIONS,
+    CONSOLE_ACTIONS,
+    VIEW_ACTIONS,
 )

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 from controlroom.commands import Commands
 from controlroom.config import Settings
 from controlroom.core.snapshots import SubjectSnapshot, VenueSnapshot
+from ui.cameras.actions import CameraActions
+from ui.cameras.gateway import CameraGateway
+from ui.cameras.panel import CamerasPanel
 from ui.common.actions import ActionRegistry
 from ui.dispersal.actions import DispersalActions
 from ui.dispersal.gateway import DispersalGateway
@@ -62,6 +65,7 @@ from ui.shell.text_scale import TextScale
 MESSAGE_MS = 15_000
 # Tab titles: each mnemonic is unique in the window (tests/ui/shell/test_actions.py).
 UNITS_TAB, FLAGS_TAB, DISPERSAL_TAB, PENDING_TAB = "&Units", "F&lags", "D&ispersal", "Pe&nding"
+CAMERAS_TAB = "Ca&meras"
 WINDOW_MENU = "&Window"
 STATUS_MIN_WIDTH = 80  # status-bar labels are clipped, not widening the window, at a large text scale
 Area = Qt.DockWidgetArea
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         self.session: QObject | None = None
         self.incident_gateway = IncidentGateway(commands, writes)
         self.dispersal_gateway = DispersalGateway(commands)
+        self.camera_gateway = CameraGateway(commands)
         # Before any panel: the outbox panel asks the gateway whether it is online.
         feed.sig_connection_changed.connect(writes.set_connected)
         self._make_panels(settings, alert_sound, streets)
@@ -170,6 +175,8 @@ class MainWindow(QMainWindow):
         self.flags.follow(feed, self.units.model.units)
         self.dispersal = DispersalPanel(registry=self.registry)
         self.dispersal.follow(feed, self.dispersal_gateway)
+        self.cameras = CamerasPanel(self.camera_gateway, self._incident_reference, registry=self.registry)
+        self.cameras.follow(feed)
         self.detail.follow(feed)
         self.outbox_panel = OutboxPanel(self.writes)
         self.outbox_panel.follow(feed)
@@ -183,12 +190,14 @@ class MainWindow(QMainWindow):
             (self.units, "read.units"),
             (self.flags, "read.units"),
             (self.dispersal, "read.dispersal"),
+            (self.cameras, "read.cameras"),
             (self.outbox_panel, "incident.report"),
         ]
         for widget, title in (
             (self.units, UNITS_TAB),
             (self.flags, FLAGS_TAB),
             (self.dispersal, DISPERSAL_TAB),
+            (self.cameras, CAMERAS_TAB),
             (self.outbox_panel, PENDING_TAB),
         ):
             self.boards.addTab(widget, title)
@@ -234,6 +243,16 @@ class MainWindow(QMainWindow):
         self.dispersal_actions = DispersalActions(
             self, self.dispersal_gateway, self.dispersal, self.map.bridge, registry=self.registry
         )
+        self.camera_actions = CameraActions(
+            self,
+            self.camera_gateway,
+            self.cameras,
+            (self.table, self.flags, self.dispersal),
+            self.board.incident_by_id,
+            venues,
+            registry=self.registry,
+            point_chosen=self.map.bridge.sig_point_chosen,
+        )
         self.registry.shortcut(FIND, self, self.filter_bar.focus_search, Qt.ShortcutContext.WindowShortcut)
         self._make_window_menu()
 
@@ -266,7 +285,14 @@ class MainWindow(QMainWindow):
         self.alert_actions.sig_message.connect(self.show_message)
         self.flags.sig_count_changed.connect(self._on_flags_count_changed)
         self.dispersal.sig_person_alerted.connect(self._on_dispersal_person_alerted)
-        for source in (self.detail, self.units, self.incident_actions, self.patrols, self.dispersal_actions):
+        for source in (
+            self.detail,
+            self.units,
+            self.incident_actions,
+            self.patrols,
+            self.dispersal_actions,
+            self.camera_actions,
+        ):
             source.sig_message.connect(self.show_message)
         self.banner.sig_show_pending_requested.connect(self._on_banner_show_pending_requested)
         self.outbox_panel.sig_counts_changed.connect(self._on_outbox_counts_changed)
@@ -342,6 +368,10 @@ class MainWindow(QMainWindow):
     def _on_table_incident_selected(self, incident_id: int) -> None:
         self.map.bridge.select_incident(incident_id)
         self.detail.show_incident(self.board.incident_by_id(incident_id))
+
+    def _incident_reference(self, incident_id: int) -> str | None:
+        incident = self.board.incident_by_id(incident_id)
+        return incident.reference if incident is not None else None
 
     def _on_flags_count_changed(self, count: int) -> None:
         title = f"{FLAGS_TAB} ({count})" if count else FLAGS_TAB

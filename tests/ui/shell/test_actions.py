@@ -42,13 +42,19 @@ DISPERSAL_WORK = {
     "subject.warn", "subject.seen", "subject.record",
 }  # fmt: skip
 ZONES = {"zone.new", "zone.new_window"}
-OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK
+# The register's readers may ask which cameras see a place and call one up.
+CAMERA_READING = {
+    "camera.which_incident", "camera.which_flag", "camera.which_direction", "camera.which_place",
+    "camera.callup",
+}  # fmt: skip
+CAMERA_WORK = CAMERA_READING | {"camera.report_fault", "camera.clear_fault", "camera.release"}
+OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK | CAMERA_WORK
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES,
     "partner": EVERYONE | VIEWING | {"incident.new"},
     "auditor": EVERYONE | {"audit.open", "audit.verify"},
-    "administrator": EVERYONE,
+    "administrator": EVERYONE | CAMERA_READING,
 }
 WINDOW_WIDE = {WINDOW, "menu"}  # scopes whose keys work anywhere in the window
 BOARD_LESS = {"auditor", "administrator"}

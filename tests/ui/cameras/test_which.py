@@ -1,0 +1,82 @@
+"""Shift+C on the incident list: the cameras that can see it, best first; Enter tasks the chosen one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from controlroom.cameras.records import CameraSpec, PresetSpec
+from controlroom.incidents.queries import incident_detail
+from controlroom.incidents.reporting import NewIncident
+from tests.ui.waits import wait_until
+from ui.cameras.panel import NUMBER, TASKED
+
+# A corner of the operating area no demo camera watches.
+LAT, LON = 50.8900, -1.3830
+CAMERAS = (
+    CameraSpec("TW1", "South of it", "council", LAT - 0.0005, LON, "fixed", 0.0, 60.0, 100.0),
+    CameraSpec("TW3", "Looking away", "council", LAT - 0.0005, LON, "fixed", 180.0, 60.0, 100.0),
+    CameraSpec(
+        "TW2",
+        "North of it",
+        "police",
+        LAT + 0.0008,
+        LON,
+        "ptz",
+        presets=(PresetSpec("East", 90.0, 40.0, 120.0), PresetSpec("South", 180.0, 40.0, 120.0)),
+    ),
+)
+
+
+def tasked_to(window: Any, number: str) -> str | None:
+    model = window.cameras.model
+    for row in range(model.rowCount()):
+        if model.index(row, NUMBER).data() == number:
+            return str(model.index(row, TASKED).data())
+    return None
+
+
+def test_shift_c_lists_the_cameras_best_first_and_enter_tasks_the_chosen_one(
+    demo_url: str, open_window: Any, arun: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    for spec in CAMERAS:
+        arun(window.commands.add_camera(spec))
+    incident = arun(
+        window.commands.report_incident(
+            NewIncident(
+                category="assault", source="cctv", summary="fight", lat=LAT, lon=LON, place="Canute Road"
+            )
+        )
+    )
+    wait_until(qtbot, lambda: tasked_to(window, "TW2") is not None, "the cameras in the panel")
+    wait_until(qtbot, lambda: window.table.select_incident(incident.id), "the incident on the list")
+    window.activateWindow()
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "the window is active")
+    window.table.setFocus()
+
+    QTest.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    wait_until(qtbot, lambda: window.camera_actions.dialog is not None, "the dialog opened")
+    dialog = window.camera_actions.dialog
+    lines = [dialog.list.item(row).text() for row in range(dialog.list.count())]
+
+    assert dialog.heading.text() == f"Cameras that can see {incident.reference}, Canute Road"
+    assert [line.split()[0] for line in lines] == ["TW1", "TW2"]  # nearer first; TW3 looks away
+    assert lines[0].startswith("TW1   fixed view   56 m   0° off axis")
+    assert lines[1].startswith("TW2   preset South   89 m   0° off axis")
+    assert f"task the camera to {incident.reference}" in dialog.hint.text()
+
+    wait_until(qtbot, lambda: QApplication.focusWidget() is dialog.list, "the keyboard in the dialog's list")
+    QTest.keyClick(dialog.list, Qt.Key.Key_Down)
+    QTest.keyClick(dialog.list, Qt.Key.Key_Return)
+    wait_until(
+        qtbot,
+        lambda: tasked_to(window, "TW2") == f"{incident.reference} · South",
+        "the task came back through the feed",
+    )
+    timeline = arun(incident_detail(window.commands.db, incident.reference)).timeline
+    assert timeline[-1].describe() == "CCTV: camera TW2, preset South on it"
+    assert not dialog.isVisible()
