@@ -115,10 +115,12 @@ _OPERATOR = _COMMON | {
     # Tasking a camera to an incident ends its previous task; every call-up is recorded.
     "camera_tasks": "SELECT, INSERT, UPDATE (ended_at, ended_by)",
     "camera_callups": "SELECT, INSERT",
-    # Footage kept as evidence: clips are marked, locked and released, never deleted.
-    "footage_clips": "SELECT, INSERT, UPDATE",
-    "footage_requests": "SELECT, INSERT, UPDATE (status, closed_at, closed_by, clip_id)",
-    "footage_releases": "SELECT, INSERT",
+    # Footage kept as evidence: operators mark clips and record requests; keeping a clip
+    # beyond retention and releasing it outside are a supervisor's (``_FOOTAGE_DECISIONS``).
+    # Clips are never deleted.
+    "footage_clips": "SELECT, INSERT",
+    "footage_requests": "SELECT, INSERT",
+    "footage_releases": "SELECT",
     "footage_events": "SELECT, INSERT",
     "road_segments": "SELECT",
 }
@@ -128,6 +130,13 @@ _CAMERA_REGISTER = {
     "cameras": "SELECT, INSERT, UPDATE",
     "camera_presets": "SELECT, INSERT, DELETE",
     "road_segments": "SELECT, INSERT, DELETE",
+}
+# A supervisor locks and unlocks clips, and releases them (closing the request answered).
+_FOOTAGE_DECISIONS = {
+    "footage_clips": "SELECT, INSERT, UPDATE "
+    "(locked_until, locked_by, locked_at, lock_reason, unlocked_at, unlocked_by, unlock_reason, version)",
+    "footage_requests": "SELECT, INSERT, UPDATE (status, closed_at, closed_by, clip_id)",
+    "footage_releases": "SELECT, INSERT",
 }
 GRANTS: dict[str, dict[str, str]] = {
     "operator": _OPERATOR,
@@ -139,7 +148,8 @@ GRANTS: dict[str, dict[str, str]] = {
         # ``demo`` marks a new database as a training one (never changes a fact).
         "database_facts": "SELECT, INSERT",
     }
-    | _CAMERA_REGISTER,
+    | _CAMERA_REGISTER
+    | _FOOTAGE_DECISIONS,
     # Nothing at all on subjects, sightings, warnings, zones, directions, items, tasks,
     # units, flags, dispatches or cameras (not even its own venue's: a camera's position,
     # view and stream are the control room's). SELECT (id) on incident_events and SELECT on the
