@@ -20,6 +20,7 @@ from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.zones import ZoneSpec
 from controlroom.incidents.reporting import NewIncident
+from controlroom.sim.demo_cameras import load_demo_cameras
 from controlroom.storage.models import Direction, DispersalZone, Unit
 from controlroom.venues.commands import VenueSpec
 
@@ -236,6 +237,7 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
     """Upsert the venues and record this night's evening; returns (venues, new incidents)."""
     venues = [await commands.upsert_venue(spec) for spec in demo_venues()]
     await load_demo_units(commands)
+    await load_demo_cameras(commands, {v.name: (v.lat, v.lon) for v in venues})
     await load_demo_dispersal(commands, now=now)
     night = operational_night(now)
     rng = random.Random(night.toordinal())
