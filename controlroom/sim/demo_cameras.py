@@ -38,7 +38,8 @@ _JUNCTIONS: tuple[tuple[str, str, float, float, tuple[tuple[str, float, float, f
     ("CC08", "Guildhall Square", 50.9083, -1.4047, (
         ("Guildhall Square", 250, 60, 120), ("Above Bar north", 10, 35, 170),
         ("Above Bar south", 180, 35, 170))),
-    ("CC09", "Bargate", 50.9027, -1.4043, (("Bargate north", 0, 40, 160), ("High Street south", 180, 35, 200))),
+    ("CC09", "Bargate", 50.9027, -1.4043, (
+        ("Bargate north", 0, 40, 160), ("High Street south", 180, 35, 200))),
     ("CC10", "High Street / East Street", 50.9018, -1.4045, (
         ("East Street", 100, 40, 200), ("High Street", 180, 35, 180), ("Castle Way", 340, 40, 100))),
     ("CC11", "Queensway / Oxford Street", 50.8978, -1.4012, (
@@ -119,7 +120,7 @@ def demo_cameras(venue_positions: dict[str, tuple[float, float]]) -> list[Camera
 
 
 async def load_demo_cameras(commands: Commands, venue_positions: dict[str, tuple[float, float]]) -> int:
-    """Add the demo cameras not yet in the register and report the demo's two faults; returns how many added."""
+    """Add the demo cameras not yet in the register, and the demo's two faults; returns how many added."""
     async with commands.db.read() as conn:
         existing = set((await conn.execute(select(Camera.number))).scalars())
     added = 0
