@@ -39,8 +39,9 @@ from ui.common.typed_text import shown_line
 from ui.feed.controller import FeedController
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Number", "Name", "Owner", "Kind", "Status", "Open fault", "Tasked to")
-NUMBER, NAME, OWNER, KIND, STATUS, FAULT, TASKED = range(len(COLUMNS))
+# What an operator scans for first comes first: a dock at 1366 px wide shows about four columns.
+COLUMNS = ("Number", "Status", "Tasked to", "Open fault", "Name", "Owner", "Kind")
+NUMBER, STATUS, TASKED, FAULT, NAME, OWNER, KIND = range(len(COLUMNS))
 STATUS_MARK = {"working": "working", "faulty": "⚠ faulty", "offline": "✖ offline"}
 COVERAGE_WAITING = "Streets covered by working cameras: working it out…"
 
@@ -101,7 +102,9 @@ class CameraTableModel(QAbstractTableModel):
             return STATUS_MARK.get(camera.status, camera.status)
         if column == FAULT:
             return shown_line("; ".join(camera.open_faults))
-        return self.tasked_words(camera)
+        if column == TASKED:
+            return self.tasked_words(camera)
+        return ""
 
     def tasked_words(self, camera: CameraSnapshot) -> str:
         if camera.tasked_incident_id is None:
@@ -180,7 +183,13 @@ class CamerasPanel(QWidget):
         self.coverage = QLabel(COVERAGE_WAITING)
         self.coverage.setObjectName("panelTitle")
         self.coverage.setWordWrap(True)  # never sets the window's minimum width
-        self.keys = QLabel("Enter call up · F fault · Shift+F clear · R release · Shift+C on a board")
+        # One line at the narrowest dock; the rest (Shift+C on the boards) in its tooltip.
+        self.keys = QLabel("Enter call up · F fault · Shift+F clear · R release")
+        self.keys.setToolTip(
+            "On the camera list: Enter calls the camera up, F reports a fault, Shift+F clears its "
+            "faults, R releases it from its incident. Shift+C on the incident, flag or dispersal "
+            "board (Ctrl+Shift+C anywhere) asks which cameras can see the selected place."
+        )
         self.keys.setWordWrap(True)
         self.table = self._make_table()
         layout = QVBoxLayout(self)
@@ -212,12 +221,12 @@ class CamerasPanel(QWidget):
         fit_table(
             table,
             {
-                NUMBER: "CCTV-120",
+                NUMBER: "CC120",
+                STATUS: "✖ offline",
+                TASKED: "SOT-20261127-0042 · North",
+                FAULT: "No picture since 22:10",
                 NAME: "Above Bar junction",
                 OWNER: "transport",
-                KIND: "dome",
-                STATUS: "✖ offline",
-                FAULT: "No picture since 22:10",
             },
         )
         return table

@@ -44,10 +44,10 @@ MIN_WIDTH, MIN_HEIGHT = 560, 320
 
 def sighting_line(sighting: Sighting) -> str:
     """``P7   preset North   55 m   3° off axis   working``."""
-    status = "" if sighting.camera.status == "working" else f"   ⚠ {sighting.camera.status}"
+    status = sighting.camera.status if sighting.camera.status == "working" else f"⚠ {sighting.camera.status}"
     return (
         f"{shown_line(sighting.camera.number)}   {shown_line(preset_words(sighting))}   "
-        f"{sighting.distance_m:.0f} m   {sighting.off_axis_deg:.0f}° off axis{status}"
+        f"{sighting.distance_m:.0f} m   {sighting.off_axis_deg:.0f}° off axis   {status}"
     )
 
 
@@ -114,9 +114,9 @@ class WhichCamerasDialog(QDialog):
 
     def _make_list(self) -> SightingList:
         view = SightingList()
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * LARGE)
-        view.setFont(font)
+        # The window's style sheet sets every widget's font size, so a QFont set here is ignored.
+        points = QFont(self.font()).pointSizeF() * LARGE
+        view.setStyleSheet(f"QListWidget {{ font-size: {points:.1f}pt; }}")
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for sighting in self.sightings:
             item = QListWidgetItem(sighting_line(sighting))

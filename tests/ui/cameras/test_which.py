@@ -65,8 +65,8 @@ def test_shift_c_lists_the_cameras_best_first_and_enter_tasks_the_chosen_one(
 
     assert dialog.heading.text() == f"Cameras that can see {incident.reference}, Canute Road"
     assert [line.split()[0] for line in lines] == ["TW1", "TW2"]  # nearer first; TW3 looks away
-    assert lines[0].startswith("TW1   fixed view   56 m   0° off axis")
-    assert lines[1].startswith("TW2   preset South   89 m   0° off axis")
+    assert lines[0] == "TW1   fixed view   56 m   0° off axis   working"
+    assert lines[1] == "TW2   preset South   89 m   0° off axis   working"
     assert f"task the camera to {incident.reference}" in dialog.hint.text()
 
     wait_until(qtbot, lambda: QApplication.focusWidget() is dialog.list, "the keyboard in the dialog's list")
