@@ -21,8 +21,8 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-unit: setup  ## every test, on SQLite and on a throwaway PostgreSQL cluster
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+unit: setup  ## every test, on SQLite and on a throwaway PostgreSQL cluster (core and window side by side)
+	PYTHON=$(BIN)/python PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/run-tests.sh
 
 test: lint unit  ## set up, lint, type-check and run all tests
 
