@@ -40,8 +40,19 @@
       options: { position: "bottomleft" },
       onAdd: function () {
         var box = L.DomUtil.create("div", "cr-basemap-note");
-        box.textContent = text;
+        var words = L.DomUtil.create("span", "cr-basemap-note-text", box);
+        words.textContent = text;
         box.setAttribute("role", "status");
+        // Dismissed once read: on a docked pane the note covers part of the map.
+        var close = L.DomUtil.create("button", "cr-basemap-note-close", box);
+        close.type = "button";
+        close.textContent = "×";
+        close.title = "Dismiss this note";
+        close.setAttribute("aria-label", "Dismiss the basemap note");
+        close.style.cssText = "margin-left: 6px; background: none; border: none; color: var(--cr-text);" +
+          " font-size: 16px; cursor: pointer;";
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.on(close, "click", function () { map.removeControl(state.note); state.note = null; });
         // Readable at 2 m on the dark map; wraps inside the pane instead of running off it.
         box.style.cssText = "background: var(--cr-legend); color: var(--cr-text); font-size: 13px;" +
           " padding: 4px 8px; max-width: 60vw; border: 1px solid var(--cr-border); border-radius: 4px;";
@@ -57,7 +68,7 @@
     return {
       layer: state.layer !== null,
       tilesLoaded: state.loaded,
-      note: state.note ? state.note.getContainer().textContent : null
+      note: state.note ? state.note.getContainer().querySelector(".cr-basemap-note-text").textContent : null
     };
   }
 

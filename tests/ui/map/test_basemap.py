@@ -92,6 +92,8 @@ def test_a_basemap_file_that_cannot_be_used_is_named_on_the_map_over_the_street_
     )
     assert js(view, qtbot, "controlroom.counts().streets") > 0
     assert view.basemap is None
+    js(view, qtbot, "document.querySelector('.cr-basemap-note-close').click()")
+    assert js(view, qtbot, "controlroomBasemap.status().note") is None  # dismissed once read
 
 
 def test_the_page_draws_the_street_layer_it_is_given(qtbot: Any) -> None:
