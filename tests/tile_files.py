@@ -39,6 +39,7 @@ def write_mbtiles(path: Path, tiles: Tiles, *, fmt: str | None = "png", attribut
     db.executescript(
         "CREATE TABLE metadata (name TEXT, value TEXT);"
         "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);"
+        "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
     )
     zooms = [z for z, _, _ in tiles]
     meta = {"name": "test basemap", "bounds": ",".join(map(str, AREA_BOUNDS)), "attribution": attribution}
