@@ -37,7 +37,11 @@
     ".cr-cam-number { display: block; white-space: nowrap; padding: 1px 4px; border-radius: 3px;",
     "  background: var(--cr-camera); color: var(--cr-background); border: 1px solid var(--cr-background);",
     "  font-weight: bold; font-size: calc(11px * var(--map-text-scale)); line-height: 1.1; }",
-    ".cr-zoom-overview .cr-cam-number { font-size: calc(9px * var(--map-text-scale)); padding: 0 2px; }",
+    // The whole area in a docked pane: a small square without its number (as units lose their
+    // callsign), or two dozen numbers would bury the incidents; the number is in its popup.
+    ".cr-zoom-overview .cr-cam-number { font-size: 0; padding: 0; width: calc(6px * var(--map-text-scale));",
+    "  height: calc(6px * var(--map-text-scale)); }",
+    ".cr-zoom-overview .cr-cam-badge { display: none; }",
     ".cr-cam-off .cr-cam-number { background: var(--cr-camera-off); text-decoration: line-through; }",
     ".cr-cam-tasked .cr-cam-number { box-shadow: 0 0 0 2px var(--cr-camera-tasked); }",
     ".cr-cam-badge { white-space: nowrap; padding: 0 4px; border-radius: 3px; background: var(--cr-background);",
@@ -63,7 +67,8 @@
     ".cr-key-cone.cr-key-cam-view { background: var(--cr-camera); opacity: 0.6; }",
     ".cr-key-cone.cr-key-cam-preset { background: var(--cr-camera); opacity: 0.25; }",
     ".cr-key-cone.cr-key-cam-active { background: var(--cr-camera-tasked); opacity: 0.8; }",
-    ".cr-key-gap { width: 1.3em; height: 0; border-top: 3px dashed var(--cr-coverage-gap); }"
+    ".cr-key-gap { width: 1.3em; height: 0; border-top: 3px dashed var(--cr-coverage-gap); }",
+    ".cr-legend-note { flex-basis: 100%; color: var(--cr-text); }"
   ].join("\n");
 
   function init(shared) {

@@ -101,10 +101,11 @@
       fit: function () { refit(); },
       /* A line of text under a layer's keys (the coverage layer's share of street seen). */
       note: function (id, text) {
-        var row = rows[id] && rows[id].closest(".cr-legend-layer");
-        if (!row) { return false; }
-        var line = row.querySelector(".cr-legend-note");
-        if (!line) { line = el("div", "cr-legend-note cr-key-text"); row.appendChild(line); }
+        // Inside the row's keys: the body is a two-column grid (name, keys) of every row.
+        var keys = rows[id] && rows[id].closest(".cr-legend-layer").querySelector(".cr-legend-keys");
+        if (!keys) { return false; }
+        var line = keys.querySelector(".cr-legend-note");
+        if (!line) { line = el("span", "cr-legend-note"); keys.appendChild(line); }
         line.textContent = text;
         return true;
       },
