@@ -80,3 +80,11 @@ def test_shift_c_lists_the_cameras_best_first_and_enter_tasks_the_chosen_one(
     timeline = arun(incident_detail(window.commands.db, incident.reference)).timeline
     assert timeline[-1].describe() == "CCTV: camera TW2, preset South on it"
     assert not dialog.isVisible()
+
+    point = window.camera_actions.show_cameras_for(LAT, LON)  # a point on the map: no incident to task
+    assert point.list.count() == 2 and "Enter: call the camera up" in point.hint.text()
+    nothing = window.camera_actions.show_cameras_for(50.8885, -1.4245, label="the far corner")
+    assert (
+        nothing.heading.text() == "No camera can see the far corner: none has it within its range and view."
+    )
+    assert nothing.list.isHidden() and not point.isVisible()  # one dialog at a time
