@@ -24,6 +24,7 @@ from pathlib import Path
 from controlroom.cli import (
     admin,
     cameras,
+    config,
     dispersal,
     flags,
     footage,
@@ -83,6 +84,7 @@ COMMANDS: tuple[Command, ...] = (
     *watch.COMMANDS,
     *simulate.COMMANDS,
     *admin.COMMANDS,
+    *config.COMMANDS,
     Command(
         "screenshot",
         "save a PNG of the window once the map has drawn",

@@ -159,6 +159,7 @@ def test_the_commands_without_a_role_action_say_why() -> None:
         ("db", "upgrade"): Access.NO_LOGIN,
         ("db", "gate-login"): Access.NO_LOGIN,
         ("paperwork", "specimen"): Access.NO_LOGIN,
+        ("config", "check"): Access.NO_LOGIN,
     }
 
 
