@@ -89,16 +89,15 @@ def _recommend_arguments(recommend: argparse.ArgumentParser) -> None:
 
 async def _recommend(session: Session, args: argparse.Namespace) -> int:
     from controlroom.feed.change_feed import ChangeFeed
-    from controlroom.patrols.routing import StreetGraph, recommend
+    from controlroom.patrols.routing import load_street_graph, recommend
 
     snapshot = await ChangeFeed(session.db).start()
     reference = args.reference
     incident = next((i for i in snapshot.incidents if i.reference == reference.strip().upper()), None)
     if incident is None:
         raise ValidationError(f"no open or recent incident with reference {reference!r}")
-    ranked = recommend(
-        StreetGraph.load(), snapshot.units, (incident.lat, incident.lon), category=incident.category
-    )
+    graph = await load_street_graph(session.db)  # the imported road network, when there is one
+    ranked = recommend(graph, snapshot.units, (incident.lat, incident.lon), category=incident.category)
     rows = [
         {
             "callsign": r.callsign,

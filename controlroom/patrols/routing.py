@@ -3,8 +3,14 @@
 Points are ``(lat, lon)`` tuples, as everywhere else in the core; GeoJSON stores
 ``[lon, lat]`` and only :meth:`StreetGraph.from_geojson` reads that order. A point is
 snapped onto the nearest street *segment* (its projection, not the nearest vertex), so
-a unit halfway along a long street starts from where it stands. Shortest paths are
-networkx's Dijkstra on an undirected graph weighted by haversine metres.
+a unit halfway along a long street starts from where it stands. The graph is networkx's,
+undirected, weighted by haversine metres; the work ``recommend`` repeats (snapping every
+unit, shortest paths from the incident) is array work in :mod:`.street_index`, so an
+imported 5,000-node network answers for 200 units in a few milliseconds.
+
+Which network: :func:`load_street_graph` builds the graph of the street layer a database
+serves (an imported road network, else the shipped streets) and keeps it until the next
+import; :func:`loaded_street_graph` hands that graph to code that cannot await (a dialog).
 """
 
 from __future__ import annotations
@@ -13,22 +19,25 @@ import functools
 import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from controlroom.core.domain import Category, UnitKind, UnitStatus
 from controlroom.core.resources import resource
 from controlroom.core.snapshots import UnitSnapshot
+from controlroom.geo.network import IMPORTED_LAYER_NAME, network_version, street_layer
+from controlroom.patrols.street_index import EARTH_RADIUS_METRES, SnappedPoint, StreetIndex
+from controlroom.patrols.street_index import OFF_NETWORK_METRES as OFF_NETWORK_METRES
+from controlroom.storage.database import Database
 
 LatLon = tuple[float, float]
 
-EARTH_RADIUS_METRES = 6_371_008.8
-OFF_NETWORK_METRES = 150.0
-"""A point farther than this from every street is routed straight-line × ``DETOUR_FACTOR``."""
 DETOUR_FACTOR = 1.4
 JUNCTION_TOLERANCE_METRES = 10.0
 """A street end this close to another street is joined to it (hand-drawn T-junctions)."""
+GRAPHS_KEPT = 4
+"""Databases whose loaded graph is kept (a window has one; tests open many)."""
 WALKABLE_KINDS = frozenset({"street"})
 
 SPEED_M_PER_S: dict[str, float] = {
@@ -86,22 +95,6 @@ class _Segment:
         return (self.u[0] + t * (self.v[0] - self.u[0]), self.u[1] + t * (self.v[1] - self.u[1]))
 
 
-@dataclass(frozen=True, slots=True)
-class SnappedPoint:
-    """A point placed on its nearest street segment ``u``–``v`` (both graph nodes).
-
-    ``access`` is the straight leg from the original point onto the street; ``to_u`` and
-    ``to_v`` are the metres on along the segment to either end.
-    """
-
-    point: LatLon
-    access: float
-    u: LatLon
-    v: LatLon
-    to_u: float
-    to_v: float
-
-
 class TargetRoutes:
     """Routes to one target, sharing one set of shortest paths for every origin."""
 
@@ -109,25 +102,35 @@ class TargetRoutes:
         self._graph = graph
         self._target = target
         self._snap = graph.snap(target)
-        self._from_target: dict[LatLon, float] = {}
+        self._from_target: Any = None
         if self._snap is not None:
-            self._from_target = graph.distances_from(self._snap)
+            self._from_target = graph.index.distances(self._snap)
 
     def travel_from(self, origin: LatLon) -> Route:
         """The route from ``origin`` to the target (the graph is undirected)."""
-        start = self._graph.snap(origin) if self._snap is not None else None
-        if start is not None and self._snap is not None:
-            end = self._snap
-            if (start.u, start.v) == (end.u, end.v):
-                along = haversine_metres(start.point, end.point)
+        return self.travel_from_many([origin])[0]
+
+    def travel_from_many(self, origins: Sequence[LatLon]) -> list[Route]:
+        """The route from each of ``origins`` to the target, all snapped in one pass."""
+        end = self._snap
+        starts = self._graph.index.snap_many(origins) if end is not None else [None] * len(origins)
+        number = self._graph.index.number
+        routes = []
+        for origin, start in zip(origins, starts, strict=True):
+            along = math.inf
+            if start is not None and end is not None:
+                if (start.u, start.v) == (end.u, end.v):
+                    along = haversine_metres(start.point, end.point)
+                else:
+                    along = min(
+                        start.to_u + float(self._from_target[number[start.u]]),
+                        start.to_v + float(self._from_target[number[start.v]]),
+                    )
+            if start is not None and end is not None and along < math.inf:
+                routes.append(Route(start.access + along + end.access, on_network=True))
             else:
-                along = min(
-                    start.to_u + self._from_target.get(start.u, math.inf),
-                    start.to_v + self._from_target.get(start.v, math.inf),
-                )
-            if along < math.inf:
-                return Route(start.access + along + end.access, on_network=True)
-        return Route(haversine_metres(origin, self._target) * DETOUR_FACTOR, on_network=False)
+                routes.append(Route(haversine_metres(origin, self._target) * DETOUR_FACTOR, on_network=False))
+        return routes
 
 
 class StreetGraph:
@@ -142,11 +145,7 @@ class StreetGraph:
         self._origin = (sum(lats) / len(lats), sum(lon for _, lon in graph.nodes) / len(lats))
         self._ky = math.radians(1) * EARTH_RADIUS_METRES
         self._kx = self._ky * math.cos(math.radians(self._origin[0]))
-        self._segments = [self._segment(u, v) for u, v in graph.edges]
-        self._cells: dict[tuple[int, int], list[_Segment]] = {}
-        for segment in self._segments:
-            for cell in self._cells_near(segment):
-                self._cells.setdefault(cell, []).append(segment)
+        self.index = StreetIndex(list(graph.nodes), list(graph.edges(data="metres")))
 
     @classmethod
     def from_geojson(
@@ -181,35 +180,12 @@ class StreetGraph:
 
     def snap(self, point: LatLon) -> SnappedPoint | None:
         """``point`` placed on its nearest segment; None when every street is off-network far."""
-        x, y = self._xy(point)
-        cell = (math.floor(x / OFF_NETWORK_METRES), math.floor(y / OFF_NETWORK_METRES))
-        best: tuple[float, float, _Segment] | None = None
-        for segment in self._cells.get(cell, ()):
-            distance, t = segment.project(x, y)
-            if best is None or distance < best[0]:
-                best = (distance, t, segment)
-        if best is None:
-            return None
-        _, t, segment = best
-        on_street = segment.point_at(t)
-        access = haversine_metres(point, on_street)
-        if access > OFF_NETWORK_METRES:
-            return None
-        to_u, to_v = haversine_metres(on_street, segment.u), haversine_metres(on_street, segment.v)
-        return SnappedPoint(on_street, access, segment.u, segment.v, to_u, to_v)
+        return self.index.snap_many([point])[0]
 
     def distances_from(self, snap: SnappedPoint) -> dict[LatLon, float]:
-        """Network metres from a snapped point to every node it can reach (Dijkstra from both ends)."""
-        import networkx as nx
-
-        best: dict[LatLon, float] = {}
-        for node, offset in ((snap.u, snap.to_u), (snap.v, snap.to_v)):
-            lengths = nx.single_source_dijkstra_path_length(self.graph, node, weight="metres")
-            for other, metres in lengths.items():
-                total = offset + metres
-                if total < best.get(other, math.inf):
-                    best[other] = total
-        return best
+        """Network metres from a snapped point to every node it can reach."""
+        metres = self.index.distances(snap).tolist()
+        return {node: m for node, m in zip(self.index.nodes, metres, strict=True) if m < math.inf}
 
     def routes_to(self, target: LatLon) -> TargetRoutes:
         """Routes to ``target`` from any number of origins, for one shortest-path search."""
@@ -236,15 +212,6 @@ class StreetGraph:
     def _segment(self, u: LatLon, v: LatLon) -> _Segment:
         (ax, ay), (bx, by) = self._xy(u), self._xy(v)
         return _Segment(u, v, ax, ay, bx - ax, by - ay)
-
-    def _cells_near(self, segment: _Segment) -> Iterator[tuple[int, int]]:
-        """Grid cells (side ``OFF_NETWORK_METRES``) within that distance of the segment's box."""
-        size = OFF_NETWORK_METRES
-        xs = (segment.ax, segment.ax + segment.dx)
-        ys = (segment.ay, segment.ay + segment.dy)
-        for i in range(math.floor((min(xs) - size) / size), math.floor((max(xs) + size) / size) + 1):
-            for j in range(math.floor((min(ys) - size) / size), math.floor((max(ys) + size) / size) + 1):
-                yield i, j
 
 
 def _street_lines(feature: Any) -> Iterator[tuple[str, list[LatLon]]]:
@@ -299,6 +266,49 @@ def _join_dangling_ends(street_graph: StreetGraph, tolerance: float) -> tuple[st
 def _shipped_graph() -> StreetGraph:
     with resource("geo", "streets.geojson").open(encoding="utf-8") as handle:
         return StreetGraph.from_geojson(json.load(handle))
+
+
+_loaded: dict[str, tuple[int | None, StreetGraph]] = {}
+"""Database URL -> (the road import it was built from, None for the shipped streets; the graph)."""
+
+
+async def load_street_graph(db: Database) -> StreetGraph:
+    """The routing graph of the street layer ``db`` serves, built once per road import.
+
+    One small read (the latest "roads" change) tells whether the graph held is still
+    the network stored; only an import since makes it read the layer and build again.
+    The version is read before the layer: an import landing between the two reads is
+    then built again on the next call instead of being held under the older number.
+    """
+    key = str(db.url)
+    version = await network_version(db)
+    held = _loaded.get(key)
+    if held is not None and held[0] == version:
+        return held[1]
+    graph = _shipped_graph() if version is None else street_graph_of(await street_layer(db))
+    _loaded.pop(key, None)
+    _loaded[key] = (version, graph)
+    while len(_loaded) > GRAPHS_KEPT:
+        del _loaded[next(iter(_loaded))]
+    return graph
+
+
+def loaded_street_graph(db: Database) -> StreetGraph:
+    """The graph :func:`load_street_graph` last built for ``db``; the shipped one before that."""
+    held = _loaded.get(str(db.url))
+    return held[1] if held is not None else _shipped_graph()
+
+
+def street_graph_of(layer: dict[str, Any]) -> StreetGraph:
+    """The routing graph of a street layer from :func:`controlroom.geo.network.street_layer`.
+
+    Imported roads meet where they share a point (OS Open Roads links end on their
+    junction nodes, OpenStreetMap ways share node ids), so no hand-drawn T-junction is
+    repaired there: that search is quadratic in dead ends and a real network has many.
+    """
+    if layer.get("name") != IMPORTED_LAYER_NAME:
+        return StreetGraph.from_geojson(layer)
+    return StreetGraph.from_geojson(layer, junction_tolerance_m=0)
 
 
 def eta_seconds(kind: str, route: Route) -> float:
@@ -362,16 +372,17 @@ def recommend(
     """
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
-    routes = graph.routes_to(target)
+    chosen = [
+        unit
+        for unit in units
+        if unit.lat is not None
+        and unit.lon is not None
+        and (unit.status == UnitStatus.AVAILABLE or (also is not None and also(unit)))
+        and suitable(unit.kind, category)
+    ]
+    routes = graph.routes_to(target).travel_from_many([(u.lat, u.lon) for u in chosen])  # type: ignore[misc]
     found: list[Recommendation] = []
-    for unit in units:
-        if unit.lat is None or unit.lon is None:
-            continue
-        if unit.status != UnitStatus.AVAILABLE and not (also is not None and also(unit)):
-            continue
-        if not suitable(unit.kind, category):
-            continue
-        route = routes.travel_from((unit.lat, unit.lon))
+    for unit, route in zip(chosen, routes, strict=True):
         eta = eta_seconds(unit.kind, route) / 60
         found.append(
             Recommendation(unit.callsign, unit.kind, unit.status, eta, route.metres, route.on_network)

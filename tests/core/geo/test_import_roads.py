@@ -11,7 +11,7 @@ from sqlalchemy import select
 from controlroom.core.domain import SOUTHAMPTON_CENTRE
 from controlroom.geo.network import shipped_street_layer, street_layer
 from controlroom.geo.roads import read_road_file
-from controlroom.patrols.routing import StreetGraph, haversine_metres
+from controlroom.patrols.routing import StreetGraph, haversine_metres, load_street_graph
 from controlroom.storage.database import Database
 from controlroom.storage.models import AuditEntry, ChangeLogEntry
 from tests.core.cameras.support import run_cli
@@ -57,6 +57,7 @@ def test_a_geopackage_replaces_the_shipped_streets_for_drawing_and_routing(
     db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert _layer(db_url) == shipped_street_layer()  # nothing imported yet
+    assert run_with_db(db_url, load_street_graph) is StreetGraph.load()
     done = run_cli(capsys, db_url, "geo", "import-roads", str(write_geopackage(tmp_path / "roads.gpkg")))
     assert done.code == 0, done.err
     assert "3 road segment(s), 2.74 km, imported from roads.gpkg; 2 named street(s)" in done.out
@@ -71,7 +72,8 @@ def test_a_geopackage_replaces_the_shipped_streets_for_drawing_and_routing(
     assert min(lon for _, lon in commercial) == pytest.approx(AREA.west)  # cut at the area's edge
 
     # Routing follows the imported streets: along Commercial Road, round the junction, down Above Bar.
-    graph = StreetGraph.from_geojson(layer, junction_tolerance_m=0)
+    graph = run_with_db(db_url, load_street_graph)
+    assert run_with_db(db_url, load_street_graph) is graph  # built once per import
     start, end = (50.9093, -1.4120), (50.9010, -1.4050)
     route = graph.travel(start, end)
     assert route.on_network
@@ -126,6 +128,7 @@ def test_a_refused_file_leaves_the_previous_network_untouched(
     good = write_osm_xml(tmp_path / "good.osm")
     assert run_cli(capsys, db_url, "geo", "import-roads", str(good)).code == 0
     before, trail = _layer(db_url), run_with_db(db_url, _trail)
+    graph = run_with_db(db_url, load_street_graph)
     garbage = tmp_path / "garbage.gpkg"
     garbage.write_bytes(b"this is not a GeoPackage\n" * 40)
     refusals = [
@@ -142,4 +145,5 @@ def test_a_refused_file_leaves_the_previous_network_untouched(
         assert (done.code, message in done.err) == (2, True), (path.name, done.err)
     assert _layer(db_url) == before
     assert run_with_db(db_url, _trail) == trail
+    assert run_with_db(db_url, load_street_graph) is graph
     assert json.dumps(before).count("Above Bar Street") == 1
