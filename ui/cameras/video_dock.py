@@ -134,8 +134,10 @@ class VideoView(QWidget):
         self.show_callup(callup)
 
     def show_callup(self, callup: CallupRecord) -> None:
-        """Play this call-up's stream (a new preset of the same stream keeps playing)."""
-        same = self.callup.stream_url == callup.stream_url and self.player.source().isValid()
+        """Play this call-up's stream (a new preset of a stream still playing keeps it; one that
+        ended or failed starts again)."""
+        playing = self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        same = playing and self.callup.stream_url == callup.stream_url
         self.callup = callup
         self.condition.setText(_condition(callup))
         self.condition.setVisible(bool(self.condition.text()))

@@ -131,6 +131,12 @@ def test_a_stream_plays_in_a_floating_dock_and_escape_closes_it(
     assert again is dock and len(callup_docks(window).docks) == 1
     assert dock.windowTitle() == "Camera P1 — Bargate junction (preset Bar door)"
     assert _callups(window, arun) == [("Junction", True), ("Bar door", True)]
+    # A stream that has ended plays again when the camera is called up again.
+    wait_until(qtbot, lambda: player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia, "the clip ended")
+    assert "ended" in dock.view.state.text()
+    frames.clear()
+    arun(open_callup(window, camera, "Bar door", None))
+    wait_until(qtbot, lambda: any(f.isValid() for f in frames), "the clip played again")
 
     QTest.keyClick(dock.view, Qt.Key.Key_Escape)
     wait_until(qtbot, lambda: not shiboken6.isValid(dock) or not dock.isVisible(), "Escape closed the dock")
