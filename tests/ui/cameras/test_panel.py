@@ -41,7 +41,7 @@ def row_texts(panel: Any, number: str) -> dict[int, str] | None:
 
 
 def test_the_panel_shows_the_register_and_follows_a_fault_without_a_reset(
-    demo_url: str, open_window: Any, arun: Any, qtbot: Any
+    demo_url: str, open_window: Any, arun: Any, qtbot: Any, qtmodeltester: Any
 ) -> None:
     cli(demo_url, "camera", "add", "TST1", "--name", "Bargate door", "--owner", "council", "--kind", "fixed",
         "--at", "50.9040,-1.4040", "--heading", "90", "--angle", "60", "--range", "80")  # fmt: skip
@@ -75,5 +75,6 @@ def test_the_panel_shows_the_register_and_follows_a_fault_without_a_reset(
     )
     assert COVERAGE.fullmatch(before) and COVERAGE.fullmatch(with_tst2)
     assert resets == []
+    qtmodeltester.check(panel.model, force_py=True)
     numbers = [c.number for c in panel.model.cameras()]
     assert numbers == sorted(numbers, key=str.casefold)
