@@ -56,9 +56,13 @@ class CameraGateway:
         """The road network changed: read it again for the next figure."""
         self._segments = None
 
-    async def coverage(self, cameras: Sequence[CameraSnapshot]) -> Coverage:
-        """Street length the working cameras see, computed off the GUI thread."""
+    async def street_segments(self) -> list[StreetSegment]:
+        """The street network's segments (the imported roads, else the shipped layer), read once."""
         if self._segments is None:
             self._segments = street_segments(await street_layer(self.commands.db))
-        segments, views = self._segments, usable_views(cameras)
+        return self._segments
+
+    async def coverage(self, cameras: Sequence[CameraSnapshot]) -> Coverage:
+        """Street length the working cameras see, computed off the GUI thread."""
+        segments, views = await self.street_segments(), usable_views(cameras)
         return await asyncio.get_running_loop().run_in_executor(_worker(), coverage, segments, views)

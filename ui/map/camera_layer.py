@@ -7,7 +7,8 @@ British National Grid with each camera calibrated; the page only draws polygons,
 the map and "which cameras can see this" can never disagree about a cone's edge.
 
 ``CoverageGaps`` keeps the geometry of every camera and works out the street no working
-camera sees (``controlroom.cameras.coverage``) on a worker thread, never on the GUI
+camera sees (on the street network the window draws: the imported roads, else the shipped
+layer) (``controlroom.cameras.coverage``) on a worker thread, never on the GUI
 thread: 2,000 cameras over 5,000 segments take a few hundred milliseconds, an eternity
 for the event loop. A change that does not move a view or a status (a name, a
 tasking) starts nothing; a burst of changes (an import, a night's status changes
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -43,6 +44,8 @@ DECIMALS = 6
 DRAW_TOLERANCE_DEGREES = 3e-6
 # Changes within this long of each other are one coverage computation.
 DEBOUNCE_MS = 400
+
+StreetLoader = Callable[[], Awaitable[Sequence[StreetSegment]]]
 
 
 @functools.cache
@@ -138,6 +141,11 @@ def _feature(
     }
 
 
+async def shipped_streets() -> Sequence[StreetSegment]:
+    """The shipped street layer's segments, read on the worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(_worker(), shipped_street_segments)
+
+
 def coverage_message(result: Coverage) -> dict[str, Any]:
     """The coverage layer's message: the share seen and each gap as a ``[[lat, lon], [lat, lon]]`` line."""
     return {
@@ -167,11 +175,11 @@ class CoverageGaps(QObject):
         self,
         parent: QObject | None = None,
         *,
-        segments: Callable[[], Sequence[StreetSegment]] = shipped_street_segments,
+        streets: StreetLoader = shipped_streets,
         debounce_ms: int = DEBOUNCE_MS,
     ) -> None:
         super().__init__(parent)
-        self._load_segments = segments
+        self._load_streets = streets
         self._segments: Sequence[StreetSegment] | None = None
         self._views: dict[int, CameraView] = {}
         self._tasks = TaskSet()
@@ -185,6 +193,11 @@ class CoverageGaps(QObject):
     def reset(self, cameras: Iterable[CameraSnapshot]) -> None:
         """Every camera (a snapshot): computed again after the pause."""
         self._views = {c.id: v for c in cameras if (v := geometry_of(c)) is not None}
+        self._timer.start()
+
+    def forget_streets(self) -> None:
+        """The road network changed: read it again and compute again after the pause."""
+        self._segments = None
         self._timer.start()
 
     def apply(self, changes: Sequence[Change]) -> None:
@@ -217,10 +230,10 @@ class CoverageGaps(QObject):
 
     async def _compute(self, views: list[CameraView]) -> None:
         try:
-            loop = asyncio.get_running_loop()
             if self._segments is None:
-                self._segments = await loop.run_in_executor(_worker(), self._load_segments)
-            result = await loop.run_in_executor(_worker(), coverage, self._segments, views)
+                self._segments = await self._load_streets()
+            segments = self._segments
+            result = await asyncio.get_running_loop().run_in_executor(_worker(), coverage, segments, views)
         finally:
             self._running = False
         if not shiboken6.isValid(self):

@@ -5,7 +5,8 @@ changes (``MapBridge`` queues them until the page is ready). Unit markers are
 labelled with the reference of their task, which only the incident list knows:
 ``task_names`` asks it (connect this link after the list has applied the feed).
 Camera changes also go to ``coverage`` (``CoverageGaps``), whose answer, worked out
-off the GUI thread, the bridge hands to the page's coverage-gap layer.
+off the GUI thread over ``streets`` (the window passes the network it draws), the bridge
+hands to the page's coverage-gap layer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer
 from controlroom.core.snapshots import Diff, Snapshot, UnitSnapshot
 from ui.feed.controller import FeedController
 from ui.map.bridge import MapBridge
-from ui.map.camera_layer import CoverageGaps
+from ui.map.camera_layer import CoverageGaps, StreetLoader, shipped_streets
 
 TaskNames = Callable[[Iterable[UnitSnapshot]], dict[int, str]]
 MINUTE_MS = 60_000
@@ -26,11 +27,17 @@ MINUTE_MS = 60_000
 class MapFeedLink(QObject):
     """Applies snapshots and diffs to the map bridge; moves time-window filters each minute."""
 
-    def __init__(self, bridge: MapBridge, feed: FeedController, task_names: TaskNames) -> None:
+    def __init__(
+        self,
+        bridge: MapBridge,
+        feed: FeedController,
+        task_names: TaskNames,
+        streets: StreetLoader = shipped_streets,
+    ) -> None:
         super().__init__(bridge)
         self.bridge = bridge
         self._task_names = task_names
-        self.coverage = CoverageGaps(self)
+        self.coverage = CoverageGaps(self, streets=streets)
         self.coverage.sig_computed.connect(bridge.set_camera_coverage)
         feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
         feed.sig_diff_received.connect(self._on_feed_diff_received)
@@ -46,6 +53,7 @@ class MapFeedLink(QObject):
         self.bridge.reset_patrols(snapshot.units, snapshot.flags, names)
         self.bridge.reset_zones(snapshot.zones)
         self.bridge.reset_cameras(snapshot.cameras)
+        self.coverage.forget_streets()  # imported while this console was away, perhaps
         self.coverage.reset(snapshot.cameras)
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
@@ -57,6 +65,8 @@ class MapFeedLink(QObject):
         zones = [c.zone for c in diff.dispersal_changes() if c.zone is not None]
         if zones:
             self.bridge.apply_zone_changes(zones)
+        if diff.roads_changed:
+            self.coverage.forget_streets()
         cameras = diff.camera_changes()
         if cameras:
             self.bridge.apply_camera_changes(cameras)

@@ -164,7 +164,9 @@ class MainWindow(QMainWindow):
         self.counts = self.board.counts
         self.writes.set_incident_lookup(self.board.incident_by_reference)
         self.map = MapView(settings, streets=streets)
-        self.map_link = MapFeedLink(self.map.bridge, feed, self.board.task_names)
+        self.map_link = MapFeedLink(
+            self.map.bridge, feed, self.board.task_names, streets=self.camera_gateway.street_segments
+        )
         self.alerts = AlertController(self.model, self.map.bridge, self, sound=alert_sound)
         self.alerts.follow(feed)
         self.alert_stack = AlertStack(self.alerts.stack_model, registry=self.registry, window=self)

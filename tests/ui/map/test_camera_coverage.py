@@ -32,7 +32,10 @@ def upsert(snapshot: CameraSnapshot) -> Change:
 
 @pytest.fixture
 def gaps(qtbot: Any, arun: Any) -> Any:
-    layer = CoverageGaps(segments=lambda: [STREET], debounce_ms=50)
+    async def streets() -> list[StreetSegment]:
+        return [STREET]
+
+    layer = CoverageGaps(streets=streets, debounce_ms=50)
     answers: list[dict[str, Any]] = []
     layer.sig_computed.connect(answers.append)
     yield layer, answers
