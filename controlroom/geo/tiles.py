@@ -7,7 +7,7 @@ A control room is often offline, so the basemap is a local file named by ``[map]
   ``2**z - 1 - y``. Opened read-only (``mode=ro``): the window never changes the file, and
   a file on a read-only share opens as well.
 * **PMTiles v3** — one file of a header, directories and tiles, read through the
-  ``pmtiles`` package's directory codec over a memory map. Its reader parses the root
+  ``pmtiles`` package's directory codec, read by offset. Its reader parses the root
   directory again for every tile; here each directory is parsed once and kept.
 
 :func:`open_tiles` checks what it can at once, so a wrong file is refused with one sentence
@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import mmap
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,18 +189,24 @@ def _int(value: object, fallback: int) -> int:
 
 
 class PMTilesSource:
-    """A PMTiles v3 file over a memory map; parsed directories are kept (an LRU of them)."""
+    """A PMTiles v3 file read by offset; parsed directories are kept (an LRU of them).
+
+    Plain reads, not a memory map: a file copied over the open one (a new basemap installed
+    while consoles run) shrinks under a map, and touching a page past its new end kills the
+    process (SIGBUS). A read past the end returns short bytes, which fail as a damaged tile.
+    """
 
     def __init__(self, path: Path) -> None:
-        self._file = path.open("rb")
-        # Not empty: open_tiles read the magic number from it.
-        self._map = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
+        self._path = path
+        # Unbuffered: a buffer would serve bytes of a file since copied over, with the new directory.
+        self._file = path.open("rb", buffering=0)
         try:
-            if self._map[7:8] != b"\x03":
+            head = self._file.read(127)  # short: the header codec below calls it damaged
+            if head[7:8] != b"\x03":
                 raise _refuse(
-                    path, f"is PMTiles version {self._map[7]}, not 3 (convert it with 'pmtiles convert')"
+                    path, f"is PMTiles version {head[7]}, not 3 (convert it with 'pmtiles convert')"
                 )
-            self._header: HeaderDict = deserialize_header(self._map[0:127])
+            self._header: HeaderDict = deserialize_header(head)
             fmt = self._check(path)
             metadata = self._read_metadata()
         except TileFileError:
@@ -246,7 +251,13 @@ class PMTilesSource:
         return found if isinstance(found, dict) else {}
 
     def _bytes(self, offset: int, length: int) -> bytes:
-        return self._map[offset : offset + length]
+        self._file.seek(offset)
+        data = self._file.read(length)
+        if len(data) != length:
+            raise _refuse(
+                self._path, "ends before the data its directory names (changed while open, or cut short)"
+            )
+        return data
 
     def _parse_directory(self, offset: int, length: int) -> list[Entry]:
         return deserialize_directory(self._bytes(offset, length))
@@ -270,7 +281,6 @@ class PMTilesSource:
         return None
 
     def close(self) -> None:
-        self._map.close()
         self._file.close()
 
 

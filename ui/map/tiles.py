@@ -105,7 +105,14 @@ class TileSchemeHandler(QWebEngineUrlSchemeHandler):
         if basemap is None or address is None:
             job.fail(QWebEngineUrlRequestJob.Error.UrlInvalid)
             return
-        data = basemap.source.tile(*address)
+        try:
+            data = basemap.source.tile(*address)
+        except Exception as exc:
+            # A file changed or damaged under the open source: this square stays empty and the map
+            # works on (an exception out of a Qt virtual would leave the request unanswered).
+            log.warning("basemap tile %s of %s not served: %s", address, basemap.metadata.path, exc)
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+            return
         if data is None:
             self.missing[basemap.key] += 1
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)

@@ -96,3 +96,18 @@ def test_the_basemap_setting_is_read_beside_the_config_file_and_the_variable_win
     config.write_text("[map]\nbasemap = 5\n")
     with pytest.raises(ValidationError, match="must be the path of a raster MBTiles or PMTiles file"):
         Settings.load()
+
+
+def test_a_pmtiles_file_cut_short_while_open_fails_its_tiles_with_a_sentence_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    path = write_pmtiles(tmp_path / "city.pmtiles", TILES)
+    source = open_tiles(path)
+    whole = path.read_bytes()
+    path.write_bytes(
+        whole[: len(whole) - len(RED) - len(BLUE)]
+    )  # a copy over the open file, stopped part way
+    for z, x, y in TILES:
+        with pytest.raises(TileFileError, match="ends before the data its directory names"):
+            source.tile(z, x, y)
+    source.close()
