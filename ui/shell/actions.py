@@ -11,6 +11,7 @@ from ui.audit.action_specs import AUDIT_ACTIONS
 from ui.cameras.action_specs import CAMERA_ACTIONS
 from ui.common.actions import ActionSpec, declared
 from ui.dispersal.action_specs import DISPERSAL_ACTIONS
+from ui.footage.action_specs import FOOTAGE_ACTIONS
 from ui.incidents.action_specs import INCIDENT_ACTIONS
 from ui.patrols.action_specs import PATROL_ACTIONS
 
@@ -47,6 +48,7 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     PATROL_ACTIONS,
     DISPERSAL_ACTIONS,
     CAMERA_ACTIONS,
+    FOOTAGE_ACTIONS,
     AUDIT_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,

@@ -31,6 +31,8 @@ from ui.feed.controller import FeedController
 from ui.feed.outage_banner import OutageBanner
 from ui.feed.status import ConnectionStatus
 from ui.feed.venues import VenueDirectory
+from ui.footage.actions import FootageActions
+from ui.footage.gateway import FootageGateway
 from ui.incidents.action_specs import FIND
 from ui.incidents.actions import IncidentActions
 from ui.incidents.alert_stack import AlertStack
@@ -255,6 +257,14 @@ class MainWindow(QMainWindow):
             registry=self.registry,
             point_chosen=self.map.bridge.sig_point_chosen,
         )
+        self.footage_actions = FootageActions(
+            self,
+            FootageGateway(self.commands),
+            self.table,
+            self.board.incident_by_id,
+            lambda: [camera.number for camera in self.cameras.model.cameras()],
+            registry=self.registry,
+        )
         self.registry.shortcut(FIND, self, self.filter_bar.focus_search, Qt.ShortcutContext.WindowShortcut)
         self._make_window_menu()
 
@@ -294,6 +304,7 @@ class MainWindow(QMainWindow):
             self.patrols,
             self.dispersal_actions,
             self.camera_actions,
+            self.footage_actions,
         ):
             source.sig_message.connect(self.show_message)
         self.banner.sig_show_pending_requested.connect(self._on_banner_show_pending_requested)

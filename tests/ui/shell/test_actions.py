@@ -48,7 +48,7 @@ CAMERA_READING = {
     "camera.callup",
 }  # fmt: skip
 CAMERA_WORK = CAMERA_READING | {"camera.report_fault", "camera.clear_fault", "camera.release"}
-OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK | CAMERA_WORK
+OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK | CAMERA_WORK | {"footage.open"}
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES,
