@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFontInfo, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -114,8 +114,10 @@ class WhichCamerasDialog(QDialog):
 
     def _make_list(self) -> SightingList:
         view = SightingList()
-        # The window's style sheet sets every widget's font size, so a QFont set here is ignored.
-        points = QFont(self.font()).pointSizeF() * LARGE
+        # The window's style sheet sets every widget's font size (and the text scale with it), so a
+        # QFont set here is ignored: the size is the sheet's, read once the dialog is polished.
+        self.ensurePolished()
+        points = QFontInfo(self.font()).pointSizeF() * LARGE
         view.setStyleSheet(f"QListWidget {{ font-size: {points:.1f}pt; }}")
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for sighting in self.sightings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -68,6 +69,8 @@ def test_shift_c_lists_the_cameras_best_first_and_enter_tasks_the_chosen_one(
     assert lines[0] == "TW1   fixed view   56 m   0° off axis   working"
     assert lines[1] == "TW2   preset South   89 m   0° off axis   working"
     assert f"task the camera to {incident.reference}" in dialog.hint.text()
+    readable = QFontInfo(dialog.list.font()).pointSizeF() / QFontInfo(window.table.font()).pointSizeF()
+    assert readable >= 1.3  # larger than the board's text: read from 2 m
 
     wait_until(qtbot, lambda: QApplication.focusWidget() is dialog.list, "the keyboard in the dialog's list")
     QTest.keyClick(dialog.list, Qt.Key.Key_Down)
