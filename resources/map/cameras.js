@@ -182,6 +182,7 @@
   function reset(cameras) {
     Object.keys(drawn).forEach(remove);
     cameras.forEach(upsert);
+    page.legend.note("cameras", "Right-click the map: which cameras see that point");
   }
 
   function diff(cameras, removed) {
