@@ -81,12 +81,16 @@ class CameraActions(QObject):
 
     def _for_flag(self, flags: FlagBoard) -> None:
         flag = flags.selected_flag()
-        if flag is not None:
-            self.show_cameras_for(flag.lat, flag.lon, label=f"the flag at {flag.place}")
+        if flag is None:
+            self.sig_message.emit("Select a flag first, then Shift+C")
+            return
+        self.show_cameras_for(flag.lat, flag.lon, label=f"the flag at {flag.place}")
 
     def _for_direction(self, dispersal: DispersalPanel) -> None:
         direction = dispersal.selected_direction()
-        if direction is not None:
+        if direction is None:
+            self.sig_message.emit("Select a direction first, then Shift+C")
+        else:
             self.show_cameras_for(
                 direction.lat, direction.lon, label=f"where direction {direction.reference} was given"
             )

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontInfo, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFontInfo, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +40,7 @@ from ui.common.typed_text import shown_line
 
 LARGE = 1.35  # the list's font against the window's: read from the operator's chair and beyond
 MIN_WIDTH, MIN_HEIGHT = 560, 320
+LINE_MARGIN_PX = 60  # the dialog's and the list's margins, frame and scroll bar beside a line
 
 
 def sighting_line(sighting: Sighting) -> str:
@@ -108,7 +109,7 @@ class WhichCamerasDialog(QDialog):
             )
             self.list.hide()
             self.hint.setText("Escape closes.")
-        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT if self.sightings else 0)
+        self.setMinimumSize(self._line_width(), MIN_HEIGHT if self.sightings else 0)
         self.list.sig_chosen.connect(self.choose)
         self.list.doubleClicked.connect(self._on_list_double_clicked)
 
@@ -128,6 +129,14 @@ class WhichCamerasDialog(QDialog):
         if self.sightings:
             view.setCurrentRow(0)
         return view
+
+    def _line_width(self) -> int:
+        """Wide enough for the longest line in the large font, within the screen."""
+        self.list.ensurePolished()
+        metrics = QFontMetrics(self.list.font())
+        widest = max((metrics.horizontalAdvance(sighting_line(s)) for s in self.sightings), default=0)
+        screen = self.screen().availableGeometry().width() if self.screen() is not None else MIN_WIDTH
+        return max(MIN_WIDTH, min(widest + LINE_MARGIN_PX, screen - LINE_MARGIN_PX))
 
     def _hint(self) -> str:
         if self.tasks_to:
