@@ -15,6 +15,7 @@ import; :func:`loaded_street_graph` hands that graph to code that cannot await (
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import itertools
 import json
@@ -279,13 +280,18 @@ async def load_street_graph(db: Database) -> StreetGraph:
     the network stored; only an import since makes it read the layer and build again.
     The version is read before the layer: an import landing between the two reads is
     then built again on the next call instead of being held under the older number.
+    Building (networkx, arrays, a tree: ~0.2-0.8 s for 5,000 junctions) runs on a worker
+    thread, so a window waiting for it keeps drawing.
     """
     key = str(db.url)
     version = await network_version(db)
     held = _loaded.get(key)
     if held is not None and held[0] == version:
         return held[1]
-    graph = _shipped_graph() if version is None else street_graph_of(await street_layer(db))
+    if version is None:
+        graph = _shipped_graph()
+    else:
+        graph = await asyncio.to_thread(street_graph_of, await street_layer(db))
     _loaded.pop(key, None)
     _loaded[key] = (version, graph)
     while len(_loaded) > GRAPHS_KEPT:

@@ -30,7 +30,7 @@ from controlroom.commands import Commands
 from controlroom.core.domain import Behaviour, UnitKind, UnitStatus, grade_label
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, UnitSnapshot
-from controlroom.patrols.routing import Recommendation, StreetGraph, recommend
+from controlroom.patrols.routing import Recommendation, loaded_street_graph, recommend
 
 # What a busy unit is doing, by incident id: (reference, grade).
 Tasks = Callable[[int], tuple[str, int | None] | None]
@@ -95,7 +95,7 @@ class DispatchDialog(QDialog):
         self.setMinimumWidth(520)
         self._tasks = tasks
         self.recommendations: list[Recommendation] = recommend(
-            StreetGraph.load(),
+            loaded_street_graph(commands.db),  # built by StreetNetworkLink at start and per import
             units,
             (self.target.lat, self.target.lon),
             category=self.target.category,

@@ -46,6 +46,7 @@ from ui.offline.gateway import OfflineGateway
 from ui.offline.outbox_panel import OutboxPanel
 from ui.patrols.actions import PatrolActions, incident_tasks
 from ui.patrols.flag_board import FlagBoard
+from ui.patrols.street_network import StreetNetworkLink
 from ui.patrols.unit_board import UnitBoard
 from ui.shell.actions import (
     DETAIL,
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         self.detail = IncidentDetailPanel(self.incident_gateway, registry=self.registry)
         self.units = UnitBoard(self.commands, registry=self.registry)
         self.units.follow(feed, self.board.task_names)
+        self.street_network = StreetNetworkLink(self.commands.db, self)
+        self.street_network.follow(feed)
         self.flags = FlagBoard(registry=self.registry)
         self.flags.follow(feed, self.units.model.units)
         self.dispersal = DispersalPanel(registry=self.registry)
