@@ -1,4 +1,4 @@
-"""``controlroom camera add|update|list|fault|clear|import`` and ``cameras-for``: the camera register.
+"""``controlroom camera add|update|list|fault|clear|task|release|import`` and ``cameras-for``.
 
 Names, sharing agreements, fault descriptions and stream URLs were typed by people:
 they are printed as plain text (control characters made visible) and never opened here.
@@ -167,6 +167,29 @@ async def _clear(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def _task_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="NUMBER")
+    parser.add_argument("reference", metavar="REF", help="the incident the camera watches")
+    parser.add_argument("--preset", metavar="NAME", help="one of the camera's presets (PTZ and dome)")
+
+
+async def _task(session: Session, args: argparse.Namespace) -> int:
+    camera = await session.commands.task_camera(args.number, args.reference, args.preset)
+    preset = f", preset {shown(camera.tasked_preset)}" if camera.tasked_preset else ""
+    print(f"CCTV: camera {shown(camera.number)}{preset} on {args.reference.strip().upper()}")
+    return 0
+
+
+def _release_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("number", metavar="NUMBER")
+
+
+async def _release(session: Session, args: argparse.Namespace) -> int:
+    camera = await session.commands.release_camera(args.number)
+    print(f"camera {shown(camera.number)} released")
+    return 0
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, metavar="CSV")
 
@@ -234,7 +257,7 @@ async def _cameras_for(session: Session, args: argparse.Namespace) -> int:
 COMMANDS = (
     Command(
         "camera",
-        "the camera register: add, update, list, fault, clear, import",
+        "the camera register: add, update, list, fault, clear, task, release, import",
         actions=(
             Command(
                 "add", "add a camera to the register", in_session(_add), ("camera.manage",), _add_arguments
@@ -252,6 +275,16 @@ COMMANDS = (
             Command("fault", "log a camera fault", in_session(_fault), ("camera.fault",), _fault_arguments),
             Command(
                 "clear", "clear a camera's faults", in_session(_clear), ("camera.fault",), _clear_arguments
+            ),
+            Command(
+                "task",
+                "task a camera (at a preset) to an incident; its previous task ends",
+                in_session(_task),
+                ("camera.task",),
+                _task_arguments,
+            ),
+            Command(
+                "release", "end a camera's task", in_session(_release), ("camera.task",), _release_arguments
             ),
             Command(
                 "import",

@@ -46,6 +46,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("camera", "list"): [],
     ("camera", "fault"): ["C9", "--description", "x"],
     ("camera", "clear"): ["C9"],
+    ("camera", "task"): ["C9", REF],
+    ("camera", "release"): ["C9"],
     ("cameras-for",): ["--at", "50.904,-1.404"],
     ("camera", "import"): ["{out}.csv"],
     ("footage", "mark"): [
