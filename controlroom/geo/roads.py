@@ -30,6 +30,10 @@ OS_ROADS_LAYER = "road_link"
 BRITISH_NATIONAL_GRID = "EPSG:27700"
 WGS84 = "EPSG:4326"
 ACCEPTED_CRS = {BRITISH_NATIONAL_GRID: "British National Grid", WGS84: "WGS84 longitude/latitude"}
+EDGE_DEGREES = 0.002
+"""Roads are read from a box this much (about 150-220 m) wider than the area, then cut exactly."""
+GREAT_BRITAIN = (-8.7, 49.8, 1.8, 60.9)
+"""West, south, east, north: roads outside this box were read in the wrong coordinate system."""
 NEAR_DEGREES = 0.5
 """Roads within this many degrees (about 35-55 km) of the area are a real but distant extract;
 farther than that, the coordinates were read in the wrong system."""
@@ -80,7 +84,7 @@ class _Line:
 
 
 def file_kind(path: Path) -> str:
-    """ "geopackage" or "osm" by the file's name; a ValidationError naming the accepted types otherwise."""
+    """The kind of road file by its name ("geopackage" or "osm"), or a ValidationError naming both."""
     name = path.name.lower()
     if name.endswith(_GEOPACKAGE_SUFFIXES):
         return "geopackage"
@@ -99,7 +103,7 @@ def read_road_file(path: Path, area: OperatingArea) -> RoadNetwork:
         raise ValidationError(f"cannot read {path}: there is no such file; give the path of a road file")
     if kind == "geopackage":
         crs = _geopackage_crs(path)
-        lines = _read_geopackage(path, crs)
+        lines = _read_geopackage(path, crs, area)
     else:
         lines, crs = _read_osm(path), WGS84
     return RoadNetwork(path.name, tuple(_clip(lines, area, path.name, crs)))
@@ -143,22 +147,31 @@ def _geopackage_crs(path: Path) -> str:
     return str(crs).upper()
 
 
-def _read_geopackage(path: Path, crs: str) -> list[_Line]:
+def _read_geopackage(path: Path, crs: str, area: OperatingArea) -> list[_Line]:
+    """The roads whose boxes meet the area (GDAL reads only those, through the file's spatial
+    index: OS Open Roads for all of Great Britain is ~4 million links)."""
     import pyogrio
     import shapely
     from pyogrio import raw
     from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 
-    fields = {str(f) for f in pyogrio.read_info(path, layer=OS_ROADS_LAYER)["fields"]}
+    info = pyogrio.read_info(path, layer=OS_ROADS_LAYER, force_total_bounds=True)
+    fields = {str(f) for f in info["fields"]}
     columns = [c for c in ("name_1", "road_classification", "road_function") if c in fields]
+    margin = EDGE_DEGREES
+    box = (area.west - margin, area.south - margin, area.east + margin, area.north + margin)
     try:
-        _, _, wkb, values = raw.read(path, layer=OS_ROADS_LAYER, columns=columns, force_2d=True)
+        _, _, wkb, values = raw.read(
+            path, layer=OS_ROADS_LAYER, columns=columns, force_2d=True, bbox=_to_layer(box, crs)
+        )
         geometries = shapely.from_wkb(wkb, on_invalid="ignore")
     except (DataLayerError, DataSourceError, FieldError, shapely.errors.GEOSException) as why:
         raise ValidationError(
             f"{path.name}: the roads of layer {OS_ROADS_LAYER!r} cannot be read ({_first_line(why)}); "
             "give an undamaged OS Open Roads GeoPackage"
         ) from None
+    if not len(geometries) and info["features"]:
+        _refuse_outside(_layer_corners(info["total_bounds"], crs), area, path.name, crs)
     if crs == BRITISH_NATIONAL_GRID:
         geometries = _grid_to_lon_lat(geometries)
     column = dict(zip(columns, values, strict=True))
@@ -169,6 +182,31 @@ def _read_geopackage(path: Path, crs: str) -> list[_Line]:
         for i, geometry in enumerate(geometries)
         if geometry is not None
     ]
+
+
+def _to_layer(box: tuple[float, float, float, float], crs: str) -> tuple[float, float, float, float]:
+    """A lon/lat box (west, south, east, north) as a box in the layer's coordinates."""
+    if crs != BRITISH_NATIONAL_GRID:
+        return box
+    from pyproj import Transformer
+
+    bounds = Transformer.from_crs(WGS84, BRITISH_NATIONAL_GRID, always_xy=True).transform_bounds(*box)
+    return (float(bounds[0]), float(bounds[1]), float(bounds[2]), float(bounds[3]))
+
+
+def _layer_corners(bounds: Any, crs: str) -> Any:
+    """The corners of a layer's extent (xmin, ymin, xmax, ymax) as lon/lat rows."""
+    import numpy as np
+
+    corners = np.array([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], dtype=float)
+    if crs != BRITISH_NATIONAL_GRID:
+        return corners
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(BRITISH_NATIONAL_GRID, WGS84, always_xy=True).transform(
+        corners[:, 0], corners[:, 1]
+    )
+    return np.column_stack((lon, lat))
 
 
 def _grid_to_lon_lat(geometries: Any) -> Any:
@@ -237,7 +275,8 @@ def _clip(lines: list[_Line], area: OperatingArea, source: str, crs: str) -> Ite
         )
     bounds = shapely.box(area.west, area.south, area.east, area.north)
     geometries = np.array([line.geometry for line in lines], dtype=object)
-    _refuse_far_away(geometries, area, source, crs)
+    coordinates = shapely.get_coordinates(geometries)
+    _refuse_far_away(coordinates, area, source, crs)
     pieces = shapely.intersection(geometries, bounds)
     from pyproj import Geod
 
@@ -246,19 +285,23 @@ def _clip(lines: list[_Line], area: OperatingArea, source: str, crs: str) -> Ite
         road for line, clipped in zip(lines, pieces, strict=True) for road in _roads_of(line, clipped, geod)
     ]
     if not roads:
-        where = _where(geometries)
-        raise ValidationError(
-            f"{source} has no roads inside the operating area ({area.describe()})"
-            f"{where}; give a file that covers the area"
-        )
+        _refuse_outside(coordinates, area, source, crs)
     return iter(roads)
 
 
-def _refuse_far_away(geometries: Any, area: OperatingArea, source: str, crs: str) -> None:
+def _refuse_outside(coordinates: Any, area: OperatingArea, source: str, crs: str) -> None:
+    """Raise: the file's roads (lon/lat ``coordinates``) are all outside the area."""
+    _refuse_far_away(coordinates, area, source, crs)
+    raise ValidationError(
+        f"{source} has no roads inside the operating area ({area.describe()})"
+        f"{_where(coordinates)}; give a file that covers the area"
+    )
+
+
+def _refuse_far_away(coordinates: Any, area: OperatingArea, source: str, crs: str) -> None:
     import numpy as np
     import shapely
 
-    coordinates = shapely.get_coordinates(geometries)
     finite = coordinates[np.isfinite(coordinates).all(axis=1)]
     near = shapely.box(
         area.west - NEAR_DEGREES,
@@ -268,19 +311,25 @@ def _refuse_far_away(geometries: Any, area: OperatingArea, source: str, crs: str
     )
     if len(finite) and shapely.intersects(near, shapely.multipoints(finite)):
         return
-    where = _where(geometries) or " (no coordinate could be converted)"
+    where = _where(coordinates) or " (no coordinate could be converted)"
+    west, south, east, north = GREAT_BRITAIN
+    in_britain = len(finite) and ((finite >= (west, south)) & (finite <= (east, north))).all()
+    if in_britain:
+        advice = "it covers another place: give an extract that covers the operating area"
+    else:
+        advice = (
+            f"the file's coordinate system is probably wrong — OS Open Roads is in {BRITISH_NATIONAL_GRID}, "
+            f"OpenStreetMap in {WGS84}"
+        )
     raise ValidationError(
         f"{source}: read as {crs} ({ACCEPTED_CRS[crs]}), its roads land nowhere near the operating area "
-        f"({area.describe()}){where}; the file's coordinate system is probably wrong — OS Open Roads "
-        f"is in {BRITISH_NATIONAL_GRID}, OpenStreetMap in {WGS84}"
+        f"({area.describe()}){where}; {advice}"
     )
 
 
-def _where(geometries: Any) -> str:
+def _where(coordinates: Any) -> str:
     import numpy as np
-    import shapely
 
-    coordinates = shapely.get_coordinates(geometries)
     finite = coordinates[np.isfinite(coordinates).all(axis=1)]
     if not len(finite):
         return ""

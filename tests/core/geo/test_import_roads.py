@@ -19,6 +19,7 @@ from tests.core.geo.files import INSIDE_NAMES, JUNCTION, ROADS, write_geopackage
 from tests.core.support import run_with_db
 
 AREA = SOUTHAMPTON_CENTRE
+EDINBURGH = ("Princes Street", "A Road", [(55.9520, -3.2000), (55.9530, -3.1900)])
 
 
 def _layer(url: str) -> dict[str, object]:
@@ -135,7 +136,9 @@ def test_a_refused_file_leaves_the_previous_network_untouched(
         (garbage, "cannot be read as a GeoPackage"),
         (_broken_pbf(tmp_path), "cannot be read as an OpenStreetMap extract"),
         (write_geopackage(tmp_path / "mercator.gpkg", crs="EPSG:3857"), "is in EPSG:3857; the accepted"),
-        (_degrees_labelled_as_grid(tmp_path), "nowhere near the operating area"),
+        (_degrees_labelled_as_grid(tmp_path), "nowhere near the operating area (latitude 50.8880"),
+        (_degrees_labelled_as_grid(tmp_path), "coordinate system is probably wrong"),
+        (write_geopackage(tmp_path / "edinburgh.gpkg", [EDINBURGH]), "it covers another place"),
         (write_geopackage(tmp_path / "elsewhere.gpkg", [ROADS[3]]), "has no roads inside the operating area"),
         (write_geopackage(tmp_path / "other.gpkg", layer="roads"), "has no layer 'road_link'"),
         (tmp_path / "roads.shp", "not a road file this can read"),
