@@ -9,6 +9,7 @@ fault costs. Everything here is invented; positions follow the shipped street la
 
 from __future__ import annotations
 
+from pyproj import Geod
 from sqlalchemy import select
 
 from controlroom.cameras.records import CameraSpec, PresetSpec
@@ -73,6 +74,10 @@ _DOORS: tuple[tuple[str, str, float], ...] = (
 )
 DOOR_VIEW_ANGLE = 70.0
 DOOR_RANGE_M = 30.0
+# A door camera hangs inside the entrance, a few metres behind the venue's point (its door),
+# looking out through it: the door and the pavement in front are in its view.
+DOOR_SETBACK_M = 6.0
+_GEOD = Geod(ellps="WGS84")
 
 FAULTS = {
     "CC13": "No picture since 21:40; engineer called",
@@ -97,7 +102,8 @@ def demo_cameras(venue_positions: dict[str, tuple[float, float]]) -> list[Camera
     for number, venue, heading in _DOORS:
         if venue not in venue_positions:
             continue
-        lat, lon = venue_positions[venue]
+        door_lat, door_lon = venue_positions[venue]
+        lon, lat, _back = _GEOD.fwd(door_lon, door_lat, (heading + 180) % 360, DOOR_SETBACK_M)
         side = "side door" if number == "V15" else "door"
         cameras.append(
             CameraSpec(

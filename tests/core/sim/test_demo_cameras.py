@@ -31,5 +31,8 @@ def test_the_demo_puts_its_cameras_on_every_console_and_covers_the_night_streets
     # The Bedford Place / Cumberland Place junction is watched by its own PTZ, north preset first.
     best = cameras_seeing(50.9110, -1.4090, views)[0]
     assert (best.camera.number, best.preset) == ("CC02", "Bedford Place north")
+    # A venue's door camera sees the venue's own point (its door) best of all.
+    door = cameras_seeing(50.9115, -1.4089, views)[0]
+    assert (door.camera.number, door.preset) == ("V01", None)
     share = coverage(shipped_street_segments(), views).share
     assert 0.3 < share < 0.95  # most of the night-time streets, with gaps to show
