@@ -103,6 +103,8 @@ class Incident(Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     attended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     caller_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Inside, at the door/queue, nearby, venue-reported; "at_venue" until someone says more.
+    venue_link: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class IncidentEvent(Base):

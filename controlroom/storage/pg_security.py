@@ -62,7 +62,7 @@ PARTNER_INCIDENT_COLUMNS = (
     "id", "reference", "night", "reported_at", "source", "category", "grade", "status",
     "venue_id", "place", "lat", "lon", "summary", "idempotency_key", "created_by", "version",
     "thrive", "angela_outcome", "duplicate_of", "updated_by", "updated_at", "attended_at",
-    "caller_updated_at",
+    "caller_updated_at", "venue_link",
 )  # fmt: skip
 HIDDEN_FROM_PARTNERS = PERSON_FIELDS
 # The change log without the full payload: a partner reads ``partner_payload`` only.
