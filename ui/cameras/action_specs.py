@@ -23,10 +23,12 @@ WHICH_FOR_DIRECTION = ActionSpec("camera.which_direction", WHICH_TEXT, WHICH_KEY
 WHICH_FOR_PLACE = ActionSpec(
     "camera.which_place", "Which cameras can see a place…", "Ctrl+Shift+C", "read.cameras", WINDOW
 )
-CALL_UP = ActionSpec("camera.callup", "Call up the camera", "Return", "read.cameras", CAMERAS)
+CALL_UP = ActionSpec("camera.callup", "Call up the camera", "Return", "camera.callup", CAMERAS)
 REPORT_FAULT = ActionSpec("camera.report_fault", "Report a fault", "F", "camera.fault", CAMERAS)
 CLEAR_FAULT = ActionSpec("camera.clear_fault", "Clear its faults", "Shift+F", "camera.fault", CAMERAS)
 RELEASE = ActionSpec("camera.release", "Release it from its incident", "R", "camera.task", CAMERAS)
+NEW_CAMERA = ActionSpec("camera.new", "Add a camera", "N", "camera.manage", CAMERAS)
+EDIT_CAMERA = ActionSpec("camera.edit", "Change the camera", "E", "camera.manage", CAMERAS)
 
 CAMERA_ACTIONS = (
     WHICH_FOR_INCIDENT,
@@ -37,4 +39,6 @@ CAMERA_ACTIONS = (
     REPORT_FAULT,
     CLEAR_FAULT,
     RELEASE,
+    NEW_CAMERA,
+    EDIT_CAMERA,
 )

@@ -4,8 +4,9 @@ Shift+C on the incident list, the flag list or the dispersal board asks for the 
 incident, flag or direction; Ctrl+Shift+C anywhere asks for a typed place (LAT,LON or a
 venue's name); the map may call :meth:`CameraActions.show_cameras_for` with a point.
 The cameras come from the Cameras panel (the feed's), so asking costs no database read.
-The panel's keys — call up, report or clear a fault, release — go through the core
-commands and come back through the feed.
+The panel's keys — call up, report or clear a fault, release, N add a camera, E change
+it (``CameraForm``, one at a time) — go through the core commands and come back through
+the feed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import CameraSnapshot, IncidentSnapshot, VenueSnapshot
 from ui.cameras.action_specs import WHICH_FOR_DIRECTION, WHICH_FOR_FLAG, WHICH_FOR_INCIDENT, WHICH_FOR_PLACE
 from ui.cameras.callup import open_callup
+from ui.cameras.camera_form import CameraForm
 from ui.cameras.gateway import CameraGateway
 from ui.cameras.panel import CamerasPanel
 from ui.cameras.which_dialog import WhichCamerasDialog
@@ -54,8 +56,10 @@ class CameraActions(QObject):
         self.window, self.gateway, self.panel = window, gateway, panel
         self.incident_by_id, self.venues, self.registry = incident_by_id, venues, registry
         self.dialog: WhichCamerasDialog | None = None
+        self.form: CameraForm | None = None
         self._pending = TaskSet()
         incidents, flags, dispersal = boards
+        self.incidents = incidents
         registry.shortcut(
             WHICH_FOR_INCIDENT, incidents, lambda: self.for_incident(incidents.selected_incident_id())
         )
@@ -68,6 +72,8 @@ class CameraActions(QObject):
         panel.sig_fault_requested.connect(self.report_fault)
         panel.sig_clear_requested.connect(self.clear_faults)
         panel.sig_release_requested.connect(self.release)
+        panel.sig_add_requested.connect(self.add_camera)
+        panel.sig_edit_requested.connect(self.edit_camera)
 
     # -- which cameras can see this? ---------------------------------------------------
 
@@ -168,6 +174,32 @@ class CameraActions(QObject):
         return venue.lat, venue.lon, venue.name
 
     # -- the panel's keys --------------------------------------------------------------
+
+    def add_camera(self) -> CameraForm:
+        """N: an empty form, at the selected incident's position if there is one."""
+        incident_id = self.incidents.selected_incident_id()
+        incident = self.incident_by_id(incident_id) if incident_id is not None else None
+        return self._open_form(None, (incident.lat, incident.lon) if incident else None)
+
+    def edit_camera(self, camera: CameraSnapshot) -> CameraForm:
+        """E: the selected camera in the form, saved against the version shown."""
+        return self._open_form(camera, None)
+
+    def _open_form(self, camera: CameraSnapshot | None, at: tuple[float, float] | None) -> CameraForm:
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            self.form.activateWindow()
+            return self.form
+        form = CameraForm(self.gateway, self.venues(), self.window, camera=camera, at=at)
+        verb = "changed" if camera is not None else "added"
+        form.sig_saved.connect(
+            lambda record: self.sig_message.emit(f"Camera {shown_line(record.number)} {verb}")
+        )
+        form.finished.connect(lambda _r: self.panel.table.setFocus())
+        self.form = form
+        form.show()  # not modal: the map and the boards stay usable while it is filled in
+        form.activateWindow()
+        return form
 
     def _on_panel_callup_requested(self, camera: CameraSnapshot, preset: str | None) -> None:
         self._call_up(camera, preset, camera.tasked_incident_id)

@@ -1,19 +1,22 @@
 """``CameraGateway``: the writes and the one computation behind the Cameras panel and its dialog.
 
-Writes go to the core's commands (tasking, releasing, faults) and come back through the
-change feed like everyone else's. The coverage figure is the one heavy step: the street
-network is read once (again when a road import changes it) and ``coverage`` runs in a
-worker thread, so the window never stalls on it however many cameras and streets.
+Writes go to the core's commands (adding and changing cameras, tasking, releasing, faults)
+and come back through the change feed like everyone else's. The coverage figure is the
+one heavy step: the street network is read once (again when a road import changes it)
+and ``coverage`` runs in a worker thread, so the window never stalls on it however many
+cameras and streets.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from controlroom.cameras.coverage import Coverage, StreetSegment, coverage, street_segments
+from controlroom.cameras.records import CameraRecord, CameraSpec
 from controlroom.cameras.which import usable_views
 from controlroom.commands import Commands
 from controlroom.core.snapshots import CameraSnapshot
@@ -39,6 +42,13 @@ class CameraGateway:
         """The operating area as (south, west, north, east)."""
         area = self.commands.context.area
         return area.south, area.west, area.north, area.east
+
+    async def add_camera(self, spec: CameraSpec) -> CameraRecord:
+        return await self.commands.add_camera(spec)
+
+    async def update_camera(self, number: str, changes: Mapping[str, Any], version: int) -> CameraRecord:
+        """Change ``number`` as it was at ``version``; a save in between is refused as stale."""
+        return await self.commands.update_camera(number, changes, expected_version=version)
 
     async def task_camera(self, number: str, reference: str, preset: str | None) -> CameraSnapshot:
         return await self.commands.task_camera(number, reference, preset)

@@ -12,7 +12,12 @@ computation supersedes one still running, so the figure always matches the newes
 register the panel has shown.
 
 Keys on the table: Enter calls the camera up, F reports a fault, Shift+F clears its
-faults, R releases it from its incident.
+faults, R releases it from its incident; N adds a camera and E changes the selected one
+(supervisors and administrators). Selecting a row says which camera (``sig_camera_selected``),
+so the window brings it into view on the map.
+
+A coverage figure that arrives after the panel has gone (the window closed while the
+worker thread was still counting) is dropped: it writes to no label that is gone.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import bisect
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
@@ -29,7 +35,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout
 from controlroom.cameras.coverage import Coverage
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import CameraSnapshot, Diff, Snapshot
-from ui.cameras.action_specs import CALL_UP, CLEAR_FAULT, RELEASE, REPORT_FAULT
+from ui.cameras.action_specs import CALL_UP, CLEAR_FAULT, EDIT_CAMERA, NEW_CAMERA, RELEASE, REPORT_FAULT
 from ui.cameras.gateway import CameraGateway
 from ui.common import theme
 from ui.common.actions import ActionRegistry
@@ -166,6 +172,9 @@ class CamerasPanel(QWidget):
     sig_fault_requested = Signal(object)  # CameraSnapshot
     sig_clear_requested = Signal(object)  # CameraSnapshot
     sig_release_requested = Signal(object)  # CameraSnapshot
+    sig_add_requested = Signal()
+    sig_edit_requested = Signal(object)  # CameraSnapshot
+    sig_camera_selected = Signal(int)  # the camera's id
     sig_coverage_changed = Signal(str)  # the figure in words
     sig_message = Signal(str)
 
@@ -187,7 +196,8 @@ class CamerasPanel(QWidget):
         self.keys = QLabel("Enter call up · F fault · Shift+F clear · R release")
         self.keys.setToolTip(
             "On the camera list: Enter calls the camera up, F reports a fault, Shift+F clears its "
-            "faults, R releases it from its incident. Shift+C on the incident, flag or dispersal "
+            "faults, R releases it from its incident; N adds a camera, E changes the selected one "
+            "(supervisors). Shift+C on the incident, flag or dispersal "
             "board (Ctrl+Shift+C anywhere) asks which cameras can see the selected place."
         )
         self.keys.setWordWrap(True)
@@ -204,8 +214,11 @@ class CamerasPanel(QWidget):
             (REPORT_FAULT, self.sig_fault_requested),
             (CLEAR_FAULT, self.sig_clear_requested),
             (RELEASE, self.sig_release_requested),
+            (EDIT_CAMERA, self.sig_edit_requested),
         ):
             registry.shortcut(spec, self.table, self._selected_emitter(signal))
+        registry.shortcut(NEW_CAMERA, self.table, self.sig_add_requested.emit)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self._tasks = TaskSet()
         self._figure: asyncio.Future[Any] | None = None
         self.coverage_text = COVERAGE_WAITING
@@ -268,6 +281,8 @@ class CamerasPanel(QWidget):
         self._show_coverage(coverage_words(figure))
 
     def _show_coverage(self, text: str) -> None:
+        if not shiboken6.isValid(self.coverage):
+            return  # the panel went while the figure was worked out on the worker thread
         self.coverage_text = text
         self.coverage.setText(text)
         self.sig_coverage_changed.emit(text)
@@ -288,6 +303,10 @@ class CamerasPanel(QWidget):
     def camera_by_id(self, camera_id: int) -> CameraSnapshot | None:
         row = self.model.row_of(camera_id)
         return self.model.camera_at(row) if row is not None else None
+
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.sig_camera_selected.emit(self.model.camera_at(current.row()).id)
 
     def _on_callup_key(self) -> None:
         camera = self.selected_camera()

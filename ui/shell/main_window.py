@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.table.sig_incident_selected.connect(self._on_table_incident_selected)
         self.map.bridge.sig_incident_clicked.connect(self.table.select_incident)
+        self.cameras.sig_camera_selected.connect(self.map.bridge.select_camera)
         self.board.sig_filter_changed.connect(self.map.bridge.set_filter)
         self.alert_actions = AlertStackActions(
             self.alert_stack, self.incident_gateway, self.table, self.detail, show_detail=self.show_detail

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 
 from controlroom.cameras.coverage import coverage, shipped_street_segments
 from controlroom.cameras.records import CameraSpec, PresetSpec
 from controlroom.cameras.which import usable_views
+from controlroom.commands import Commands
+from controlroom.core.roles import Actor
+from controlroom.storage.database import Database
 from tests.ui.conftest import cli
 from tests.ui.waits import wait_until
-from ui.cameras.panel import FAULT, NUMBER, STATUS, TASKED, coverage_words
+from ui.cameras.gateway import CameraGateway
+from ui.cameras.panel import FAULT, NUMBER, STATUS, TASKED, CamerasPanel, coverage_words
 
 COVERAGE = re.compile(r"Streets covered by working cameras: (\d+) % of (\d+\.\d) km")
 # Above Bar Street, looking along it both ways: it sees street the shipped layer has.
@@ -78,3 +83,15 @@ def test_the_panel_shows_the_register_and_follows_a_fault_without_a_reset(
     qtmodeltester.check(panel.model, force_py=True)
     numbers = [c.number for c in panel.model.cameras()]
     assert numbers == sorted(numbers, key=str.casefold)
+
+
+def test_a_coverage_figure_finishing_after_the_panel_has_gone_is_dropped(
+    sqlite_url: str, arun: Any, qtbot: Any
+) -> None:
+    db = Database(sqlite_url)
+    panel = CamerasPanel(CameraGateway(Commands(db, Actor("test-operator"))))
+    figure = panel.recompute_coverage()
+    shiboken6.delete(panel)  # the window closed while the worker thread was counting
+    wait_until(qtbot, figure.done, "the figure's task finished")
+    assert figure.exception() is None  # no write to a label that is gone
+    arun(db.dispose())

@@ -42,19 +42,24 @@ DISPERSAL_WORK = {
     "subject.warn", "subject.seen", "subject.record",
 }  # fmt: skip
 ZONES = {"zone.new", "zone.new_window"}
-# The register's readers may ask which cameras see a place and call one up.
+# The register's readers may ask which cameras see a place; calling one up is the operators' work.
 CAMERA_READING = {
     "camera.which_incident", "camera.which_flag", "camera.which_direction", "camera.which_place",
-    "camera.callup",
 }  # fmt: skip
-CAMERA_WORK = CAMERA_READING | {"camera.report_fault", "camera.clear_fault", "camera.release"}
+CAMERA_WORK = CAMERA_READING | {
+    "camera.callup",
+    "camera.report_fault",
+    "camera.clear_fault",
+    "camera.release",
+}
+CAMERA_KEEPING = {"camera.new", "camera.edit"}  # the register's keepers add and change cameras
 OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK | CAMERA_WORK | {"footage.open"}
 OFFERED = {
     "operator": OPERATOR,
-    "supervisor": OPERATOR | ZONES,
+    "supervisor": OPERATOR | ZONES | CAMERA_KEEPING,
     "partner": EVERYONE | VIEWING | {"incident.new"},
     "auditor": EVERYONE | {"audit.open", "audit.verify"},
-    "administrator": EVERYONE | CAMERA_READING,
+    "administrator": EVERYONE | CAMERA_READING | CAMERA_KEEPING,
 }
 WINDOW_WIDE = {WINDOW, "menu"}  # scopes whose keys work anywhere in the window
 BOARD_LESS = {"auditor", "administrator"}
