@@ -79,6 +79,8 @@ _OPERATOR = frozenset(
         "footage.print",
         "camera.callup",
         "camera.task",
+        # Trends across nights: counts and places only, no personal data (issue #16).
+        "report.period",
         "console.lock",
         "console.unlock",
     }
@@ -215,6 +217,7 @@ _PHRASES = {
     "camera.callup": "call up a camera's picture",
     "camera.task": "task a camera to an incident",
     "geo.import": "import a road network",
+    "report.period": "print a period report (trends and hotspots)",
 }
 
 
