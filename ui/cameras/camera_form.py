@@ -70,7 +70,7 @@ SHARED_ROW = {"lon": "lat", "angle": "heading", "range_m": "heading"}
 # Words the core's messages use for command-line flags, named as this form names them.
 FIELD_WORDS = {"venue": "Venue", "at": "Position", "heading": "View", "angle": "View", "range": "View"}
 ERROR_WIDTH = 330  # the error beside a field: the core's sentence in three or four lines
-INPUT_WIDTH = 340
+INPUT_WIDTH = 480  # a preset's name beside three numbers, in the large font
 PRESET_ROWS_SHOWN = 4
 
 
@@ -122,6 +122,7 @@ class CameraForm(QDialog):
             self.lat.setText(f"{at[0]:.6f}")
             self.lon.setText(f"{at[1]:.6f}")
         self._on_owner_changed()
+        (self.name if self.editing else self.number).setFocus()
         self.guard = DiscardGuard(self, "camera", self._preset_rows)
 
     # -- building ----------------------------------------------------------------------
@@ -167,7 +168,10 @@ class CameraForm(QDialog):
         table.setHorizontalHeaderLabels(PRESET_COLUMNS)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(PRESET_COLUMNS)):  # numbers: as wide as their heading, the rest for names
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         table.setTabKeyNavigation(False)  # Tab leaves the table for the next field
         rows = table.verticalHeader().defaultSectionSize() * PRESET_ROWS_SHOWN
@@ -201,7 +205,10 @@ class CameraForm(QDialog):
             self.inputs[field] = first
             self.errors[field] = error_label()
             self.errors[field].setFixedWidth(ERROR_WIDTH)
-            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            # Level with its field (which Qt centres in a row that an error beside it made taller);
+            # the presets' label stays at the top of the table.
+            at = Qt.AlignmentFlag.AlignTop if field == "presets" else Qt.AlignmentFlag.AlignVCenter
+            grid.addWidget(label, row, 0, at)
             if layout is None:
                 grid.addWidget(first, row, 1)
             else:
