@@ -64,13 +64,17 @@ def test_n_adds_a_ptz_camera_with_two_presets_and_it_arrives_through_the_feed(
 ) -> None:
     window = open_window(demo_url)
     wait_until(qtbot, lambda: window.cameras.model.rowCount() > 0, "the demo cameras in the panel")
+    incident = window.model.incidents()[0]
+    assert window.table.select_incident(incident.id)
     form = open_form(qtbot, window, Qt.Key.Key_N)
+    # A camera is often added where something was just seen: the selected incident's position.
+    assert (form.lat.text(), form.lon.text()) == (f"{incident.lat:.6f}", f"{incident.lon:.6f}")
 
     qtbot.keyClicks(form.number, "TF1")
     qtbot.keyClicks(form.name, "Canute Road <b>east</b>")
     qtbot.keyClicks(form.owner, "Po")  # type-ahead in the list: Police
-    qtbot.keyClicks(form.lat, LAT)
-    qtbot.keyClicks(form.lon, LON)
+    retype(qtbot, form.lat, LAT)
+    retype(qtbot, form.lon, LON)
     qtbot.keyClicks(form.kind, "PTZ")
     for row, cells in enumerate((("North", "0", "60", "150"), ("Quay", "135", "40", "200"))):
         QTest.keyClick(form, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # Add preset
