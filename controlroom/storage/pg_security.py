@@ -123,6 +123,8 @@ _OPERATOR = _COMMON | {
     "footage_releases": "SELECT",
     "footage_events": "SELECT, INSERT",
     "road_segments": "SELECT",
+    # Search across every night (migration 0013): written only by its SECURITY DEFINER triggers.
+    "incident_search": "SELECT",
 }
 # The camera register as a supervisor or administrator keeps it: an update replaces the presets.
 # An imported road network replaces the previous one whole.
@@ -161,6 +163,8 @@ GRANTS: dict[str, dict[str, str]] = {
         "incident_events": "SELECT (id), INSERT",
         "reference_counters": "SELECT, INSERT, UPDATE",
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
+        # The words partners may read already (reference, place, summary), never the notes.
+        "incident_search": "SELECT (incident_id, public_doc)",
     },
     "auditor": _COMMON | {"audit_log": "SELECT, INSERT"},
     "gate": {
@@ -215,6 +219,16 @@ POLICIES: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], .
         ("partner",),
         None,
         f"actor = current_user AND incident_id IN {_OWN_INCIDENTS}",
+    ),
+    ("incident_search", "staff", "SELECT", _STAFF, "true", None),
+    # Read as the partner: the incidents policy above decides which ids it sees.
+    (
+        "incident_search",
+        "partner_read",
+        "SELECT",
+        ("partner",),
+        "incident_id IN (SELECT id FROM incidents)",
+        None,
     ),
     ("change_log", "staff", "ALL", _STAFF, "true", "true"),
     (
@@ -342,11 +356,14 @@ def provision(connection: Connection) -> None:
             _sql(connection, f"GRANT {privileges} ON {table} TO {GROUPS[role]}")
             if "INSERT" in privileges and table in sequences:
                 _sql(connection, f"GRANT USAGE ON SEQUENCE {sequences[table]} TO {GROUPS[role]}")
-    for table in sorted({policy[0] for policy in POLICIES}):
+    # A table a later migration creates gets its policies when that migration provisions again.
+    for table in sorted({policy[0] for policy in POLICIES} & existing.keys()):
         # Not FORCEd: the owner (the role that migrates and authenticates) keeps
         # bypassing; the application's logins never own a table.
         _sql(connection, f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for table, name, command, roles, using, check in POLICIES:
+        if table not in existing:
+            continue
         _sql(connection, f"DROP POLICY IF EXISTS {name} ON {table}")
         statement = f"CREATE POLICY {name} ON {table} FOR {command} TO {', '.join(GROUPS[r] for r in roles)}"
         if using is not None:
@@ -361,9 +378,11 @@ def unprovision(connection: Connection) -> None:
     if connection.dialect.name != "postgresql":
         return
     schema = connection.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
+    tables = _existing_columns(connection).keys()  # a later migration's tables are gone by now
     for table, name, *_ in POLICIES:
-        _sql(connection, f"DROP POLICY IF EXISTS {name} ON {table}")
-    for table in sorted({policy[0] for policy in POLICIES}):
+        if table in tables:
+            _sql(connection, f"DROP POLICY IF EXISTS {name} ON {table}")
+    for table in sorted({policy[0] for policy in POLICIES} & tables):
         _sql(connection, f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
     existing = connection.exec_driver_sql(
         "SELECT string_agg(quote_ident(rolname), ', ') FROM pg_roles WHERE rolname LIKE 'controlroom\\_%'"

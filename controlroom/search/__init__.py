@@ -1,0 +1,1 @@
+"""Search across every night: full-text search over incidents, its filters and exports."""
