@@ -33,6 +33,7 @@ from controlroom.cli import (
     paperwork,
     patrols,
     persons,
+    reports,
     simulate,
     watch,
 )
@@ -81,6 +82,7 @@ COMMANDS: tuple[Command, ...] = (
     *dispersal.COMMANDS,
     *persons.COMMANDS,
     *paperwork.COMMANDS,
+    *reports.COMMANDS,
     *watch.COMMANDS,
     *simulate.COMMANDS,
     *admin.COMMANDS,

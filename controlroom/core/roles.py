@@ -77,6 +77,8 @@ _OPERATOR = frozenset(
         "footage.view",
         "footage.request",
         "footage.print",
+        # The end-of-night pack (counts, no personal data unless a logged disclosure).
+        "report.night",
         "camera.callup",
         "camera.task",
         # Trends across nights: counts and places only, no personal data (issue #16).
@@ -214,6 +216,7 @@ _PHRASES = {
     "footage.lock": "lock or unlock footage as evidence",
     "footage.release": "release footage outside the control room",
     "footage.print": "print the footage continuity log",
+    "report.night": "print the end-of-night pack",
     "camera.callup": "call up a camera's picture",
     "camera.task": "task a camera to an incident",
     "geo.import": "import a road network",

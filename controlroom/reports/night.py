@@ -1,0 +1,438 @@
+"""The end-of-night pack: one operational night's figures as plain values, without Qt.
+
+A night is the operational night of ``controlroom.core.domain``: its incidents are those
+whose ``night`` is that date (the day shift from 06:00 counts towards it, as ``responses``
+and ``tally`` count), and its dispersal work, safe-space changes and take-home tasks are
+those recorded between 06:00 local on the date and 06:00 local the next day.
+
+Response times come from ``patrols.responses`` (the same figures ``responses`` prints),
+read as at the night's end: an incident still waiting when the night closed breached its
+target then, whatever happened the next morning. Safe-space minutes come from the change
+log (every venue change carries the venue as it then stood), so a status set before the
+night started counts from the night's start.
+
+Personal data stays out: no summaries, places typed as free text are kept (a street, not a
+person), and nothing of persons of concern is read beyond counts. ``include_personal``
+adds only the incident summaries; the caller logs that as a disclosure (``cli.reports``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from controlroom.core.domain import LOCAL_TZ, NIGHT_STARTS_AT_HOUR, Source, operational_night
+from controlroom.core.errors import ValidationError
+from controlroom.core.grading import GradeTargets
+from controlroom.core.roles import Actor
+from controlroom.dispersal.queries import night_bounds, night_tally
+from controlroom.patrols.responses import IncidentResponse, Outcome, response_report
+from controlroom.storage.database import Database
+from controlroom.storage.models import ChangeLogEntry, DispersalZone, Incident, Task, Venue
+
+HOTSPOT_CELL_M = 150.0  # the repeat-location cell of issue #16 (a street block)
+_M_PER_DEG_LAT = 111_320.0
+
+
+@dataclass(frozen=True, slots=True)
+class PackIncident:
+    """One incident as the pack prints it: no summary unless the pack includes personal data."""
+
+    reference: str
+    reported_at: datetime  # UTC
+    category: str
+    source: str
+    grade: int | None
+    status: str
+    venue: str
+    venue_link: str
+    lat: float
+    lon: float
+    response_minutes: float | None
+    within_target: bool | None  # None: no target for the grade, or not decided
+    summary: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    """Incidents of one category from one source at one grade (None: ungraded)."""
+
+    category: str
+    source: str
+    grade: int | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GradeFigures:
+    """One grade's response figures; shares are 0–1, None when nothing was decided."""
+
+    grade: int | None
+    incidents: int
+    attended: int
+    target_minutes: float | None
+    within_target: float | None
+    median_minutes: float | None
+    p90_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """An incident that missed its attendance target, and whether the caller was told."""
+
+    reference: str
+    grade: int | None
+    reported_at: datetime
+    target_minutes: float
+    minutes_to_arrival: float | None  # None: nobody had arrived when the night ended
+    caller_told: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SafeSpaceNight:
+    """A safe space's night: its status changes (UTC time, from, to) and minutes full/closed."""
+
+    venue: str
+    status_at_start: str
+    changes: tuple[tuple[datetime, str, str], ...]
+    minutes_full: int
+    minutes_closed: int
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRow:
+    """Incidents at one venue by how they were linked to it (issue #16's licensing evidence)."""
+
+    venue: str
+    inside: int
+    door_queue: int
+    nearby: int
+    venue_reported: int
+    at_venue: int  # linked to the venue, type not yet said
+
+    @property
+    def total(self) -> int:
+        return self.inside + self.door_queue + self.nearby + self.venue_reported + self.at_venue
+
+
+@dataclass(frozen=True, slots=True)
+class HotspotCell:
+    """A square of the hotspot layer: its corners (south-west, north-east) and its count."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NightPack:
+    """Everything the night pack prints, exports and charts, as plain values."""
+
+    night: date
+    start: datetime  # 06:00 local on ``night``, as UTC
+    end: datetime  # 06:00 local the next day
+    as_at: datetime  # figures are as they stood at this moment (the night's end, or now)
+    incidents: tuple[PackIncident, ...]
+    kinds: tuple[KindCount, ...]
+    grades: tuple[GradeFigures, ...]
+    breaches: tuple[Breach, ...]
+    angela: tuple[tuple[str, int], ...]  # outcome (or "not recorded") → activations
+    safe_spaces: tuple[SafeSpaceNight, ...]
+    warnings: int
+    directions: int
+    surrendered_items: int
+    dispersal_breaches: int
+    under_16_removals: int
+    zones_in_force: tuple[str, ...]
+    venues: tuple[VenueRow, ...]
+    hours: tuple[tuple[int, tuple[int, int, int, int, int]], ...]  # local hour → G1..G4, ungraded
+    hotspots: tuple[HotspotCell, ...]
+    includes_personal: bool
+
+    @property
+    def angela_activations(self) -> int:
+        return sum(n for _, n in self.angela)
+
+    @property
+    def caller_told(self) -> tuple[int, int]:
+        """(breaches whose caller was told of the delay, breaches)."""
+        return sum(b.caller_told for b in self.breaches), len(self.breaches)
+
+
+def last_complete_night(now: datetime) -> date:
+    """The latest operational night that has ended at ``now`` (aware)."""
+    return operational_night(now) - timedelta(days=1)
+
+
+async def night_pack(
+    db: Database,
+    night: date,
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+    targets: GradeTargets | None = None,
+    include_personal: bool = False,
+) -> NightPack:
+    """The pack for the operational night ``night``; refuses a night not yet begun or before the records."""
+    actor.require_role("report.night")
+    now = now or datetime.now(UTC)
+    start, end = night_bounds(night)
+    await _check_night(db, night, now)
+    as_at = min(now, end - timedelta(microseconds=1))
+    report = await response_report(db, targets or GradeTargets(), now=as_at)
+    responses = {r.reference: r for r in report.incidents}
+    rows = await _incident_rows(db, night)
+    incidents = tuple(_pack_incident(row, responses.get(row.reference), include_personal) for row in rows)
+    tally = await night_tally(db, start + timedelta(seconds=1))
+    async with db.read() as conn:
+        removals = await conn.scalar(
+            select(func.count()).where(
+                Task.kind == "take_home", Task.created_at >= start, Task.created_at < end
+            )
+        )
+        zones = (
+            await conn.execute(
+                select(DispersalZone.name, DispersalZone.log_number)
+                .where(
+                    DispersalZone.signed_at < end,
+                    DispersalZone.ends_at > start,
+                    DispersalZone.withdrawn_at.is_(None) | (DispersalZone.withdrawn_at > start),
+                )
+                .order_by(DispersalZone.starts_at)
+            )
+        ).all()
+    return NightPack(
+        night=night,
+        start=start.astimezone(UTC),
+        end=end.astimezone(UTC),
+        as_at=as_at.astimezone(UTC),
+        incidents=incidents,
+        kinds=_kinds(incidents),
+        grades=tuple(
+            GradeFigures(
+                g.grade,
+                g.incidents,
+                g.attended,
+                g.target_minutes,
+                g.within_target,
+                g.median_minutes,
+                g.p90_minutes,
+            )
+            for g in report.grades
+        ),
+        breaches=_breaches(report.incidents, {row.reference: row.caller_updated_at for row in rows}),
+        angela=_angela(rows),
+        safe_spaces=await _safe_spaces(db, start, min(end, as_at)),
+        warnings=tally.warnings,
+        directions=tally.directions,
+        surrendered_items=tally.surrendered_items,
+        dispersal_breaches=tally.breaches,
+        under_16_removals=int(removals or 0),
+        zones_in_force=tuple(f"{name} ({log})" for name, log in zones),
+        venues=venue_rows(incidents),
+        hours=_hours(incidents),
+        hotspots=hotspot_cells([(i.lat, i.lon) for i in incidents]),
+        includes_personal=include_personal,
+    )
+
+
+async def _check_night(db: Database, night: date, now: datetime) -> None:
+    evening = datetime.combine(night, datetime.min.time(), tzinfo=LOCAL_TZ).replace(hour=NIGHT_STARTS_AT_HOUR)
+    if evening > now:
+        raise ValidationError(
+            f"the night of {night:%A %d %B %Y} has not begun (it starts at 18:00 UK time); "
+            f"give a night up to {last_complete_night(now).isoformat()}, "
+            "or leave --night out for the last complete one"
+        )
+    async with db.read() as conn:
+        first = await conn.scalar(select(func.min(Incident.night)))
+    if first is None:
+        raise ValidationError("no incident has been recorded yet, so there is no night to report")
+    if night < first:
+        raise ValidationError(
+            f"the night of {night:%A %d %B %Y} is before the first record (the night of "
+            f"{first:%A %d %B %Y}); give a night from {first.isoformat()} on"
+        )
+
+
+async def _incident_rows(db: Database, night: date) -> Sequence[Any]:
+    query = (
+        select(
+            Incident.reference,
+            Incident.reported_at,
+            Incident.category,
+            Incident.source,
+            Incident.grade,
+            Incident.status,
+            Incident.lat,
+            Incident.lon,
+            Incident.summary,
+            Incident.angela_outcome,
+            Incident.caller_updated_at,
+            Incident.venue_link,
+            Venue.name.label("venue"),
+        )
+        .outerjoin(Venue, Venue.id == Incident.venue_id)
+        .where(Incident.night == night, Incident.duplicate_of.is_(None))
+        .order_by(Incident.reported_at, Incident.id)
+    )
+    async with db.read() as conn:
+        return (await conn.execute(query)).all()
+
+
+def _pack_incident(row: Any, response: IncidentResponse | None, include_personal: bool) -> PackIncident:
+    outcome = response.outcome if response else None
+    return PackIncident(
+        reference=row.reference,
+        reported_at=row.reported_at,
+        category=row.category,
+        source=row.source,
+        grade=row.grade,
+        status=row.status,
+        venue=row.venue or "",
+        venue_link=(row.venue_link or "at_venue") if row.venue else "",
+        lat=row.lat,
+        lon=row.lon,
+        response_minutes=response.minutes_to_arrival if response else None,
+        within_target={Outcome.MET: True, Outcome.BREACHED: False}.get(outcome) if outcome else None,
+        summary=row.summary if include_personal else None,
+    )
+
+
+def _kinds(incidents: Sequence[PackIncident]) -> tuple[KindCount, ...]:
+    counts = Counter((i.category, i.source, i.grade) for i in incidents)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1], kv[0][2] or 9))
+    return tuple(KindCount(c, s, g, n) for (c, s, g), n in ordered)
+
+
+def _breaches(responses: Sequence[IncidentResponse], told: dict[str, datetime | None]) -> tuple[Breach, ...]:
+    return tuple(
+        Breach(
+            reference=r.reference,
+            grade=r.grade,
+            reported_at=r.reported_at,
+            target_minutes=r.target_minutes or 0.0,
+            minutes_to_arrival=r.minutes_to_arrival,
+            caller_told=told.get(r.reference) is not None,
+        )
+        for r in responses
+        if r.outcome is Outcome.BREACHED
+    )
+
+
+def _angela(rows: Sequence[Any]) -> tuple[tuple[str, int], ...]:
+    outcomes = Counter(
+        (row.angela_outcome or "not recorded").replace("_", " ")
+        for row in rows
+        if row.source == Source.ASK_FOR_ANGELA.value or row.angela_outcome
+    )
+    return tuple(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+async def _safe_spaces(db: Database, start: datetime, end: datetime) -> tuple[SafeSpaceNight, ...]:
+    """Each safe space's status through ``[start, end)`` from the change log's venue payloads."""
+    async with db.read() as conn:
+        venues = (
+            await conn.execute(select(Venue.id, Venue.name).where(Venue.is_safe_space).order_by(Venue.name))
+        ).all()
+        changes = (
+            await conn.execute(
+                select(ChangeLogEntry.entity_id, ChangeLogEntry.committed_at, ChangeLogEntry.payload)
+                .where(ChangeLogEntry.entity == "venue", ChangeLogEntry.committed_at < end)
+                .order_by(ChangeLogEntry.seq)
+            )
+        ).all()
+    out = []
+    for venue_id, name in venues:
+        timeline = [(at, p.get("safe_space_status") or "open") for v, at, p in changes if v == venue_id]
+        out.append(_safe_space_night(name, timeline, start, end))
+    return tuple(out)
+
+
+def _safe_space_night(
+    name: str, timeline: Sequence[tuple[datetime, str]], start: datetime, end: datetime
+) -> SafeSpaceNight:
+    before = [status for at, status in timeline if at < start]
+    status = before[-1] if before else (timeline[0][1] if timeline else "open")
+    at_start, since = status, start
+    minutes: dict[str, float] = {"open": 0.0, "full": 0.0, "closed": 0.0}
+    moves = []
+    for at, new in timeline:
+        if at < start or new == status:
+            continue
+        moves.append((at, status, new))
+        minutes[status] = minutes.get(status, 0.0) + (at - since).total_seconds() / 60
+        status, since = new, at
+    minutes[status] = minutes.get(status, 0.0) + max(0.0, (end - since).total_seconds() / 60)
+    return SafeSpaceNight(name, at_start, tuple(moves), round(minutes["full"]), round(minutes["closed"]))
+
+
+_LINK_COLUMNS = ("inside", "door_queue", "nearby", "venue_reported")
+
+
+def venue_rows(incidents: Sequence[PackIncident]) -> tuple[VenueRow, ...]:
+    """Incidents per venue by link type, busiest venue first."""
+    per_venue: dict[str, Counter[str]] = {}
+    for incident in incidents:
+        if incident.venue:
+            per_venue.setdefault(incident.venue, Counter())[incident.venue_link] += 1
+    rows = []
+    for venue, links in per_venue.items():
+        inside, door, nearby, reported = (links[link] for link in _LINK_COLUMNS)
+        other = sum(links.values()) - inside - door - nearby - reported
+        rows.append(VenueRow(venue, inside, door, nearby, reported, other))
+    return tuple(sorted(rows, key=lambda r: (-r.total, r.venue)))
+
+
+def _hours(incidents: Sequence[PackIncident]) -> tuple[tuple[int, tuple[int, int, int, int, int]], ...]:
+    """Incidents per local hour from 18:00 to 05:00, by grade; earlier hours of the day shift too."""
+    counts: dict[int, list[int]] = {}
+    for incident in incidents:
+        hour = incident.reported_at.astimezone(LOCAL_TZ).hour
+        counts.setdefault(hour, [0] * 5)[(incident.grade or 5) - 1] += 1
+    night_hours = [*range(NIGHT_STARTS_AT_HOUR, 24), *range(0, 6)]
+    day_hours = [h for h in range(6, NIGHT_STARTS_AT_HOUR) if h in counts]
+    return tuple((h, tuple(counts.get(h, [0] * 5))) for h in (*day_hours, *night_hours))  # type: ignore[misc]
+
+
+def hotspot_cells(points: Sequence[tuple[float, float]]) -> tuple[HotspotCell, ...]:
+    """Counts per 150 m square over the night's incidents (cells with two or more).
+
+    The one place the pack's hotspot layer is computed, so a kernel-density layer can
+    replace the squares without touching the map.
+    """
+    if not points:
+        return ()
+    mean_lat = sum(lat for lat, _ in points) / len(points)
+    dlat = HOTSPOT_CELL_M / _M_PER_DEG_LAT
+    dlon = dlat / math.cos(math.radians(mean_lat))
+    cells = Counter((math.floor(lat / dlat), math.floor(lon / dlon)) for lat, lon in points)
+    return tuple(
+        HotspotCell(i * dlat, j * dlon, (i + 1) * dlat, (j + 1) * dlon, n)
+        for (i, j), n in sorted(cells.items(), key=lambda kv: -kv[1])
+        if n >= 2
+    )
+
+
+__all__ = [
+    "Breach",
+    "GradeFigures",
+    "HotspotCell",
+    "KindCount",
+    "NightPack",
+    "PackIncident",
+    "SafeSpaceNight",
+    "VenueRow",
+    "hotspot_cells",
+    "last_complete_night",
+    "night_pack",
+    "venue_rows",
+]
