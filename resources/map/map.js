@@ -49,6 +49,7 @@
   var Labels = window.controlroomLabels, Popups = window.controlroomPopups;
   var Incidents = window.controlroomIncidents, Overlays = window.controlroomOverlays;
   var Marks = window.controlroomMarks, Cameras = window.controlroomCameras;
+  var Hotspots = window.controlroomHotspots;
 
   var state = {
     map: null, bridge: null, legend: null, relabel: function () {}, colours: COLOURS,
@@ -209,6 +210,8 @@
       Cameras.diff(msg.cameras || [], msg.removed_cameras || []);
     } else if (msg.type === "camera_coverage") {
       Cameras.setCoverage(msg);
+    } else if (msg.type === "hotspots") {
+      Hotspots.set(msg);
     } else if (msg.type === "draw") {
       Overlays.startDrawing(msg.points);
     } else if (msg.type === "draw_undo") {
@@ -325,6 +328,7 @@
         ["cr-key-cone cr-key-cam-preset", "", "preset"], ["cr-key-cam cr-key-cam-off", "12", "faulty/offline"],
         ["cr-key-cone cr-key-cam-active", "", "tasked"]]) },
       { id: "cameraGaps", title: "Camera gaps", layer: L_.cameraGaps, keys: keys([["cr-key-gap", "", "street no camera sees"]]) },
+      Hotspots.legendEntry(),
       { id: "streets", title: "Streets, parks", layer: L_.streets, keys: keys([
         ["cr-key-street", "", "street"], ["cr-key-park", "", "park"]]) },
       { id: "pin", title: "Picked point", layer: L_.pin, keys: keys([["cr-key-pin", "", ""]]) }
@@ -460,6 +464,7 @@
     createPanes(map);
     createLayers(map);
     Cameras.init(state);
+    Hotspots.init(state);
     Marks.init(state);
     state.relabel = Labels.scheduler(map);
     listen(map);
@@ -542,6 +547,7 @@
     pin: function () { if (!state.pin) { return null; } var ll = state.pin.getLatLng(); return [ll.lat, ll.lng]; },
     legend: function () { return state.legend.layers(); },
     legendNote: function (id) { return state.legend.noteText(id); },
+    hotspots: function () { return Hotspots.describe(); },
     toggleLayer: function (id) { return state.legend.toggle(id); },
     declutter: function () { return Labels.declutter(state.map.getContainer()); },
     alertLevel: Incidents.alertLevel,

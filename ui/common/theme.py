@@ -107,6 +107,8 @@ MAP_CAMERA = "#d9c48f"
 MAP_CAMERA_OFF = "#7c7c84"
 MAP_CAMERA_TASKED = WHITE
 MAP_COVERAGE_GAP = RED
+# A report's hotspots (kernel density): pink, apart from the grades, flags and zones.
+MAP_HOTSPOT = "#ff5ec4"
 
 
 def rgba(colour: str, alpha: float) -> str:
@@ -156,6 +158,7 @@ def map_palette() -> dict[str, str]:
         "camera-tasked": MAP_CAMERA_TASKED,
         "camera-tasked-fill": rgba(MAP_CAMERA_TASKED, 0.22),
         "coverage-gap": MAP_COVERAGE_GAP,
+        "hotspot": MAP_HOTSPOT,
     }
     palette.update({f"grade-{g or 'u'}": colour for g, colour in GRADE_BACKGROUND.items()})
     palette.update({f"safe-{status}": colour for status, colour in SAFE_SPACE_STATUS.items()})

@@ -208,6 +208,7 @@ class MapBridge(QObject):
         self._cameras: dict[int, dict[str, Any]] = {}
         self._camera_snapshots: dict[int, CameraSnapshot] = {}
         self._camera_coverage: dict[str, Any] | None = None
+        self._hotspots: dict[str, Any] | None = None
         self._filter = IncidentFilter()
         self._visible: set[int] = set()  # incident ids the page is drawing
         self._page_ready = False
@@ -333,6 +334,16 @@ class MapBridge(QObject):
         page draws, and a flush here made the incidents' next push come early.
         """
         self._camera_coverage = message
+        if self._page_ready:
+            self._push(message)
+
+    def set_hotspots(self, message: dict[str, Any]) -> None:
+        """A report's hotspot grid (``ui.reports.hotspot_layer.hotspot_message``), drawn whole.
+
+        Like the coverage gaps it depends on nothing else the page draws: sent at once, and
+        again after a reload of the page.
+        """
+        self._hotspots = message
         if self._page_ready:
             self._push(message)
 
@@ -492,6 +503,8 @@ class MapBridge(QObject):
             )
             if self._camera_coverage is not None:
                 self._push(self._camera_coverage)
+            if self._hotspots is not None:
+                self._push(self._hotspots)
             # What the operator set on this page survives a reload of it.
             if self._pin is not None:
                 self._push({"type": "pin", "lat": self._pin[0], "lon": self._pin[1]})

@@ -52,6 +52,7 @@ SCRIPTS = (
     "overlays.js",
     "marks.js",
     "cameras.js",
+    "hotspots.js",
     "basemap.js",
     "map.js",
 )

@@ -14,6 +14,7 @@ from ui.dispersal.action_specs import DISPERSAL_ACTIONS
 from ui.footage.action_specs import FOOTAGE_ACTIONS
 from ui.incidents.action_specs import INCIDENT_ACTIONS
 from ui.patrols.action_specs import PATROL_ACTIONS
+from ui.reports.action_specs import REPORT_ACTIONS
 
 MENU = "menu"
 LOCK = ActionSpec("console.lock", "&Lock console", "Ctrl+L", "console.lock", MENU)
@@ -50,6 +51,7 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     CAMERA_ACTIONS,
     FOOTAGE_ACTIONS,
     AUDIT_ACTIONS,
+    REPORT_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,
 )

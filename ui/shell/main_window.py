@@ -48,6 +48,9 @@ from ui.patrols.actions import PatrolActions, incident_tasks
 from ui.patrols.flag_board import FlagBoard
 from ui.patrols.street_network import StreetNetworkLink
 from ui.patrols.unit_board import UnitBoard
+from ui.reports.action_specs import OPEN_REPORTS
+from ui.reports.dock import ReportsPanel
+from ui.reports.gateway import ReportGateway
 from ui.shell.actions import (
     DETAIL,
     MAP_OVERVIEW,
@@ -138,6 +141,14 @@ class MainWindow(QMainWindow):
                     shown=False,
                     tab_with="boards",
                 ),
+                Panel(
+                    "reports",
+                    "Reports",
+                    self.reports,
+                    Area.RightDockWidgetArea,
+                    shown=False,
+                    tab_with="boards",
+                ),
             ],
         )
         self.docks = self.layout_state.docks
@@ -185,6 +196,7 @@ class MainWindow(QMainWindow):
         self.cameras = CamerasPanel(self.camera_gateway, self._incident_reference, registry=self.registry)
         self.cameras.follow(feed)
         self.detail.follow(feed)
+        self.reports = ReportsPanel(ReportGateway(self.commands.db, self.commands.context.actor))
         self.outbox_panel = OutboxPanel(self.writes)
         self.outbox_panel.follow(feed)
         self.banner = OutageBanner()
@@ -286,14 +298,18 @@ class MainWindow(QMainWindow):
         entry(ZOOM_OUT, menu, self, self.text_scale.smaller)
         entry(ZOOM_RESET, menu, self, self.text_scale.reset)
         menu.addSeparator()
-        for dock in self.docks.values():
-            menu.addAction(dock.toggleViewAction())
+        # Reports through its declared entry (F9), offered only to roles that may read reports.
+        entry(OPEN_REPORTS, menu, self, self.show_reports)
+        for name, dock in self.docks.items():
+            if name != "reports":
+                menu.addAction(dock.toggleViewAction())
         entry(RESET_LAYOUT, menu, self, self.reset_layout)
 
     def _connect(self) -> None:
         self.table.sig_incident_selected.connect(self._on_table_incident_selected)
         self.map.bridge.sig_incident_clicked.connect(self.table.select_incident)
         self.cameras.sig_camera_selected.connect(self.map.bridge.select_camera)
+        self.reports.sig_hotspots_ready.connect(self.map.bridge.set_hotspots)
         self.board.sig_filter_changed.connect(self.map.bridge.set_filter)
         self.alert_actions = AlertStackActions(
             self.alert_stack, self.incident_gateway, self.table, self.detail, show_detail=self.show_detail
@@ -369,16 +385,23 @@ class MainWindow(QMainWindow):
         dock.raise_()
         focus_target(self.detail).setFocus()
 
+    def show_reports(self) -> None:
+        """The Reports dock in front with the keyboard in its period picker."""
+        dock = self.docks["reports"]
+        dock.show()
+        dock.raise_()
+        self.reports.focus_picker()
+
     def reset_layout(self) -> None:
         """Every dock back where it starts (the detail hidden), sizes as on first start."""
         self.map_placement.to_dock()
         for name, dock in self.docks.items():
             dock.setFloating(False)
-            if name == "detail":
+            if name in ("detail", "reports"):
                 self.tabifyDockWidget(self.docks["boards"], dock)
             else:
                 self.addDockWidget(Area.RightDockWidgetArea, dock)
-            dock.setVisible(name != "detail" and self.role_page is None)
+            dock.setVisible(name not in ("detail", "reports") and self.role_page is None)
         self.layout_state.apply_default_sizes()
         self.layout_state.follow_window_size = True
 

@@ -231,14 +231,14 @@ def test_the_legend_lists_every_layer_and_each_toggles(map_view: MapView, qtbot:
     reset(map_view, qtbot, incidents=[incident(1)])
     legend = js(map_view, qtbot, "controlroom.legend()")
     assert [entry["id"] for entry in legend] == [
-        "incidents", "safeSpaces", "venues", "units", "flags", "zones", "cameras", "cameraGaps", "streets",
-        "pin",
+        "incidents", "safeSpaces", "venues", "units", "flags", "zones", "cameras", "cameraGaps", "hotspots",
+        "streets", "pin",
     ]  # fmt: skip
     assert all(entry["checkbox"] and entry["keys"] >= 1 for entry in legend)
-    # Every layer is on at first but the coverage gaps, which the operator asks for.
-    assert [entry["id"] for entry in legend if not entry["shown"]] == ["cameraGaps"]
+    # Every layer is on at first but the coverage gaps and hotspots, which the operator asks for.
+    assert [entry["id"] for entry in legend if not entry["shown"]] == ["cameraGaps", "hotspots"]
     boxes = "Array.from(document.querySelectorAll('.cr-legend input[type=checkbox]')).map(b => b.tabIndex)"
-    assert js(map_view, qtbot, boxes) == [0] * 10  # reached with Tab
+    assert js(map_view, qtbot, boxes) == [0] * 11  # reached with Tab
 
     drawn = "document.querySelectorAll('path[data-incident]').length"
     wait_until(qtbot, lambda: js(map_view, qtbot, drawn) == 1, "the incident is drawn")

@@ -1,0 +1,164 @@
+"""``PeriodPicker``: which night or period a report covers, chosen with the keyboard.
+
+One row: what to report ("Last night", "A night", "A week", "A month", "From – to"), the
+date or dates that choice needs (the others hidden), an optional before/after date, and
+Run. Tab walks them in that order and Enter anywhere in the row runs the report.
+
+The picker never judges the dates itself: a night in the future, a "from" after the
+"to", a period before the first record are refused by the core in the words the CLI
+prints (``report-night`` / ``report-period``), and the dock shows those words beside it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from controlroom.core.domain import operational_night
+from controlroom.writes import utcnow
+
+LAST_NIGHT, NIGHT, WEEK, MONTH, RANGE = "last_night", "night", "week", "month", "range"
+CHOICES = (
+    (LAST_NIGHT, "Last night"),
+    (NIGHT, "A night"),
+    (WEEK, "A week (7 nights from)"),
+    (MONTH, "A month"),
+    (RANGE, "From – to"),
+)
+DATE_FORMAT = "dd/MM/yyyy"
+MONTH_FORMAT = "MMMM yyyy"
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What to report: one night (``start == end``, ``night``) or the nights ``start``..``end``."""
+
+    night: bool
+    start: date
+    end: date
+    before_after: date | None = None
+
+    def words(self) -> str:
+        """ "the night of Fri 27 Nov 2026" / "the nights 1 Nov 2026 – 30 Nov 2026"."""
+        if self.night:
+            return f"the night of {self.start:%a %d %b %Y}"
+        return f"the nights {self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def last_night(now: datetime) -> date:
+    """The last operational night that has ended by ``now`` (the night before the current one)."""
+    return operational_night(now) - timedelta(days=1)
+
+
+def chosen_period(
+    choice: str, first: date, second: date, now: datetime, before_after: date | None = None
+) -> ReportPeriod:
+    """The period a choice and its dates mean (``first``: the night, week start or month)."""
+    if choice == LAST_NIGHT:
+        return ReportPeriod(True, last_night(now), last_night(now))
+    if choice == NIGHT:
+        return ReportPeriod(True, first, first)
+    if choice == WEEK:
+        return ReportPeriod(False, first, first + timedelta(days=6), before_after)
+    if choice == MONTH:
+        days = calendar.monthrange(first.year, first.month)[1]
+        return ReportPeriod(False, first.replace(day=1), first.replace(day=days), before_after)
+    return ReportPeriod(False, first, second, before_after)
+
+
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FORMAT)
+    return edit
+
+
+def _day(edit: QDateEdit) -> date:
+    shown = edit.date()
+    return date(shown.year(), shown.month(), shown.day())
+
+
+class PeriodPicker(QWidget):
+    """The choice, its dates, the optional before/after date and Run; Enter runs."""
+
+    sig_run_requested = Signal(object)  # ReportPeriod
+
+    def __init__(self, clock: Callable[[], datetime] = utcnow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self.choice = QComboBox()
+        self.choice.setObjectName("report_choice")
+        for key, text in CHOICES:
+            self.choice.addItem(text, key)
+        self.first = _date_edit("report_first")
+        self.to_label = QLabel("to")
+        self.second = _date_edit("report_second")
+        self.compare = QCheckBox("Before/after")
+        self.compare.setToolTip("Compare the nights before this date with the nights from it")
+        self.pivot = _date_edit("report_before_after")
+        self.run = QPushButton("Run")
+        self.run.setObjectName("report_run")
+        self.run.setDefault(True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (
+            self.choice,
+            self.first,
+            self.to_label,
+            self.second,
+            self.compare,
+            self.pivot,
+            self.run,
+        ):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self._set_dates(last_night(clock()))
+        self.choice.currentIndexChanged.connect(self._on_choice_changed)
+        self.compare.toggled.connect(self._on_compare_toggled)
+        self.run.clicked.connect(self.request_run)
+        self._on_choice_changed()
+
+    def _set_dates(self, night: date) -> None:
+        self.first.setDate(QDate(night.year, night.month, night.day))
+        self.second.setDate(QDate(night.year, night.month, night.day))
+        self.pivot.setDate(QDate(night.year, night.month, night.day))
+
+    def set_choice(self, key: str) -> None:
+        self.choice.setCurrentIndex(self.choice.findData(key))
+
+    def period(self) -> ReportPeriod:
+        """What the picker says now."""
+        pivot = _day(self.pivot) if self.compare.isChecked() else None
+        return chosen_period(
+            str(self.choice.currentData()), _day(self.first), _day(self.second), self._clock(), pivot
+        )
+
+    def request_run(self) -> None:
+        self.sig_run_requested.emit(self.period())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Enter in any field of the row runs the report (a date edit does not take it itself).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.request_run()
+            return
+        super().keyPressEvent(event)
+
+    def _on_choice_changed(self) -> None:
+        choice = self.choice.currentData()
+        self.first.setVisible(choice != LAST_NIGHT)
+        self.first.setDisplayFormat(MONTH_FORMAT if choice == MONTH else DATE_FORMAT)
+        self.to_label.setVisible(choice == RANGE)
+        self.second.setVisible(choice == RANGE)
+        periods = choice in (WEEK, MONTH, RANGE)
+        self.compare.setVisible(periods)
+        self.pivot.setVisible(periods and self.compare.isChecked())
+
+    def _on_compare_toggled(self, checked: bool) -> None:
+        self.pivot.setVisible(checked and self.compare.isVisible())
