@@ -71,9 +71,9 @@ def hourly_chart(pack: NightPack, theme: Theme) -> Figure:
         ax.set_ylim(0, 1)
         ax.text(0.5, 0.5, "No incidents this night", transform=ax.transAxes, ha="center", color=text)
     else:
-        legend = ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=5, labelcolor=text)
-        del legend
-        ax.set_ylim(0, max(bottoms) * 1.25 + 0.5)
+        # Above the axes, so the legend never covers the night's busiest hour.
+        fig.legend(fontsize=8, frameon=False, loc="outside upper center", ncols=5, labelcolor=text)
+        ax.set_ylim(0, max(bottoms) * 1.08 + 0.5)
     return fig
 
 
