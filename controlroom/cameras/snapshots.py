@@ -123,6 +123,7 @@ def snapshot_of(
         tasked_preset=task.preset if task else None,
         tasked_at=task.tasked_at if task else None,
         tasked_by=task.tasked_by if task else "",
+        sharing_agreement=camera.sharing_agreement,
     )
 
 

@@ -42,6 +42,8 @@ class IncidentSnapshot:
     updated_at: datetime | None = None
     attended_at: datetime | None = None
     caller_updated_at: datetime | None = None
+    # A ``VenueLink`` value on an incident at a venue; None without a venue.
+    venue_link: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -326,6 +328,7 @@ class CameraSnapshot:
     tasked_preset: str | None = None
     tasked_at: datetime | None = None
     tasked_by: str = ""
+    sharing_agreement: str = ""
 
     @property
     def working(self) -> bool:

@@ -12,9 +12,8 @@ what was typed kept and nothing written.
 An edit is saved with the version it was based on: when another console saved the camera
 in between, the form says so and shows the camera as it is now.
 
-The window's camera snapshot does not carry a camera's sharing agreement (the map and the
-boards never show it), so on an edit the field starts blank and a blank field keeps the
-agreement recorded; text typed there replaces it.
+On an edit the sharing agreement starts as recorded (the camera's snapshot carries it); a
+field left blank keeps the agreement recorded, text typed there replaces it.
 """
 
 from __future__ import annotations
