@@ -12,10 +12,19 @@ from controlroom.cli import arguments
 from controlroom.cli.registry import Access, Command
 from controlroom.cli.session import Session, in_session
 from controlroom.cli.terminal import json_text, shown
-from controlroom.core.domain import LOCAL_TZ, Category, SafeSpaceStatus, Source, Status, grade_label
+from controlroom.core.domain import (
+    LOCAL_TZ,
+    Category,
+    SafeSpaceStatus,
+    Source,
+    Status,
+    VenueLink,
+    grade_label,
+)
 from controlroom.core.errors import NotPermittedError, ValidationError
 
 MAX_IDEMPOTENCY_KEY = 100  # the column's width (incidents.idempotency_key)
+_LINK_HELP = "how it relates to the venue, one of: " + ", ".join(VenueLink.choices())
 
 
 def _report_arguments(report: argparse.ArgumentParser) -> None:
@@ -25,6 +34,7 @@ def _report_arguments(report: argparse.ArgumentParser) -> None:
         "--at", metavar="LAT,LON", type=arguments.lat_lon, help="coordinates, e.g. 50.9060,-1.4044"
     )
     report.add_argument("--place", metavar="TEXT", help="where, in words (required with --at)")
+    report.add_argument("--venue-link", metavar="L", help=_LINK_HELP + " (with --venue; default at_venue)")
     report.add_argument(
         "--category", required=True, metavar="C", help="one of: " + ", ".join(Category.choices())
     )
@@ -61,6 +71,7 @@ async def _report(session: Session, args: argparse.Namespace) -> int:
             lon=lon,
             place=args.place,
             idempotency_key=_idempotency_key(args.idempotency_key),
+            venue_link=args.venue_link,
         )
     )
     if args.json:
@@ -143,6 +154,7 @@ def _incident_lines(values: dict[str, Any]) -> list[str]:
         f"  reported   {when} by {label_of(Source, values.get('source'))}",
         f"  category   {label_of(Category, values.get('category'))}",
         f"  place      {values.get('place')}",
+        *([f"  link       {label_of(VenueLink, link)}"] if (link := values.get("venue_link")) else []),
         f"  summary    {values.get('summary')}",
     ]
 
@@ -159,6 +171,7 @@ def _update_arguments(update: argparse.ArgumentParser) -> None:
     update.add_argument("--status", metavar="S", help="one of: " + ", ".join(Status.choices()))
     update.add_argument("--grade", type=arguments.grade, metavar="1-4")
     update.add_argument("--note", metavar="TEXT")
+    update.add_argument("--venue-link", metavar="L", help=_LINK_HELP)
     update.add_argument(
         "--if-version",
         type=int,
@@ -169,15 +182,24 @@ def _update_arguments(update: argparse.ArgumentParser) -> None:
 
 
 async def _update(session: Session, args: argparse.Namespace) -> int:
-    from controlroom.incidents.editing import IncidentEditing
+    from controlroom.incidents.editing import IncidentEdit, IncidentEditing
 
-    if args.status is None and args.grade is None and args.note is None:
-        raise ValidationError("nothing to change: give --status, --grade and/or --note")
+    if args.status is None and args.grade is None and args.note is None and args.venue_link is None:
+        raise ValidationError("nothing to change: give --status, --grade, --venue-link and/or --note")
     snapshot = await IncidentEditing(session.context).update_incident(
-        args.reference, status=args.status, grade=args.grade, note=args.note, expected_version=args.if_version
+        args.reference,
+        IncidentEdit(venue_link=args.venue_link),
+        status=args.status,
+        grade=args.grade,
+        note=args.note,
+        expected_version=args.if_version,
     )
+    link = ""
+    if args.venue_link is not None and snapshot.venue_link is not None:
+        link = f", link to venue: {VenueLink.of(snapshot.venue_link).label}"
     print(
-        f"{snapshot.reference} version {snapshot.version}: {snapshot.status}, {grade_label(snapshot.grade)}"
+        f"{snapshot.reference} version {snapshot.version}: {snapshot.status}, "
+        f"{grade_label(snapshot.grade)}{link}"
     )
     return 0
 

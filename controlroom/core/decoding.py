@@ -33,6 +33,7 @@ from controlroom.core.domain import (
     UnitKind,
     UnitStatus,
     VenueKind,
+    VenueLink,
 )
 from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import (
@@ -155,6 +156,7 @@ INCIDENT_COLUMNS: dict[str, Column] = {
     "updated_at": _optional(_time),
     "attended_at": _optional(_time),
     "caller_updated_at": _optional(_time),
+    "venue_link": _optional(_one_of(VenueLink, "link to a venue")),
 }
 
 VENUE_COLUMNS: dict[str, Column] = {

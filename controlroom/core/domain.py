@@ -77,6 +77,20 @@ class Source(LabelledEnum):
     ASK_FOR_ANGELA = ("ask_for_angela", "Ask for Angela")
 
 
+class VenueLink(LabelledEnum):
+    """How an incident at a venue relates to it, so a licensing review reads evidence, not a count.
+
+    ``at_venue`` is the default until someone says more (and what migration 0012 gave
+    incidents recorded before the link existed).
+    """
+
+    AT_VENUE = ("at_venue", "at venue")
+    INSIDE = ("inside", "inside")
+    DOOR_QUEUE = ("door_queue", "at the door/queue")
+    NEARBY = ("nearby", "nearby")
+    VENUE_REPORTED = ("venue_reported", "reported by the venue")
+
+
 class Status(LabelledEnum):
     NEW = ("new", "New")
     ACKNOWLEDGED = ("acknowledged", "Acknowledged")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.core.domain import LOCAL_TZ, Category, Source, Status
+from controlroom.core.domain import LOCAL_TZ, Category, Source, Status, VenueLink
 from controlroom.core.errors import StaleVersionError, ValidationError
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.core.validation import clean_text, parse_choice, parse_grade
@@ -51,6 +51,7 @@ class IncidentEdit:
     person_of_concern: str | None = None
     reporter_contact: str | None = None
     angela_outcome: str | None = None
+    venue_link: str | None = None
     note: str | None = None
 
 
@@ -87,7 +88,23 @@ def validated_edit(edit: IncidentEdit) -> dict[str, Any]:
                 f"valid outcomes are: {', '.join(ANGELA_OUTCOMES)}"
             )
         values["angela_outcome"] = outcome or None
+    if edit.venue_link is not None:
+        values["venue_link"] = parse_venue_link(edit.venue_link)
     return values
+
+
+def parse_venue_link(text: str) -> str:
+    """A ``VenueLink`` value from its slug or its words, or an error naming the five."""
+    return str(parse_choice(VenueLink, text, "link to the venue").value)
+
+
+def refuse_link_without_venue(reference: str | None = None) -> ValidationError:
+    """The refusal for a link to a venue on an incident that is not at one."""
+    subject = f"{reference} is not at a venue" if reference else "no venue was given"
+    return ValidationError(
+        f"{subject}, so it has no link to one; give the link (inside, door_queue, nearby, "
+        "venue_reported or at_venue) only for an incident at a venue"
+    )
 
 
 def validate_thrive(thrive: dict[str, str]) -> dict[str, str]:
@@ -143,6 +160,8 @@ class IncidentEditing(CommandBase):
                     return incident_snapshot(row)
                 if expected_version is not None and row.version != expected_version:
                     raise StaleVersionError(stale_message(row, expected_version), incident_snapshot(row))
+                if "venue_link" in values and row.venue_id is None:
+                    raise refuse_link_without_venue(row.reference)
                 if idempotency_key:
                     session.add(_applied(idempotency_key, row.id, self.actor.name, now))
                 changed = _apply(row, values, now)
@@ -261,7 +280,9 @@ def _timeline(changed: dict[str, list[Any]], note: str | None) -> list[tuple[str
         events.append(("regraded", {"from": changed["grade"][0], "to": changed["grade"][1]}))
     if "thrive" in changed:
         events.append(("thrive", {"thrive": changed["thrive"][1]}))
-    other = {k: v for k, v in changed.items() if k not in ("status", "grade", "thrive")}
+    if "venue_link" in changed:
+        events.append(("venue_link", {"from": changed["venue_link"][0], "to": changed["venue_link"][1]}))
+    other = {k: v for k, v in changed.items() if k not in ("status", "grade", "thrive", "venue_link")}
     if other:
         events.append(("edited", {"fields": other}))
     if note is not None:

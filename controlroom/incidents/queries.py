@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import select
 
 from controlroom.core.decoding import UndecodableRowError, decode_each, decode_flag, decode_unit
-from controlroom.core.domain import LOCAL_TZ, Behaviour, Category, LabelledEnum, Source, grade_label
+from controlroom.core.domain import (
+    LOCAL_TZ,
+    Behaviour,
+    Category,
+    LabelledEnum,
+    Source,
+    VenueLink,
+    grade_label,
+)
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import FlagSnapshot, IncidentSnapshot, RowWarning, UnitSnapshot
 from controlroom.incidents.records import incident_columns, incident_from_row
@@ -36,7 +44,7 @@ class TimelineEntry:
         d = self.detail
         if self.kind == "reported":
             source, category = label_of(Source, d["source"]), label_of(Category, d["category"])
-            return f"reported by {source}: {category}, {grade_label(d.get('grade'))}"
+            return f"reported by {source}: {category}, {grade_label(d.get('grade'))}{_link_said(d)}"
         if self.kind == "status":
             unit = f" ({d['unit']})" if d.get("unit") else ""
             return f"status {d['from']} → {d['to']}{unit}"
@@ -54,6 +62,9 @@ class TimelineEntry:
         if self.kind == "thrive":
             filled = ", ".join(f"{k}: {v}" for k, v in d["thrive"].items() if v)
             return f"THRIVE assessed — {filled or 'blank'}"
+        if self.kind == "venue_link":
+            was = label_of(VenueLink, d["from"]) if d.get("from") else "not recorded"
+            return f"Link to venue: {label_of(VenueLink, d['to'])} (was {was})"
         if self.kind == "edited":
             return "edited " + ", ".join(d["fields"])
         if self.kind == "note":
@@ -95,6 +106,12 @@ def label_of(kind: type[LabelledEnum], value: Any) -> str:
     """The label of a stored value, or the value quoted as unknown (a row written around the program)."""
     member = kind._value2member_map_.get(value) if isinstance(value, str) else None
     return member.label if isinstance(member, LabelledEnum) else f"{value!r} (unknown)"
+
+
+def _link_said(reported: dict[str, Any]) -> str:
+    """A report's link to its venue, when it says more than the default "at venue"."""
+    link = reported.get("venue_link")
+    return f"; link to venue: {label_of(VenueLink, link)}" if link and link != VenueLink.AT_VENUE else ""
 
 
 def _hh_mm(iso: str) -> str:

@@ -41,6 +41,7 @@ def incident_snapshot(row: Incident) -> IncidentSnapshot:
         updated_at=row.updated_at,
         attended_at=row.attended_at,
         caller_updated_at=row.caller_updated_at,
+        venue_link=row.venue_link,
     )
 
 

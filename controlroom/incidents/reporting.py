@@ -16,11 +16,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.core.domain import Category, Source, Status, format_reference, operational_night
+from controlroom.core.domain import (
+    Category,
+    Source,
+    Status,
+    VenueLink,
+    format_reference,
+    operational_night,
+)
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.core.validation import clean_text, parse_choice, parse_grade
-from controlroom.incidents.editing import IncidentEdit, validated_edit
+from controlroom.incidents.editing import (
+    IncidentEdit,
+    parse_venue_link,
+    refuse_link_without_venue,
+    validated_edit,
+)
 from controlroom.incidents.records import incident_snapshot, reported_by_key
 from controlroom.storage.models import Incident, IncidentEvent, ReferenceCounter
 from controlroom.venues.records import find_venue
@@ -52,6 +64,8 @@ class NewIncident:
     person_of_concern: str = ""
     reporter_contact: str = ""
     angela_outcome: str | None = None
+    # How it relates to ``venue`` (a ``VenueLink``); "at_venue" when a venue is given without it.
+    venue_link: str | None = None
 
 
 def validated_report(new: NewIncident) -> dict[str, Any]:
@@ -73,8 +87,19 @@ def validated_report(new: NewIncident) -> dict[str, Any]:
         "source": parse_choice(Source, new.source, "source").value,
         "grade": parse_grade(new.grade),
         "summary": clean_text(new.summary, "summary", MAX_SUMMARY),
+        "venue_link": _venue_link(new),
         **details,
     }
+
+
+def _venue_link(new: NewIncident) -> str | None:
+    if not new.venue:
+        if new.venue_link is not None and new.venue_link.strip():
+            raise refuse_link_without_venue()
+        return None
+    if new.venue_link is None or not new.venue_link.strip():
+        return str(VenueLink.AT_VENUE.value)
+    return parse_venue_link(new.venue_link)
 
 
 def reported_detail(row: Incident) -> dict[str, Any]:
@@ -116,6 +141,8 @@ async def create_incident(
     session.add(row)
     await session.flush()
     detail = {**reported_detail(row), **(timeline_detail or {})}
+    if row.venue_link is not None:
+        detail["venue_link"] = row.venue_link
     session.add(
         IncidentEvent(incident_id=row.id, at=now, actor=owner.actor.name, kind="reported", detail=detail)
     )

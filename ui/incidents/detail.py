@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.core.domain import Category, Source, Status, grade_label
+from controlroom.core.domain import Category, Source, Status, VenueLink, grade_label
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.core.snapshots import Diff, IncidentSnapshot, Snapshot
 from controlroom.incidents.lifecycle import allowed_next
@@ -86,6 +86,7 @@ class IncidentDetailPanel(QWidget):
                 "Category",
                 "Source",
                 "Place",
+                "Link to venue",
                 "Summary",
                 "Vulnerable person",
                 "Person of concern",
@@ -165,6 +166,7 @@ class IncidentDetailPanel(QWidget):
             "Category": Category.of(incident.category).label,
             "Source": Source.of(incident.source).label,
             "Place": incident.place,
+            "Link to venue": VenueLink.of(incident.venue_link).label if incident.venue_link else "",
             "Summary": incident.summary,
             "Vulnerable person": incident.vulnerable_person,
             "Person of concern": incident.person_of_concern,

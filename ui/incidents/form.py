@@ -4,7 +4,9 @@ Tab order follows what an operator hears on the radio: where, what, who
 reported it, how urgent, what happened; Enter saves from any one-line field.
 Where takes a venue, a street of the street layer or a point typed as LAT,LON
 (completed as typed), or a description with the point clicked on the map; a
-click pins the point and hands the keyboard back to the form. Nothing risky is
+click pins the point and hands the keyboard back to the form. An incident at a
+venue says how it relates to it (Link to venue, below Where: "at venue" until
+said; Alt+L, or Tab after the summary); without a venue the link is greyed out. Nothing risky is
 pre-chosen: the category starts empty and must be chosen. A bad value is
 explained inside the form and nothing typed is lost; Escape on a changed form
 asks before throwing it away. An edit based on a version another console has
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from controlroom.core.domain import Category, Source, grade_label
+from controlroom.core.domain import Category, Source, VenueLink, grade_label
 from controlroom.core.errors import ControlroomError, StaleVersionError, ValidationError
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.incidents.editing import ANGELA_OUTCOMES, THRIVE_KEYS, IncidentEdit
@@ -115,6 +117,8 @@ class IncidentForm(QDialog):
         self.summary = QLineEdit()
         self.summary.setPlaceholderText("What happened, in a line")
         self.summary.setMaxLength(2000)
+        self.venue_link = _combo([(link.label, link.value) for link in VenueLink])
+        self.venue_link.setEnabled(False)
         self.vulnerable = QLineEdit()
         self.vulnerable.setPlaceholderText("Vulnerable person: description, condition")
         self.concern = QLineEdit()
@@ -130,6 +134,7 @@ class IncidentForm(QDialog):
         form = QFormLayout()
         form.addRow("&Where", self.place)
         form.addRow("", self.point_label)
+        form.addRow("&Link to venue", self.venue_link)
         form.addRow("&Category", self.category)
         form.addRow("", self.category_error)
         form.addRow("S&ource", self.source)
@@ -166,6 +171,12 @@ class IncidentForm(QDialog):
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self.category.currentIndexChanged.connect(lambda _i: self.category_error.setText(""))
         self._on_source_changed()
+        # After the summary, not after Where: the radio order (where, what, who, how urgent,
+        # what happened) stays as operators learnt it; Alt+L reaches the link at any time.
+        QWidget.setTabOrder(self.summary, self.venue_link)
+        QWidget.setTabOrder(self.venue_link, self.vulnerable)
+        if self.incident is None:
+            self.place.textChanged.connect(self._on_place_text_changed)
         # Enter saves from any one-line field: only the save button may be the default.
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
@@ -184,8 +195,14 @@ class IncidentForm(QDialog):
         self.concern.setText(shown_line(incident.person_of_concern))
         self.contact.setText(shown_line(incident.reporter_contact))
         _select(self.angela, incident.angela_outcome or "")
+        # An edit keeps its place (only its words change), so the link is open only at a venue.
+        self.venue_link.setEnabled(incident.venue_id is not None)
+        _select(self.venue_link, incident.venue_link or VenueLink.AT_VENUE.value)
         for key, edit in self.thrive.items():
             edit.setText(shown_line((incident.thrive or {}).get(key, "")))
+
+    def _on_place_text_changed(self, text: str) -> None:
+        self.venue_link.setEnabled(text.strip().lower() in self.places.venues)
 
     def _on_source_changed(self) -> None:
         self.angela.setEnabled(self.source.currentData() == Source.ASK_FOR_ANGELA.value)
@@ -282,7 +299,7 @@ class IncidentForm(QDialog):
             return _with_details(NewIncident(lat=lat, lon=lon, place=place, **common), extras)
         where = self.places.resolve(place)
         if where.is_venue:
-            new = NewIncident(venue=where.label, **common)
+            new = NewIncident(venue=where.label, venue_link=self.venue_link.currentData(), **common)
         else:
             new = NewIncident(lat=where.lat, lon=where.lon, place=where.label, **common)
         return _with_details(new, extras)
@@ -311,6 +328,10 @@ class IncidentForm(QDialog):
             }
         if values.get("grade") is None:
             values.pop("grade", None)
+        if self.incident is not None and self.incident.venue_id is not None:
+            link = self.venue_link.currentData()
+            if link != (self.incident.venue_link or VenueLink.AT_VENUE.value):
+                values["venue_link"] = link
         note = self.note.text().strip()
         return IncidentEdit(**values, note=note or None)
 
