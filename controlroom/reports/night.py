@@ -245,11 +245,12 @@ async def night_pack(
 
 
 async def _check_night(db: Database, night: date, now: datetime) -> None:
-    evening = datetime.combine(night, datetime.min.time(), tzinfo=LOCAL_TZ).replace(hour=NIGHT_STARTS_AT_HOUR)
-    if evening > now:
+    # The night in progress is allowed (its figures stand as at now); a later one has no records.
+    current = operational_night(now)
+    if night > current:
         raise ValidationError(
-            f"the night of {night:%A %d %B %Y} has not begun (it starts at 18:00 UK time); "
-            f"give a night up to {last_complete_night(now).isoformat()}, "
+            f"the night of {night:%A %d %B %Y} is still to come (tonight is the night of "
+            f"{current:%A %d %B %Y}); give a night up to {current.isoformat()}, "
             "or leave --night out for the last complete one"
         )
     async with db.read() as conn:

@@ -101,7 +101,7 @@ def test_csv_and_geojson_read_back_without_personal_data(db_url: str) -> None:
 @pytest.mark.parametrize(
     ("night", "message"),
     [
-        (date(2026, 12, 4), "has not begun"),
+        (date(2026, 12, 4), "is still to come"),
         (date(2026, 11, 25), "before the first record (the night of Thursday 26 November 2026)"),
     ],
 )

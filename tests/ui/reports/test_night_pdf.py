@@ -138,7 +138,7 @@ def test_summaries_only_as_a_logged_disclosure(
 @pytest.mark.parametrize(
     ("words", "code", "message"),
     [
-        (("--night", "2030-01-04"), 2, "has not begun"),
+        (("--night", "2030-01-04"), 2, "is still to come"),
         (("--night", "2026-11-01"), 2, "before the first record"),
         (("--csv", "{tmp}/missing/night.csv"), 2, "does not exist; create it first"),
         (("--geojson", "{tmp}"), 2, "is a folder"),
