@@ -19,9 +19,12 @@ import shiboken6
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -30,6 +33,18 @@ from PySide6.QtWidgets import (
 from controlroom.core.errors import ControlroomError
 from ui.common import theme
 from ui.common.tasks import TaskSet
+from ui.paperwork.pdf import write_pdf
+from ui.reports.exports import (
+    CSV,
+    FILTERS,
+    GEOJSON,
+    PDF,
+    SUFFIX,
+    checked_target,
+    export_content,
+    offered,
+    write_text,
+)
 from ui.reports.figures import (
     REPEAT_COLUMNS,
     VENUE_COLUMNS,
@@ -79,6 +94,7 @@ class ReportsPanel(QWidget):
         layout.addWidget(self.picker)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
+        layout.addLayout(self._make_exports())
         layout.addWidget(self.scroll_area, 1)
         self.picker.sig_run_requested.connect(self.run)
 
@@ -105,6 +121,53 @@ class ReportsPanel(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(body)
         self.scroll_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _make_exports(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt, text in ((PDF, "Export &PDF…"), (CSV, "&CSV…"), (GEOJSON, "&GeoJSON…")):
+            button = QPushButton(text)
+            button.setObjectName(f"report_export_{fmt}")
+            button.setEnabled(False)
+            button.clicked.connect(lambda _checked=False, f=fmt: self._on_export_clicked(f))
+            row.addWidget(button)
+            self.export_buttons[fmt] = button
+        row.addStretch(1)
+        return row
+
+    def _on_export_clicked(self, fmt: str) -> None:
+        if self.shown is None:
+            return
+        name = f"report-{self.shown.period.start.isoformat()}{SUFFIX[fmt]}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the report as {fmt.upper()}", name, FILTERS[fmt])
+        if path:
+            self.export(fmt, path)
+
+    def export(self, fmt: str, path: str) -> asyncio.Future[Any]:
+        """Write the shown report to ``path`` as ``fmt`` (logged by the core first)."""
+        return self._tasks.spawn(self._export(fmt, path))
+
+    async def _export(self, fmt: str, path: str) -> None:
+        result = self.shown
+        if result is None:
+            return
+        night, actor = result.period.night, self.gateway.actor
+        try:
+            target = checked_target(path, fmt)
+            content = await self.gateway.export(
+                lambda db: export_content(db, actor, result.report, night, fmt)
+            )
+            if content.document is not None:
+                write_pdf([content.document], target)
+            else:
+                write_text(target, content)
+        except (ControlroomError, OSError) as refusal:
+            if shiboken6.isValid(self):
+                self._refuse(str(refusal))
+            return
+        if shiboken6.isValid(self):
+            self.error.hide()
+            self.status.setText(f"Report: {result.period.words()} — wrote {target}")
 
     def focus_picker(self) -> None:
         self.picker.choice.setFocus()
@@ -144,6 +207,10 @@ class ReportsPanel(QWidget):
         fill_table(self.venue_table, VENUE_COLUMNS, venue_rows(report))
         fill_table(self.repeat_table, REPEAT_COLUMNS, repeat_rows(result.hotspots))
         self.status.setText(f"Report: {result.period.words()}")
+        formats = offered(result.period.night)
+        for fmt, button in self.export_buttons.items():
+            button.setEnabled(fmt in formats)
+            button.setVisible(fmt in formats)
         self.sig_hotspots_ready.emit(hotspot_message(result.hotspots, result.period.words()))
         self.sig_report_shown.emit(result)
 

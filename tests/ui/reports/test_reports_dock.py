@@ -8,12 +8,16 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QImage
+from sqlalchemy import select
 
 from controlroom.commands import Commands
 from controlroom.core.domain import LOCAL_TZ
+from controlroom.core.errors import ValidationError
 from controlroom.core.roles import Actor
 from controlroom.incidents.reporting import NewIncident
+from controlroom.reports.night import night_pack
 from controlroom.storage.database import Database
+from controlroom.storage.models import AuditEntry
 from tests.conftest import run_isolated
 from tests.ui.conftest import js
 from tests.ui.waits import wait_until
@@ -49,6 +53,22 @@ def _seed(url: str, night: date) -> None:
             await db.dispose()
 
     run_isolated(scenario())
+
+
+def _core_refusal(url: str, night: date) -> str:
+    """What the core (and so ``report-night``) says when asked for ``night``."""
+
+    async def ask() -> str:
+        db = Database(url)
+        try:
+            await night_pack(db, night, actor=Actor("test-operator"))
+        except ValidationError as refusal:
+            return str(refusal)
+        finally:
+            await db.dispose()
+        return "no refusal"
+
+    return run_isolated(ask())
 
 
 def _reports(window: Any, qtbot: Any) -> Any:
@@ -122,5 +142,38 @@ def test_a_night_not_yet_begun_is_refused_beside_the_picker(
     panel.picker.first.setDate(QDate(future.year, future.month, future.day))
     qtbot.keyClick(panel.picker.first, Qt.Key.Key_Return)
     wait_until(qtbot, lambda: panel.error.isVisible(), "the refusal is shown beside the picker", REPORT_MS)
-    assert panel.error.text().startswith(f"the night of {future:%A %d %B %Y} has not begun")
+    assert panel.error.text() == _core_refusal(sqlite_url, future)
+    assert panel.error.text().startswith(f"the night of {future:%A %d %B %Y}")
     assert panel.shown is None and panel.figure_values() == {}
+
+
+def test_export_writes_the_csv_and_logs_it(
+    sqlite_url: str, open_window: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    _seed(sqlite_url, last_night(datetime.now(UTC)))
+    window = open_window(sqlite_url)
+    panel = _reports(window, qtbot)
+    _run_and_wait(panel, qtbot)
+    assert panel.export_buttons["geojson"].isEnabled()
+    target = tmp_path / "night.csv"
+    task = panel.export("csv", str(target))
+    wait_until(qtbot, task.done, "the export finished", REPORT_MS)
+    assert task.exception() is None and not panel.error.isVisible()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + len(PLACES) and "a summary no report shows" not in target.read_text(
+        encoding="utf-8"
+    )
+
+    async def logged() -> list[Any]:
+        db = Database(sqlite_url)
+        try:
+            async with db.read() as conn:
+                rows = await conn.execute(select(AuditEntry.action, AuditEntry.detail))
+                return [tuple(row) for row in rows if row[0] == "report.night"]
+        finally:
+            await db.dispose()
+
+    entries = run_isolated(logged())
+    assert (
+        len(entries) == 1 and entries[0][1]["format"] == "csv" and entries[0][1]["incidents"] == len(PLACES)
+    )
