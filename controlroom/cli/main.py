@@ -33,9 +33,10 @@ from controlroom.cli import (
     paperwork,
     patrols,
     persons,
-    search,
     reports,
+    search,
     simulate,
+    trends,
     watch,
 )
 from controlroom.cli import arguments as types
@@ -86,6 +87,7 @@ COMMANDS: tuple[Command, ...] = (
     *paperwork.COMMANDS,
     *reports.COMMANDS,
     *watch.COMMANDS,
+    *trends.COMMANDS,
     *simulate.COMMANDS,
     *admin.COMMANDS,
     *config.COMMANDS,

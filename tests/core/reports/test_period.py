@@ -1,0 +1,111 @@
+"""Period reports over a constructed fortnight: heat map, series, before/after, venues."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from controlroom.commands import Commands
+from controlroom.core.errors import NotPermittedError, ValidationError
+from controlroom.core.roles import Actor
+from controlroom.incidents.reporting import NewIncident
+from controlroom.reports.period import HOURS, PeriodReport, period_report
+from controlroom.storage.database import Database
+from tests.core.support import add_venue, run_with_db
+
+ANALYST = Actor("analyst", "operator")
+START, END = date(2026, 11, 2), date(2026, 11, 15)  # Mon to Sun; November: UK time is UTC
+TODAY = date(2026, 11, 20)
+FRI, SAT = 4, 5
+
+
+async def _fortnight(db: Database) -> None:
+    commands = Commands(db, Actor("test-operator"), clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    await add_venue(commands)
+
+    async def report(when: datetime, *, grade: int = 3, venue_link: str | None = None) -> None:
+        await commands.report_incident(
+            NewIncident(
+                category="assault",
+                source="cctv",
+                summary="summary never read by a report",
+                lat=None if venue_link else 50.9060,
+                lon=None if venue_link else -1.4044,
+                place=None if venue_link else "Above Bar Street",
+                grade=grade,
+                reported_at=when,
+                venue="Velvet Fox" if venue_link else None,
+                venue_link=venue_link,
+            )
+        )
+
+    await report(datetime(2026, 11, 1, 22, tzinfo=UTC))  # the night before the period
+    for _ in range(3):
+        await report(datetime(2026, 11, 6, 23, tzinfo=UTC))  # Friday night, 23:00
+    await report(datetime(2026, 11, 8, 1, 30, tzinfo=UTC))  # Saturday night, 01:30 on Sunday
+    for link in ("inside", "inside", "nearby", "nearby", "nearby"):
+        await report(datetime(2026, 11, 13, 23, 10, tzinfo=UTC), grade=1, venue_link=link)
+    await report(datetime(2026, 11, 14, 2, tzinfo=UTC))  # Friday night, 02:00 on Saturday
+    await report(datetime(2026, 11, 16, 22, tzinfo=UTC))  # the night after the period
+
+
+def _report(db_url: str, **kwargs: object) -> PeriodReport:
+    async def scenario(db: Database) -> PeriodReport:
+        await _fortnight(db)
+        return await period_report(db, START, END, actor=ANALYST, today=TODAY, **kwargs)  # type: ignore[arg-type]
+
+    return run_with_db(db_url, scenario)
+
+
+def test_a_fortnight_counted_by_night_weekday_hour_and_either_side_of_a_date(db_url: str) -> None:
+    report = _report(db_url, before_after=date(2026, 11, 9))
+
+    assert report.total == 10
+    assert [(n.night.day, n.incidents) for n in report.series if n.incidents] == [(6, 3), (7, 1), (13, 6)]
+    assert len(report.series) == 14
+    heat = {
+        (day, HOURS[col]): value
+        for day, row in enumerate(report.heatmap)
+        for col, value in enumerate(row)
+        if value
+    }
+    assert heat == {(FRI, 23): 8, (FRI, 2): 1, (SAT, 1): 1}
+    change = report.before_after
+    assert change is not None
+    assert (change.nights_each_side, change.before_total, change.after_total) == (7, 4, 6)
+    assert (change.before_first, change.after_last) == (date(2026, 11, 2), date(2026, 11, 15))
+    assert change.sentence.startswith("up 50 % (0.571 → 0.857 a night over 7 nights each side;")
+    assert change.sentence.endswith("a count, not a test of cause")
+    assert [(r.grade, r.incidents) for r in report.grades] == [(1, 5), (3, 5)]
+    [venue] = report.venues
+    assert (venue.name, venue.inside, venue.nearby, venue.total, venue.grade_1) == ("Velvet Fox", 2, 3, 5, 5)
+    assert report.venues_by_harm == (("Velvet Fox", 5, 20),)
+    # Five Grade 3 on the street, five Grade 1 at the venue: level on count, the venue first on harm.
+    spots = report.hotspots
+    assert spots.points == 10
+    assert [c.incidents for c in spots.top_by_count] == [5, 5]
+    assert [c.harm for c in spots.top_by_harm] == [20, 10]
+    lat, lon = spots.top_by_harm[0].centre
+    assert abs(lat - 50.9115) < 0.001 and abs(lon + 1.4089) < 0.0015
+
+
+REFUSED = (
+    (date(2026, 11, 15), date(2026, 11, 2), None, "after it ends"),
+    (date(2026, 11, 21), date(2026, 11, 28), None, "after tonight"),
+    (date(2026, 10, 1), date(2026, 10, 31), None, "before any record"),
+    (START, END, date(2026, 11, 20), "outside the period"),
+    (START, END, START, "outside the period"),  # no night before it to compare
+)
+
+
+def test_a_period_that_cannot_be_reported_is_refused_saying_why(db_url: str) -> None:
+    async def scenario(db: Database) -> None:
+        await _fortnight(db)
+        for start, end, pivot, words in REFUSED:
+            with pytest.raises(ValidationError, match=words):
+                await period_report(db, start, end, actor=ANALYST, before_after=pivot, today=TODAY)
+        with pytest.raises(NotPermittedError):
+            await period_report(db, START, END, actor=Actor("venue", "partner"), today=TODAY)
+
+    run_with_db(db_url, scenario)
