@@ -91,6 +91,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("person", "show"): ["1", "--reason", "r"],
     ("paperwork", "s35"): [REF, "--reason", "r", "--recipient", "w", "--pdf", "{out}"],
     ("paperwork", "s34"): ["1", "--pdf", "{out}"],
+    ("report-night",): ["--pdf", "{out}"],
     ("watch",): [],
     ("demo",): [],
     ("simulate",): ["--duration", "1m"],
