@@ -7,15 +7,20 @@ import pytest
 from controlroom.commands import Commands
 from controlroom.core.decoding import UndecodableRowError, decode_incident
 from controlroom.core.errors import ValidationError
-from controlroom.core.roles import partner_incident
+from controlroom.core.roles import Actor, partner_incident
 from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.incidents.editing import IncidentEdit
 from controlroom.incidents.queries import IncidentDetail, incident_detail
 from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
+from tests.core.storage import test_pg_security
+from tests.core.storage.test_pg_security import World, as_user, run
 from tests.core.support import add_venue, commands_for, row_counts, run_with_db
 from tests.core.users.test_users_audit import staff, with_staff
+
+# The module's own PostgreSQL database with a login per role.
+pg_world = test_pg_security.world
 
 
 def _at(venue: str | None = "Velvet Fox", link: str | None = None) -> NewIncident:
@@ -98,6 +103,18 @@ def test_a_partner_reads_the_link_of_its_venues_incidents(db_url: str) -> None:
     made, seen, detail = run_with_db(db_url, scenario)
     assert seen.venue_link == "venue_reported" and detail.incident.venue_link == "venue_reported"
     assert partner_incident(made.to_json())["venue_link"] == "venue_reported"
+
+
+def test_a_partner_on_its_own_postgresql_login_reads_and_sets_the_link(pg_world: World) -> None:
+    """The column grant, not only the core: the partner's login selects the link of its venue."""
+
+    async def partner_reports(db: Database, actor: Actor) -> tuple[str | None, str | None]:
+        made = await Commands(db, actor).report_incident(_at(link="venue_reported"))
+        earlier = await incident_detail(db, pg_world.refs["velvet"], redacted=True)
+        mine = await incident_detail(db, made.reference, redacted=True)
+        return earlier.incident.venue_link, mine.incident.venue_link
+
+    assert run(lambda: as_user(pg_world, "partner", partner_reports)) == ("at_venue", "venue_reported")
 
 
 def test_the_link_survives_json_and_an_unknown_stored_link_is_named() -> None:
