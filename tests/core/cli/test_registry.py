@@ -92,6 +92,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("paperwork", "s35"): [REF, "--reason", "r", "--recipient", "w", "--pdf", "{out}"],
     ("paperwork", "s34"): ["1", "--pdf", "{out}"],
     ("report-night",): ["--pdf", "{out}"],
+    ("report-period",): ["--month", "2026-11", "--pdf", "{out}"],
     ("watch",): [],
     ("demo",): [],
     ("simulate",): ["--duration", "1m"],
