@@ -18,7 +18,6 @@ adds only the incident summaries; the caller logs that as a disclosure (``cli.re
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,9 +34,6 @@ from controlroom.dispersal.queries import night_bounds, night_tally
 from controlroom.patrols.responses import IncidentResponse, Outcome, response_report
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, DispersalZone, Incident, Task, Venue
-
-HOTSPOT_CELL_M = 150.0  # the repeat-location cell of issue #16 (a street block)
-_M_PER_DEG_LAT = 111_320.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +119,19 @@ class VenueRow:
 
 @dataclass(frozen=True, slots=True)
 class HotspotCell:
-    """A square of the hotspot layer: its corners (south-west, north-east) and its count."""
+    """A 150 m square of the grid (British National Grid) as a lat/lon ring, with its count."""
 
-    south: float
-    west: float
-    north: float
-    east: float
+    ring: tuple[tuple[float, float], ...]
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class HotspotLayer:
+    """The map's hotspot layer: density cells (ring, share of the peak), busy squares, and how."""
+
+    words: str  # the kernel and bandwidth, stated on the map
+    density: tuple[tuple[tuple[tuple[float, float], ...], float], ...]
+    squares: tuple[HotspotCell, ...]  # two or more incidents, busiest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ class NightPack:
     zones_in_force: tuple[str, ...]
     venues: tuple[VenueRow, ...]
     hours: tuple[tuple[int, tuple[int, int, int, int, int]], ...]  # local hour → G1..G4, ungraded
-    hotspots: tuple[HotspotCell, ...]
+    hotspots: HotspotLayer
     includes_personal: bool
 
     @property
@@ -239,7 +241,7 @@ async def night_pack(
         zones_in_force=tuple(f"{name} ({log})" for name, log in zones),
         venues=venue_rows(incidents),
         hours=_hours(incidents),
-        hotspots=hotspot_cells([(i.lat, i.lon) for i in incidents]),
+        hotspots=hotspot_layer(incidents),
         includes_personal=include_personal,
     )
 
@@ -404,22 +406,22 @@ def _hours(incidents: Sequence[PackIncident]) -> tuple[tuple[int, tuple[int, int
     return tuple((h, tuple(counts.get(h, [0] * 5))) for h in (*day_hours, *night_hours))  # type: ignore[misc]
 
 
-def hotspot_cells(points: Sequence[tuple[float, float]]) -> tuple[HotspotCell, ...]:
-    """Counts per 150 m square over the night's incidents (cells with two or more).
+def hotspot_layer(incidents: Sequence[PackIncident]) -> HotspotLayer:
+    """The hotspot layer of the night's incidents (``reports.hotspots``: the period report's too).
 
-    The one place the pack's hotspot layer is computed, so a kernel-density layer can
-    replace the squares without touching the map.
+    The one place the pack's hotspots are computed, so the map never depends on how.
     """
-    if not points:
-        return ()
-    mean_lat = sum(lat for lat, _ in points) / len(points)
-    dlat = HOTSPOT_CELL_M / _M_PER_DEG_LAT
-    dlon = dlat / math.cos(math.radians(mean_lat))
-    cells = Counter((math.floor(lat / dlat), math.floor(lon / dlon)) for lat, lon in points)
-    return tuple(
-        HotspotCell(i * dlat, j * dlon, (i + 1) * dlat, (j + 1) * dlon, n)
-        for (i, j), n in sorted(cells.items(), key=lambda kv: -kv[1])
-        if n >= 2
+    from controlroom.reports.hotspots import hotspots
+
+    found = hotspots([(i.lat, i.lon) for i in incidents], grades=[i.grade for i in incidents])
+    return HotspotLayer(
+        words=found.stated if incidents else "No incidents: no hotspots",
+        density=tuple((cell.ring, cell.share_of_peak) for cell in found.cells),
+        squares=tuple(
+            HotspotCell(cell.ring, round(cell.incidents))
+            for cell in found.top_by_count
+            if cell.incidents >= 2
+        ),
     )
 
 
@@ -427,12 +429,13 @@ __all__ = [
     "Breach",
     "GradeFigures",
     "HotspotCell",
+    "HotspotLayer",
     "KindCount",
     "NightPack",
     "PackIncident",
     "SafeSpaceNight",
     "VenueRow",
-    "hotspot_cells",
+    "hotspot_layer",
     "last_complete_night",
     "night_pack",
     "venue_rows",

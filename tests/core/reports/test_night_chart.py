@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from controlroom.reports.charts import figure_svg, hourly_chart
-from controlroom.reports.night import NightPack
+from controlroom.reports.night import HotspotLayer, NightPack
 
 START = datetime(2026, 11, 27, 6, tzinfo=UTC)
 
@@ -20,7 +20,7 @@ def _pack() -> NightPack:
         night=date(2026, 11, 27), start=START, end=START.replace(day=28), as_at=START.replace(day=28),
         incidents=(), kinds=(), grades=(), breaches=(), angela=(), safe_spaces=(), warnings=0, directions=0,
         surrendered_items=0, dispersal_breaches=0, under_16_removals=0, zones_in_force=(), venues=(),
-        hours=hours, hotspots=(), includes_personal=False,
+        hours=hours, hotspots=HotspotLayer("", (), ()), includes_personal=False,
     )  # fmt: skip
 
 

@@ -72,6 +72,8 @@ def test_the_known_night_in_figures(db_url: str) -> None:
     assert busy == {19: (0, 0, 1, 0, 0), 22: (2, 0, 0, 0, 0), 23: (0, 1, 0, 0, 0)}
     assert [h for h, _ in pack.hours][:2] == [18, 19] and len(pack.hours) == 12
     assert all(i.summary is None for i in pack.incidents)
+    assert [square.count for square in pack.hotspots.squares] == [3]  # A, B and C share a door
+    assert "bandwidth" in pack.hotspots.words and pack.hotspots.density
 
 
 def test_csv_and_geojson_read_back_without_personal_data(db_url: str) -> None:
