@@ -11,7 +11,8 @@ time, median of ``--runs``. Baseline in the same run: loading the month's incide
 more than that, and does not grow with the rows outside the month.
 
 Run: nice .venv/bin/python benchmarks/bench_period.py [--db sqlite+aiosqlite:////tmp/period.db]
-     [--rows 1000000] [--runs 5]
+     [--rows 1000000] [--runs 5] [--throwaway-postgres]
+(``--throwaway-postgres``: a cluster of its own, ``tests/pg_cluster.py``, removed afterwards.)
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from controlroom.core.domain import operational_night
 from controlroom.core.roles import Actor
 from controlroom.reports.period import period_report
 from controlroom.storage.database import Database
-from controlroom.storage.migrate import ensure_schema
+from controlroom.storage.migrate import upgrade
 from controlroom.storage.models import Incident
 
 FIRST_NIGHT = date(2024, 1, 1)
@@ -135,6 +136,7 @@ async def _fill(db: Database, rows: int) -> int:
             await driver.copy_records_to_table(
                 "incidents", records=typed, columns=[c.strip() for c in COLUMNS.split(",")]
             )
+            await driver.execute("ANALYZE incidents")
     print(f"wrote {len(data):,} incidents in {time.perf_counter() - started:.1f} s")
     return rows
 
@@ -154,7 +156,7 @@ async def _baseline(db: Database) -> int:
 async def main(url: str, rows: int, runs: int) -> None:
     db = Database(url)
     try:
-        await ensure_schema(db)
+        await upgrade(db)  # SQLite and PostgreSQL alike (ensure_schema only checks PostgreSQL)
         total = await _fill(db, rows)
         report_s, baseline_s = [], []
         incidents = 0
@@ -196,5 +198,16 @@ if __name__ == "__main__":
     parser.add_argument("--db", default="sqlite+aiosqlite:////tmp/controlroom-bench-period.db")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--throwaway-postgres", action="store_true")
     options = parser.parse_args()
-    asyncio.run(main(options.db, options.rows, options.runs))
+    if not options.throwaway_postgres:
+        asyncio.run(main(options.db, options.rows, options.runs))
+    else:
+        from tests.pg_cluster import PostgresCluster
+
+        cluster = PostgresCluster()
+        cluster.start()
+        try:
+            asyncio.run(main(cluster.create_database(), options.rows, options.runs))
+        finally:
+            cluster.destroy()

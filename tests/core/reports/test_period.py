@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -10,7 +11,7 @@ from controlroom.commands import Commands
 from controlroom.core.errors import NotPermittedError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.incidents.reporting import NewIncident
-from controlroom.reports.period import HOURS, PeriodReport, period_report
+from controlroom.reports.period import HOURS, PeriodReport, _heatmap, period_report
 from controlroom.storage.database import Database
 from tests.core.support import add_venue, run_with_db
 
@@ -109,3 +110,16 @@ def test_a_period_that_cannot_be_reported_is_refused_saying_why(db_url: str) -> 
             await period_report(db, START, END, actor=Actor("venue", "partner"), today=TODAY)
 
     run_with_db(db_url, scenario)
+
+
+def test_the_night_the_clocks_go_back_counts_its_repeated_hour_twice_on_the_uk_clock() -> None:
+    # 25 Oct 2026: 01:00-02:00 happens twice (BST, then GMT). UTC hour buckets as the database
+    # groups them: 17:00 UTC is 18:00 BST; 00:00 and 01:00 UTC are both 01:00 on the UK clock.
+    buckets = [
+        SimpleNamespace(hour=h, n=n)
+        for h, n in (("2026-10-24 17", 3), ("2026-10-25 00", 2), ("2026-10-25 01", 5))
+    ]
+    heatmap, per_night = _heatmap(buckets)
+    assert heatmap[SAT][HOURS.index(18)] == 3
+    assert heatmap[SAT][HOURS.index(1)] == 7
+    assert per_night == {date(2026, 10, 24): 10}
