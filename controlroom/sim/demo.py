@@ -102,10 +102,17 @@ class _Template:
     grade: int | None
     summary: str
     venue: bool = True
+    link: str | None = None  # how an incident at a venue relates to it; "at_venue" when None
 
 
 _EVENING: tuple[_Template, ...] = (
-    _Template("predatory_behaviour", "cctv", 2, "Male in grey hoodie following lone female between venues"),
+    _Template(
+        "predatory_behaviour",
+        "cctv",
+        2,
+        "Male in grey hoodie following lone female between venues",
+        link="nearby",
+    ),
     _Template(
         "vulnerable_person",
         "street_pastors",
@@ -117,8 +124,15 @@ _EVENING: tuple[_Template, ...] = (
         "licensed_premises",
         1,
         "Customer reports drink tasted odd, now drowsy and confused",
+        link="venue_reported",
     ),
-    _Template("harassment", "welfare_officer", 3, "Group of men repeatedly approaching women at the bar"),
+    _Template(
+        "harassment",
+        "welfare_officer",
+        3,
+        "Group of men repeatedly approaching women at the bar",
+        link="inside",
+    ),
     _Template(
         "harassment", "ask_for_angela", 2, "Ask for Angela: woman uneasy about date, wants to leave safely"
     ),
@@ -127,15 +141,24 @@ _EVENING: tuple[_Template, ...] = (
         "licensed_premises",
         2,
         "Door staff report man groping customers on dance floor",
+        link="venue_reported",
     ),
-    _Template("disorder", "police_patrol", 2, "Scuffle outside, two males squaring up in queue"),
+    _Template(
+        "disorder", "police_patrol", 2, "Scuffle outside, two males squaring up in queue", link="door_queue"
+    ),
     _Template(
         "vulnerable_person", "st_john", 3, "St John treating young woman, unwell, friends gone home", False
     ),
     _Template(
         "predatory_behaviour", "cctv", 2, "Man plying lone female with drinks and steering her to exit"
     ),
-    _Template("assault", "public", 1, "Caller reports woman pushed to ground by male outside takeaway"),
+    _Template(
+        "assault",
+        "public",
+        1,
+        "Caller reports woman pushed to ground by male outside takeaway",
+        link="nearby",
+    ),
     _Template("harassment", "street_pastors", 3, "Lone woman being shouted at by passing group", False),
     _Template("other", "police_patrol", 4, "Lost property: handbag handed to patrol"),
     _Template(
@@ -256,6 +279,7 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
                 summary=template.summary,
                 grade=template.grade,
                 venue=venue.name,
+                venue_link=template.link,
                 reported_at=reported_at,
                 idempotency_key=key,
             )
