@@ -355,7 +355,7 @@ def _venue_rows(rows: Sequence[Any]) -> tuple[tuple[VenueRow, ...], tuple[tuple[
 def _places(window: ColumnElement[bool]) -> Any:
     """Points grouped to ~10 m (1/10,000 of a degree, as whole numbers) and grade, for the hotspots."""
     # A literal scale, not a bound parameter: the GROUP BY must repeat the SELECT's text exactly.
-    scale = literal_column(str(PLACE_SCALE))
+    scale: ColumnElement[float] = literal_column(str(PLACE_SCALE))
     lat = func.round(Incident.lat * scale).label("lat")
     lon = func.round(Incident.lon * scale).label("lon")
     return (
