@@ -38,20 +38,33 @@ SECTIONS = (
 )
 
 
-@pytest.fixture
-def night(db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, str], dict[str, str]]:
+def _known_night(url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, str], dict[str, str]]:
     """The known night, a supervisor and a partner (password from the environment)."""
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    refs = run_with_db(db_url, known_night)
+    refs = run_with_db(url, known_night)
     names = unique_names("administrator", "supervisor", "partner")
     add_users(
-        db_url,
+        url,
         (names["supervisor"], "supervisor", ()),
         (names["partner"], "partner", ("Velvet Fox",)),
         admin=names["administrator"],
     )
     monkeypatch.setenv("CONTROLROOM_PASSWORD", PASSWORD)
-    return db_url, refs, names
+    return url, refs, names
+
+
+@pytest.fixture
+def night(db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The known night on each backend: the logins' grants matter for what is read and logged."""
+    return _known_night(db_url, monkeypatch)
+
+
+@pytest.fixture
+def sqlite_night(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The known night on SQLite: refusals happen before the database is read or written."""
+    return _known_night(sqlite_url, monkeypatch)
 
 
 def _run(capsys: pytest.CaptureFixture[str], url: str, user: str, *args: str) -> tuple[int, str]:
@@ -148,14 +161,14 @@ def test_summaries_only_as_a_logged_disclosure(
     ],
 )
 def test_refusals_exit_with_the_reason_and_write_nothing(
-    night: tuple[str, dict[str, str], dict[str, str]],
+    sqlite_night: tuple[str, dict[str, str], dict[str, str]],
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     words: tuple[str, ...],
     code: int,
     message: str,
 ) -> None:
-    url, _, names = night
+    url, _, names = sqlite_night
     folder = tmp_path / "out"
     folder.mkdir()
     user = names["partner"] if words == ("--user-partner",) else names["supervisor"]
