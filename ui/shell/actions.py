@@ -15,6 +15,7 @@ from ui.footage.action_specs import FOOTAGE_ACTIONS
 from ui.incidents.action_specs import INCIDENT_ACTIONS
 from ui.patrols.action_specs import PATROL_ACTIONS
 from ui.reports.action_specs import REPORT_ACTIONS
+from ui.search.action_specs import SEARCH_ACTIONS
 
 MENU = "menu"
 LOCK = ActionSpec("console.lock", "&Lock console", "Ctrl+L", "console.lock", MENU)
@@ -52,6 +53,7 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     FOOTAGE_ACTIONS,
     AUDIT_ACTIONS,
     REPORT_ACTIONS,
+    SEARCH_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,
 )

@@ -51,6 +51,9 @@ from ui.patrols.unit_board import UnitBoard
 from ui.reports.action_specs import OPEN_REPORTS
 from ui.reports.dock import ReportsPanel
 from ui.reports.gateway import ReportGateway
+from ui.search.action_specs import OPEN as OPEN_SEARCH
+from ui.search.gateway import SearchGateway
+from ui.search.opener import SearchLink
 from ui.shell.actions import (
     DETAIL,
     MAP_OVERVIEW,
@@ -281,6 +284,11 @@ class MainWindow(QMainWindow):
             registry=self.registry,
         )
         self.registry.shortcut(FIND, self, self.filter_bar.focus_search, Qt.ShortcutContext.WindowShortcut)
+        # Every night's incidents: a result on the board is selected there, any other opens read-only.
+        gateway = SearchGateway(self.commands)
+        self.search = SearchLink(self, gateway, self.table.select_incident, self.show_detail)
+        self.search.sig_message.connect(self.show_message)
+        self.registry.shortcut(OPEN_SEARCH, self, self.search.open_panel, Qt.ShortcutContext.WindowShortcut)
         self._make_window_menu()
 
     def _make_window_menu(self) -> None:

@@ -25,7 +25,10 @@ EVERYONE = {
     "view.zoom_in", "view.zoom_out", "view.zoom_reset", "view.reset_layout",
 }  # fmt: skip
 # Moving round the board and the map: for those who see incidents.
-VIEWING = {"view.next_pane", "view.previous_pane", "view.detail", "view.map_window", "view.map_overview"}
+VIEWING = {
+    "view.next_pane", "view.previous_pane", "view.detail", "view.map_window", "view.map_overview",
+    "search.open",
+}  # fmt: skip
 INCIDENT_WORK = {
     "incident.new", "incident.edit", "incident.edit_enter", "incident.edit_button",
     "incident.acknowledged", "incident.on_scene", "incident.resolved", "incident.closed",
