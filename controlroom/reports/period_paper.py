@@ -54,6 +54,9 @@ def hotspot_map(spots: Hotspots, *, height: float = MAP_HEIGHT) -> str:
                 f'<text x="{x + 3:.1f}" y="{y + 13:.1f}" font-family="{_FONT}" font-size="12" '
                 f'font-weight="bold" fill="{_TOP}">{rank}</text>',
             ]
+        if top_harm:  # drawn again over the shading, which would otherwise hide the plan's outline
+            ring = " L".join(f"{x:.1f},{y:.1f}" for x, y in (project(*p) for p in top_harm))
+            out.append(f'<path d="M{ring} Z" fill="none" stroke="#b00000" stroke-width="2.5"/>')
         words = escape(f"Bandwidth {spots.bandwidth_m:.0f} m ({spots.bandwidth_rule})")
         out += [
             f'<rect x="6" y="6" width="{len(words) * 6.6 + 12:.0f}" height="22" rx="3" fill="#ffffff" '
