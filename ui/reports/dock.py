@@ -6,7 +6,8 @@ A newer run supersedes one still going: only the newest result is shown. A refus
 the core (a night not yet begun, a "from" after the "to", a period before the first
 record) is shown beside the picker in the words the CLI prints, and what was shown stays.
 
-The charts are the core's own figures (dark theme) on matplotlib's Qt canvas; the hotspot
+The charts are the core's own figures (dark theme), drawn by Agg in the worker
+(``chart_view``: matplotlib's Qt canvas would draw them on the GUI thread); the hotspot
 grid goes to the main map (``sig_hotspots_ready``), whose legend turns it on.
 """
 
@@ -16,7 +17,6 @@ import asyncio
 from typing import Any
 
 import shiboken6
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,6 +34,7 @@ from controlroom.core.errors import ControlroomError
 from ui.common import theme
 from ui.common.tasks import TaskSet
 from ui.paperwork.pdf import write_pdf
+from ui.reports.chart_view import ChartView
 from ui.reports.exports import (
     CSV,
     FILTERS,
@@ -41,7 +42,6 @@ from ui.reports.exports import (
     PDF,
     SUFFIX,
     checked_target,
-    export_content,
     offered,
     write_text,
 )
@@ -55,9 +55,10 @@ from ui.reports.figures import (
     report_table,
     venue_rows,
 )
-from ui.reports.gateway import ReportGateway, ReportResult
+from ui.reports.gateway import ReportGateway
 from ui.reports.hotspot_layer import hotspot_message
-from ui.reports.period_picker import PeriodPicker, ReportPeriod
+from ui.reports.period_picker import PeriodPicker
+from ui.reports.work import ReportPeriod, ReportResult
 
 CHART_HEIGHT = 260  # px: a chart's labels read at 2 m in the dark theme's size
 FIGURES_PER_ROW = 4
@@ -88,7 +89,7 @@ class ReportsPanel(QWidget):
         self.status = QLabel("Choose a night or a period and press Enter.")
         self.status.setObjectName("report_status")
         self.status.setWordWrap(True)
-        self.canvases: list[FigureCanvasQTAgg] = []
+        self.canvases: list[ChartView] = []
         self._make_body()
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
@@ -151,12 +152,10 @@ class ReportsPanel(QWidget):
         result = self.shown
         if result is None:
             return
-        night, actor = result.period.night, self.gateway.actor
+        night = result.period.night
         try:
             target = checked_target(path, fmt)
-            content = await self.gateway.export(
-                lambda db: export_content(db, actor, result.report, night, fmt)
-            )
+            content = await self.gateway.export(result.report, night, fmt)
             if content.document is not None:
                 write_pdf([content.document], target)
             else:
@@ -251,9 +250,9 @@ class ReportsPanel(QWidget):
             canvas.deleteLater()
         self.canvases = []
         for title, figure in result.charts:
-            canvas = FigureCanvasQTAgg(figure)  # type: ignore[no-untyped-call]
+            canvas = ChartView(figure, self.gateway.render)
             canvas.setObjectName(f"report_chart_{title}")
-            canvas.setMinimumHeight(CHART_HEIGHT)
+            canvas.setFixedHeight(CHART_HEIGHT)
             canvas.setToolTip(title)
             self.charts.addWidget(canvas)
             self.canvases.append(canvas)

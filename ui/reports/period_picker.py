@@ -11,19 +11,16 @@ prints (``report-night`` / ``report-period``), and the dock shows those words be
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from controlroom.core.domain import operational_night
 from controlroom.writes import utcnow
+from ui.reports.work import LAST_NIGHT, MONTH, NIGHT, RANGE, WEEK, ReportPeriod, chosen_period, last_night
 
-LAST_NIGHT, NIGHT, WEEK, MONTH, RANGE = "last_night", "night", "week", "month", "range"
 CHOICES = (
     (LAST_NIGHT, "Last night"),
     (NIGHT, "A night"),
@@ -33,43 +30,6 @@ CHOICES = (
 )
 DATE_FORMAT = "dd/MM/yyyy"
 MONTH_FORMAT = "MMMM yyyy"
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """What to report: one night (``start == end``, ``night``) or the nights ``start``..``end``."""
-
-    night: bool
-    start: date
-    end: date
-    before_after: date | None = None
-
-    def words(self) -> str:
-        """ "the night of Fri 27 Nov 2026" / "the nights 1 Nov 2026 – 30 Nov 2026"."""
-        if self.night:
-            return f"the night of {self.start:%a %d %b %Y}"
-        return f"the nights {self.start:%d %b %Y} – {self.end:%d %b %Y}"
-
-
-def last_night(now: datetime) -> date:
-    """The last operational night that has ended by ``now`` (the night before the current one)."""
-    return operational_night(now) - timedelta(days=1)
-
-
-def chosen_period(
-    choice: str, first: date, second: date, now: datetime, before_after: date | None = None
-) -> ReportPeriod:
-    """The period a choice and its dates mean (``first``: the night, week start or month)."""
-    if choice == LAST_NIGHT:
-        return ReportPeriod(True, last_night(now), last_night(now))
-    if choice == NIGHT:
-        return ReportPeriod(True, first, first)
-    if choice == WEEK:
-        return ReportPeriod(False, first, first + timedelta(days=6), before_after)
-    if choice == MONTH:
-        days = calendar.monthrange(first.year, first.month)[1]
-        return ReportPeriod(False, first.replace(day=1), first.replace(day=days), before_after)
-    return ReportPeriod(False, first, second, before_after)
 
 
 def _date_edit(name: str) -> QDateEdit:

@@ -125,7 +125,8 @@ def test_a_period_draws_its_heat_map(sqlite_url: str, open_window: Any, qtbot: A
     assert panel.figure_values()["Incidents"] == "3"
     heat = panel.canvases[0]
     assert heat.toolTip() == "Weekday × hour"
-    wait_until(qtbot, lambda: heat.isVisible() and heat.width() > 100, "the heat map's canvas is laid out")
+    wait_until(qtbot, lambda: heat.image is not None, "the heat map was drawn (in the worker)", REPORT_MS)
+    assert heat.image.width() >= heat.width() > 100
     image = heat.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     colours = {image.pixel(x, y) for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)}
     assert len(colours) > 20  # axes, labels and the heat ramp, not a blank widget
