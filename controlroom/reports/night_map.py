@@ -14,7 +14,7 @@ from controlroom.paperwork.plan import Point, draw_plan
 from controlroom.paperwork.printable import PLAN_HEIGHT
 from controlroom.reports.night import NightPack
 
-MAP_HEIGHT = PLAN_HEIGHT + 120  # the map is the page's main figure: taller than an s.35 plan
+MAP_HEIGHT = PLAN_HEIGHT + 90  # the page's main figure, taller than an s.35 plan; page 1 still fits
 GRADE_DOTS = {1: "#c4161c", 2: "#f08c00", 3: "#d4b000", 4: "#2f7fd0", None: "#7a7a7a"}
 _FONT = "DejaVu Sans, Arial, sans-serif"
 LABELLED_SQUARES = 8
