@@ -76,8 +76,9 @@ def _run(capsys: pytest.CaptureFixture[str], url: str, user: str, *args: str) ->
     return code, captured.out + captured.err
 
 
-def _text(pdf: Path) -> str:
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+def _text(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    done = subprocess.run(["pdftotext", *pages, str(pdf), "-"], capture_output=True, text=True, check=True)
     return re.sub(r"\s+", " ", done.stdout)
 
 
@@ -144,6 +145,10 @@ def test_summaries_only_as_a_logged_disclosure(
     assert code == 0, out
     text = _text(pdf)
     assert PERSONAL[0] in text and "Incident summaries (personal data)" in text
+    # The disclosure notice lengthens the heading; the map and its key still fit on page 1.
+    first = _text(pdf, 1)
+    assert "Outlined: 150 m squares" in first and "Streets" in first
+    assert _text(pdf, 2).startswith("Response times")
     assert PERSONAL[1] not in text and PERSONAL[2] not in text
     assert _audit(url) == [("paperwork.export", "Licensing authority")]
 
