@@ -17,7 +17,11 @@ indexed at all. On PostgreSQL the database enforces this too (grants and row-lev
 security on ``incident_search``); the filter here keeps SQLite to the same rule.
 
 Ranking: bm25 (SQLite, reference weighted highest) or ``ts_rank`` (PostgreSQL), then the
-newest first.
+newest first — among the newest ``CANDIDATES`` (2,000) matches. Scoring every match of a
+word found in a third of the summaries cost about a second at 1,000,000 incidents, and a
+search box answers in 100 ms; both engines yield matches newest first cheaply (FTS5 by rowid,
+PostgreSQL backwards along the primary key or a bitmap of the GIN index), so the candidates
+are the most recently recorded matches, and a query with fewer matches is ranked in full.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ __all__ = ["SearchFilters", "SearchHit", "search", "search_terms"]
 # Letters and digits of any script; everything else (quotes, brackets, *, -, :) separates words.
 _WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
+# Ranked among the newest CANDIDATES matches (by incident id, the order incidents were recorded).
+# A word in a third of a million summaries cannot be scored in full within 100 ms on either
+# engine; a query with fewer matches than this (nearly every real one) is ranked in full.
+CANDIDATES = 2000
 SNIPPET_CHARS = 90
 
 _FTS = table("incident_fts", column("rowid"), column("notes"))
@@ -112,10 +120,14 @@ async def search(
     now = datetime.now(UTC)
     resolved = await resolve_filters(db, filters, today=operational_night(now))
     partner = actor.role == "partner"
-    query = _sqlite_query(terms, partner) if db.is_sqlite else _postgres_query(terms, partner)
-    query = _filtered(query, resolved, actor).limit(max(1, limit))
+    build = _sqlite_query if db.is_sqlite else _postgres_query
+    query = build(terms, partner, resolved, actor, max(1, min(limit, CANDIDATES)))
     async with db.read() as conn:
-        rows = (await conn.execute(query)).mappings().all()
+        rows = [dict(row) for row in (await conn.execute(query)).mappings().all()]
+        if db.is_sqlite and not partner:
+            notes = await _sqlite_notes(conn, [row["id"] for row in rows])
+            for row in rows:
+                row["notes"] = notes.get(row["id"], "")
     return [_hit(row, terms, partner) for row in rows]
 
 
@@ -147,32 +159,64 @@ _COLUMNS: tuple[Any, ...] = (
 )
 
 
-def _sqlite_query(terms: list[str], partner: bool) -> Select[Any]:
+def _sqlite_query(
+    terms: list[str], partner: bool, f: ResolvedFilters, actor: Actor, limit: int
+) -> Select[Any]:
+    # bm25 is an FTS5 auxiliary function: it is computed in the matching query itself, and only
+    # for the candidates that query yields (FTS5 streams matches in rowid order, newest first).
     rank = func.bm25(literal_column("incident_fts"), 8.0, 2.0, 1.0, 1.0)
-    notes = literal_column("''") if partner else _FTS.c.notes
-    return (
-        select(*_COLUMNS, notes.label("notes"))
+    candidates = _filtered(
+        select(_FTS.c.rowid.label("id"), rank.label("score"))
         .select_from(_FTS)
         .join(Incident, Incident.id == _FTS.c.rowid)
+        .where(literal_column("incident_fts").op("MATCH")(fts5_query(terms, partner=partner))),
+        f,
+        actor,
+    )
+    found = candidates.order_by(_FTS.c.rowid.desc()).limit(CANDIDATES).subquery()
+    return (
+        select(*_COLUMNS, literal_column("''").label("notes"))
+        .select_from(found.join(Incident, Incident.id == found.c.id))
         .outerjoin(Venue, Venue.id == Incident.venue_id)
-        .where(literal_column("incident_fts").op("MATCH")(fts5_query(terms, partner=partner)))
-        .order_by(rank, Incident.reported_at.desc())
+        .order_by(found.c.score, Incident.reported_at.desc())
+        .limit(limit)
     )
 
 
-def _postgres_query(terms: list[str], partner: bool) -> Select[Any]:
+def _postgres_query(
+    terms: list[str], partner: bool, f: ResolvedFilters, actor: Actor, limit: int
+) -> Select[Any]:
     wanted = func.to_tsquery(literal_column("'simple'"), tsquery(terms))
     doc = _PG.c.public_doc if partner else _PG.c.all_doc
-    # A partner's login is not granted the notes column: never name it in its query.
-    notes = literal_column("''") if partner else _PG.c.notes
-    return (
-        select(*_COLUMNS, notes.label("notes"))
+    candidates = _filtered(
+        select(_PG.c.incident_id.label("id"))
         .select_from(_PG)
         .join(Incident, Incident.id == _PG.c.incident_id)
-        .outerjoin(Venue, Venue.id == Incident.venue_id)
-        .where(doc.op("@@")(wanted))
-        .order_by(func.ts_rank(doc, wanted).desc(), Incident.reported_at.desc())
+        .where(doc.op("@@")(wanted)),
+        f,
+        actor,
     )
+    found = candidates.order_by(_PG.c.incident_id.desc()).limit(CANDIDATES).subquery()
+    again = _PG.alias("ranked")
+    ranked_doc = again.c.public_doc if partner else again.c.all_doc
+    # A partner's login is not granted the notes column: never name it in its query.
+    notes = literal_column("''") if partner else again.c.notes
+    return (
+        select(*_COLUMNS, notes.label("notes"))
+        .select_from(found.join(Incident, Incident.id == found.c.id))
+        .join(again, again.c.incident_id == found.c.id)
+        .outerjoin(Venue, Venue.id == Incident.venue_id)
+        .order_by(func.ts_rank(ranked_doc, wanted).desc(), Incident.reported_at.desc())
+        .limit(limit)
+    )
+
+
+async def _sqlite_notes(conn: Any, ids: list[int]) -> dict[int, str]:
+    """The notes of the incidents found (staff only), read by rowid from the FTS5 table."""
+    if not ids:
+        return {}
+    rows = await conn.execute(select(_FTS.c.rowid, _FTS.c.notes).where(_FTS.c.rowid.in_(ids)))
+    return {int(rowid): str(notes or "") for rowid, notes in rows}
 
 
 def _filtered(query: Select[Any], f: ResolvedFilters, actor: Actor) -> Select[Any]:
