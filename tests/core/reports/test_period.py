@@ -22,11 +22,14 @@ FRI, SAT = 4, 5
 
 
 async def _fortnight(db: Database) -> None:
-    commands = Commands(db, Actor("test-operator"), clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    now = [datetime(2026, 11, 20, tzinfo=UTC)]
+    commands = Commands(db, Actor("test-operator"), clock=lambda: now[0])
     await add_venue(commands)
+    for sign in ("SN-1", "SN-2"):
+        await commands.add_unit(sign, "police_foot", (50.9050, -1.4044))
 
-    async def report(when: datetime, *, grade: int = 3, venue_link: str | None = None) -> None:
-        await commands.report_incident(
+    async def report(when: datetime, *, grade: int = 3, venue_link: str | None = None) -> str:
+        made = await commands.report_incident(
             NewIncident(
                 category="assault",
                 source="cctv",
@@ -40,13 +43,27 @@ async def _fortnight(db: Database) -> None:
                 venue_link=venue_link,
             )
         )
+        return made.reference
+
+    async def attend(reference: str, sign: str, sent: datetime, arrived: datetime) -> None:
+        now[0] = sent
+        await commands.dispatch(reference, [sign])
+        now[0] = arrived
+        await commands.update_unit(sign, status="on_scene")
+        now[0] = datetime(2026, 11, 20, tzinfo=UTC)
 
     await report(datetime(2026, 11, 1, 22, tzinfo=UTC))  # the night before the period
     for _ in range(3):
         await report(datetime(2026, 11, 6, 23, tzinfo=UTC))  # Friday night, 23:00
     await report(datetime(2026, 11, 8, 1, 30, tzinfo=UTC))  # Saturday night, 01:30 on Sunday
-    for link in ("inside", "inside", "nearby", "nearby", "nearby"):
-        await report(datetime(2026, 11, 13, 23, 10, tzinfo=UTC), grade=1, venue_link=link)
+    at = datetime(2026, 11, 13, 23, 10, tzinfo=UTC)
+    refs = [
+        await report(at, grade=1, venue_link=link)
+        for link in ("inside", "inside", "nearby", "nearby", "nearby")
+    ]
+    # Grade 1's target is 15 minutes: one unit arrives in 10, the other in 30.
+    await attend(refs[0], "SN-1", at.replace(minute=12), at.replace(minute=20))
+    await attend(refs[1], "SN-2", at.replace(minute=12), at.replace(minute=40))
     await report(datetime(2026, 11, 14, 2, tzinfo=UTC))  # Friday night, 02:00 on Saturday
     await report(datetime(2026, 11, 16, 22, tzinfo=UTC))  # the night after the period
 
@@ -78,7 +95,11 @@ def test_a_fortnight_counted_by_night_weekday_hour_and_either_side_of_a_date(db_
     assert (change.before_first, change.after_last) == (date(2026, 11, 2), date(2026, 11, 15))
     assert change.sentence.startswith("up 50 % (0.571 → 0.857 a night over 7 nights each side;")
     assert change.sentence.endswith("a count, not a test of cause")
-    assert [(r.grade, r.incidents) for r in report.grades] == [(1, 5), (3, 5)]
+    assert [(r.grade, r.incidents, r.attended, r.within_target) for r in report.grades] == [
+        (1, 5, 2, 1),
+        (3, 5, 0, 0),
+    ]
+    assert report.grades[0].share == 0.5
     [venue] = report.venues
     assert (venue.name, venue.inside, venue.nearby, venue.total, venue.grade_1) == ("Velvet Fox", 2, 3, 5, 5)
     assert report.venues_by_harm == (("Velvet Fox", 5, 20),)
