@@ -22,18 +22,22 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.domain import LOCAL_TZ, NIGHT_STARTS_AT_HOUR, Source, operational_night
 from controlroom.core.errors import ValidationError
 from controlroom.core.grading import GradeTargets
 from controlroom.core.roles import Actor
+from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
 from controlroom.dispersal.queries import night_bounds, night_tally
+from controlroom.incidents.records import incident_columns, incident_from_row
 from controlroom.patrols.responses import IncidentResponse, Outcome, response_report
+from controlroom.reports.venues import VenueRow, venue_table
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, DispersalZone, Incident, Task, Venue
+from controlroom.venues.records import venue_snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,22 +106,6 @@ class SafeSpaceNight:
 
 
 @dataclass(frozen=True, slots=True)
-class VenueRow:
-    """Incidents at one venue by how they were linked to it (issue #16's licensing evidence)."""
-
-    venue: str
-    inside: int
-    door_queue: int
-    nearby: int
-    venue_reported: int
-    at_venue: int  # linked to the venue, type not yet said
-
-    @property
-    def total(self) -> int:
-        return self.inside + self.door_queue + self.nearby + self.venue_reported + self.at_venue
-
-
-@dataclass(frozen=True, slots=True)
 class HotspotCell:
     """A 150 m square of the grid (British National Grid) as a lat/lon ring, with its count."""
 
@@ -154,7 +142,7 @@ class NightPack:
     dispersal_breaches: int
     under_16_removals: int
     zones_in_force: tuple[str, ...]
-    venues: tuple[VenueRow, ...]
+    venues: tuple[VenueRow, ...]  # per venue by link type and grade (``reports.venues``)
     hours: tuple[tuple[int, tuple[int, int, int, int, int]], ...]  # local hour → G1..G4, ungraded
     hotspots: HotspotLayer
     includes_personal: bool
@@ -191,8 +179,10 @@ async def night_pack(
     as_at = min(now, end - timedelta(microseconds=1))
     report = await response_report(db, targets or GradeTargets(), now=as_at)
     responses = {r.reference: r for r in report.incidents}
-    rows = await _incident_rows(db, night)
-    incidents = tuple(_pack_incident(row, responses.get(row.reference), include_personal) for row in rows)
+    rows, venues = await _incidents_and_venues(db, night)
+    incidents = tuple(
+        _pack_incident(row, venues, responses.get(row.reference), include_personal) for row in rows
+    )
     tally = await night_tally(db, start + timedelta(seconds=1))
     async with db.read() as conn:
         removals = await conn.scalar(
@@ -239,7 +229,7 @@ async def night_pack(
         dispersal_breaches=tally.breaches,
         under_16_removals=int(removals or 0),
         zones_in_force=tuple(f"{name} ({log})" for name, log in zones),
-        venues=venue_rows(incidents),
+        venues=tuple(venue_table(rows, venues.values())),
         hours=_hours(incidents),
         hotspots=hotspot_layer(incidents),
         includes_personal=include_personal,
@@ -266,33 +256,27 @@ async def _check_night(db: Database, night: date, now: datetime) -> None:
         )
 
 
-async def _incident_rows(db: Database, night: date) -> Sequence[Any]:
+async def _incidents_and_venues(
+    db: Database, night: date
+) -> tuple[list[IncidentSnapshot], dict[int, VenueSnapshot]]:
+    """The night's incidents (duplicates left out), without persons-of-concern columns, and every venue."""
     query = (
-        select(
-            Incident.reference,
-            Incident.reported_at,
-            Incident.category,
-            Incident.source,
-            Incident.grade,
-            Incident.status,
-            Incident.lat,
-            Incident.lon,
-            Incident.summary,
-            Incident.angela_outcome,
-            Incident.caller_updated_at,
-            Incident.venue_link,
-            Venue.name.label("venue"),
-        )
-        .outerjoin(Venue, Venue.id == Incident.venue_id)
+        select(*incident_columns(redacted=True))
         .where(Incident.night == night, Incident.duplicate_of.is_(None))
         .order_by(Incident.reported_at, Incident.id)
     )
     async with db.read() as conn:
-        return (await conn.execute(query)).all()
+        incidents = [incident_from_row(row) for row in (await conn.execute(query)).mappings()]
+    async with db.read() as conn, AsyncSession(bind=conn) as session:
+        venues = {v.id: venue_snapshot(v) for v in (await session.execute(select(Venue))).scalars()}
+    return incidents, venues
 
 
-def _pack_incident(row: Any, response: IncidentResponse | None, include_personal: bool) -> PackIncident:
+def _pack_incident(
+    row: IncidentSnapshot, venues: dict[int, VenueSnapshot], response: IncidentResponse | None, personal: bool
+) -> PackIncident:
     outcome = response.outcome if response else None
+    venue = venues[row.venue_id].name if row.venue_id in venues else ""
     return PackIncident(
         reference=row.reference,
         reported_at=row.reported_at,
@@ -300,13 +284,13 @@ def _pack_incident(row: Any, response: IncidentResponse | None, include_personal
         source=row.source,
         grade=row.grade,
         status=row.status,
-        venue=row.venue or "",
-        venue_link=(row.venue_link or "at_venue") if row.venue else "",
+        venue=venue,
+        venue_link=(row.venue_link or "at_venue") if venue else "",
         lat=row.lat,
         lon=row.lon,
         response_minutes=response.minutes_to_arrival if response else None,
         within_target={Outcome.MET: True, Outcome.BREACHED: False}.get(outcome) if outcome else None,
-        summary=row.summary if include_personal else None,
+        summary=row.summary if personal else None,
     )
 
 
@@ -331,7 +315,7 @@ def _breaches(responses: Sequence[IncidentResponse], told: dict[str, datetime | 
     )
 
 
-def _angela(rows: Sequence[Any]) -> tuple[tuple[str, int], ...]:
+def _angela(rows: Sequence[IncidentSnapshot]) -> tuple[tuple[str, int], ...]:
     outcomes = Counter(
         (row.angela_outcome or "not recorded").replace("_", " ")
         for row in rows
@@ -378,23 +362,6 @@ def _safe_space_night(
     return SafeSpaceNight(name, at_start, tuple(moves), round(minutes["full"]), round(minutes["closed"]))
 
 
-_LINK_COLUMNS = ("inside", "door_queue", "nearby", "venue_reported")
-
-
-def venue_rows(incidents: Sequence[PackIncident]) -> tuple[VenueRow, ...]:
-    """Incidents per venue by link type, busiest venue first."""
-    per_venue: dict[str, Counter[str]] = {}
-    for incident in incidents:
-        if incident.venue:
-            per_venue.setdefault(incident.venue, Counter())[incident.venue_link] += 1
-    rows = []
-    for venue, links in per_venue.items():
-        inside, door, nearby, reported = (links[link] for link in _LINK_COLUMNS)
-        other = sum(links.values()) - inside - door - nearby - reported
-        rows.append(VenueRow(venue, inside, door, nearby, reported, other))
-    return tuple(sorted(rows, key=lambda r: (-r.total, r.venue)))
-
-
 def _hours(incidents: Sequence[PackIncident]) -> tuple[tuple[int, tuple[int, int, int, int, int]], ...]:
     """Incidents per local hour from 18:00 to 05:00, by grade; earlier hours of the day shift too."""
     counts: dict[int, list[int]] = {}
@@ -434,9 +401,7 @@ __all__ = [
     "NightPack",
     "PackIncident",
     "SafeSpaceNight",
-    "VenueRow",
     "hotspot_layer",
     "last_complete_night",
     "night_pack",
-    "venue_rows",
 ]

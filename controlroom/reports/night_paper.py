@@ -75,7 +75,7 @@ def _rows(pack: NightPack) -> dict[str, Any]:
             (label_of(Category, k.category), label_of(Source, k.source), grade_label(k.grade), k.count)
             for k in pack.kinds
         ],
-        "venues": [(text(v.venue), v) for v in pack.venues],
+        "venues": [(text(v.name), v) for v in pack.venues],
         "safe_spaces": [(text(s.venue), s) for s in pack.safe_spaces],
         "zones": [text(z) for z in pack.zones_in_force],
         "incidents": [

@@ -64,10 +64,8 @@ def test_the_known_night_in_figures(db_url: str) -> None:
     dispersal = (pack.warnings, pack.directions, pack.surrendered_items, pack.under_16_removals)
     assert dispersal == (1, 1, 1, 1)
     assert pack.zones_in_force == ("Bedford Place (LOG-20261127-0427)",)
-    assert [(v.venue, v.at_venue, v.total) for v in pack.venues] == [
-        ("Velvet Fox", 2, 2),
-        ("Kings Arms", 1, 1),
-    ]
+    venues = [(v.name, v.at_venue, v.total, v.grade_1, v.grade_2) for v in pack.venues]
+    assert venues == [("Velvet Fox", 2, 2, 1, 1), ("Kings Arms", 1, 1, 1, 0)]
     busy = {hour: counts for hour, counts in pack.hours if any(counts)}
     assert busy == {19: (0, 0, 1, 0, 0), 22: (2, 0, 0, 0, 0), 23: (0, 1, 0, 0, 0)}
     assert [h for h, _ in pack.hours][:2] == [18, 19] and len(pack.hours) == 12
