@@ -96,7 +96,7 @@ def _report_period(call: Invocation) -> int:
         writer = call.frontend.write_pdf
 
     async def work(session: Session, _: argparse.Namespace) -> tuple[PeriodReport, list[RenderedDocument]]:
-        from controlroom.reports.period import period_report
+        from controlroom.reports.period import log_period_report, period_report
 
         report = await period_report(
             session.db,
@@ -109,8 +109,11 @@ def _report_period(call: Invocation) -> int:
         documents = []
         if pdf is not None:
             documents.append(await _paper(session, report, args))
-        await _log(
-            session, report, [str(p) for p in (pdf, csv) if p is not None] + (["json"] if args.json else [])
+        await log_period_report(
+            session.db,
+            session.actor,
+            report,
+            [str(p) for p in (pdf, csv) if p is not None] + (["json"] if args.json else []),
         )
         return report, documents
 
@@ -169,25 +172,6 @@ async def _paper(session: Session, report: PeriodReport, args: argparse.Namespac
     async with session.db.read() as conn:
         head = await read_head(conn)
     return render_period_report(report, head=head, force_name=_force_name(args))
-
-
-async def _log(session: Session, report: PeriodReport, outputs: list[str]) -> None:
-    from controlroom.audit.trail import log_processing
-
-    await log_processing(
-        session.db,
-        session.actor,
-        action="report.period",
-        entity="report",
-        entity_id=None,
-        detail={
-            "from": report.start.isoformat(),
-            "to": report.end.isoformat(),
-            "before_after": report.before_after.pivot.isoformat() if report.before_after else None,
-            "incidents": report.total,
-            "outputs": outputs,
-        },
-    )
 
 
 COMMANDS = (

@@ -158,7 +158,7 @@ async def period_report(
 ) -> PeriodReport:
     """The nights ``start`` to ``end`` inclusive, counted; refused with a reason when the
     period is back to front, in the future, before the first record, or ``before_after``
-    falls outside it. The caller logs the report (``report.period``) once it is used."""
+    falls outside it. The caller logs the report once it is used (``log_period_report``)."""
     actor.require("report.period")
     today = today or operational_night(datetime.now(UTC))
     first = await _first_night(db)
@@ -195,6 +195,29 @@ async def period_report(
             [r.n for r in places],
             grades=[r.grade for r in places],
         ),
+    )
+
+
+async def log_period_report(db: Database, actor: Actor, report: PeriodReport, outputs: Sequence[str]) -> None:
+    """The audit entry ``report.period``: the period, the before/after date and what was made.
+
+    Counts and places only, so it is an operation, not a disclosure (no recipient asked).
+    """
+    from controlroom.audit.trail import log_processing
+
+    await log_processing(
+        db,
+        actor,
+        action="report.period",
+        entity="report",
+        entity_id=None,
+        detail={
+            "from": report.start.isoformat(),
+            "to": report.end.isoformat(),
+            "before_after": report.before_after.pivot.isoformat() if report.before_after else None,
+            "incidents": report.total,
+            "outputs": list(outputs),
+        },
     )
 
 
