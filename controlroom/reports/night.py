@@ -11,9 +11,10 @@ target then, whatever happened the next morning. Safe-space minutes come from th
 log (every venue change carries the venue as it then stood), so a status set before the
 night started counts from the night's start.
 
-Personal data stays out: no summaries, places typed as free text are kept (a street, not a
-person), and nothing of persons of concern is read beyond counts. ``include_personal``
-adds only the incident summaries; the caller logs that as a disclosure (``cli.reports``).
+Personal data stays out: incidents are read without the persons-of-concern columns, the
+pack keeps no summary or typed place (a point and a venue name only), and of dispersal
+work it keeps counts. ``include_personal`` adds only the incident summaries; the caller
+logs that as a disclosure (``cli.reports``).
 """
 
 from __future__ import annotations
