@@ -61,7 +61,7 @@ from ui.reports.period_picker import PeriodPicker
 from ui.reports.work import ReportPeriod, ReportResult
 
 CHART_HEIGHT = 260  # px: a chart's labels read at 2 m in the dark theme's size
-FIGURES_PER_ROW = 4
+FIGURES_PER_ROW = 3  # a docked Reports pane at 1366 px is about 500 px wide
 FIGURE_STYLE = f"font-size: 22pt; font-weight: bold; color: {theme.TEXT};"
 CAPTION_STYLE = f"color: {theme.MUTED};"
 
@@ -91,17 +91,19 @@ class ReportsPanel(QWidget):
         self.status.setWordWrap(True)
         self.canvases: list[ChartView] = []
         self._make_body()
+        # Only the picker stays put: the refusal, the status and the report scroll together, so
+        # a short dock (1366x768, tabbed under the map) cuts none of them off.
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
-        layout.addWidget(self.error)
-        layout.addWidget(self.status)
-        layout.addLayout(self._make_exports())
         layout.addWidget(self.scroll_area, 1)
         self.picker.sig_run_requested.connect(self.run)
 
     def _make_body(self) -> None:
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
+        self.body_layout.addWidget(self.error)
+        self.body_layout.addWidget(self.status)
+        self.body_layout.addLayout(self._make_exports())
         self.figures = QGridLayout()
         self.body_layout.addLayout(self.figures)
         self.before_after = QLabel()
@@ -130,6 +132,7 @@ class ReportsPanel(QWidget):
             button = QPushButton(text)
             button.setObjectName(f"report_export_{fmt}")
             button.setEnabled(False)
+            button.hide()  # offered once a report is shown, in the formats its CLI writes
             button.clicked.connect(lambda _checked=False, f=fmt: self._on_export_clicked(f))
             row.addWidget(button)
             self.export_buttons[fmt] = button

@@ -1,8 +1,8 @@
 """``PeriodPicker``: which night or period a report covers, chosen with the keyboard.
 
-One row: what to report ("Last night", "A night", "A week", "A month", "From – to"), the
-date or dates that choice needs (the others hidden), an optional before/after date, and
-Run. Tab walks them in that order and Enter anywhere in the row runs the report.
+What to report ("Last night", "A night", "A week from", "A month", "From – to") and the
+date or dates that choice needs (the others hidden); under it an optional before/after
+date, and Run. Tab walks them in that order and Enter anywhere in the picker runs it.
 
 The picker never judges the dates itself: a night in the future, a "from" after the
 "to", a period before the first record are refused by the core in the words the CLI
@@ -16,7 +16,16 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from controlroom.writes import utcnow
 from ui.reports.work import LAST_NIGHT, MONTH, NIGHT, RANGE, WEEK, ReportPeriod, chosen_period, last_night
@@ -24,7 +33,7 @@ from ui.reports.work import LAST_NIGHT, MONTH, NIGHT, RANGE, WEEK, ReportPeriod,
 CHOICES = (
     (LAST_NIGHT, "Last night"),
     (NIGHT, "A night"),
-    (WEEK, "A week (7 nights from)"),
+    (WEEK, "A week from"),
     (MONTH, "A month"),
     (RANGE, "From – to"),
 )
@@ -66,19 +75,18 @@ class PeriodPicker(QWidget):
         self.run = QPushButton("Run")
         self.run.setObjectName("report_run")
         self.run.setDefault(True)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for widget in (
-            self.choice,
-            self.first,
-            self.to_label,
-            self.second,
-            self.compare,
-            self.pivot,
-            self.run,
+        # Two rows, so the docked pane stays as narrow as the boards it shares a place with.
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        for widgets in (
+            (self.choice, self.first, self.to_label, self.second),
+            (self.compare, self.pivot, self.run),
         ):
-            row.addWidget(widget)
-        row.addStretch(1)
+            row = QHBoxLayout()
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch(1)
+            rows.addLayout(row)
         self._set_dates(last_night(clock()))
         self.choice.currentIndexChanged.connect(self._on_choice_changed)
         self.compare.toggled.connect(self._on_compare_toggled)

@@ -23,6 +23,9 @@ from controlroom.reports.hotspots import Hotspots, hotspots
 from controlroom.storage.database import Database
 
 THEME: Final = "dark"
+# The charts' text is sized for A4 (8 pt ticks); in the window it is drawn this much larger,
+# so tick labels and counts read at 2 m from the screen.
+WINDOW_TEXT_SCALE: Final = 1.35
 LAST_NIGHT, NIGHT, WEEK, MONTH, RANGE = "last_night", "night", "week", "month", "range"
 
 
@@ -117,8 +120,9 @@ def rendered(figure: Figure, width: int, height: int, ratio: float) -> tuple[byt
     """The figure drawn by Agg at ``width`` x ``height`` logical pixels, as RGBA bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    figure.set_size_inches(width / figure.dpi, height / figure.dpi)
-    figure.set_dpi(figure.dpi * ratio)
+    dpi = figure.dpi * WINDOW_TEXT_SCALE
+    figure.set_size_inches(width / dpi, height / dpi)
+    figure.set_dpi(dpi * ratio)
     canvas = FigureCanvasAgg(figure)
     canvas.draw()  # type: ignore[no-untyped-call]
     buffer = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
