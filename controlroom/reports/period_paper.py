@@ -107,6 +107,7 @@ def render_period_report(
         by_source=_by_grade(report, "source"),
         venues=venues,
         venue_headings=VENUE_TABLE_HEADINGS,
+        squares=_squares(report.hotspots),
         venues_by_harm=[(printable(n, SHORT_FIELD_LIMIT), c, h) for n, c, h in report.venues_by_harm[:10]],
         harm_words=HARM_WORDS,
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
@@ -126,6 +127,27 @@ def _by_grade(report: PeriodReport, key: str) -> list[tuple[str, ...]]:
         cells[5] += row.incidents
     ordered = sorted(table.items(), key=lambda item: (-item[1][5], item[0]))
     return [(name.replace("_", " "), *(str(v) for v in cells)) for name, cells in ordered]
+
+
+def _squares(spots: Hotspots) -> list[tuple[int, str, str, str, str]]:
+    """Rank, then the square by count and its incidents, the square by harm and its harm:
+    each square named by its south-west corner's OS grid reference (e.g. ``SU 41850 11200``)."""
+    from controlroom.paperwork.grid import format_grid_reference
+
+    rows = []
+    for rank in range(max(len(spots.top_by_count), len(spots.top_by_harm))):
+        by_count = spots.top_by_count[rank] if rank < len(spots.top_by_count) else None
+        by_harm = spots.top_by_harm[rank] if rank < len(spots.top_by_harm) else None
+        rows.append(
+            (
+                rank + 1,
+                format_grid_reference(by_count.easting, by_count.northing) if by_count else "",
+                f"{by_count.incidents:g}" if by_count else "",
+                format_grid_reference(by_harm.easting, by_harm.northing) if by_harm else "",
+                f"{by_harm.harm:g}" if by_harm else "",
+            )
+        )
+    return rows
 
 
 CSV_HEADINGS = ("section", "night", "weekday", "hour", "category", "source", "grade", "venue", "incidents")
