@@ -139,6 +139,8 @@
     }).addTo(page.layers.zones) };
     (points || []).forEach(function (p) { addCorner(L.latLng(p[0], p[1])); });
     page.map.getContainer().style.cursor = "crosshair";
+    // While drawing, every click is a corner: markers, camera tags and shapes let it through.
+    L.DomUtil.addClass(page.map.getContainer(), "cr-drawing");
     sendDrawing();
   }
 
@@ -173,6 +175,7 @@
     page.layers.zones.removeLayer(d.shape);
     page.drawing = null;
     page.map.getContainer().style.cursor = "";
+    L.DomUtil.removeClass(page.map.getContainer(), "cr-drawing");
   }
 
   function sendDrawing() {

@@ -40,10 +40,11 @@ class RequestRecorder(QWebEngineUrlRequestInterceptor):
 @pytest.fixture
 def recorder() -> Iterator[RequestRecorder]:
     rec = RequestRecorder()
-    profile = QWebEngineProfile.defaultProfile()
-    profile.setUrlRequestInterceptor(rec)
+    QWebEngineProfile.defaultProfile().setUrlRequestInterceptor(rec)
     yield rec
-    profile.setUrlRequestInterceptor(None)
+    # Asked for again: the map's page handed out the same profile (page.profile()), and
+    # deleting the window's page leaves the Python wrapper taken here invalid.
+    QWebEngineProfile.defaultProfile().setUrlRequestInterceptor(None)
 
 
 def test_map_loads_offline_and_draws_every_venue_and_incident(
@@ -73,8 +74,9 @@ def test_map_loads_offline_and_draws_every_venue_and_incident(
         "units": sum(u.status != "off_duty" and u.lat is not None for u in expected.units),
         "flags": len(expected.flags),
         "zones": len(expected.zones),
+        "cameras": len(expected.cameras),
     }
-    assert len(expected.units) >= 10 and len(expected.zones) == 1
+    assert len(expected.units) >= 10 and len(expected.zones) == 1 and len(expected.cameras) >= 24
     assert window.model.rowCount() == len(expected.incidents)
     labels = js(
         window.map, qtbot, "Array.from(document.querySelectorAll('.cr-street-label')).map(e => e.textContent)"
