@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from controlroom.core.domain import Category, LabelledEnum, Source, Status
 from controlroom.core.errors import ControlroomError
+from controlroom.incidents.queries import label_of
 from controlroom.search.filters import SearchFilterError, SearchFilters
 from controlroom.search.query import SearchHit, local_time
 from ui.common.dialog_parts import error_label
@@ -82,7 +83,7 @@ class SearchPanel(QDialog):
         self.venue.setPlaceholderText("venue name")
         self.errors = {name: error_label() for name in ("text", "night_from", "night_to", "venue", "grade")}
         self.errors |= {name: error_label() for name in ("category", "source", "status")}
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         for label, name, widget in (
             ("Search", "text", self.text),
             ("From night", "night_from", self.night_from),
@@ -95,6 +96,7 @@ class SearchPanel(QDialog):
         ):
             form.addRow(label, widget)
             form.addRow("", self.errors[name])
+            form.setRowVisible(self.errors[name], False)  # an empty message takes no room
         for edit in (self.text, self.night_from, self.night_to, self.venue):
             edit.returnPressed.connect(self.start_search)
         self.summary = QLabel("")
@@ -129,7 +131,7 @@ class SearchPanel(QDialog):
             try:
                 nights[name] = date.fromisoformat(typed) if typed else None
             except ValueError:
-                self.errors[name].setText(f"{typed!r} is not a date; write e.g. 2026-11-27")
+                self.say(name, f"{typed!r} is not a date; write e.g. 2026-11-27")
                 return None
         return SearchFilters(
             night_from=nights["night_from"],
@@ -141,9 +143,15 @@ class SearchPanel(QDialog):
             status=self.status.currentData(),
         )
 
+    def say(self, field: str, message: str) -> None:
+        """``message`` beside ``field`` (the search text when the field is not one of the panel's)."""
+        label = self.errors.get(field, self.errors["text"])
+        label.setText(message)
+        self.form.setRowVisible(label, bool(message))
+
     def start_search(self) -> None:
-        for label in self.errors.values():
-            label.setText("")
+        for name in self.errors:
+            self.say(name, "")
         filters = self.filters()
         if filters is None:
             return
@@ -164,7 +172,7 @@ class SearchPanel(QDialog):
         self.show_hits(hits)
 
     def _refused(self, field: str, message: str) -> None:
-        self.errors.get(field, self.errors["text"]).setText(message)
+        self.say(field, message)
         self.summary.setText("Nothing searched: see the message above.")
         self.sig_searched.emit(-1)
 
@@ -178,7 +186,7 @@ class SearchPanel(QDialog):
                 hit.reference,
                 local_time(hit.reported_at),
                 grade,
-                hit.status,
+                label_of(Status, hit.status),
                 hit.venue or "–",
                 hit.snippet,
             )
