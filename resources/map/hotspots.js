@@ -7,8 +7,10 @@
  * densest places read first and the streets stay visible under the faint ones.
  *
  * The layer is off until the legend turns it on; the legend line names the method and the
- * bandwidth ("Hotspots (kernel density, 150 m bandwidth)") once a grid arrives. A new
- * grid replaces the old one whole (a report is computed whole, never by parts).
+ * bandwidth ("Hotspots · kernel density, 150 m bandwidth") once a grid arrives, in the
+ * note under its key: the name column stays narrow (a long name widened the legend's
+ * first column and pushed every layer's keys out of sight). A new grid replaces the old
+ * one whole (a report is computed whole, never by parts).
  *
  * Stacking (panes): 410, above the streets and parks, under the camera views and every
  * name and marker; it never takes a click.
@@ -41,9 +43,8 @@
     document.head.appendChild(style);
   }
 
-  function title(bandwidth) {
-    if (bandwidth === null) { return TITLE; }
-    return TITLE + " (kernel density, " + Math.round(bandwidth) + " m bandwidth)";
+  function method(bandwidth) {
+    return bandwidth === null ? "" : "kernel density, " + Math.round(bandwidth) + " m bandwidth";
   }
 
   /* A new grid: {cells: [[[[lat, lon], ...], share of peak 0..1], ...], bandwidth_m, note}. */
@@ -57,8 +58,7 @@
         pane: PANE, interactive: false, className: "cr-hotspot", stroke: false, fillOpacity: opacity
       }).addTo(page.layers.hotspots);
     });
-    page.legend.retitle("hotspots", title(grid.bandwidth));
-    page.legend.note("hotspots", msg.note || "");
+    page.legend.note("hotspots", [method(grid.bandwidth), msg.note || ""].filter(Boolean).join(" · "));
   }
 
   function legendEntry() {
@@ -73,7 +73,8 @@
       cells: grid.cells.length,
       drawn: grid.boxes.filter(function (b) { return !!b.getElement(); }).length,
       bandwidth: grid.bandwidth,
-      title: page.legend.titleText("hotspots")
+      title: page.legend.titleText("hotspots"),
+      note: page.legend.noteText("hotspots")
     };
   }
 

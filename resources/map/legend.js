@@ -109,13 +109,6 @@
         line.textContent = text;
         return true;
       },
-      /* A layer's name changed (the hotspot layer names its bandwidth once a grid arrives). */
-      retitle: function (id, text) {
-        var name = rows[id] && rows[id].closest(".cr-legend-layer").querySelector(".cr-legend-name");
-        if (!name) { return false; }
-        name.textContent = text;
-        return true;
-      },
       titleText: function (id) {
         var name = rows[id] && rows[id].closest(".cr-legend-layer").querySelector(".cr-legend-name");
         return name ? name.textContent : null;

@@ -112,12 +112,18 @@ class ReportsPanel(QWidget):
         self.body_layout.addWidget(self.before_after)
         self.charts = QVBoxLayout()
         self.body_layout.addLayout(self.charts)
-        self.body_layout.addWidget(QLabel("Incidents by venue and how each stands to it"))
         self.venue_table = report_table("report_venues")
-        self.body_layout.addWidget(self.venue_table)
-        self.body_layout.addWidget(QLabel("Repeat locations: 150 m squares by incidents"))
         self.repeat_table = report_table("report_repeats")
-        self.body_layout.addWidget(self.repeat_table)
+        # The tables and their headings appear with the first report.
+        self._tables = (
+            QLabel("Incidents by venue and how each stands to it"),
+            self.venue_table,
+            QLabel("Repeat locations: 150 m squares by incidents"),
+            self.repeat_table,
+        )
+        for part in self._tables:
+            part.hide()
+            self.body_layout.addWidget(part)
         self.body_layout.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -193,7 +199,11 @@ class ReportsPanel(QWidget):
     def _refuse(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
-        self.status.setText("Nothing worked out: see above." if self.shown is None else self.status.text())
+        # What stays shown is the last report worked out, and the status says which.
+        shown = self.shown
+        self.status.setText(
+            "Nothing worked out: see above." if shown is None else f"Report: {shown.period.words()}"
+        )
         self.sig_refused.emit(text)
 
     def show_result(self, result: ReportResult) -> None:
@@ -206,6 +216,8 @@ class ReportsPanel(QWidget):
         self.before_after.setText(f"Before/after: {sentence}" if sentence else "")
         self.before_after.setVisible(bool(sentence))
         self._show_charts(result)
+        for part in self._tables:
+            part.show()
         fill_table(self.venue_table, VENUE_COLUMNS, venue_rows(report))
         fill_table(self.repeat_table, REPEAT_COLUMNS, repeat_rows(result.hotspots))
         self.status.setText(f"Report: {result.period.words()}")

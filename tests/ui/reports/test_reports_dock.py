@@ -104,7 +104,10 @@ def test_last_night_shows_its_key_figures_and_hotspots_on_the_map(
     )
     layer = js(view, qtbot, "controlroom.hotspots()")
     assert layer["shown"] is False and layer["drawn"] == 0  # off until the legend turns it on
-    assert layer["title"] == f"Hotspots (kernel density, {round(layer['bandwidth'])} m bandwidth)"
+    assert layer["title"] == "Hotspots"
+    assert layer["note"].startswith(
+        f"kernel density, {round(layer['bandwidth'])} m bandwidth · the night of "
+    )
     assert js(view, qtbot, "controlroom.toggleLayer('hotspots')") is True
     layer = js(view, qtbot, "controlroom.hotspots()")
     assert layer["shown"] is True and layer["drawn"] == layer["cells"]
