@@ -17,7 +17,7 @@ indexed at all. On PostgreSQL the database enforces this too (grants and row-lev
 security on ``incident_search``); the filter here keeps SQLite to the same rule.
 
 Ranking: bm25 (SQLite, reference weighted highest) or ``ts_rank`` (PostgreSQL), then the
-newest first — among the newest ``CANDIDATES`` (2,000) matches. Scoring every match of a
+newest first — among the newest ``CANDIDATES`` (1,000) matches. Scoring every match of a
 word found in a third of the summaries cost about a second at 1,000,000 incidents, and a
 search box answers in 100 ms; both engines yield matches newest first cheaply (FTS5 by rowid,
 PostgreSQL backwards along the primary key or a bitmap of the GIN index), so the candidates
@@ -49,7 +49,7 @@ MAX_TERMS = 16
 # Ranked among the newest CANDIDATES matches (by incident id, the order incidents were recorded).
 # A word in a third of a million summaries cannot be scored in full within 100 ms on either
 # engine; a query with fewer matches than this (nearly every real one) is ranked in full.
-CANDIDATES = 2000
+CANDIDATES = 1000
 SNIPPET_CHARS = 90
 
 _FTS = table("incident_fts", column("rowid"), column("notes"))
