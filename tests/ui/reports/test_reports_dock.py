@@ -151,7 +151,7 @@ def test_a_night_not_yet_begun_is_refused_beside_the_picker(
     assert panel.shown is None and panel.figure_values() == {}
 
 
-def test_export_writes_the_csv_and_logs_it(
+def test_export_writes_the_csv_and_the_pdf_and_logs_each(
     sqlite_url: str, open_window: Any, qtbot: Any, tmp_path: Any
 ) -> None:
     _seed(sqlite_url, last_night(datetime.now(UTC)))
@@ -177,7 +177,12 @@ def test_export_writes_the_csv_and_logs_it(
         finally:
             await db.dispose()
 
+    pdf = tmp_path / "night.pdf"
+    task = panel.export("pdf", str(pdf))
+    wait_until(qtbot, task.done, "the PDF export finished", REPORT_MS)
+    assert task.exception() is None and not panel.error.isVisible(), panel.error.text()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
     entries = run_isolated(logged())
-    assert (
-        len(entries) == 1 and entries[0][1]["format"] == "csv" and entries[0][1]["incidents"] == len(PLACES)
-    )
+    assert [entry[1]["format"] for entry in entries] == ["csv", "pdf"]
+    assert all(entry[1]["incidents"] == len(PLACES) for entry in entries)
