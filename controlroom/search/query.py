@@ -10,6 +10,11 @@ and digits only) and each word is quoted (FTS5) or joined with ``&`` (``to_tsque
 last word as a prefix so a half-typed word already finds. Quotes, ``NEAR(``, ``*``, ``-``
 are not operators here; text with no word at all is refused with a sentence.
 
+Words are matched as typed, without stemming ("fighting" does not find "fight"): the
+PostgreSQL index uses the ``simple`` configuration because SQLite's ``unicode61`` does not
+stem either, so both backends find the same incidents, and names, streets and references —
+much of what is searched here — are not English words to reduce.
+
 Who sees what: the same as reading incidents. A partner searches only incidents at its
 venues or reported by itself, and only the words it may read already (reference, place,
 summary) — never the timeline notes, never the persons-of-concern fields, which are not
