@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,8 +41,40 @@ DATE_FORMAT = "dd/MM/yyyy"
 MONTH_FORMAT = "MMMM yyyy"
 
 
+SEPARATORS = {Qt.Key.Key_Slash, Qt.Key.Key_Period, Qt.Key.Key_Minus}
+
+
+class DateField(QDateEdit):
+    """A date typed as people write it: "26/11/2026" as well as "26112026".
+
+    QDateEdit moves on to the month by itself once two digits of the day are typed; the
+    "/" typed next then moved on once more, so "26/11/2026" put 11 into the year. A
+    separator typed straight after such a move is taken as already done.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._typed = False  # a digit typed in the section the cursor is in
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = Qt.Key(event.key())
+        if key in SEPARATORS and not self._typed:
+            event.accept()
+            return
+        section = self.currentSection()
+        super().keyPressEvent(event)
+        if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+            self._typed = self.currentSection() == section
+        else:
+            self._typed = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        self._typed = False
+
+
 def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
+    edit = DateField()
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FORMAT)
