@@ -152,10 +152,11 @@ def test_a_night_not_yet_begun_is_refused_beside_the_picker(
 
 
 def test_export_writes_the_csv_and_the_pdf_and_logs_each(
-    sqlite_url: str, open_window: Any, qtbot: Any, tmp_path: Any
+    db_url: str, open_window: Any, qtbot: Any, tmp_path: Any
 ) -> None:
-    _seed(sqlite_url, last_night(datetime.now(UTC)))
-    window = open_window(sqlite_url)
+    """On SQLite and PostgreSQL: the worker process connects with the window's own URL."""
+    _seed(db_url, last_night(datetime.now(UTC)))
+    window = open_window(db_url)
     panel = _reports(window, qtbot)
     _run_and_wait(panel, qtbot)
     assert panel.export_buttons["geojson"].isEnabled()
@@ -169,7 +170,7 @@ def test_export_writes_the_csv_and_the_pdf_and_logs_each(
     )
 
     async def logged() -> list[Any]:
-        db = Database(sqlite_url)
+        db = Database(db_url)
         try:
             async with db.read() as conn:
                 rows = await conn.execute(select(AuditEntry.action, AuditEntry.detail))
