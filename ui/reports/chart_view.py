@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import shiboken6
-from matplotlib.figure import Figure
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -25,15 +24,15 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ui.common.tasks import TaskSet
 
 SETTLE_MS = 150  # a resize (a dock being dragged) settles before the figure is drawn again
-Renderer = Callable[[Figure, int, int, float], Awaitable[tuple[bytes, int, int]]]
+Renderer = Callable[[str, int, int, float], Awaitable[tuple[bytes, int, int] | None]]
 
 
 class ChartView(QWidget):
-    """One chart: its figure, its newest rendering, and the size that rendering was made for."""
+    """One chart (its figure kept in the worker, named by ``chart``) and its newest rendering."""
 
-    def __init__(self, figure: Figure, render: Renderer, parent: QWidget | None = None) -> None:
+    def __init__(self, chart: str, render: Renderer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.figure = figure
+        self.chart = chart
         self._render = render
         self._tasks = TaskSet()
         self._asked = 0
@@ -54,9 +53,10 @@ class ChartView(QWidget):
         )
 
     async def _draw(self, asked: int, width: int, height: int, ratio: float) -> None:
-        data, w, h = await self._render(self.figure, width, height, ratio)
-        if not shiboken6.isValid(self) or asked != self._asked:
+        drawn = await self._render(self.chart, width, height, ratio)
+        if drawn is None or not shiboken6.isValid(self) or asked != self._asked:
             return
+        data, w, h = drawn
         image = QImage(data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
         image.setDevicePixelRatio(ratio)
         self.image = image

@@ -264,8 +264,8 @@ class ReportsPanel(QWidget):
             self.charts.removeWidget(canvas)
             canvas.deleteLater()
         self.canvases = []
-        for title, figure in result.charts:
-            canvas = ChartView(figure, self.gateway.render)
+        for title, chart in result.charts:
+            canvas = ChartView(chart, self.gateway.render)
             canvas.setObjectName(f"report_chart_{title}")
             canvas.setFixedHeight(CHART_HEIGHT)
             canvas.setToolTip(title)

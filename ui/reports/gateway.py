@@ -22,8 +22,6 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from matplotlib.figure import Figure
-
 from controlroom.core.roles import Actor
 from controlroom.storage.database import Database
 from ui.reports.work import ReportPeriod, ReportResult, compute, export, in_worker, rendered
@@ -52,9 +50,11 @@ class ReportGateway:
         result: ReportResult = await self._run(in_worker, self._url, work)
         return result
 
-    async def render(self, figure: Figure, width: int, height: int, ratio: float) -> tuple[bytes, int, int]:
+    async def render(
+        self, chart: str, width: int, height: int, ratio: float
+    ) -> tuple[bytes, int, int] | None:
         """A chart drawn by Agg in the worker (``work.rendered``), never on the GUI thread."""
-        drawn: tuple[bytes, int, int] = await self._run(rendered, figure, width, height, ratio)
+        drawn: tuple[bytes, int, int] | None = await self._run(rendered, chart, width, height, ratio)
         return drawn
 
     async def export(self, report: Any, night: bool, fmt: str) -> Any:

@@ -4,12 +4,18 @@ Nothing here imports Qt: these functions run in a separate process (``gateway``)
 imports only the core, matplotlib's Agg renderer and the database drivers. Each call
 opens its own connection to the database under the console's login (the URL carries
 it) and closes it before returning; what it returns is plain, picklable values.
+
+The charts' figures stay in the worker process, named by a token: the window asks for a
+drawing at its size (``rendered``) and receives pixels. Sending the figures themselves
+back (thousands of matplotlib objects) cost the window up to 150 ms unpickling them
+with the interpreter lock held.
 """
 
 from __future__ import annotations
 
 import asyncio
 import calendar
+import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -72,7 +78,7 @@ class ReportResult:
 
     period: ReportPeriod
     report: Any  # NightPack or PeriodReport
-    charts: tuple[tuple[str, Figure], ...]  # (title, figure)
+    charts: tuple[tuple[str, str], ...]  # (title, token of the figure kept in the worker)
     hotspots: Hotspots
 
 
@@ -97,14 +103,14 @@ async def compute(period: ReportPeriod, actor: Actor, db: Database) -> ReportRes
 
         pack = await night_pack(db, period.start, actor=actor)
         density = hotspots([(i.lat, i.lon) for i in pack.incidents])
-        return ReportResult(period, pack, (("Hour by hour", hourly_chart(pack, THEME)),), density)
+        return ReportResult(period, pack, (("Hour by hour", _kept(hourly_chart(pack, THEME))),), density)
     from controlroom.reports.period import period_report
     from controlroom.reports.trend_charts import heatmap_chart, series_chart
 
     report = await period_report(db, period.start, period.end, actor=actor, before_after=period.before_after)
     charts = (
-        ("Weekday × hour", heatmap_chart(report, THEME)),
-        ("Night by night", series_chart(report, THEME)),
+        ("Weekday × hour", _kept(heatmap_chart(report, THEME))),
+        ("Night by night", _kept(series_chart(report, THEME))),
     )
     return ReportResult(period, report, charts, report.hotspots)
 
@@ -116,9 +122,26 @@ async def export(actor: Actor, report: Any, night: bool, fmt: str, db: Database)
     return await export_content(db, actor, report, night, fmt)
 
 
-def rendered(figure: Figure, width: int, height: int, ratio: float) -> tuple[bytes, int, int]:
-    """The figure drawn by Agg at ``width`` x ``height`` logical pixels, as RGBA bytes."""
+_FIGURES: dict[str, Figure] = {}  # this worker's charts by token, oldest first
+KEPT_FIGURES = 12  # the charts of the last few reports; an older one is no longer drawn
+
+
+def _kept(figure: Figure) -> str:
+    token = uuid.uuid4().hex
+    _FIGURES[token] = figure
+    while len(_FIGURES) > KEPT_FIGURES:
+        del _FIGURES[next(iter(_FIGURES))]
+    return token
+
+
+def rendered(token: str, width: int, height: int, ratio: float) -> tuple[bytes, int, int] | None:
+    """The chart ``token`` drawn by Agg at ``width`` x ``height`` logical pixels, as RGBA
+    bytes; None if this worker no longer keeps it (a newer report's charts replaced it)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = _FIGURES.get(token)
+    if figure is None:
+        return None
 
     dpi = figure.dpi * WINDOW_TEXT_SCALE
     figure.set_size_inches(width / dpi, height / dpi)
