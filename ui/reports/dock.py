@@ -134,7 +134,8 @@ class ReportsPanel(QWidget):
     def _make_exports(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.export_buttons: dict[str, QPushButton] = {}
-        for fmt, text in ((PDF, "Export &PDF…"), (CSV, "&CSV…"), (GEOJSON, "&GeoJSON…")):
+        # No mnemonics: Alt+C is the Console menu's, and Tab reaches the buttons from the picker.
+        for fmt, text in ((PDF, "Export PDF…"), (CSV, "CSV…"), (GEOJSON, "GeoJSON…")):
             button = QPushButton(text)
             button.setObjectName(f"report_export_{fmt}")
             button.setEnabled(False)
