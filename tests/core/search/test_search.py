@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
+from sqlalchemy.exc import DBAPIError
 
 from controlroom.commands import Commands
 from controlroom.core.errors import ValidationError
@@ -56,8 +57,8 @@ def test_notes_and_edited_summaries_are_found_by_their_current_words(db_url: str
         assert await found("fight", night_from=NIGHT, night_to=NIGHT) == [fight]
         assert await found("fight", category="assault") == []
         # Typed text is never FTS syntax.
-        for text in ('"fight', "fight -", "-fight", "fight*", "(fight", "fight) : {", "'fight'", "fight^"):
-            assert await found(text) == [fight], text
+        for typed in ('"fight', "fight -", "-fight", "fight*", "(fight", "fight) : {", "'fight'", "fight^"):
+            assert await found(typed) == [fight], typed
         assert await found("NEAR(") == [other]  # the word "near" (the taxi rank), not an operator
         for words in ("fight OR", "fight AND (", "NOT fight"):
             assert await found(words) == [], words
@@ -117,6 +118,19 @@ def test_partners_search_only_their_venues_and_never_persons_of_concern(db_url: 
 
     run_with_db(partner_url, as_partner)
     run_with_db(db_url, as_operator)
+    if partner_url != db_url:  # PostgreSQL: the partner's own login, bypassing the program (psql)
+
+        async def in_psql(db: Database) -> tuple[int, str]:
+            async with db.read() as conn:
+                rows = (await conn.execute(text("SELECT count(*) FROM incident_search"))).scalar_one()
+            try:
+                async with db.read() as conn:
+                    await conn.execute(text("SELECT notes FROM incident_search"))
+            except DBAPIError as refused:
+                return rows, "permission denied" if "permission denied" in str(refused) else str(refused)
+            return rows, "allowed"
+
+        assert run_with_db(partner_url, in_psql) == (1, "permission denied")
 
 
 def test_the_migration_indexes_incidents_already_there(db_url: str, request: pytest.FixtureRequest) -> None:
