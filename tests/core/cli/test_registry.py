@@ -93,6 +93,7 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("paperwork", "s34"): ["1", "--pdf", "{out}"],
     ("report-night",): ["--pdf", "{out}"],
     ("report-period",): ["--month", "2026-11", "--pdf", "{out}"],
+    ("search",): ["fight"],
     ("watch",): [],
     ("demo",): [],
     ("simulate",): ["--duration", "1m"],
@@ -198,7 +199,8 @@ ADMINISTRATION = {
     "db restore",
 }
 OFFERED_ONLY = {
-    "partner": {"report", "incident show", "safe-space", "watch"},
+    # A partner searches its own venues' incidents (the database keeps it to them).
+    "partner": {"report", "incident show", "safe-space", "watch", "search"},
     "auditor": {"audit verify", "audit head", "audit export"},
     "administrator": {
         *("user add", "user disable", "user enable", "user list", "db backup", "db restore"),

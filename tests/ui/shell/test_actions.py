@@ -56,7 +56,15 @@ CAMERA_WORK = CAMERA_READING | {
     "camera.release",
 }
 CAMERA_KEEPING = {"camera.new", "camera.edit"}  # the register's keepers add and change cameras
-OPERATOR = EVERYONE | VIEWING | INCIDENT_WORK | PATROL_WORK | DISPERSAL_WORK | CAMERA_WORK | {"footage.open", "report.open"}
+OPERATOR = (
+    EVERYONE
+    | VIEWING
+    | INCIDENT_WORK
+    | PATROL_WORK
+    | DISPERSAL_WORK
+    | CAMERA_WORK
+    | {"footage.open", "report.open"}
+)
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES | CAMERA_KEEPING,
