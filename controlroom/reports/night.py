@@ -20,11 +20,11 @@ logs that as a disclosure (``cli.reports``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.domain import LOCAL_TZ, NIGHT_STARTS_AT_HOUR, Source, operational_night
@@ -32,12 +32,22 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.grading import GradeTargets
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import IncidentSnapshot, VenueSnapshot
-from controlroom.dispersal.queries import night_bounds, night_tally
+from controlroom.dispersal.queries import night_bounds
 from controlroom.incidents.records import incident_columns, incident_from_row
 from controlroom.patrols.responses import IncidentResponse, Outcome, response_report
 from controlroom.reports.venues import VenueRow, venue_table
 from controlroom.storage.database import Database
-from controlroom.storage.models import ChangeLogEntry, DispersalZone, Incident, Task, Venue
+from controlroom.storage.models import (
+    ChangeLogEntry,
+    Direction,
+    DispersalZone,
+    Incident,
+    SubjectSighting,
+    SubjectWarning,
+    SurrenderedItem,
+    Task,
+    Venue,
+)
 from controlroom.venues.records import venue_snapshot
 
 
@@ -184,24 +194,7 @@ async def night_pack(
     incidents = tuple(
         _pack_incident(row, venues, responses.get(row.reference), include_personal) for row in rows
     )
-    tally = await night_tally(db, start + timedelta(seconds=1))
-    async with db.read() as conn:
-        removals = await conn.scalar(
-            select(func.count()).where(
-                Task.kind == "take_home", Task.created_at >= start, Task.created_at < end
-            )
-        )
-        zones = (
-            await conn.execute(
-                select(DispersalZone.name, DispersalZone.log_number)
-                .where(
-                    DispersalZone.signed_at < end,
-                    DispersalZone.ends_at > start,
-                    DispersalZone.withdrawn_at.is_(None) | (DispersalZone.withdrawn_at > start),
-                )
-                .order_by(DispersalZone.starts_at)
-            )
-        ).all()
+    work = await dispersal_work(db, start, end)
     return NightPack(
         night=night,
         start=start.astimezone(UTC),
@@ -222,14 +215,18 @@ async def night_pack(
             for g in report.grades
         ),
         breaches=_breaches(report.incidents, {row.reference: row.caller_updated_at for row in rows}),
-        angela=_angela(rows),
-        safe_spaces=await _safe_spaces(db, start, min(end, as_at)),
-        warnings=tally.warnings,
-        directions=tally.directions,
-        surrendered_items=tally.surrendered_items,
-        dispersal_breaches=tally.breaches,
-        under_16_removals=int(removals or 0),
-        zones_in_force=tuple(f"{name} ({log})" for name, log in zones),
+        angela=angela_outcomes(
+            (row.angela_outcome, 1)
+            for row in rows
+            if row.source == Source.ASK_FOR_ANGELA.value or row.angela_outcome
+        ),
+        safe_spaces=await safe_spaces_between(db, start, min(end, as_at)),
+        warnings=work.warnings,
+        directions=work.directions,
+        surrendered_items=work.surrendered_items,
+        dispersal_breaches=work.breaches,
+        under_16_removals=work.under_16_removals,
+        zones_in_force=work.zones_in_force,
         venues=tuple(venue_table(rows, venues.values())),
         hours=_hours(incidents),
         hotspots=hotspot_layer(incidents),
@@ -316,16 +313,60 @@ def _breaches(responses: Sequence[IncidentResponse], told: dict[str, datetime | 
     )
 
 
-def _angela(rows: Sequence[IncidentSnapshot]) -> tuple[tuple[str, int], ...]:
-    outcomes = Counter(
-        (row.angela_outcome or "not recorded").replace("_", " ")
-        for row in rows
-        if row.source == Source.ASK_FOR_ANGELA.value or row.angela_outcome
-    )
+def angela_outcomes(counts: Iterable[tuple[str | None, int]]) -> tuple[tuple[str, int], ...]:
+    """Ask for Angela activations by outcome (None: "not recorded"), most first."""
+    outcomes: Counter[str] = Counter()
+    for outcome, n in counts:
+        outcomes[(outcome or "not recorded").replace("_", " ")] += n
     return tuple(sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-async def _safe_spaces(db: Database, start: datetime, end: datetime) -> tuple[SafeSpaceNight, ...]:
+@dataclass(frozen=True, slots=True)
+class DispersalWork:
+    """Dispersal work recorded in a range of time: counts and the s.34 zones in force."""
+
+    warnings: int
+    directions: int
+    surrendered_items: int
+    breaches: int
+    under_16_removals: int
+    zones_in_force: tuple[str, ...]  # "name (log number)", earliest start first
+
+
+async def dispersal_work(db: Database, start: datetime, end: datetime) -> DispersalWork:
+    """Words of advice, s.35 directions, items surrendered, direction breaches and take-home
+    tasks recorded in ``[start, end)``, counted by the database, and the zones in force in it."""
+    async with db.read() as conn:
+
+        async def count(*where: ColumnElement[bool]) -> int:
+            return int(await conn.scalar(select(func.count()).where(*where)) or 0)
+
+        warnings = await count(SubjectWarning.given_at >= start, SubjectWarning.given_at < end)
+        directions = await count(Direction.given_at >= start, Direction.given_at < end)
+        items = await count(SurrenderedItem.surrendered_at >= start, SurrenderedItem.surrendered_at < end)
+        breaches = await count(
+            SubjectSighting.breach_incident_id.is_not(None),
+            SubjectSighting.seen_at >= start,
+            SubjectSighting.seen_at < end,
+        )
+        removals = await count(Task.kind == "take_home", Task.created_at >= start, Task.created_at < end)
+        zones = (
+            await conn.execute(
+                select(DispersalZone.name, DispersalZone.log_number)
+                .where(
+                    DispersalZone.signed_at < end,
+                    DispersalZone.ends_at > start,
+                    DispersalZone.withdrawn_at.is_(None) | (DispersalZone.withdrawn_at > start),
+                )
+                .order_by(DispersalZone.starts_at)
+            )
+        ).all()
+    return DispersalWork(
+        warnings, directions, items, breaches, removals, tuple(f"{name} ({log})" for name, log in zones)
+    )
+
+
+async def safe_spaces_between(db: Database, start: datetime, end: datetime) -> tuple[SafeSpaceNight, ...]:
     """Each safe space's status through ``[start, end)`` from the change log's venue payloads."""
     async with db.read() as conn:
         venues = (
@@ -395,6 +436,7 @@ def hotspot_layer(incidents: Sequence[PackIncident]) -> HotspotLayer:
 
 __all__ = [
     "Breach",
+    "DispersalWork",
     "GradeFigures",
     "HotspotCell",
     "HotspotLayer",
@@ -402,7 +444,10 @@ __all__ = [
     "NightPack",
     "PackIncident",
     "SafeSpaceNight",
+    "angela_outcomes",
+    "dispersal_work",
     "hotspot_layer",
     "last_complete_night",
     "night_pack",
+    "safe_spaces_between",
 ]

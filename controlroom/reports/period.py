@@ -23,18 +23,29 @@ totals and nightly means and says so.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, case, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Float, case, cast, false, func, literal_column, or_, select
 
-from controlroom.core.domain import LOCAL_TZ, VenueLink, operational_night
+from controlroom.core.domain import LOCAL_TZ, Source, VenueLink, operational_night
 from controlroom.core.errors import ValidationError
 from controlroom.core.grading import GradeTargets
 from controlroom.core.roles import Actor
+from controlroom.dispersal.queries import night_bounds
+from controlroom.incidents.lifecycle import AWAITING_ATTENDANCE
+from controlroom.patrols.responses import percentile_90
 from controlroom.reports.hotspots import HARM_WEIGHTS, Hotspots, hotspots
+from controlroom.reports.night import (
+    DispersalWork,
+    SafeSpaceNight,
+    angela_outcomes,
+    dispersal_work,
+    safe_spaces_between,
+)
 from controlroom.reports.venues import VenueRow
 from controlroom.storage.database import Database
 from controlroom.storage.models import Dispatch, Incident, Venue
@@ -66,6 +77,10 @@ class GradeResponse:
     attended: int
     within_target: int
     target_minutes: float | None
+    median_minutes: float | None = None  # of the incidents attended
+    p90_minutes: float | None = None
+    breaches: int = 0  # attended late, or still waiting when the period ended with the target passed
+    caller_told: int = 0  # of those breaches, the caller was told of the delay
 
     @property
     def share(self) -> float | None:
@@ -136,6 +151,25 @@ class PeriodReport:
     venues: tuple[VenueRow, ...]
     venues_by_harm: tuple[tuple[str, int, int], ...]  # name, incidents, harm
     hotspots: Hotspots
+    as_at: (
+        datetime  # UTC: response breaches and safe spaces stand as at this moment (the period's end, or now)
+    )
+    angela: tuple[tuple[str, int], ...]  # outcome (or "not recorded") → activations
+    safe_spaces: tuple[SafeSpaceNight, ...]  # minutes full / closed over the whole period
+    dispersal: DispersalWork
+
+    @property
+    def breaches(self) -> int:
+        return sum(g.breaches for g in self.grades)
+
+    @property
+    def caller_told(self) -> tuple[int, int]:
+        """(breaches whose caller was told of the delay, breaches)."""
+        return sum(g.caller_told for g in self.grades), self.breaches
+
+    @property
+    def angela_activations(self) -> int:
+        return sum(n for _, n in self.angela)
 
     @property
     def nights(self) -> int:
@@ -155,21 +189,29 @@ async def period_report(
     before_after: date | None = None,
     targets: GradeTargets | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> PeriodReport:
     """The nights ``start`` to ``end`` inclusive, counted; refused with a reason when the
     period is back to front, in the future, before the first record, or ``before_after``
     falls outside it. The caller logs the report once it is used (``log_period_report``)."""
     actor.require("report.period")
-    today = today or operational_night(datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    today = today or operational_night(now)
     first = await _first_night(db)
     _check_period(start, end, before_after, today, first)
+    targets = targets or GradeTargets()
     window = Incident.night.between(start, end) & Incident.duplicate_of.is_(None)
+    opens, closes = night_bounds(start)[0], night_bounds(end)[1]
+    as_at = min(now, closes - timedelta(microseconds=1))
     async with db.read(consistent=True) as conn:
         buckets = (await conn.execute(_hour_buckets(db, window))).all()
         counts = (await conn.execute(_counts(window))).all()
-        grades = (await conn.execute(_responses(db, window, targets or GradeTargets()))).all()
+        grades = (await conn.execute(_responses(db, window, targets, as_at))).all()
+        times = (await conn.execute(_arrival_seconds(db, window))).all()
+        angela = (await conn.execute(_angela(window))).all()
         venues = (await conn.execute(_venues(window))).all()
         places = (await conn.execute(_places(window))).all()
+    spread = _spread(times)
     heatmap, per_night = _heatmap(buckets)
     series = tuple(
         NightCount(start + timedelta(days=i), per_night.get(start + timedelta(days=i), 0))
@@ -182,7 +224,16 @@ async def period_report(
         total=sum(n.incidents for n in series),
         counts=tuple(CountRow(r.category, r.source, r.grade, r.n) for r in counts),
         grades=tuple(
-            GradeResponse(r.grade, r.n, r.attended or 0, r.within or 0, _target(targets, r.grade))
+            GradeResponse(
+                r.grade,
+                r.n,
+                r.attended or 0,
+                r.within or 0,
+                _target(targets, r.grade),
+                *spread.get(r.grade, (None, None)),
+                breaches=r.breaches or 0,
+                caller_told=r.told or 0,
+            )
             for r in grades
         ),
         heatmap=heatmap,
@@ -195,6 +246,10 @@ async def period_report(
             [r.n for r in places],
             grades=[r.grade for r in places],
         ),
+        as_at=as_at.astimezone(UTC),
+        angela=angela_outcomes((r.angela_outcome, r.n) for r in angela),
+        safe_spaces=await safe_spaces_between(db, opens, min(closes, as_at)),
+        dispersal=await dispersal_work(db, opens, closes),
     )
 
 
@@ -291,38 +346,91 @@ def _target(targets: GradeTargets | None, grade: int | None) -> float | None:
     return target.total_seconds() / 60 if target is not None else None
 
 
-def _responses(db: Database, window: ColumnElement[bool], targets: GradeTargets) -> Any:
-    """Per grade: incidents, those attended, and those attended within the grade's target.
-
-    Arrival is the first unit's arrival, else the moment an operator marked it On scene
-    (as ``patrols.responses`` reads it), worked out by the database per incident.
-    """
-    firsts = (
+def _firsts(window: ColumnElement[bool]) -> Any:
+    return (
         select(Dispatch.incident_id, func.min(Dispatch.arrived_at).label("arrived_at"))
         .where(Dispatch.incident_id.in_(select(Incident.id).where(window)))
         .group_by(Dispatch.incident_id)
         .subquery()
     )
-    arrived = func.coalesce(firsts.c.arrived_at, Incident.attended_at)
+
+
+def _seconds(db: Database, arrived: ColumnElement[datetime]) -> ColumnElement[float]:
     if db.is_sqlite:
-        seconds: ColumnElement[float] = (
-            func.julianday(arrived) - func.julianday(Incident.reported_at)
-        ) * 86400.0
-    else:
-        seconds = cast(func.extract("epoch", arrived - Incident.reported_at), Float)
+        return (func.julianday(arrived) - func.julianday(Incident.reported_at)) * 86400.0
+    return cast(func.extract("epoch", arrived - Incident.reported_at), Float)
+
+
+def _responses(db: Database, window: ColumnElement[bool], targets: GradeTargets, as_at: datetime) -> Any:
+    """Per grade: incidents, those attended, those attended within the grade's target, and the
+    breaches (the ``responses`` rule: arrived after the target, or still awaiting attendance
+    with the target passed at ``as_at``) with how many of their callers were told of the delay.
+
+    Arrival is the first unit's arrival, else the moment an operator marked it On scene
+    (as ``patrols.responses`` reads it), worked out by the database per incident.
+    """
+    firsts = _firsts(window)
+    arrived = func.coalesce(firsts.c.arrived_at, Incident.attended_at)
+    seconds = _seconds(db, arrived)
     limit = case(*((Incident.grade == g, minutes * 60.0) for g, minutes in targets.minutes), else_=None)
     within = func.sum(case((seconds <= limit, 1), else_=0))
+    waiting = (
+        arrived.is_(None)
+        & Incident.status.in_([s.value for s in AWAITING_ATTENDANCE])
+        & or_(
+            false(),
+            *(
+                (Incident.grade == g) & (Incident.reported_at < as_at - timedelta(minutes=minutes))
+                for g, minutes in targets.minutes
+            ),
+        )
+    )
+    late = seconds > limit
     return (
         select(
             Incident.grade,
             func.count().label("n"),
             func.count(arrived).label("attended"),
             within.label("within"),
+            func.sum(case((late | waiting, 1), else_=0)).label("breaches"),
+            func.sum(case(((late | waiting) & Incident.caller_updated_at.is_not(None), 1), else_=0)).label(
+                "told"
+            ),
         )
         .outerjoin(firsts, firsts.c.incident_id == Incident.id)
         .where(window)
         .group_by(Incident.grade)
         .order_by(func.coalesce(Incident.grade, 9))
+    )
+
+
+def _arrival_seconds(db: Database, window: ColumnElement[bool]) -> Any:
+    """Each attended incident's grade and seconds to arrival: one number per incident, the
+    least the median and 90th percentile can be worked from on both backends."""
+    firsts = _firsts(window)
+    arrived = func.coalesce(firsts.c.arrived_at, Incident.attended_at)
+    return (
+        select(Incident.grade, _seconds(db, arrived).label("seconds"))
+        .outerjoin(firsts, firsts.c.incident_id == Incident.id)
+        .where(window, arrived.is_not(None))
+    )
+
+
+def _spread(rows: Sequence[Any]) -> dict[int | None, tuple[float | None, float | None]]:
+    """Grade → (median, 90th percentile) minutes to arrival, as ``patrols.responses`` works them."""
+    by_grade: dict[int | None, list[float]] = {}
+    for r in rows:
+        # Millisecond rounding: SQLite's julianday difference carries float noise (599.99999 s).
+        by_grade.setdefault(r.grade, []).append(max(0.0, round(r.seconds, 3)) / 60)
+    return {g: (statistics.median(sorted(v)), percentile_90(sorted(v))) for g, v in by_grade.items()}
+
+
+def _angela(window: ColumnElement[bool]) -> Any:
+    asked = (Incident.source == Source.ASK_FOR_ANGELA.value) | Incident.angela_outcome.is_not(None)
+    return (
+        select(Incident.angela_outcome, func.count().label("n"))
+        .where(window, asked)
+        .group_by(Incident.angela_outcome)
     )
 
 

@@ -109,6 +109,8 @@ def render_period_report(
         venue_headings=VENUE_TABLE_HEADINGS,
         squares=_squares(report.hotspots),
         venues_by_harm=[(printable(n, SHORT_FIELD_LIMIT), c, h) for n, c, h in report.venues_by_harm[:10]],
+        safe_spaces=[(printable(s.venue, SHORT_FIELD_LIMIT), s) for s in report.safe_spaces],
+        zones=[printable(z, SHORT_FIELD_LIMIT) for z in report.dispersal.zones_in_force],
         harm_words=HARM_WORDS,
         force_name=printable(force_name, SHORT_FIELD_LIMIT),
         printed_at=printed_at or datetime.now(UTC),
@@ -207,9 +209,27 @@ def period_json(report: PeriodReport) -> dict[str, Any]:
                 "attended": g.attended,
                 "within_target": g.within_target,
                 "target_minutes": g.target_minutes,
+                "median_minutes": g.median_minutes,
+                "p90_minutes": g.p90_minutes,
+                "breaches": g.breaches,
+                "caller_told": g.caller_told,
             }
             for g in report.grades
         ],
+        "as_at": report.as_at.isoformat(),
+        "angela": [{"outcome": outcome, "activations": n} for outcome, n in report.angela],
+        "safe_spaces": [
+            {"venue": s.venue, "minutes_full": s.minutes_full, "minutes_closed": s.minutes_closed}
+            for s in report.safe_spaces
+        ],
+        "dispersal": {
+            "warnings": report.dispersal.warnings,
+            "directions": report.dispersal.directions,
+            "surrendered_items": report.dispersal.surrendered_items,
+            "breaches": report.dispersal.breaches,
+            "under_16_removals": report.dispersal.under_16_removals,
+            "zones_in_force": list(report.dispersal.zones_in_force),
+        },
         "before_after": None
         if change is None
         else {

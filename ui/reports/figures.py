@@ -44,11 +44,15 @@ def night_figures(pack: Any) -> list[tuple[str, str]]:
 
 
 def period_figures(report: Any) -> list[tuple[str, str]]:
-    """(caption, value) pairs for a period report: incidents, nights, share within target per grade."""
+    """(caption, value) pairs for a period report: incidents, nights, share within target per grade,
+    s.35 directions and target breaches (with how many callers were told), as the night pack's."""
     figures = [("Incidents", str(report.total)), ("Nights", str(report.nights))]
     for grade in report.grades:
         if grade.incidents:
             figures.append((f"{grade_words(grade.grade)} within target", share_words(grade.share)))
+    figures.append(("s.35 directions", str(report.dispersal.directions)))
+    told, breaches = report.caller_told
+    figures.append(("Breaches", f"{breaches} ({told} told)" if breaches else "0"))
     return figures
 
 

@@ -11,8 +11,10 @@ from controlroom.commands import Commands
 from controlroom.core.errors import NotPermittedError, ValidationError
 from controlroom.core.roles import Actor
 from controlroom.incidents.reporting import NewIncident
+from controlroom.reports.night import NightPack, night_pack
 from controlroom.reports.period import HOURS, PeriodReport, _heatmap, period_report
 from controlroom.storage.database import Database
+from tests.core.reports.support import known_night
 from tests.core.support import add_venue, run_with_db
 
 ANALYST = Actor("analyst", "operator")
@@ -100,6 +102,11 @@ def test_a_fortnight_counted_by_night_weekday_hour_and_either_side_of_a_date(db_
         (3, 5, 0, 0),
     ]
     assert report.grades[0].share == 0.5
+    # Grade 1 reached in 10 and 30 minutes; one late and three never reached are breaches.
+    g1, g3 = report.grades
+    assert (g1.median_minutes, g1.p90_minutes, g1.breaches, g1.caller_told) == (20.0, 28.0, 4, 0)
+    assert (g3.median_minutes, g3.breaches) == (None, 0)
+    assert report.caller_told == (0, 4)
     [venue] = report.venues
     assert (venue.name, venue.inside, venue.nearby, venue.total, venue.grade_1) == ("Velvet Fox", 2, 3, 5, 5)
     assert report.venues_by_harm == (("Velvet Fox", 5, 20),)
@@ -144,3 +151,26 @@ def test_the_night_the_clocks_go_back_counts_its_repeated_hour_twice_on_the_uk_c
     assert heatmap[SAT][HOURS.index(18)] == 3
     assert heatmap[SAT][HOURS.index(1)] == 7
     assert per_night == {date(2026, 10, 24): 10}
+
+
+def test_the_known_night_in_a_week_has_the_night_packs_other_sections(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[PeriodReport, NightPack]:
+        await known_night(db)
+        later = datetime(2026, 12, 1, 12, tzinfo=UTC)
+        week = await period_report(
+            db, date(2026, 11, 23), date(2026, 11, 29), actor=ANALYST, today=date(2026, 12, 1), now=later
+        )
+        return week, await night_pack(db, date(2026, 11, 27), actor=ANALYST, now=later)
+
+    week, pack = run_with_db(db_url, scenario)
+
+    spread = [(g.grade, g.median_minutes, g.p90_minutes, g.breaches, g.caller_told) for g in week.grades]
+    assert spread == [(1, 15.0, 19.0, 2, 1), (2, None, None, 1, 0), (3, None, None, 0, 0)]
+    assert week.caller_told == (1, 3) and pack.caller_told == (1, 2)  # Y, the night before: never reached
+    assert week.angela == pack.angela == (("taxi", 1),)
+    [velvet] = week.safe_spaces
+    assert (velvet.venue, velvet.minutes_full, velvet.minutes_closed) == ("Velvet Fox", 45, 45)
+    work = week.dispersal
+    assert (work.warnings, work.directions, work.surrendered_items, work.under_16_removals) == (1, 1, 1, 1)
+    assert work.breaches == pack.dispersal_breaches == 0
+    assert work.zones_in_force == pack.zones_in_force == ("Bedford Place (LOG-20261127-0427)",)

@@ -125,7 +125,10 @@ def test_a_period_draws_its_heat_map(sqlite_url: str, open_window: Any, qtbot: A
     picker.second.setDate(QDate(night.year, night.month, night.day))
     _run_and_wait(panel, qtbot)
 
-    assert panel.figure_values()["Incidents"] == "3"
+    figures = panel.figure_values()
+    assert figures["Incidents"] == "3"
+    # Grades 1 and 2 never reached, their targets long passed; nobody told the callers.
+    assert (figures["Breaches"], figures["s.35 directions"]) == ("2 (0 told)", "0")
     heat = panel.canvases[0]
     assert heat.toolTip() == "Weekday × hour"
     wait_until(qtbot, lambda: heat.image is not None, "the heat map was drawn (in the worker)", REPORT_MS)
