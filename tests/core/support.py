@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import os
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -24,6 +25,12 @@ FIXED_NOW = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
 
 
 def run_with_db(url: str, scenario: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``scenario`` on a fresh ``Database`` and dispose of it.
+
+    Inside a window test the session's qasync loop is running on this thread, where
+    asyncio.run() refuses to start: the scenario then runs on a private loop in a worker thread.
+    """
+
     async def _main() -> T:
         db = Database(url)
         try:
@@ -31,7 +38,12 @@ def run_with_db(url: str, scenario: Callable[[Database], Awaitable[T]]) -> T:
         finally:
             await db.dispose()
 
-    return asyncio.run(_main())
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_main())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _main()).result()
 
 
 def commands_for(
