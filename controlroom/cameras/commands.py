@@ -176,6 +176,12 @@ class CameraCommands(CommandBase):
         specs = [(line, check_line(spec, line, self.area, source)) for line, spec in parse_csv(text, source)]
         if not specs:
             raise ValidationError(f"{source} has no cameras: after the header line, give one camera a line")
+        return await self.add_cameras(specs, source)
+
+    @requires("camera.manage")
+    async def add_cameras(self, specs: list[tuple[int, CameraSpec]], source: str) -> list[CameraRecord]:
+        """Add numbered cameras (line, spec) in one transaction, or none; a refusal names the line."""
+        specs = [(line, check_line(spec, line, self.area, source)) for line, spec in specs]
         _refuse_repeated_numbers(specs, source)
         now = self.clock()
         async with self.db.write() as session:
