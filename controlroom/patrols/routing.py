@@ -21,6 +21,7 @@ import itertools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,6 +274,13 @@ _loaded: dict[str, tuple[int | None, StreetGraph]] = {}
 """Database URL -> (the road import it was built from, None for the shipped streets; the graph)."""
 
 
+@functools.cache
+def _builder() -> ThreadPoolExecutor:
+    # A plain thread of our own, not the loop's default executor: under the window's qasync
+    # loop that is a pool of QThreads, still running when the program exits (Qt aborts then).
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="street-graph")
+
+
 async def load_street_graph(db: Database) -> StreetGraph:
     """The routing graph of the street layer ``db`` serves, built once per road import.
 
@@ -291,7 +299,8 @@ async def load_street_graph(db: Database) -> StreetGraph:
     if version is None:
         graph = _shipped_graph()
     else:
-        graph = await asyncio.to_thread(street_graph_of, await street_layer(db))
+        layer = await street_layer(db)
+        graph = await asyncio.get_running_loop().run_in_executor(_builder(), street_graph_of, layer)
     _loaded.pop(key, None)
     _loaded[key] = (version, graph)
     while len(_loaded) > GRAPHS_KEPT:
