@@ -20,8 +20,6 @@ Run: nice .venv/bin/python benchmarks/bench_search.py [--db sqlite+aiosqlite:///
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import random
 import statistics
 import sys
@@ -33,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import and_, func, or_, select
 
-from benchmarks.benchlib import print_table, verdict
+from benchmarks.benchlib import print_table, run_on_million, verdict
 from controlroom.core.domain import operational_night
 from controlroom.core.roles import Actor
 from controlroom.search.filters import SearchFilters
@@ -334,20 +332,4 @@ async def main(url: str, rows: int, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="sqlite+aiosqlite:////tmp/controlroom-bench-search.db")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--throwaway-postgres", action="store_true")
-    options = parser.parse_args()
-    if not options.throwaway_postgres:
-        asyncio.run(main(options.db, options.rows, options.runs))
-    else:
-        from tests.pg_cluster import PostgresCluster
-
-        cluster = PostgresCluster()
-        cluster.start()
-        try:
-            asyncio.run(main(cluster.create_database(), options.rows, options.runs))
-        finally:
-            cluster.destroy()
+    run_on_million(main, __doc__.splitlines()[0], "sqlite+aiosqlite:////tmp/controlroom-bench-search.db")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:
@@ -54,3 +56,27 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.2f}" if value < 1000 else f"{value:.0f}"
     return str(value)
+
+
+def run_on_million(
+    main: Callable[[str, int, int], Awaitable[None]], description: str, default_db: str
+) -> None:
+    """The command line of a benchmark over a big database made once: ``--db`` (kept between runs),
+    ``--rows``, ``--runs``, or ``--throwaway-postgres`` (a cluster started and destroyed here)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", default=default_db)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--throwaway-postgres", action="store_true")
+    options = parser.parse_args()
+    if not options.throwaway_postgres:
+        asyncio.run(main(options.db, options.rows, options.runs))
+        return
+    from tests.pg_cluster import PostgresCluster
+
+    cluster = PostgresCluster()
+    cluster.start()
+    try:
+        asyncio.run(main(cluster.create_database(), options.rows, options.runs))
+    finally:
+        cluster.destroy()
