@@ -85,6 +85,18 @@ _OPERATOR = frozenset(
         "report.period",
         "console.lock",
         "console.unlock",
+        # The night's continuity (issue #17): checklists of standard steps, the decision log
+        # (an operator records their own decisions), shift handover and one's own activity.
+        "procedure.step",
+        "decision.record",
+        "decision.read",
+        "decision.print",
+        "handover.draft",
+        "handover.give",
+        "handover.acknowledge",
+        "handover.read",
+        "handover.print",
+        "activity.read_own",
     }
 )
 
@@ -105,11 +117,25 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "geo.import",
         # Simulated nights, only into a database marked for training (``sim.training``).
         "training.simulate",
+        # Anyone's activity log (each reading of another's is itself audited).
+        "activity.read_any",
     },
     "partner": frozenset(
         {"incident.report", "venue.safe_space", "read.incidents", "console.lock", "console.unlock"}
     ),
-    "auditor": frozenset({"audit.view", "audit.export", "audit.verify", "console.lock", "console.unlock"}),
+    "auditor": frozenset(
+        {
+            "audit.view",
+            "audit.export",
+            "audit.verify",
+            "console.lock",
+            "console.unlock",
+            # Decisions must be explainable months later; the auditor reads them and anyone's activity.
+            "decision.read",
+            "decision.print",
+            "activity.read_any",
+        }
+    ),
     "administrator": frozenset(
         {
             "user.add",
@@ -221,6 +247,17 @@ _PHRASES = {
     "camera.task": "task a camera to an incident",
     "geo.import": "import a road network",
     "report.period": "print a period report (trends and hotspots)",
+    "procedure.step": "mark an incident's procedure step done or skipped",
+    "decision.record": "record a decision in the decision log",
+    "decision.read": "read the decision log",
+    "decision.print": "print the decision log",
+    "handover.draft": "draft a shift handover",
+    "handover.give": "hand over the shift",
+    "handover.acknowledge": "acknowledge a shift handover",
+    "handover.read": "read past handovers",
+    "handover.print": "print a handover",
+    "activity.read_own": "read your own activity log",
+    "activity.read_any": "read another user's activity log",
 }
 
 

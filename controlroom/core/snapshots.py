@@ -11,7 +11,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-EntityKind = Literal["incident", "venue", "unit", "flag", "subject", "zone", "direction", "camera", "roads"]
+EntityKind = Literal[
+    "incident",
+    "venue",
+    "unit",
+    "flag",
+    "subject",
+    "zone",
+    "direction",
+    "camera",
+    "roads",
+    "checklist",
+    "decision",
+    "handover",
+]
 Op = Literal["upsert", "delete"]
 
 

@@ -1,0 +1,1 @@
+"""The decision log (National Decision Model): append-only decisions, each linked to what it concerns."""

@@ -1,0 +1,1 @@
+"""The Decisions dock: record, revise, read and print decisions, keyboard-first."""

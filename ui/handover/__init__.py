@@ -1,0 +1,1 @@
+"""Shift handover in the window: draft, notes, give, acknowledge, history."""
