@@ -361,6 +361,88 @@ class CameraSnapshot:
         return _times_from_json(cls, values, ("tasked_at",))  # type: ignore[no-any-return]
 
 
+# A checklist step's state: ``conditional`` is a branch step whose question is not answered yet.
+STEP_STATES = ("pending", "done", "skipped", "not_applicable", "conditional")
+
+
+@dataclass(frozen=True, slots=True)
+class StepSnapshot:
+    """One step of an incident's checklist, as it stands.
+
+    ``number`` is "3" for a main step and "4a", "4b" … for the steps of step 4's
+    branches (``branch_of`` = "4", ``branch`` = "yes" or "no"). ``due_at`` is the
+    incident's ``reported_at`` plus ``within_minutes`` (None without a time limit).
+    ``question``/``answer`` ("yes"/"no") are set on a step that asks one; ``by``/``at``
+    say who marked it done or skipped and when, ``reason`` why it was skipped.
+    """
+
+    number: str
+    text: str
+    who: str  # "operator" or "supervisor"
+    state: str  # one of STEP_STATES
+    within_minutes: int | None = None
+    due_at: datetime | None = None
+    question: str | None = None
+    answer: str | None = None
+    branch_of: str | None = None
+    branch: str | None = None
+    by: str = ""
+    at: datetime | None = None
+    reason: str = ""
+
+    @property
+    def applicable(self) -> bool:
+        """Part of the checklist now (not a branch not taken, nor one still waiting on its question)."""
+        return self.state in ("pending", "done", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistSnapshot:
+    """An incident's checklist: the procedure it began with (frozen then) and each step's state.
+
+    ``version`` and ``content_hash`` name the procedures file's version label and the
+    procedure's own content when the checklist started; the steps never change after that.
+    """
+
+    incident_id: int
+    procedure_key: str
+    title: str
+    version: str
+    content_hash: str
+    started_at: datetime
+    steps: tuple[StepSnapshot, ...]
+
+    def step(self, number: str) -> StepSnapshot | None:
+        return next((s for s in self.steps if s.number == number), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "incident_id": self.incident_id,
+            "procedure_key": self.procedure_key,
+            "title": self.title,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "started_at": self.started_at.isoformat(),
+            "steps": [_times_to_json(s) for s in self.steps],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChecklistSnapshot:
+        steps = tuple(_times_from_json(StepSnapshot, s, ("due_at", "at")) for s in data["steps"])
+        for step in steps:
+            if step.state not in STEP_STATES:
+                raise ValueError(f"step {step.number} state {step.state!r} is not one of {STEP_STATES}")
+        return cls(
+            incident_id=int(data["incident_id"]),
+            procedure_key=str(data["procedure_key"]),
+            title=str(data["title"]),
+            version=str(data["version"]),
+            content_hash=str(data["content_hash"]),
+            started_at=datetime.fromisoformat(data["started_at"]),
+            steps=steps,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class RowWarning:
     """A record left out because one of its values cannot be read (``core.decoding``).
@@ -413,6 +495,8 @@ class Change:
     zone: ZoneSnapshot | None = None
     direction: DirectionSnapshot | None = None
     camera: CameraSnapshot | None = None
+    # entity "checklist": entity_id is the incident's id.
+    checklist: ChecklistSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +528,10 @@ class Diff:
     def camera_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "camera")
 
+    def checklist_changes(self) -> tuple[Change, ...]:
+        """Incidents' checklists started or stepped (``Change.checklist``; id = incident id)."""
+        return tuple(c for c in self.changes if c.entity == "checklist")
+
     @property
     def roads_changed(self) -> bool:
         """An imported road network replaced the streets (drawing and routing)."""
@@ -466,6 +554,8 @@ class Snapshot:
     zones: tuple[ZoneSnapshot, ...] = ()
     directions: tuple[DirectionSnapshot, ...] = ()
     cameras: tuple[CameraSnapshot, ...] = ()
+    # The checklists of the incidents above that have one (none for partners and auditors).
+    checklists: tuple[ChecklistSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
     # Rows left out because a value could not be read; every other row is above.
     warnings: tuple[RowWarning, ...] = ()
