@@ -444,6 +444,117 @@ class ChecklistSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class HandoverSnapshot:
+    """A shift handover as every console's alert stack and history show it.
+
+    Not the frozen content (read it with ``controlroom.handover.queries.show_handover``):
+    the change log is copied to every console, and the content may carry personal data.
+    ``counts`` is the number of items per section key (``"incidents"``, ``"units"`` …), in
+    the content's order; ``noted_items`` how many items the giver wrote a note beside.
+    """
+
+    id: int
+    reference: str
+    given_by: str
+    given_at: datetime
+    role: str | None
+    to_user: str | None
+    notes: str
+    counts: tuple[tuple[str, int], ...]
+    noted_items: int
+    contains_personal: bool
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    version: int = 1
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["counts"] = [[key, count] for key, count in self.counts]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> HandoverSnapshot:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["counts"] = tuple((str(key), int(count)) for key, count in values.get("counts") or ())
+        return _times_from_json(cls, values, ("given_at", "acknowledged_at"))  # type: ignore[no-any-return]
+
+
+# What a decision may be linked to: an incident, an s.34 zone, an s.35 direction, or a whole night.
+DECISION_LINK_KINDS = ("incident", "zone", "direction", "night")
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLink:
+    """One thing a decision concerns: ``kind`` (one of ``DECISION_LINK_KINDS``), the linked
+    record's id (None for a night) and its label as recorded: the incident's reference, the
+    zone's name, the direction's reference, or the night's date (``2026-11-27``)."""
+
+    kind: str
+    target_id: int | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionSnapshot:
+    """One entry of the decision log (National Decision Model), as every console's Decisions dock shows it.
+
+    Append-only: a decision is never changed; ``revises_id``/``revises_reference`` name the
+    earlier decision a later entry revises. ``revised_by`` (the references of later entries
+    revising this one, at most one: a chain never branches) is derived: when a revision is
+    recorded, the revised decision's snapshot goes out again with it filled in. ``night`` is
+    the operational night it was recorded in; ``role`` the author's role at the time.
+    Partners and auditors never receive decisions through the feed.
+    """
+
+    id: int
+    reference: str
+    night: date
+    recorded_at: datetime
+    recorded_by: str
+    role: str
+    subject: str
+    information: str
+    assessment: str
+    powers_policy: str
+    options: str
+    decision: str
+    rationale: str
+    links: tuple[DecisionLink, ...] = ()
+    revises_id: int | None = None
+    revises_reference: str | None = None
+    revised_by: tuple[str, ...] = ()
+    version: int = 1
+
+    def linked(self, kind: str) -> tuple[DecisionLink, ...]:
+        """The links of one kind (``"incident"`` …)."""
+        return tuple(link for link in self.links if link.kind == kind)
+
+    def to_json(self) -> dict[str, Any]:
+        data = _times_to_json(self)
+        data["night"] = self.night.isoformat()
+        data["links"] = [[link.kind, link.target_id, link.label] for link in self.links]
+        data["revised_by"] = list(self.revised_by)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DecisionSnapshot:
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        values["night"] = date.fromisoformat(values["night"])
+        links = []
+        for kind, target_id, label in values.get("links") or ():
+            if kind not in DECISION_LINK_KINDS:
+                raise ValueError(f"link kind {kind!r} is not one of {DECISION_LINK_KINDS}")
+            links.append(DecisionLink(str(kind), None if target_id is None else int(target_id), str(label)))
+        values["links"] = tuple(links)
+        values["revised_by"] = tuple(str(r) for r in values.get("revised_by") or ())
+        return _times_from_json(cls, values, ("recorded_at",))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
 class RowWarning:
     """A record left out because one of its values cannot be read (``core.decoding``).
 
@@ -495,8 +606,10 @@ class Change:
     zone: ZoneSnapshot | None = None
     direction: DirectionSnapshot | None = None
     camera: CameraSnapshot | None = None
+    handover: HandoverSnapshot | None = None
     # entity "checklist": entity_id is the incident's id.
     checklist: ChecklistSnapshot | None = None
+    decision: DecisionSnapshot | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -528,6 +641,13 @@ class Diff:
     def camera_changes(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.entity == "camera")
 
+    def handover_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.entity == "handover")
+
+    def decision_changes(self) -> tuple[Change, ...]:
+        """Decisions recorded, and decisions newly revised (``Change.decision``)."""
+        return tuple(c for c in self.changes if c.entity == "decision")
+
     def checklist_changes(self) -> tuple[Change, ...]:
         """Incidents' checklists started or stepped (``Change.checklist``; id = incident id)."""
         return tuple(c for c in self.changes if c.entity == "checklist")
@@ -556,6 +676,8 @@ class Snapshot:
     cameras: tuple[CameraSnapshot, ...] = ()
     # The checklists of the incidents above that have one (none for partners and auditors).
     checklists: tuple[ChecklistSnapshot, ...] = ()
+    # Tonight's decisions (the current operational night), oldest first; none for partners and auditors.
+    decisions: tuple[DecisionSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
     # Rows left out because a value could not be read; every other row is above.
     warnings: tuple[RowWarning, ...] = ()
