@@ -20,15 +20,19 @@ from controlroom.cameras.commands import CameraCommands
 from controlroom.cameras.tasking import CameraTasking
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.roles import Actor
+from controlroom.decisions.commands import DecisionCommands
 from controlroom.dispersal.directions import DirectionCommands
 from controlroom.dispersal.persons import PersonCommands
 from controlroom.dispersal.sightings import SightingCommands
 from controlroom.dispersal.zones import ZoneCommands
+from controlroom.handover.commands import HandoverCommands
 from controlroom.incidents.editing import IncidentEditing
 from controlroom.incidents.reporting import IncidentReporting
+from controlroom.incidents.steps import StepCommands
 from controlroom.patrols.dispatch import DispatchCommands
 from controlroom.patrols.flags import FlagCommands
 from controlroom.patrols.units import UnitCommands
+from controlroom.procedures.book import ProcedureBook
 from controlroom.storage.database import Database
 from controlroom.venues.commands import VenueCommands
 from controlroom.writes import Clock, CommandContext, utcnow
@@ -47,12 +51,19 @@ class Commands:
         reference_prefix: str = "SOT",
         area: OperatingArea = SOUTHAMPTON_CENTRE,
         clock: Clock = utcnow,
+        procedures: ProcedureBook | None = None,
     ) -> None:
         self.context = CommandContext(
-            db=db, actor=actor, clock=clock, area=area, reference_prefix=reference_prefix
+            db=db,
+            actor=actor,
+            clock=clock,
+            area=area,
+            reference_prefix=reference_prefix,
+            procedures=procedures,
         )
         self.incidents = IncidentReporting(self.context)
         self.editing = IncidentEditing(self.context)
+        self.steps = StepCommands(self.context)
         self.venues = VenueCommands(self.context)
         self.units = UnitCommands(self.context)
         self.flags = FlagCommands(self.context)
@@ -63,6 +74,8 @@ class Commands:
         self.directions = DirectionCommands(self.context)
         self.cameras = CameraCommands(self.context)
         self.camera_tasking = CameraTasking(self.context)
+        self.handovers = HandoverCommands(self.context)
+        self.decisions = DecisionCommands(self.context)
 
         # The command surface: each command once, bound to the feature object that owns it.
         self.report_incident = self.incidents.report_incident
@@ -70,6 +83,8 @@ class Commands:
         self.update_incident = self.editing.update_incident
         self.link_duplicate = self.editing.link_duplicate
         self.record_caller_updated = self.editing.record_caller_updated
+        self.mark_step = self.steps.mark_step
+        self.skip_step = self.steps.skip_step
         self.upsert_venue = self.venues.upsert_venue
         self.set_safe_space_status = self.venues.set_safe_space_status
         self.add_unit = self.units.add_unit
@@ -97,6 +112,10 @@ class Commands:
         self.import_cameras = self.cameras.import_csv
         self.task_camera = self.camera_tasking.task_camera
         self.release_camera = self.camera_tasking.release_camera
+        self.draft_handover = self.handovers.draft_handover
+        self.give_handover = self.handovers.give_handover
+        self.acknowledge_handover = self.handovers.acknowledge_handover
+        self.record_decision = self.decisions.record_decision
 
     @property
     def db(self) -> Database:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from controlroom.audit.chain import append_audit
 from controlroom.core.domain import SOUTHAMPTON_CENTRE, OperatingArea
 from controlroom.core.roles import Actor, partner_view
+from controlroom.procedures.book import ProcedureBook, current_book
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry
 from controlroom.storage.notify import notify_change
@@ -60,6 +61,9 @@ class CommandContext:
 
     ``area`` bounds every coordinate typed in (``OperatingArea.require``) and
     ``reference_prefix`` starts every incident reference, whichever feature makes it.
+    ``procedures`` is the procedures book new checklists are copied from; None: the
+    process's own (``procedures.book.current_book``: the config directory's file, read
+    once). Tests and tools pass a book of their own.
     """
 
     db: Database
@@ -67,6 +71,7 @@ class CommandContext:
     clock: Clock = utcnow
     area: OperatingArea = SOUTHAMPTON_CENTRE
     reference_prefix: str = "SOT"
+    procedures: ProcedureBook | None = None
 
 
 class CommandBase:
@@ -90,6 +95,11 @@ class CommandBase:
     @property
     def area(self) -> OperatingArea:
         return self.context.area
+
+    @property
+    def procedures(self) -> ProcedureBook:
+        """The procedures book new checklists are copied from (read only when first needed)."""
+        return self.context.procedures or current_book()
 
     # -- shared tail of every write ------------------------------------------
 

@@ -112,6 +112,21 @@ def _described(change: Change) -> dict[str, Any] | None:
         }
     if change.entity == "roads":
         return {"event": "roads", "id": change.entity_id}
+    if change.checklist is not None:  # step texts stay out: `incident steps` reads them
+        k = change.checklist
+        return {
+            "event": "checklist",
+            "incident_id": k.incident_id,
+            "procedure": k.procedure_key,
+            "states": {s.number: s.state for s in k.steps},
+        }
+    if change.decision is not None:  # typed text stays out: the reference says where to read it
+        return {
+            "event": "decision",
+            "reference": change.decision.reference,
+            "revised_by": list(change.decision.revised_by),
+            "version": change.decision.version,
+        }
     return None
 
 

@@ -40,6 +40,7 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import (
     Change,
+    DecisionSnapshot,
     Diff,
     DirectionSnapshot,
     RowWarning,
@@ -47,8 +48,11 @@ from controlroom.core.snapshots import (
     SubjectSnapshot,
     ZoneSnapshot,
 )
+from controlroom.decisions.queries import tonight_decisions
 from controlroom.dispersal.queries import dispersal_board
+from controlroom.feed.handovers import decode_handover, handover_board
 from controlroom.incidents.records import incident_columns
+from controlroom.procedures.records import checklist_board, decode_checklist_change
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChangeLogEntry, Flag, Incident, Unit, Venue
 from controlroom.storage.notify import ChangeListener
@@ -129,6 +133,10 @@ class ChangeFeed:
             )
             zones, directions = await dispersal_board(conn, now)
             cameras, bad_cameras = await camera_board(conn)
+            board_ids = [row["id"] for row in (*still_open, *recent)]
+            checklists, bad_checklists = await checklist_board(conn, board_ids)
+            handovers, bad_handovers = await handover_board(conn, now)
+            decisions, bad_decisions = await tonight_decisions(conn, now)
         self.cursor = int(cursor)
         self.last_answered_at = datetime.now(UTC)
         incidents, bad_incidents = decode_each([*still_open, *recent], decode_incident)
@@ -144,8 +152,20 @@ class ChangeFeed:
             zones=tuple(zones),
             directions=tuple(directions),
             cameras=tuple(cameras),
+            checklists=tuple(checklists),
+            handovers=tuple(handovers),
+            decisions=tuple(decisions),
             taken_at=now,
-            warnings=(*bad_incidents, *bad_venues, *bad_units, *bad_flags, *bad_cameras),
+            warnings=(
+                *bad_incidents,
+                *bad_venues,
+                *bad_units,
+                *bad_flags,
+                *bad_cameras,
+                *bad_checklists,
+                *bad_decisions,
+                *bad_handovers,
+            ),
         )
 
     async def _start_partner(self) -> Snapshot:
@@ -341,8 +361,17 @@ def _change_from_row(seq: int, entity: str, entity_id: int, op: str, payload: An
     if entity == "camera":
         camera = decode_camera_change(_with_id(values, entity_id), seq=seq)
         return Change(seq=seq, entity="camera", op="upsert", entity_id=entity_id, camera=camera)
+    if entity == "handover":
+        handover = decode_handover(_with_id(values, entity_id), seq=seq)
+        return Change(seq=seq, entity="handover", op="upsert", entity_id=entity_id, handover=handover)
+    if entity == "checklist":  # entity_id is the incident's
+        checklist = decode_checklist_change(values, seq=seq)
+        return Change(seq=seq, entity="checklist", op="upsert", entity_id=entity_id, checklist=checklist)
     if entity == "roads":  # an imported road network replaced the streets: consoles reload them
         return Change(seq=seq, entity="roads", op="upsert", entity_id=entity_id)
+    if entity == "decision":
+        decision = _decision(values, entity_id, seq)
+        return Change(seq=seq, entity="decision", op="upsert", entity_id=entity_id, decision=decision)
     try:
         return _dispersal_change(seq, entity, entity_id, values)
     except (KeyError, TypeError, ValueError) as why:
@@ -363,6 +392,17 @@ def _dispersal_change(seq: int, entity: str, entity_id: int, values: dict[str, A
         direction = DirectionSnapshot.from_json(values)
         return Change(seq=seq, entity="direction", op="upsert", entity_id=entity_id, direction=direction)
     raise ValueError(f"unknown entity {entity!r}")
+
+
+def _decision(values: dict[str, Any], entity_id: int, seq: int) -> DecisionSnapshot:
+    """A decision's payload, or ``UndecodableRowError`` naming it (one bad row never stops the feed)."""
+    try:
+        return DecisionSnapshot.from_json(_with_id(values, entity_id))
+    except (KeyError, TypeError, ValueError) as why:
+        warning = RowWarning(
+            "decisions", entity_id, "payload", shown_value(values), f"cannot be read ({why!r})", seq
+        )
+        raise UndecodableRowError((warning,), values) from None
 
 
 _TABLES = {"incident": "incidents", "venue": "venues", "unit": "units", "flag": "flags", "camera": "cameras"}

@@ -21,6 +21,7 @@ from controlroom.core.snapshots import IncidentSnapshot
 from controlroom.core.validation import clean_text, parse_choice, parse_grade
 from controlroom.incidents.lifecycle import check_transition
 from controlroom.incidents.records import incident_snapshot
+from controlroom.incidents.steps import start_checklist
 from controlroom.storage.models import AppliedCommand, Incident, IncidentEvent
 from controlroom.writes import CommandBase, requires
 
@@ -168,6 +169,9 @@ class IncidentEditing(CommandBase):
                 if not changed and clean_note is None:
                     return incident_snapshot(row)
                 events = _timeline(changed, clean_note)
+                if "category" in changed or "source" in changed:
+                    # Now of a kind a procedure is for: its checklist starts, unless it has one already.
+                    await start_checklist(self, session, row, now)
                 return await self._save(session, row, events, now, "incident.update")
         except IntegrityError:
             if not idempotency_key:

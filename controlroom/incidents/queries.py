@@ -83,6 +83,8 @@ class TimelineEntry:
             return f"CCTV call-up: camera {d['camera']}{preset}"
         if self.kind == "footage":
             return f"footage: {d['text']}"
+        if self.kind in ("procedure", "step"):  # "Procedure: … started", "Step 3 done: … — by op1"
+            return str(d["text"])
         if self.kind == "caller_updated":
             return f"reporter updated: {d['text']}"
         if self.kind == "updated":  # entries written before per-aspect entries existed

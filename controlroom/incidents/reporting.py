@@ -34,6 +34,7 @@ from controlroom.incidents.editing import (
     validated_edit,
 )
 from controlroom.incidents.records import incident_snapshot, reported_by_key
+from controlroom.incidents.steps import start_checklist
 from controlroom.storage.models import Incident, IncidentEvent, ReferenceCounter
 from controlroom.venues.records import find_venue
 from controlroom.writes import CommandBase, requires
@@ -146,6 +147,8 @@ async def create_incident(
     session.add(
         IncidentEvent(incident_id=row.id, at=now, actor=owner.actor.name, kind="reported", detail=detail)
     )
+    # The procedure for its category or source, if any, starts with the report (same transaction).
+    await start_checklist(owner, session, row, now)
     return row
 
 

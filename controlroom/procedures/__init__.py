@@ -1,1 +1,4 @@
-"""Procedures: standard operating steps per kind of incident, as data (TOML); each incident keeps the version it began with."""
+"""Procedures: standard operating steps per kind of incident, as data (TOML).
+
+Each incident keeps the version of its procedure it began with.
+"""

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -703,3 +704,111 @@ __all__ += [
     "FootageRequest",
     "RoadSegment",
 ]
+
+
+class IncidentChecklist(Base):
+    """The procedure an incident began with, its steps frozen as JSON (never re-read from the file)."""
+
+    __tablename__ = "incident_checklists"
+
+    incident_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    )
+    procedure_key: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    version_label: Mapped[str] = mapped_column(String(60))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_by: Mapped[str] = mapped_column(String(100))
+
+
+class ChecklistStepOutcome(Base):
+    """A checklist step done (with its yes/no answer) or skipped (with why); never changed."""
+
+    __tablename__ = "checklist_step_outcomes"
+    __table_args__ = (UniqueConstraint("incident_id", "step_number", name="uq_checklist_step_outcome"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    step_number: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))  # "done" or "skipped"
+    answer: Mapped[str | None] = mapped_column(String(3), nullable=True)  # "yes"/"no" on a question
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+__all__ += ["ChecklistStepOutcome", "IncidentChecklist"]
+
+
+class Handover(Base):
+    """A shift handover as given: frozen content and notes; only its acknowledgement is added.
+
+    A trigger (migration 0016) refuses any other UPDATE, and every DELETE.
+    """
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    given_by: Mapped[str] = mapped_column(String(100), index=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+    to_user: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    contains_personal: Mapped[bool] = mapped_column(Boolean)
+    # [[section key, items], ...] and how many items carry a note: the feed's summary.
+    counts: Mapped[list[list[Any]]] = mapped_column(JSON)
+    noted_items: Mapped[int] = mapped_column(Integer)
+    # The notes and the content's words in lower case, for the history's search.
+    search_text: Mapped[str] = mapped_column(Text)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+
+
+__all__ += ["Handover"]
+
+
+class Decision(Base):
+    """An entry of the decision log (National Decision Model). Append-only: a trigger refuses
+    UPDATE and DELETE; a later entry ``revises_id`` an earlier one (unique: a chain never branches)."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    night: Mapped[date] = mapped_column(Date, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_by: Mapped[str] = mapped_column(String(100), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    information: Mapped[str] = mapped_column(Text)
+    assessment: Mapped[str] = mapped_column(Text)
+    powers_policy: Mapped[str] = mapped_column(Text)
+    options: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text)
+    revises_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"), nullable=True, unique=True)
+
+
+class DecisionTarget(Base):
+    """What a decision concerns: an incident, zone or direction (``target_id``) or a whole ``night``.
+
+    ``label`` keeps the reference or name as it was, so the log reads without the linked tables
+    (an auditor reads decisions, not incidents). Append-only like the decisions.
+    """
+
+    __tablename__ = "decision_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    night: Mapped[date | None] = mapped_column(Date, nullable=True)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+__all__ += ["Decision", "DecisionTarget"]

@@ -125,6 +125,16 @@ _OPERATOR = _COMMON | {
     "road_segments": "SELECT",
     # Search across every night (migration 0013): written only by its SECURITY DEFINER triggers.
     "incident_search": "SELECT",
+    # Procedures (migration 0014): checklists start with a report; step outcomes are appended
+    # (triggers refuse UPDATE and DELETE on both).
+    "incident_checklists": "SELECT, INSERT",
+    "checklist_step_outcomes": "SELECT, INSERT",
+    # The decision log (migration 0015): append-only, triggers refuse UPDATE and DELETE.
+    "decisions": "SELECT, INSERT",
+    "decision_links": "SELECT, INSERT",
+    # Shift handover (migration 0016): given once, then only the acknowledgement is added
+    # (a trigger refuses any other change, and every deletion).
+    "handovers": "SELECT, INSERT, UPDATE (acknowledged_by, acknowledged_at)",
 }
 # The camera register as a supervisor or administrator keeps it: an update replaces the presets.
 # An imported road network replaces the previous one whole.
@@ -140,6 +150,8 @@ _FOOTAGE_DECISIONS = {
     "footage_requests": "SELECT, INSERT, UPDATE (status, closed_at, closed_by, clip_id)",
     "footage_releases": "SELECT, INSERT",
 }
+# The auditor reads the decision log (decisions must be explainable months later).
+_DECISIONS_READ = {"decisions": "SELECT", "decision_links": "SELECT"}
 GRANTS: dict[str, dict[str, str]] = {
     "operator": _OPERATOR,
     "supervisor": _OPERATOR
@@ -165,8 +177,10 @@ GRANTS: dict[str, dict[str, str]] = {
         "change_log": f"SELECT ({PARTNER_CHANGE_COLUMNS}), INSERT",
         # The words partners may read already (reference, place, summary), never the notes.
         "incident_search": "SELECT (incident_id, public_doc)",
+        # A partner's report (an Ask for Angela activation) starts its checklist; partners read none.
+        "incident_checklists": "INSERT",
     },
-    "auditor": _COMMON | {"audit_log": "SELECT, INSERT"},
+    "auditor": _COMMON | _DECISIONS_READ | {"audit_log": "SELECT, INSERT", "handovers": "SELECT"},
     "gate": {
         "alembic_version": "SELECT",
         "users": "SELECT, UPDATE "
@@ -249,6 +263,33 @@ POLICIES: tuple[tuple[str, str, str, tuple[str, ...], str | None, str | None], .
         None,
         f"(entity = 'venue' AND entity_id IN {_MY_VENUES}) "
         f"OR (entity = 'incident' AND entity_id IN {_OWN_INCIDENTS})",
+    ),
+    # A partner's own report starting its checklist: the change row is appended (and its seq
+    # returned), its payload never readable by partners (``partner_payload`` stays null).
+    ("incident_checklists", "staff", "ALL", _STAFF, "true", "true"),
+    (
+        "incident_checklists",
+        "partner_start",
+        "INSERT",
+        ("partner",),
+        None,
+        f"incident_id IN {_OWN_INCIDENTS}",
+    ),
+    (
+        "change_log",
+        "partner_checklist_append",
+        "INSERT",
+        ("partner",),
+        None,
+        f"entity = 'checklist' AND entity_id IN {_OWN_INCIDENTS}",
+    ),
+    (
+        "change_log",
+        "partner_checklist_returning",
+        "SELECT",
+        ("partner",),
+        f"entity = 'checklist' AND entity_id IN {_OWN_INCIDENTS}",
+        None,
     ),
     # Administrators keep venues and the camera register (and what follows from them).
     (
@@ -460,6 +501,7 @@ _FUNCTIONS = (
     "controlroom_create_login(text, text, text)",
     "controlroom_set_login_password(text, text)",
     "controlroom_set_login_enabled(text, boolean)",
+    "controlroom_activity(text, timestamp with time zone, timestamp with time zone)",
 )
 
 
@@ -520,15 +562,47 @@ def _create_functions(connection: Connection) -> None:
         "EXECUTE format('ALTER ROLE %I ' || CASE WHEN p_enabled THEN 'LOGIN' ELSE 'NOLOGIN' END, p_name); "
         "END $fn$",
     )
+    _create_activity_function(connection)
     groups = GROUPS
     for signature, allowed in (
         ("controlroom_my_venues()", [groups["partner"]]),
         ("controlroom_create_login(text, text, text)", [groups["administrator"]]),
         ("controlroom_set_login_password(text, text)", list(groups.values())),
         ("controlroom_set_login_enabled(text, boolean)", [groups["administrator"]]),
+        (_FUNCTIONS[-1], [groups["operator"], groups["supervisor"], groups["auditor"]]),
     ):
         _sql(connection, f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
         _sql(connection, f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(allowed)}")
+
+
+def _create_activity_function(connection: Connection) -> None:
+    """``controlroom_activity(user, since, until)``: one user's audit entries in a window.
+
+    The activity log (issue #17) without opening the audit trail: operators and
+    supervisors still may not read ``audit_log`` (only append to it), but through this
+    function an operator reads their own entries and a supervisor anyone's; whoever may
+    read the table (the auditor, the owner) may read through it too. The core writes the
+    ``activity.read`` audit entry when someone reads another's (``activity.log``).
+    """
+    _sql(
+        connection,
+        "CREATE OR REPLACE FUNCTION controlroom_activity(p_actor text, p_since timestamptz, "  # noqa: S608
+        "p_until timestamptz) RETURNS TABLE (entry_id bigint, entry_at timestamptz, entry_action text, "
+        "entry_entity text, entry_entity_id bigint, entry_detail text) "
+        f"LANGUAGE plpgsql STABLE {_DEFINER} AS $fn$ BEGIN "
+        "IF p_actor <> session_user AND NOT pg_has_role(session_user, 'controlroom_supervisor', 'MEMBER') "
+        "AND NOT has_table_privilege(session_user, 'audit_log', 'SELECT') "
+        f"THEN {_REFUSE} 'only a supervisor or auditor may read another user''s activity'; END IF; "
+        "RETURN QUERY SELECT a.id::bigint, a.at, a.action::text, a.entity::text, a.entity_id::bigint, "
+        "a.detail::text FROM audit_log a WHERE a.actor = p_actor AND a.at >= p_since AND a.at < p_until "
+        "ORDER BY a.id; END $fn$",
+    )
+    # As controlroom_my_venues: the tables' schema in its search_path, quoted server-side.
+    _sql(
+        connection,
+        "DO $$ BEGIN EXECUTE format('ALTER FUNCTION controlroom_activity(text, timestamptz, timestamptz) "
+        "SET search_path = pg_catalog, %I, pg_temp', current_schema()); END $$",
+    )
 
 
 def _sql(connection: Connection, statement: str) -> None:
