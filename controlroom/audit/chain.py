@@ -79,6 +79,11 @@ _KIND_OF_ACTION = {
     "incident.link": "combination",
     "subject.seen": "combination",
     "subject.erase": "erasure",
+    # The decision log's free text may name people (the information a decision rests on).
+    "decision.record": "collection",
+    "decision.print": "disclosure",
+    # Reading another user's activity log (issue #17).
+    "activity.read": "consultation",
     "user.login": "access",
     "user.login_failed": "access",
     "user.locked_out": "access",
