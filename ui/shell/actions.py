@@ -12,8 +12,10 @@ from ui.cameras.action_specs import CAMERA_ACTIONS
 from ui.common.actions import ActionSpec, declared
 from ui.dispersal.action_specs import DISPERSAL_ACTIONS
 from ui.footage.action_specs import FOOTAGE_ACTIONS
+from ui.handover.action_specs import HANDOVER_ACTIONS
 from ui.incidents.action_specs import INCIDENT_ACTIONS
 from ui.patrols.action_specs import PATROL_ACTIONS
+from ui.procedures.action_specs import PROCEDURE_ACTIONS
 from ui.reports.action_specs import REPORT_ACTIONS
 from ui.search.action_specs import SEARCH_ACTIONS
 
@@ -54,6 +56,8 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     AUDIT_ACTIONS,
     REPORT_ACTIONS,
     SEARCH_ACTIONS,
+    PROCEDURE_ACTIONS,
+    HANDOVER_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,
 )

