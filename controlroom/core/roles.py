@@ -119,6 +119,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         "training.simulate",
         # Anyone's activity log (each reading of another's is itself audited).
         "activity.read_any",
+        # A handover addressed to a named operator who cannot sign for it (gone home ill).
+        "handover.acknowledge_for",
     },
     "partner": frozenset(
         {"incident.report", "venue.safe_space", "read.incidents", "console.lock", "console.unlock"}
@@ -134,6 +136,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "decision.read",
             "decision.print",
             "activity.read_any",
+            # Their own too: the window offers the activity log to whoever may read their own.
+            "activity.read_own",
         }
     ),
     "administrator": frozenset(
@@ -254,6 +258,7 @@ _PHRASES = {
     "handover.draft": "draft a shift handover",
     "handover.give": "hand over the shift",
     "handover.acknowledge": "acknowledge a shift handover",
+    "handover.acknowledge_for": "acknowledge a handover addressed to another user",
     "handover.read": "read past handovers",
     "handover.print": "print a handover",
     "activity.read_own": "read your own activity log",

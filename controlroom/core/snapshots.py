@@ -678,6 +678,9 @@ class Snapshot:
     checklists: tuple[ChecklistSnapshot, ...] = ()
     # Tonight's decisions (the current operational night), oldest first; none for partners and auditors.
     decisions: tuple[DecisionSnapshot, ...] = ()
+    # Handovers not yet acknowledged, and those given this operational night (none for partners
+    # and auditors).
+    handovers: tuple[HandoverSnapshot, ...] = ()
     taken_at: datetime | None = field(default=None, compare=False)
     # Rows left out because a value could not be read; every other row is above.
     warnings: tuple[RowWarning, ...] = ()

@@ -50,7 +50,7 @@ from controlroom.core.snapshots import (
 )
 from controlroom.decisions.queries import tonight_decisions
 from controlroom.dispersal.queries import dispersal_board
-from controlroom.feed.handovers import decode_handover, handover_board
+from controlroom.handover.snapshots import decode_handover, handover_board
 from controlroom.incidents.records import incident_columns
 from controlroom.procedures.records import checklist_board, decode_checklist_change
 from controlroom.storage.database import Database
