@@ -10,6 +10,11 @@ this order: the place is elided; the reference shortens to its number tail
 to the buttons (the list beside the stack still shows both); last, the grade and
 reference are elided. Nothing is ever drawn under
 a button.
+
+A step line ("Step 3  SOT-…  Secure the drink  ·  2 min over") puts the overdue step
+where an incident line has its grade, and the step's text where the place goes; a
+handover line says "Handover  H-2026-0001  from op1 at 02:10 — awaiting acknowledgement"
+and how long ago it was given. Neither has buttons: A and U act on incidents only.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionButton, QStyleOptionViewItem, QWidget
 
+from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.snapshots import IncidentSnapshot
-from controlroom.incidents.alerts import AlertEntry, AlertKind
+from controlroom.incidents.alerts import INCIDENT_KINDS, AlertEntry, AlertKind
 from ui.common import theme
 from ui.common.formatting import format_age
 from ui.common.typed_text import shown_line
@@ -69,12 +75,36 @@ def short_clock_text(entry: AlertEntry) -> str:
 
 
 def grade_text(entry: AlertEntry) -> str:
+    """What leads the line: the grade, the overdue step's number, or "Handover"."""
+    if entry.handover is not None:
+        return "Handover"
+    if entry.step is not None:
+        return f"Step {entry.step.number}"
     return f"G{entry.grade}" if entry.grade is not None else "G?"
+
+
+def detail_text(entry: AlertEntry) -> str:
+    """What the line says after its reference (one line, typed text made inert)."""
+    if entry.handover is not None:
+        given = entry.handover.given_at.astimezone(LOCAL_TZ)
+        return f"from {shown_line(entry.handover.given_by)} at {given:%H:%M} — awaiting acknowledgement"
+    if entry.step is not None:
+        more = f" (+{entry.more_steps} more)" if entry.more_steps else ""
+        return f"{shown_line(entry.step.text)}{more}"
+    return shown_line(entry.place)
 
 
 def line_text(entry: AlertEntry) -> str:
     """The whole line as plain text (its tooltip, and what tests read)."""
-    return f"{grade_text(entry)}  {entry.reference}  {shown_line(entry.place)}  ·  {clock_text(entry)}"
+    if entry.handover is not None:
+        return f"Handover {entry.reference} {detail_text(entry)}"
+    if entry.step is not None and entry.over is not None:
+        minutes = int(entry.over.total_seconds() // 60)
+        return (
+            f"Supervisor: step {entry.step.number} of {entry.reference} overdue {minutes} min"
+            f" — {detail_text(entry)}"
+        )
+    return f"{grade_text(entry)}  {entry.reference}  {detail_text(entry)}  ·  {clock_text(entry)}"
 
 
 def reference_tail(reference: str) -> str:
@@ -84,8 +114,9 @@ def reference_tail(reference: str) -> str:
 
 
 def is_grade_1(entry: AlertEntry) -> bool:
-    """A waiting Grade 1 or a Grade 1 over its target: both carry the Grade 1 marking."""
-    return entry.kind is AlertKind.G1 or entry.grade == 1
+    """A waiting Grade 1 or a Grade 1 over its target: both carry the Grade 1 marking (a step
+    line of a Grade 1 incident does not: it is the supervisor's, not the incident's alarm)."""
+    return entry.kind is AlertKind.G1 or (entry.kind is AlertKind.BREACH and entry.grade == 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +220,7 @@ def layout_line(
     place_room = clock_rect.left() - GAP - place_left if clock else 0
     place = ""
     if place_room >= plain.averageCharWidth() * MIN_PLACE_SHOWN:
-        place = plain.elidedText(shown_line(entry.place), Qt.TextElideMode.ElideRight, place_room)
+        place = plain.elidedText(detail_text(entry), Qt.TextElideMode.ElideRight, place_room)
     place_rect = QRect(place_left, top, plain.horizontalAdvance(place), height) if place else QRect()
     return LineLayout(
         bar=QRect(rect.left(), top, BAR_WIDTH, height),
@@ -210,8 +241,8 @@ class AlertLineDelegate(QStyledItemDelegate):
     """Paints a line from ``layout_line``: kind bar, grade and reference, place, clock, buttons.
 
     Every Grade 1 line (waiting or over target) has a red ground and a red bar, which
-    pulses while it waits; a Grade 2 line an orange bar, a breach an amber one, and
-    "… min over" is amber whatever the grade.
+    pulses while it waits; a Grade 2 line an orange bar, a breach and an overdue step an
+    amber one, a handover the accent blue; "… min over" is amber whatever the grade.
     """
 
     def __init__(
@@ -238,6 +269,7 @@ class AlertLineDelegate(QStyledItemDelegate):
             "g1_line": QColor(theme.ALERT_G1_LINE),
             "g2": QColor(theme.ALERT_G2),
             "breach": QColor(theme.ALERT_BREACH),
+            "handover": QColor(theme.ACCENT),
             "over_selected": QColor(theme.ALERT_OVER_SELECTED),
             "text": QColor(theme.TEXT),
             "muted": QColor(theme.MUTED),
@@ -277,7 +309,7 @@ class AlertLineDelegate(QStyledItemDelegate):
             QFontMetrics(bold),
             QFontMetrics(plain),
             acknowledge=shown and entry.unacknowledged and self.may_acknowledge(),
-            update=shown and self.may_record_update(),
+            update=shown and entry.kind in INCIDENT_KINDS and self.may_record_update(),
         )
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -295,8 +327,11 @@ class AlertLineDelegate(QStyledItemDelegate):
         if grade_1:
             waiting = entry.kind is AlertKind.G1
             bar = colours["pulse"] if waiting and self.pulse_on else colours["bar_g1"]
+        elif entry.kind is AlertKind.HANDOVER:
+            bar = colours["handover"]
         else:
-            bar = colours["breach"] if entry.kind is AlertKind.BREACH else colours["g2"]
+            lapse = entry.kind in (AlertKind.BREACH, AlertKind.STEP_OVERDUE)
+            bar = colours["breach"] if lapse else colours["g2"]
         painter.fillRect(line.bar, bar)
         bold, plain = self.fonts()
         middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
@@ -333,10 +368,11 @@ class AlertLineDelegate(QStyledItemDelegate):
         # The view passes no hover state here; a released click is under the mouse.
         line = self.layout(option, entry, pointed_at=True)
         point = event.position().toPoint()
-        if line.acknowledge is not None and line.acknowledge.contains(point):
-            self._acknowledge(entry.incident)
+        incident = entry.incident
+        if incident is not None and line.acknowledge is not None and line.acknowledge.contains(point):
+            self._acknowledge(incident)
             return True
-        if line.update is not None and line.update.contains(point):
-            self._record_update(entry.incident)
+        if incident is not None and line.update is not None and line.update.contains(point):
+            self._record_update(incident)
             return True
         return False

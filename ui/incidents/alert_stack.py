@@ -13,7 +13,9 @@ to; Enter selects it again (after the list's selection went elsewhere); A acknow
 U records a reporter update; F8 anywhere in the window jumps to the top line. The line
 being read paints its own Acknowledge / Update buttons (``alert_line``). Every Grade 1
 line has a red ground and bar (pulsing while it waits); a breach says how far over it is
-in amber.
+in amber. An overdue-step line selects its incident like an incident line (A and U do
+nothing on it); Enter on (or a click on) a handover line opens that handover
+(``sig_handover_opened``), whose acknowledgement takes the line off every console.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, QTimer, S
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
-from controlroom.incidents.alerts import AlertEntry, AlertKind
+from controlroom.incidents.alerts import INCIDENT_KINDS, AlertEntry, AlertKind
 from ui.common.actions import ActionRegistry
 from ui.incidents.action_specs import ALERT_ACKNOWLEDGE, ALERT_CALLER_UPDATE, ALERT_JUMP, ALERT_SELECT
 from ui.incidents.alert_line import ENTRY_ROLE, ID_ROLE, KIND_ROLE, AlertLineDelegate, Index, line_text
@@ -37,12 +39,23 @@ PULSE_MS = 500
 
 
 def count_text(counts: dict[AlertKind, int]) -> str:
-    """``3 alerts — 1 G1 · 1 over target · 1 G2``; ``No alerts``."""
+    """``4 alerts — 1 G1 · 1 over target · 1 step overdue · 1 G2``; ``No alerts``.
+
+    Each count is of lines: an incident with a step overdue and a breach counts once in each.
+    """
     total = sum(counts.values())
     if total == 0:
         return "No alerts"
-    names = ((AlertKind.G1, "G1"), (AlertKind.BREACH, "over target"), (AlertKind.G2, "G2"))
-    parts = " · ".join(f"{counts[kind]} {name}" for kind, name in names if counts[kind])
+    names = (
+        (AlertKind.G1, "G1", "G1"),
+        (AlertKind.BREACH, "over target", "over target"),
+        (AlertKind.STEP_OVERDUE, "step overdue", "steps overdue"),
+        (AlertKind.G2, "G2", "G2"),
+        (AlertKind.HANDOVER, "handover", "handovers"),
+    )
+    parts = " · ".join(
+        f"{counts[kind]} {one if counts[kind] == 1 else many}" for kind, one, many in names if counts[kind]
+    )
     return f"{total} alert{'s' * (total != 1)} — {parts}"
 
 
@@ -83,7 +96,9 @@ class AlertStackModel(QAbstractListModel):
         return self._entries[row]
 
     def row_of(self, incident_id: int) -> int | None:
-        return next((r for r, e in enumerate(self._entries) if e.incident_id == incident_id), None)
+        """The row of the incident's own line (G1, breach or G2), if it has one."""
+        key = ("incident", incident_id)
+        return next((r for r, e in enumerate(self._entries) if e.key == key), None)
 
     def counts(self) -> dict[AlertKind, int]:
         counts = dict.fromkeys(AlertKind, 0)
@@ -94,28 +109,28 @@ class AlertStackModel(QAbstractListModel):
     def set_entries(self, entries: Sequence[AlertEntry]) -> None:
         """Show ``entries`` in this order: removals, then moves and inserts, then one repaint."""
         before = len(self._entries)
-        wanted = {entry.incident_id for entry in entries}
-        gone = [row for row, entry in enumerate(self._entries) if entry.incident_id not in wanted]
+        wanted = {entry.key for entry in entries}
+        gone = [row for row, entry in enumerate(self._entries) if entry.key not in wanted]
         for row in reversed(gone):  # descending: earlier rows keep their numbers
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._entries[row]
             self.endRemoveRows()
-        ids = [entry.incident_id for entry in self._entries]
+        keys = [entry.key for entry in self._entries]
         for target, entry in enumerate(entries):
-            if target < len(ids) and ids[target] == entry.incident_id:
+            if target < len(keys) and keys[target] == entry.key:
                 self._entries[target] = entry
                 continue
-            current = ids.index(entry.incident_id) if entry.incident_id in ids else None
+            current = keys.index(entry.key) if entry.key in keys else None
             if current is None:
                 self.beginInsertRows(QModelIndex(), target, target)
                 self._entries.insert(target, entry)
-                ids.insert(target, entry.incident_id)
+                keys.insert(target, entry.key)
                 self.endInsertRows()
             else:  # always further down: every row above ``target`` is already in place
                 self.beginMoveRows(QModelIndex(), current, current, QModelIndex(), target)
-                del self._entries[current], ids[current]
+                del self._entries[current], keys[current]
                 self._entries.insert(target, entry)
-                ids.insert(target, entry.incident_id)
+                keys.insert(target, entry.key)
                 self.endMoveRows()
         if self._entries:
             # Ages move every second: one signal for the few dozen lines, painted only if shown.
@@ -149,9 +164,11 @@ class AlertStack(QWidget):
     line with the keys, Enter, a click, F8).
     ``sig_acknowledge_requested(IncidentSnapshot)``: acknowledge it (A, its button).
     ``sig_caller_update_requested(IncidentSnapshot)``: record a reporter update (U, its button).
+    ``sig_handover_opened(int)``: open this handover (Enter or a click on its line).
     """
 
     sig_incident_selected = Signal(int)
+    sig_handover_opened = Signal(int)  # HandoverSnapshot.id
     sig_acknowledge_requested = Signal(object)  # IncidentSnapshot
     sig_caller_update_requested = Signal(object)  # IncidentSnapshot
 
@@ -241,19 +258,30 @@ class AlertStack(QWidget):
         return self.model.entry_at(index.row()) if index.isValid() else None
 
     def jump_to_top(self) -> AlertEntry | None:
-        """Make the top line current, give it the keyboard and select its incident."""
+        """Make the top line current, give it the keyboard and select its incident (a
+        handover on top is only made current: Enter opens it)."""
         if self.model.rowCount() == 0:
             return None
         self.list.setCurrentIndex(self.model.index(0))
         self.list.scrollToTop()
         self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        return self.select_current()
-
-    def select_current(self) -> AlertEntry | None:
-        entry = self.current_entry()
-        if entry is not None:
+        entry = self.model.entry_at(0)
+        if entry.incident_id is not None:
             self.sig_incident_selected.emit(entry.incident_id)
         return entry
+
+    def select_current(self) -> AlertEntry | None:
+        """Select the line's incident (Enter), or open its handover."""
+        entry = self.current_entry()
+        if entry is not None:
+            self._open(entry)
+        return entry
+
+    def _open(self, entry: AlertEntry) -> None:
+        if entry.handover_id is not None:
+            self.sig_handover_opened.emit(entry.handover_id)
+        elif entry.incident_id is not None:
+            self.sig_incident_selected.emit(entry.incident_id)
 
     def acknowledge_current(self) -> None:
         entry = self.current_entry()
@@ -262,7 +290,7 @@ class AlertStack(QWidget):
 
     def record_update_current(self) -> None:
         entry = self.current_entry()
-        if entry is not None:
+        if entry is not None and entry.kind in INCIDENT_KINDS:
             self.sig_caller_update_requested.emit(entry.incident)
 
     def lines(self) -> list[str]:
@@ -272,10 +300,13 @@ class AlertStack(QWidget):
     # -- model and clock --------------------------------------------------------
 
     def _on_list_clicked(self, index: QModelIndex) -> None:
-        self.sig_incident_selected.emit(self.model.entry_at(index.row()).incident_id)
+        self._open(self.model.entry_at(index.row()))
 
     def _on_list_current_moved(self, row: int) -> None:
-        self.sig_incident_selected.emit(self.model.entry_at(row).incident_id)
+        # Moving onto a handover line only reads it: Enter opens it.
+        incident_id = self.model.entry_at(row).incident_id
+        if incident_id is not None:
+            self.sig_incident_selected.emit(incident_id)
 
     def _on_model_rows_changed(self, *_args: object) -> None:
         counts = self.model.counts()

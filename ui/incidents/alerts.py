@@ -12,6 +12,10 @@ unacknowledged Grade 1s and 2s and every grade-target breach — is ranked by
 ``controlroom.incidents.alerts`` into ``stack_model``, which ``AlertStack`` shows;
 it is re-ranked on every diff that touches an incident that may alert, and once a
 second from the list's clock (ages move on, a target runs out).
+
+The same ranking carries the procedure steps past their time limit (from the
+checklists the feed delivers: a step line appears on the second its limit passes,
+with no database read) and the handovers given and not yet acknowledged.
 """
 
 from __future__ import annotations
@@ -26,8 +30,15 @@ from PySide6.QtWidgets import QWidget
 from controlroom.core.domain import Category, Status, grade_label
 from controlroom.core.errors import ControlroomError
 from controlroom.core.resources import resource
-from controlroom.core.snapshots import Change, Diff, IncidentSnapshot, Snapshot
-from controlroom.incidents.alerts import is_unacknowledged_urgent, may_alert, rank_alerts
+from controlroom.core.snapshots import (
+    Change,
+    ChecklistSnapshot,
+    Diff,
+    HandoverSnapshot,
+    IncidentSnapshot,
+    Snapshot,
+)
+from controlroom.incidents.alerts import is_unacknowledged_urgent, may_alert, rank_alerts, step_alerts
 from ui.common.tasks import TaskSet
 from ui.common.typed_text import shown_line
 from ui.feed.controller import FeedController
@@ -106,7 +117,11 @@ class AlertController(QObject):
         self.alerting: dict[int, IncidentSnapshot] = {}
         # Open incidents that are an alert now or will be when their target runs out.
         self._may_alert: dict[int, IncidentSnapshot] = {}
-        self._wall_clock = wall_clock
+        # Checklists by incident, with their incidents (a step is overdue only while it is open).
+        self._checklists: dict[int, ChecklistSnapshot] = {}
+        self._checklist_incidents: dict[int, IncidentSnapshot] = {}
+        self._handovers: dict[int, HandoverSnapshot] = {}  # given, not yet acknowledged
+        self.wall_clock = wall_clock  # what the ranking reads as now (a test fixes it)
         self.stack_model = AlertStackModel(self)
         self._repeat = QTimer(self)
         self._repeat.setInterval(int(repeat_seconds * 1000))
@@ -120,10 +135,51 @@ class AlertController(QObject):
         feed.sig_diff_received.connect(self._on_feed_diff_received)
 
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
-        self.load(snapshot.incidents)
+        self.load_snapshot(snapshot)
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
-        self.apply_changes(diff.incident_changes())
+        self.apply_diff(diff)
+
+    def load_snapshot(self, snapshot: Snapshot) -> None:
+        """The feed's fresh picture: incidents, checklists and handovers."""
+        self._checklists = {c.incident_id: c for c in snapshot.checklists}
+        self._checklist_incidents = {i.id: i for i in snapshot.incidents if i.id in self._checklists}
+        self._handovers = {h.id: h for h in snapshot.handovers if not h.acknowledged}
+        self.load(snapshot.incidents)
+
+    def apply_diff(self, diff: Diff) -> None:
+        """One diff from the feed (after the incident list applied it)."""
+        others = self.apply_checklists(diff.checklist_changes())
+        others |= self.apply_handovers(diff.handover_changes())
+        if not self.apply_changes(diff.incident_changes()) and others:
+            self.rank()
+
+    def apply_checklists(self, changes: Iterable[Change]) -> bool:
+        """Keep each incident's checklist; True if one changed (the step lines may have)."""
+        changed = False
+        for change in changes:
+            changed = True
+            if change.checklist is None:
+                self._checklists.pop(change.entity_id, None)
+                self._checklist_incidents.pop(change.entity_id, None)
+                continue
+            self._checklists[change.entity_id] = change.checklist
+            row = self.model.row_of(change.entity_id)  # the list applied this diff first
+            if row is not None:
+                self._checklist_incidents[change.entity_id] = self.model.incident_at(row)
+        return changed
+
+    def apply_handovers(self, changes: Iterable[Change]) -> bool:
+        """Keep the handovers awaiting acknowledgement; True if that set changed."""
+        changed = False
+        for change in changes:
+            handover = change.handover
+            if handover is None or handover.acknowledged:
+                changed |= self._handovers.pop(change.entity_id, None) is not None
+            else:
+                self._handovers[handover.id] = handover
+                changed = True
+        return changed
 
     def load(self, incidents: Iterable[IncidentSnapshot]) -> None:
         """A fresh picture (start-up or resync): alert whatever is still unacknowledged."""
@@ -136,13 +192,20 @@ class AlertController(QObject):
         if self.alerting:
             self._raise(list(self.alerting.values()))
 
-    def apply_changes(self, changes: Iterable[Change]) -> None:
+    def apply_changes(self, changes: Iterable[Change]) -> bool:
+        """Apply incident changes; True if the stack was re-ranked."""
         fresh: list[IncidentSnapshot] = []
         before = set(self.alerting)
         ranked_changed = False
         targets = self.model.targets
         for change in changes:
             incident = change.incident
+            if change.entity_id in self._checklists:
+                ranked_changed = True  # its steps may have stopped (or started) counting
+                if incident is None:
+                    self._checklist_incidents.pop(change.entity_id, None)
+                else:
+                    self._checklist_incidents[incident.id] = incident
             if incident is None:
                 self.alerting.pop(change.entity_id, None)
                 ranked_changed |= self._may_alert.pop(change.entity_id, None) is not None
@@ -167,14 +230,19 @@ class AlertController(QObject):
         if fresh:
             self._raise(sorted(fresh, key=lambda i: i.grade or 9))  # a Grade 1 named first
             self._centre_on_newest_g1(fresh)
+        return ranked_changed
 
     def _on_model_clock_ticked(self) -> None:
         self.rank()
 
     def rank(self) -> None:
-        """Re-rank the alerts into ``stack_model`` (a few dozen incidents at most)."""
-        now = self._wall_clock()
-        self.stack_model.set_entries(rank_alerts(self._may_alert.values(), self.model.targets, now))
+        """Re-rank the alerts into ``stack_model`` (a few dozen incidents and checklists at most)."""
+        now = self.wall_clock()
+        steps = step_alerts(self._checklists.values(), self._checklist_incidents.values(), now)
+        entries = rank_alerts(
+            self._may_alert.values(), self.model.targets, now, steps=steps, handovers=self._handovers.values()
+        )
+        self.stack_model.set_entries(entries)
 
     def _centre_on_newest_g1(self, fresh: list[IncidentSnapshot]) -> None:
         g1s = [i for i in fresh if i.grade == 1]

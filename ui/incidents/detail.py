@@ -5,7 +5,9 @@ The panel asks the ``IncidentGateway`` for the timeline when the selection chang
 and, following the feed itself, whenever a new version of the selected incident
 arrives (or a resynchronisation replaces the board). From the same feed it keeps
 the last day's references, newest first, for the duplicate dialog to complete: the
-number tail ("0021") is enough. A linked duplicate says so in its header.
+number tail ("0021") is enough. A linked duplicate says so in its header. An incident
+with a procedure shows its checklist (``ui.procedures``) above the timeline; the
+timeline is reloaded when a step of the shown incident is marked (on any console).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ from ui.incidents.action_specs import (
     STATUS_KEYS,
 )
 from ui.incidents.gateway import IncidentGateway
+from ui.procedures.checklist import ChecklistPanel
+from ui.procedures.steps import StepActions
 
 
 class IncidentDetailPanel(QWidget):
@@ -111,11 +115,16 @@ class IncidentDetailPanel(QWidget):
             actions.addWidget(button)
         self.timeline = QListWidget()
         self.timeline.setWordWrap(True)
+        self.checklist = ChecklistPanel()
+        self.checklist.sig_checklist_changed.connect(self._on_checklist_changed)
+        self.steps = StepActions(gateway.commands, self.checklist, registry=self.registry, parent=self)
+        self.steps.sig_message.connect(self.sig_message)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(form)
         layout.addLayout(self.status_row)
         layout.addLayout(actions)
+        layout.addWidget(self.checklist, 2)
         layout.addWidget(QLabel("Timeline"))
         layout.addWidget(self.timeline, 1)
         self._set_enabled(False)
@@ -130,6 +139,12 @@ class IncidentDetailPanel(QWidget):
         """Keep the shown incident current (connect after the incident list's model)."""
         feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
         feed.sig_diff_received.connect(self._on_feed_diff_received)
+        self.checklist.follow(feed)
+
+    def _on_checklist_changed(self, incident_id: int) -> None:
+        # A step marked adds a timeline line but leaves the incident's version alone.
+        if self.incident is not None and self.incident.id == incident_id:
+            self._reload_timeline(self.incident.reference)
 
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
         self._known = {i.id: i for i in snapshot.incidents}
@@ -152,6 +167,7 @@ class IncidentDetailPanel(QWidget):
     def show_incident(self, incident: IncidentSnapshot | None) -> None:
         """Show this incident now and load its timeline."""
         self.incident = incident
+        self.checklist.show_incident(incident.id if incident is not None else None)
         if incident is None:
             self.header.setText("Select an incident")
             self._set_enabled(False)
@@ -177,9 +193,12 @@ class IncidentDetailPanel(QWidget):
         for name, value in values.items():
             self.fields[name].setText(shown_lines(value))
         self._rebuild_status_buttons(incident)
+        self._reload_timeline(incident.reference)
+
+    def _reload_timeline(self, reference: str) -> None:
         if self._load is not None and not self._load.done():
             self._load.cancel()
-        self._load = asyncio.ensure_future(self._load_timeline(incident.reference))
+        self._load = asyncio.ensure_future(self._load_timeline(reference))
 
     def _rebuild_status_buttons(self, incident: IncidentSnapshot) -> None:
         while self.status_row.count():
