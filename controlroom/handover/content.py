@@ -46,6 +46,11 @@ class HandoverItem:
     # Needs someone now (an alert, a breach, an overdue step): shown first and marked.
     urgent: bool = False
 
+    @property
+    def text(self) -> str:
+        """The item on one line: its non-empty cells joined."""
+        return " · ".join(c for c in self.cells if c)
+
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "cells": list(self.cells), "note": self.note, "urgent": self.urgent}
 
