@@ -55,15 +55,14 @@ def _time(value: Any) -> datetime:
 
 
 def _counts(value: Any) -> tuple[tuple[str, int], ...]:
-    if isinstance(value, str):  # SQLite hands JSON back as text
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValueError("is not JSON") from None
     try:
+        if isinstance(value, str):  # SQLite hands JSON back as text
+            value = json.loads(value)
+        if not isinstance(value, list):
+            raise TypeError
         return tuple((_text(key), _whole(count)) for key, count in value)
     except (TypeError, ValueError):
-        raise ValueError("is not a list of [section, count] pairs") from None
+        raise ValueError("is not a JSON list of [section, count] pairs") from None
 
 
 def _optional(decode: Any) -> Any:
