@@ -100,9 +100,9 @@ def line_text(entry: AlertEntry) -> str:
         return f"Handover {entry.reference} {detail_text(entry)}"
     if entry.step is not None and entry.over is not None:
         minutes = int(entry.over.total_seconds() // 60)
+        over = f"{minutes} min" if minutes else "under a minute"
         return (
-            f"Supervisor: step {entry.step.number} of {entry.reference} overdue {minutes} min"
-            f" — {detail_text(entry)}"
+            f"Supervisor: step {entry.step.number} of {entry.reference} overdue {over} — {detail_text(entry)}"
         )
     return f"{grade_text(entry)}  {entry.reference}  {detail_text(entry)}  ·  {clock_text(entry)}"
 
