@@ -91,11 +91,10 @@ class HandoverTree(QTreeWidget):
         self.setAlternatingRowColors(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.DoubleClicked
-            if editable
-            else QAbstractItemView.EditTrigger.NoEditTriggers
-        )
+        # Only the note is edited, and only through ``edit_note`` (F2, Enter, a double click): Qt's
+        # own triggers would edit the item's cells, since a tree item's flags cover every column.
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.itemDoubleClicked.connect(lambda line, _column: self.edit_note(self._key_of(line)))
         self.setItemDelegateForColumn(NOTE, NoteDelegate(self))
         self.header().setStretchLastSection(True)
         self.header().setSectionResizeMode(ITEM, QHeaderView.ResizeMode.Interactive)
@@ -185,7 +184,9 @@ class HandoverTree(QTreeWidget):
         self._items[key].setData(NOTE, Qt.ItemDataRole.EditRole, note)
 
     def current_key(self) -> str | None:
-        line = self.currentItem()
+        return self._key_of(self.currentItem())
+
+    def _key_of(self, line: QTreeWidgetItem | None) -> str | None:
         key = line.data(ITEM, KEY_ROLE) if line is not None else None
         return str(key) if key else None
 
@@ -223,7 +224,7 @@ class HandoverTree(QTreeWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
             and event.modifiers() == Qt.KeyboardModifier.NoModifier
             and self.state() != QAbstractItemView.State.EditingState
             and self.edit_note()

@@ -186,3 +186,93 @@ def test_the_incoming_operator_acknowledges_at_a_second_console_and_the_giver_ma
         wait_until(qtbot, lambda c=console: not _handover_lines(c), "the handover line left the alert stack")
     wait_until(qtbot, lambda: own.state.text().startswith(f"Acknowledged by {INCOMING}"), "the giver sees it")
     assert not own.acknowledge_button.isVisible()
+
+
+def test_f5_drafts_again_keeping_the_notes_of_items_still_there(
+    demo_url: str, open_window: Any, arun: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    dialog = _open_draft(window, qtbot)
+    on_scene = next(i for i in window.board.model.incidents() if i.status == "on_scene")
+    gone, kept = f"incident:{on_scene.id}", next(k for k in dialog.tree.item_keys() if k.startswith("unit:"))
+    dialog.tree.set_note(gone, "resolved soon")
+    dialog.tree.set_note(kept, "PC-31 due back at two")
+    arun(window.commands.update_incident(on_scene.reference, status="resolved"))
+
+    with qtbot.waitSignal(dialog.sig_drafted, timeout=DRAFT_MS):
+        _focused(qtbot, dialog.tree)
+        QTest.keyClick(dialog.tree, Qt.Key.Key_F5)
+
+    assert gone not in dialog.tree.item_keys()
+    assert dialog.tree.note(kept) == "PC-31 due back at two"
+    assert dialog.tree.notes() == {kept: "PC-31 due back at two"}
+    assert f"1 note dropped: {gone}" in dialog.status.text()
+
+
+def test_tab_in_a_note_goes_on_to_the_next_items_note(demo_url: str, open_window: Any, qtbot: Any) -> None:
+    window = open_window(demo_url)
+    dialog = _open_draft(window, qtbot)
+    first, second = dialog.tree.item_keys()[:2]
+    dialog.tree.go_to(first)
+    _focused(qtbot, dialog.tree)
+    QTest.keyClick(dialog.tree, Qt.Key.Key_F2)
+    wait_until(qtbot, lambda: isinstance(QApplication.focusWidget(), QLineEdit), "the first note's editor")
+    editor = QApplication.focusWidget()
+    QTest.keyClicks(editor, "one")
+    QTest.keyClick(editor, Qt.Key.Key_Tab)
+    wait_until(qtbot, lambda: dialog.tree.current_key() == second, "Tab went on to the next item")
+
+    def next_editor() -> bool:
+        widget = QApplication.focusWidget()
+        return isinstance(widget, QLineEdit) and widget is not editor
+
+    wait_until(qtbot, next_editor, "the second note's editor has the keyboard")
+    QTest.keyClicks(QApplication.focusWidget(), "two")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # kept once the editor has had the key
+    wait_until(qtbot, lambda: dialog.tree.notes() == {first: "one", second: "two"}, "both notes kept")
+
+
+def test_the_history_finds_a_handover_by_its_notes_and_opens_it(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, _incoming = _two_operators(demo_url)
+    window = open_window(demo_url, actor=outgoing)
+    _give_with_notes(window, qtbot)
+    [stored] = _stored(demo_url, outgoing)
+
+    _active(window, qtbot)
+    QTest.keyClick(window, Qt.Key.Key_F11)
+    wait_until(qtbot, lambda: window.handover.history is not None, "F11 opened the history")
+    history = window.handover.history
+    wait_until(qtbot, lambda: history.summary.text() != "Searching…", "the latest handovers listed")
+    _focused(qtbot, history.text)
+    with qtbot.waitSignal(history.sig_searched, timeout=10_000) as searched:
+        QTest.keyClicks(history.text, "DOOR staff")
+        QTest.keyClick(history.text, Qt.Key.Key_Return)
+    assert searched.args == [1]
+    assert history.results.item(0, 0).text() == stored.reference
+    with qtbot.waitSignal(history.sig_searched, timeout=10_000) as searched:
+        history.text.setText("words nobody wrote")
+        history.start_search()
+    assert searched.args == [0]
+    history.text.setText("")
+    history.user.setText(OUTGOING)
+    with qtbot.waitSignal(history.sig_searched, timeout=10_000) as searched:
+        history.start_search()
+    assert searched.args == [1]
+    wait_until(qtbot, history.results.hasFocus, "the results have the keyboard")
+    QTest.keyClick(history.results, Qt.Key.Key_Return)
+    wait_until(qtbot, lambda: window.handover.record is not None, "Enter opened the handover")
+    assert window.handover.record.handover_id == stored.id
+
+
+def test_a_date_that_does_not_read_is_said_beside_its_field(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    window = open_window(demo_url)
+    history = window.handover.open_history()
+    history.since.setText("27/11/2026x")
+    with qtbot.waitSignal(history.sig_searched, timeout=10_000) as searched:
+        history.start_search()
+    assert searched.args == [-1]
+    assert "'27/11/2026x' is not a date" in history.errors["since"].text()
