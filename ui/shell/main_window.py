@@ -50,6 +50,7 @@ from ui.patrols.actions import PatrolActions, incident_tasks
 from ui.patrols.flag_board import FlagBoard
 from ui.patrols.street_network import StreetNetworkLink
 from ui.patrols.unit_board import UnitBoard
+from ui.procedures.book_warning import procedures_banner
 from ui.reports.action_specs import OPEN_REPORTS
 from ui.reports.dock import ReportsPanel
 from ui.reports.gateway import ReportGateway
@@ -170,6 +171,10 @@ class MainWindow(QMainWindow):
         self._connect()
         # After connecting: restoring a saved filter emits it to the list and the map.
         self.filter_bar.restore(ui_state)
+        # A refused procedures file: said across the top until it is fixed (the shipped ones are used).
+        procedures_warning = procedures_banner(self.commands)
+        if procedures_warning is not None:
+            self.show_top_banner(procedures_warning)
 
     def _make_panels(
         self, settings: Settings, alert_sound: Callable[[], None] | None, streets: dict[str, Any] | None
