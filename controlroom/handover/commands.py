@@ -23,15 +23,16 @@ from datetime import datetime, timedelta
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import NotPermittedError, ValidationError
 from controlroom.core.grading import GradeTargets
-from controlroom.core.validation import describe, has_visible, inert, user_name_characters
+from controlroom.core.validation import inert, user_name_characters
 from controlroom.handover.content import SECTION_ORDER, HandoverContent
 from controlroom.handover.draft import draft_handover, may_read
 from controlroom.handover.records import (
-    ITEM_NOTE_LIMIT,
     NOTES_LIMIT,
     HandoverInputError,
     HandoverRecord,
     HandoverRefusedError,
+    checked_item_notes,
+    checked_note,
     find_handover,
     next_reference,
     record_of,
@@ -65,12 +66,12 @@ class HandoverCommands(CommandBase):
         draft: HandoverContent | None = None,
     ) -> HandoverRecord:
         """Store the handover (``draft``, or one drafted now) with its notes, for the next user."""
-        overall = _note(notes, "notes", "overall notes", NOTES_LIMIT)
+        overall = checked_note(notes, "notes", "overall notes", NOTES_LIMIT)
         addressee = self._addressee(to_user)
         now = self.clock()
         content = draft if draft is not None else await draft_handover(self.db, self.actor, now, self.targets)
         self._check_draft(content, now)
-        content = content.with_notes(_item_notes(item_notes or {}, content))
+        content = content.with_notes(checked_item_notes(item_notes or {}, content))
         async with self.db.write() as session:
             self.actor.require("handover.give")
             await self.db.take_feed_lock(session)  # the reference counts on: one giver at a time
@@ -188,39 +189,6 @@ class HandoverCommands(CommandBase):
                 f"handover {row.reference} is addressed to {row.to_user}; {row.to_user} acknowledges it "
                 "(or a supervisor, for them)"
             )
-
-
-def _note(text: str | None, field: str, what: str, limit: int) -> str:
-    """A typed note, trimmed: empty is no note; otherwise it must show something and fit."""
-    note = (text or "").strip()
-    if not note:
-        return ""
-    if not has_visible(note):
-        raise HandoverInputError(
-            field,
-            f"nothing can be read in the {what}: it has only invisible characters such as "
-            f"{describe(note[0])}; type words that can be read, or leave it empty",
-        )
-    if len(note) > limit:
-        raise HandoverInputError(field, f"the {what} run to {len(note):,} characters; the limit is {limit:,}")
-    return note
-
-
-def _item_notes(notes: Mapping[str, str], content: HandoverContent) -> dict[str, str]:
-    keys = set(content.keys())
-    checked: dict[str, str] = {}
-    for key, text in notes.items():
-        if key not in keys:
-            shown = ", ".join(sorted(keys)[:12]) + (" …" if len(keys) > 12 else "")
-            raise HandoverInputError(
-                f"item:{key}",
-                f"there is no item {inert(key)!r} in this handover (it may have closed since the draft); "
-                f"notes go beside these items: {shown or 'none — the handover has no items'}",
-            )
-        note = _note(text, f"item:{key}", f"note beside {key}", ITEM_NOTE_LIMIT)
-        if note:
-            checked[key] = note
-    return checked
 
 
 __all__ = ["DRAFT_KEPT_FOR", "HandoverCommands"]

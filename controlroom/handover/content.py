@@ -34,6 +34,13 @@ SECTION_ORDER = (
     "footage",
     "tally",
 )
+# The columns of a section that describe a person (DPA 2018 Part 3 data), by section key.
+PERSONAL_COLUMNS = {
+    "directions": ("Person",),
+    "persons": ("Description", "Where"),
+    "take_home": ("What",),
+}
+WITHHELD_CELL = "withheld"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +138,31 @@ class HandoverContent:
         )
         return replace(self, sections=sections)
 
+    def without_personal(self, why: str) -> HandoverContent:
+        """The same handover with every person's description, place and note left out.
+
+        Printing a handover with personal data is a disclosure (with a recipient); without one,
+        the paper keeps references, times and counts, and ``why`` says what was left out.
+        """
+        if not self.contains_personal:
+            return self
+        sections = []
+        for section in self.sections:
+            hidden = {i for i, c in enumerate(section.columns) if c in PERSONAL_COLUMNS.get(section.key, ())}
+            if not hidden:
+                sections.append(section)
+                continue
+            items = tuple(
+                replace(
+                    item,
+                    cells=tuple(WITHHELD_CELL if i in hidden and c else c for i, c in enumerate(item.cells)),
+                    note=WITHHELD_CELL if item.note else "",
+                )
+                for item in section.items
+            )
+            sections.append(replace(section, items=items, withheld=why))
+        return replace(self, sections=tuple(sections), contains_personal=False)
+
     def noted_items(self) -> int:
         return sum(1 for s in self.sections for i in s.items if i.note)
 
@@ -159,4 +191,12 @@ class HandoverContent:
 # What the draft is called before it is given: the same structure.
 HandoverDraft = HandoverContent
 
-__all__ = ["SECTION_ORDER", "HandoverContent", "HandoverDraft", "HandoverItem", "HandoverSection"]
+__all__ = [
+    "PERSONAL_COLUMNS",
+    "SECTION_ORDER",
+    "WITHHELD_CELL",
+    "HandoverContent",
+    "HandoverDraft",
+    "HandoverItem",
+    "HandoverSection",
+]

@@ -8,6 +8,7 @@ be read raises ``ValidationError`` naming the handover rather than crashing a li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import HandoverSnapshot
+from controlroom.core.validation import describe, has_visible, inert
 from controlroom.handover.content import HandoverContent
 from controlroom.storage.models import Handover
 
@@ -106,6 +108,40 @@ def search_text(notes: str, content: HandoverContent) -> str:
     return "\n".join(w for w in words if w).casefold()
 
 
+def checked_note(text: str | None, field: str, what: str, limit: int) -> str:
+    """A typed note, trimmed: empty is no note; otherwise it must show something and fit."""
+    note = (text or "").strip()
+    if not note:
+        return ""
+    if not has_visible(note):
+        raise HandoverInputError(
+            field,
+            f"nothing can be read in the {what}: it has only invisible characters such as "
+            f"{describe(note[0])}; type words that can be read, or leave it empty",
+        )
+    if len(note) > limit:
+        raise HandoverInputError(field, f"the {what} run to {len(note):,} characters; the limit is {limit:,}")
+    return note
+
+
+def checked_item_notes(notes: Mapping[str, str], content: HandoverContent) -> dict[str, str]:
+    """The non-empty notes, each checked, each beside an item of ``content`` (else refused)."""
+    keys = set(content.keys())
+    checked: dict[str, str] = {}
+    for key, text in notes.items():
+        if key not in keys:
+            shown = ", ".join(sorted(keys)[:12]) + (" …" if len(keys) > 12 else "")
+            raise HandoverInputError(
+                f"item:{key}",
+                f"there is no item {inert(key)!r} in this handover (it may have closed since the draft); "
+                f"notes go beside these items: {shown or 'none — the handover has no items'}",
+            )
+        note = checked_note(text, f"item:{key}", f"note beside {key}", ITEM_NOTE_LIMIT)
+        if note:
+            checked[key] = note
+    return checked
+
+
 async def find_handover(session: AsyncSession, handover: int | str, *, for_update: bool = False) -> Handover:
     """The row by id or reference (``H-2026-0001``), or a refusal saying how to find one."""
     query = select(Handover)
@@ -144,6 +180,8 @@ __all__ = [
     "HandoverInputError",
     "HandoverRecord",
     "HandoverRefusedError",
+    "checked_item_notes",
+    "checked_note",
     "content_of",
     "find_handover",
     "next_reference",
