@@ -27,7 +27,7 @@ from controlroom.core.snapshots import HandoverSnapshot
 from controlroom.handover.content import HandoverContent
 from controlroom.handover.queries import handover_record, list_handovers
 from controlroom.handover.records import HandoverRecord
-from ui.handover.work import draft, in_worker
+from ui.handover.work import draft, in_worker, paper
 
 
 @functools.cache
@@ -55,9 +55,35 @@ class HandoverGateway:
         """The draft of the live state now, worked out in the worker process."""
         now = self.commands.context.clock()
         work = functools.partial(draft, self.commands.actor, now, self.grade_targets)
-        loop = asyncio.get_running_loop()
-        result: HandoverContent = await loop.run_in_executor(_worker(), in_worker, self._url, work)
+        result: HandoverContent = await self._run(work)
         return result
+
+    async def draft_paper(
+        self,
+        draft: HandoverContent,
+        notes: str,
+        item_notes: Mapping[str, str],
+        to_user: str | None,
+        justification: str | None,
+        recipient: str | None,
+    ) -> Any:
+        """The draft's paper with the notes typed (the core checks them and logs the print)."""
+        work = functools.partial(
+            paper, self.commands.actor, draft, notes, dict(item_notes), to_user, justification, recipient
+        )
+        return await self._run(work)
+
+    async def handover_paper(self, handover_id: int, justification: str | None, recipient: str | None) -> Any:
+        """A given handover's paper as stored (the core logs the print)."""
+        work = functools.partial(
+            paper, self.commands.actor, handover_id, "", {}, None, justification, recipient
+        )
+        return await self._run(work)
+
+    async def _run(self, work: Any) -> Any:
+        """``work(db)`` in the worker process, on its own connection under this login."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_worker(), in_worker, self._url, work)
 
     async def give(
         self, draft: HandoverContent, notes: str, item_notes: Mapping[str, str], to_user: str | None

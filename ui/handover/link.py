@@ -22,6 +22,7 @@ acknowledged at another console.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -29,7 +30,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from controlroom.core.snapshots import Diff, HandoverSnapshot, Snapshot
-from controlroom.handover.content import HandoverContent
 from controlroom.handover.records import HandoverRecord
 from ui.common.actions import ActionRegistry
 from ui.common.tasks import TaskSet
@@ -58,7 +58,9 @@ class HandoverLink(QObject):
         self.record: HandoverRecordDialog | None = None
         self.handovers: dict[int, HandoverSnapshot] = {}
         self.printer = HandoverPrinter(gateway, window)
-        self.printer.sig_message.connect(self.sig_message)
+        self.printer.sig_message.connect(self._on_printer_message)
+        # Where a print goes: Qt's save dialog (a test answers with a path of its own).
+        self.ask_path: Callable[[str], str] = self._ask_path
         self._looked_after_login = False
         self._tasks = TaskSet()
         registry.menu_entry(OPEN_DRAFT, menu, window, self.open_draft)
@@ -170,7 +172,7 @@ class HandoverLink(QObject):
         if dialog is None or dialog.draft is None:
             self.sig_message.emit("wait for the draft before printing it")
             return
-        path = self._ask_path("handover-draft.pdf")
+        path = self.ask_path("handover-draft.pdf")
         if path:
             self.print_draft(path)
 
@@ -179,19 +181,23 @@ class HandoverLink(QObject):
         dialog = self.draft
         if dialog is None or dialog.draft is None:
             return None
-        notes, item_notes, _to = dialog.typed()
-        content: HandoverContent = dialog.draft.with_notes(item_notes)
-        return self._tasks.spawn(self.printer.print_draft(content, notes, path))
+        notes, item_notes, to = dialog.typed()
+        return self._tasks.spawn(self.printer.print_draft(dialog.draft, notes, item_notes, to, path))
 
     def print_handover(self, handover_id: int, path: str | None = None) -> asyncio.Future[Any] | None:
         """Print a given handover to ``path`` (asked for when not given)."""
         if path is None:
             snapshot = self.handovers.get(handover_id)
             name = f"handover-{snapshot.reference}.pdf" if snapshot is not None else "handover.pdf"
-            path = self._ask_path(name)
+            path = self.ask_path(name)
             if not path:
                 return None
         return self._tasks.spawn(self.printer.print_handover(handover_id, path))
+
+    def _on_printer_message(self, text: str) -> None:
+        self.sig_message.emit(text)
+        if self.draft is not None and shiboken6.isValid(self.draft) and self.draft.isVisible():
+            self.draft.status.setText(text)  # the dialog is in front of the status bar
 
     def _ask_path(self, name: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.window, "Print the handover to a PDF", name, "PDF (*.pdf)")

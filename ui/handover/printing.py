@@ -58,13 +58,15 @@ class HandoverPrinter(QObject):
         self.window = window
         self.disclosure: JustificationDialog | None = None  # the question asked before a print
 
-    async def print_draft(self, content: HandoverContent, notes: str, path: str) -> bool:
+    async def print_draft(
+        self, draft: HandoverContent, notes: str, item_notes: dict[str, str], to_user: str | None, path: str
+    ) -> bool:
         """The draft shown, with the notes typed, to ``path``."""
 
         async def render(why: str | None, to: str | None) -> Any:
-            return await self.gateway.draft_paper(content, notes, why, to)
+            return await self.gateway.draft_paper(draft, notes, item_notes, to_user, why, to)
 
-        return await self._print("the handover draft", content.contains_personal, render, path)
+        return await self._print("the handover draft", draft.contains_personal, render, path)
 
     async def print_handover(self, handover_id: int, path: str) -> bool:
         """The handover ``handover_id`` as it was given (and acknowledged, if it was) to ``path``."""

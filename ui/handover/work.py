@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from controlroom.core.roles import Actor
 from controlroom.handover.content import HandoverContent
 from controlroom.storage.database import Database
+
+if TYPE_CHECKING:
+    from controlroom.paperwork.render import RenderedDocument
 
 
 def in_worker(url: str, work: Callable[[Database], Coroutine[Any, Any, Any]]) -> Any:
@@ -36,3 +39,28 @@ async def draft(actor: Actor, now: datetime, targets: Any, db: Database) -> Hand
     from controlroom.handover.draft import draft_handover
 
     return await draft_handover(db, actor, now, targets)
+
+
+async def paper(
+    actor: Actor,
+    source: HandoverContent | int,
+    notes: str,
+    item_notes: dict[str, str],
+    to_user: str | None,
+    justification: str | None,
+    recipient: str | None,
+    db: Database,
+) -> RenderedDocument:
+    """The core's handover paper (the CLI's), its print logged by the core as it renders."""
+    from controlroom.handover.paper import handover_paper
+
+    return await handover_paper(
+        db,
+        actor,
+        source,
+        notes=notes,
+        item_notes=item_notes,
+        to_user=to_user,
+        justification=justification,
+        recipient=recipient,
+    )

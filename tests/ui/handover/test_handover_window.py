@@ -5,6 +5,9 @@ note's words; printing writes a PDF that has the note."""
 
 from __future__ import annotations
 
+import subprocess
+import unicodedata
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -276,3 +279,50 @@ def test_a_date_that_does_not_read_is_said_beside_its_field(
         history.start_search()
     assert searched.args == [-1]
     assert "'27/11/2026x' is not a date" in history.errors["since"].text()
+
+
+def _pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    # A note may wrap in its cell; the PDF's font joins "ff" into one ligature glyph (NFKC parts them).
+    return " ".join(unicodedata.normalize("NFKC", done.stdout).split())
+
+
+def test_p_in_the_history_prints_the_handover_with_its_notes(
+    demo_url: str, open_window: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    outgoing, _incoming = _two_operators(demo_url)
+    window = open_window(demo_url, actor=outgoing)
+    _give_with_notes(window, qtbot)
+    [stored] = _stored(demo_url, outgoing)
+    window.handover.ask_path = lambda name: str(tmp_path / name)  # in place of Qt's save dialog
+    history = window.handover.open_history()
+    wait_until(qtbot, lambda: history.results.rowCount() == 1, "the handover listed")
+    _focused(qtbot, history.results)
+
+    with qtbot.waitSignal(window.handover.printer.sig_printed, timeout=DRAFT_MS) as printed:
+        QTest.keyClick(history.results, Qt.Key.Key_P)
+
+    assert printed.args == [str(tmp_path / f"handover-{stored.reference}.pdf")]
+    text = _pdf_text(Path(printed.args[0]))
+    assert stored.reference in text
+    assert ITEM_NOTE in text and OVERALL in text
+    assert "NOT YET ACKNOWLEDGED" in text.upper()
+
+
+def test_ctrl_p_prints_the_draft_with_the_notes_typed(
+    demo_url: str, open_window: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    window = open_window(demo_url)
+    window.handover.ask_path = lambda name: str(tmp_path / name)
+    dialog = _open_draft(window, qtbot)
+    key = next(k for k in dialog.tree.item_keys() if k.startswith("venue:"))
+    dialog.tree.set_note(key, "manager asks for a call at closing")
+    dialog.notes.setPlainText("nothing else tonight")
+    _focused(qtbot, dialog.tree)
+
+    with qtbot.waitSignal(window.handover.printer.sig_printed, timeout=DRAFT_MS) as printed:
+        QTest.keyClick(dialog.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+
+    text = _pdf_text(Path(printed.args[0]))
+    assert "manager asks for a call at closing" in text and "nothing else tonight" in text
+    assert dialog.tree.note(key) == "manager asks for a call at closing"  # still there to hand over
