@@ -158,7 +158,9 @@ async def _acknowledge(session: Session, args: argparse.Namespace) -> int:
 
 def _list_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search", metavar="TEXT", help="words in the notes or the items (any case)")
-    parser.add_argument("--user", metavar="USER", help="given by, addressed to or acknowledged by USER")
+    parser.add_argument(
+        "--user", dest="by_user", metavar="USER", help="given by, addressed to or acknowledged by USER"
+    )
     parser.add_argument(
         "--from", dest="date_from", type=arguments.day, metavar="DATE", help="given on or after"
     )
@@ -173,7 +175,7 @@ async def _list(session: Session, args: argparse.Namespace) -> int:
         session.db,
         session.actor,
         text=args.search,
-        user=args.user,
+        user=args.by_user,
         date_from=args.date_from,
         date_to=args.date_to,
     )

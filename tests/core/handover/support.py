@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from controlroom.commands import Commands
 from controlroom.footage.commands import FootageCommands
@@ -40,11 +41,11 @@ def outgoing(db: Database, role: str = "operator", name: str = GIVER) -> Command
     return commands_for(db, name, NOW, role=role)
 
 
-async def known_night(db: Database) -> KnownNight:
+async def known_night(db: Database, now: datetime = NOW) -> KnownNight:
     """A spiking report with its checklist (a step overdue), a unit sent to it, an unacknowledged
     Grade 1, a flag, a zone with a direction to a 14-year-old (so a take-home task), a sighting
     of him tonight, the safe space full and an open footage request."""
-    boss = commands_for(db, "sup_a", NOW, role="supervisor")
+    boss = commands_for(db, "sup_a", now, role="supervisor")
     await add_venue(boss)
     venue = await boss.set_safe_space_status("Velvet Fox", "full")
     spiking = await boss.report_incident(
@@ -54,7 +55,7 @@ async def known_night(db: Database) -> KnownNight:
             summary="Woman feels unwell after one drink",
             grade=2,
             venue="Velvet Fox",
-            reported_at=NOW - timedelta(minutes=20),
+            reported_at=now - timedelta(minutes=20),
         )
     )
     unit = await boss.add_unit("SN-21", "police_foot", at=INSIDE)
@@ -68,16 +69,16 @@ async def known_night(db: Database) -> KnownNight:
             lat=50.9060,
             lon=-1.4044,
             place="Above Bar Street",
-            reported_at=NOW - timedelta(minutes=4),
+            reported_at=now - timedelta(minutes=4),
         )
     )
     flag = await boss.flag_location(
         behaviour="following", reason="Man following lone women", venue="Velvet Fox"
     )
-    zone = await boss.authorise_zone(zone_spec())
+    zone = await boss.authorise_zone(zone_spec(**_zone_times(now)))
     given = await boss.give_direction(direction_spec(apparent_age=14, description="Boy, about 14, red cap"))
     await boss.record_sighting(
-        given.subject.id, at=INSIDE, place="Bedford Place", seen_at=NOW - timedelta(minutes=2)
+        given.subject.id, at=INSIDE, place="Bedford Place", seen_at=now - timedelta(minutes=2)
     )
     request = await FootageCommands(boss.context).record_request(
         spiking.reference, "DC 123 Avery", "identify who bought the drink"
@@ -98,3 +99,12 @@ async def known_night(db: Database) -> KnownNight:
         task_id=given.take_home_task_id,
         request_id=request.id,
     )
+
+
+def _zone_times(now: datetime) -> dict[str, Any]:
+    """The test zone's period around ``now`` (signed before it starts, as s.34(4) requires)."""
+    return {
+        "starts_at": now - timedelta(hours=5, minutes=30),
+        "ends_at": now + timedelta(hours=18),
+        "signed_at": now - timedelta(hours=5, minutes=45),
+    }
