@@ -3,7 +3,9 @@
 Every command reads ``config.toml`` (a malformed one stops each with exit 2), but the files
 it names are opened only by the part that uses them: a damaged basemap must not stop a
 report, and the window falls back to the street layer. This command opens them now, so
-whoever installs a console finds out before the night shift does.
+whoever installs a console finds out before the night shift does. The same goes for
+``procedures.toml``: the other commands fall back to the shipped procedures with a
+warning; this one refuses a file that cannot be used (exit 2), naming its line.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ def _check(call: Invocation) -> int:
     settings = call.settings
     path = config_dir() / "config.toml"
     print(f"settings: {shown(str(path))}" + ("" if path.exists() else " (none there: the defaults)"))
+    _check_procedures()
     if settings.basemap is None:
         print("basemap: none (the map draws the street layer)")
         return 0
@@ -37,13 +40,38 @@ def _check(call: Invocation) -> int:
     return 0
 
 
+def _check_procedures() -> None:
+    """The procedures file in use; a file that cannot be used is refused here (exit 2), not defaulted."""
+    from controlroom.core.errors import ValidationError
+    from controlroom.procedures.book import ProcedureFileError, load_book, procedures_path, read_book
+
+    if procedures_path().exists():
+        try:
+            read_book(procedures_path())
+        except (ProcedureFileError, OSError) as bad:
+            raise ValidationError(
+                f"{bad} — until it is fixed, every other command uses the shipped procedures"
+            ) from None
+    book = load_book()
+    own = "" if book.path == procedures_path() else f" (none at {procedures_path()}: the shipped defaults)"
+    print(
+        shown(
+            f"procedures: {book.path}{own} — {book.force}, version {book.version}, "
+            f"{len(book.procedures)} procedures"
+        )
+    )
+
+
 COMMANDS = (
     Command(
         "config",
-        "settings: check config.toml and the files it names",
+        "settings: check config.toml, the files it names and procedures.toml",
         actions=(
             Command(
-                "check", "open the basemap file and say whether the map can draw it", _check, Access.NO_LOGIN
+                "check",
+                "check procedures.toml, open the basemap file and say whether the map can draw it",
+                _check,
+                Access.NO_LOGIN,
             ),
         ),
     ),

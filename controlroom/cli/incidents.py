@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from controlroom.cli import arguments
+from controlroom.cli import arguments, procedures
 from controlroom.cli.registry import Access, Command
 from controlroom.cli.session import Session, in_session
 from controlroom.cli.terminal import json_text, shown
@@ -57,6 +57,7 @@ async def _report(session: Session, args: argparse.Namespace) -> int:
     # import every other feature too, on the start-up path of the commonest command.
     from controlroom.incidents.reporting import IncidentReporting, NewIncident
 
+    procedures.warn_about_procedures()  # a report may start a checklist from the procedures file
     lat, lon = args.at if args.at else (None, None)
     if args.at and not (args.place or "").strip():
         raise ValidationError("--at needs --place TEXT saying where, e.g. 'East Street bus stop'")
@@ -244,7 +245,7 @@ COMMANDS = (
     ),
     Command(
         "incident",
-        "show or update one incident",
+        "show or update one incident, or work its checklist",
         actions=(
             Command(
                 "show",
@@ -260,6 +261,7 @@ COMMANDS = (
                 ("incident.update",),
                 _update_arguments,
             ),
+            *procedures.INCIDENT_ACTIONS,
         ),
     ),
     # A partner holds venue.safe_space for its own venues only: the role is checked

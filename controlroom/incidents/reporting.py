@@ -148,7 +148,7 @@ async def create_incident(
         IncidentEvent(incident_id=row.id, at=now, actor=owner.actor.name, kind="reported", detail=detail)
     )
     # The procedure for its category or source, if any, starts with the report (same transaction).
-    await start_checklist(owner, session, row, now)
+    await start_checklist(owner, session, row, now, new=True)
     return row
 
 

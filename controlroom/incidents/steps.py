@@ -40,21 +40,23 @@ from controlroom.storage.models import ChecklistStepOutcome, Incident, IncidentE
 from controlroom.writes import CommandBase, requires
 
 MAX_REASON = 1000
-SHORT_TEXT = 60  # how much of a step's text the timeline line quotes
+SHORT_TEXT = 80  # how much of a step's text the timeline line quotes
 
 
 async def start_checklist(
-    owner: CommandBase, session: AsyncSession, incident: Incident, now: datetime
+    owner: CommandBase, session: AsyncSession, incident: Incident, now: datetime, *, new: bool = False
 ) -> None:
     """Give the incident the checklist of its procedure, if one applies and it has none yet.
 
     Runs in the caller's transaction, after the incident row is flushed. The change is
     appended here (taking the feed lock a little earlier than the caller's own change):
     the checklist therefore comes just before its incident's change in the same diff.
+    ``new``: the incident was made in this transaction, so it cannot have one yet (and a
+    partner reporting it may start a checklist but never read one: PostgreSQL grants).
     """
     book = owner.procedures
     procedure = book.procedure_for(incident.category, incident.source)
-    if procedure is None or await checklist_row(session, incident.id) is not None:
+    if procedure is None or (not new and await checklist_row(session, incident.id) is not None):
         return
     row = new_checklist_row(incident, procedure, book, owner.actor.name, now)
     session.add(row)
@@ -228,7 +230,11 @@ def _reason(reason: str | None) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1].rstrip() + "…"
+    """The step's words up to ``SHORT_TEXT`` characters, cut at a word, with an ellipsis if cut."""
+    if len(text) <= SHORT_TEXT:
+        return text
+    cut = text[: SHORT_TEXT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 __all__ = ["StepCommands", "start_checklist"]

@@ -23,6 +23,7 @@ from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import ChecklistSnapshot, RowWarning
 from controlroom.procedures.book import Procedure, ProcedureBook
 from controlroom.procedures.checklist import StepOutcome, build_checklist
+from controlroom.storage.database import Database
 from controlroom.storage.models import ChecklistStepOutcome, Incident, IncidentChecklist
 
 # Incident ids per query when reading the board's checklists (well under SQLite's bound-variable limit).
@@ -159,6 +160,12 @@ async def checklist_for_reference(
             f"no incident with reference {reference!r}; references look like SOT-20261127-0042"
         )
     return incident, await checklist_of(session, incident)
+
+
+async def checklist_by_reference(db: Database, reference: str) -> tuple[Incident, ChecklistSnapshot | None]:
+    """``checklist_for_reference`` in a read transaction of its own (for ``incident steps``)."""
+    async with db.read() as conn, AsyncSession(bind=conn) as session:
+        return await checklist_for_reference(session, reference)
 
 
 def decode_checklist_change(values: dict[str, Any], *, seq: int) -> ChecklistSnapshot:
