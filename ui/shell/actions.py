@@ -10,6 +10,7 @@ from __future__ import annotations
 from ui.audit.action_specs import AUDIT_ACTIONS
 from ui.cameras.action_specs import CAMERA_ACTIONS
 from ui.common.actions import ActionSpec, declared
+from ui.decisions.action_specs import DECISION_ACTIONS
 from ui.dispersal.action_specs import DISPERSAL_ACTIONS
 from ui.footage.action_specs import FOOTAGE_ACTIONS
 from ui.handover.action_specs import HANDOVER_ACTIONS
@@ -58,6 +59,7 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     SEARCH_ACTIONS,
     PROCEDURE_ACTIONS,
     HANDOVER_ACTIONS,
+    DECISION_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,
 )

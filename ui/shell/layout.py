@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QVBoxLayout, QWidget
 
 # Bumped when the set of docks changes, so an old saved arrangement is not half-applied.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 RIGHT_SHARE = 0.38
 ALERTS_HEIGHT = 180  # the stack's header and five lines (less on a short screen)
 MAP_SHARE = 0.58

@@ -24,6 +24,9 @@ from ui.cameras.actions import CameraActions
 from ui.cameras.gateway import CameraGateway
 from ui.cameras.panel import CamerasPanel
 from ui.common.actions import ActionRegistry
+from ui.decisions.action_specs import OPEN_DECISIONS
+from ui.decisions.dock import DecisionsPanel
+from ui.decisions.gateway import DecisionGateway
 from ui.dispersal.actions import DispersalActions
 from ui.dispersal.gateway import DispersalGateway
 from ui.dispersal.panel import DispersalPanel
@@ -155,6 +158,14 @@ class MainWindow(QMainWindow):
                     shown=False,
                     tab_with="boards",
                 ),
+                Panel(
+                    "decisions",
+                    "Decisions",
+                    self.decisions,
+                    Area.RightDockWidgetArea,
+                    shown=False,
+                    tab_with="boards",
+                ),
             ],
         )
         self.docks = self.layout_state.docks
@@ -207,6 +218,11 @@ class MainWindow(QMainWindow):
         self.cameras.follow(feed)
         self.detail.follow(feed)
         self.reports = ReportsPanel(ReportGateway(self.commands.db, self.commands.context.actor))
+        # The night's decision log (F10): new decisions link to the incident selected on the board.
+        self.decisions = DecisionsPanel(
+            DecisionGateway(self.commands), registry=self.registry, selected_incident=self._selected_reference
+        )
+        self.decisions.follow(feed)
         self.outbox_panel = OutboxPanel(self.writes)
         self.outbox_panel.follow(feed)
         self.banner = OutageBanner()
@@ -324,8 +340,10 @@ class MainWindow(QMainWindow):
         self.handover.follow(self.feed)
         self.handover.sig_message.connect(self.show_message)
         self.alert_stack.sig_handover_opened.connect(self.handover.open_handover)
+        # The decision log (F10) and one's activity (Ctrl+Shift+Y), offered by role.
+        entry(OPEN_DECISIONS, menu, self, self.show_decisions)
         for name, dock in self.docks.items():
-            if name != "reports":
+            if name not in ("reports", "decisions"):
                 menu.addAction(dock.toggleViewAction())
         entry(RESET_LAYOUT, menu, self, self.reset_layout)
 
@@ -349,6 +367,7 @@ class MainWindow(QMainWindow):
             self.dispersal_actions,
             self.camera_actions,
             self.footage_actions,
+            self.decisions,
         ):
             source.sig_message.connect(self.show_message)
         self.banner.sig_show_pending_requested.connect(self._on_banner_show_pending_requested)
@@ -416,22 +435,34 @@ class MainWindow(QMainWindow):
         dock.raise_()
         self.reports.focus_picker()
 
+    def show_decisions(self) -> None:
+        """The Decisions dock in front with the keyboard on its list."""
+        dock = self.docks["decisions"]
+        dock.show()
+        dock.raise_()
+        self.decisions.focus_list()
+
     def reset_layout(self) -> None:
         """Every dock back where it starts (the detail hidden), sizes as on first start."""
         self.map_placement.to_dock()
         for name, dock in self.docks.items():
             dock.setFloating(False)
-            if name in ("detail", "reports"):
+            if name in ("detail", "reports", "decisions"):
                 self.tabifyDockWidget(self.docks["boards"], dock)
             else:
                 self.addDockWidget(Area.RightDockWidgetArea, dock)
-            dock.setVisible(name not in ("detail", "reports") and self.role_page is None)
+            dock.setVisible(name not in ("detail", "reports", "decisions") and self.role_page is None)
         self.layout_state.apply_default_sizes()
         self.layout_state.follow_window_size = True
 
     def _on_table_incident_selected(self, incident_id: int) -> None:
         self.map.bridge.select_incident(incident_id)
         self.detail.show_incident(self.board.incident_by_id(incident_id))
+
+    def _selected_reference(self) -> str | None:
+        """The reference of the incident selected on the board, if any."""
+        selected = self.table.selected_incident_id()
+        return self._incident_reference(selected) if selected is not None else None
 
     def _incident_reference(self, incident_id: int) -> str | None:
         incident = self.board.incident_by_id(incident_id)

@@ -61,6 +61,9 @@ PROCEDURE_WORK = {
     "procedure.next_done", "procedure.next_skip", "procedure.step_done", "procedure.step_done_enter",
     "procedure.step_skip", "procedure.step_yes", "procedure.step_no",
 }  # fmt: skip  # the register's keepers add and change cameras
+# The decision log: auditors read and print it; operators and supervisors record and revise too.
+DECISION_READING = {"decision.open", "decision.read", "decision.print"}
+DECISION_WORK = DECISION_READING | {"decision.new", "decision.revise"}
 OPERATOR = (
     EVERYONE
     | VIEWING
@@ -71,12 +74,13 @@ OPERATOR = (
     | {"footage.open", "report.open"}
     | {"handover.open", "handover.history"}
     | PROCEDURE_WORK
+    | DECISION_WORK
 )
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES | CAMERA_KEEPING,
     "partner": EVERYONE | VIEWING | {"incident.new"},
-    "auditor": EVERYONE | {"audit.open", "audit.verify"},
+    "auditor": EVERYONE | {"audit.open", "audit.verify"} | DECISION_READING,
     "administrator": EVERYONE | CAMERA_READING | CAMERA_KEEPING,
 }
 WINDOW_WIDE = {WINDOW, "menu"}  # scopes whose keys work anywhere in the window
