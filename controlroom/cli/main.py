@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from controlroom.cli import (
+    activity,
     admin,
     cameras,
     config,
@@ -83,6 +84,7 @@ COMMANDS: tuple[Command, ...] = (
     *footage.COMMANDS,
     *handover.COMMANDS,
     *decisions.COMMANDS,
+    *activity.COMMANDS,
     *geo.COMMANDS,
     *flags.COMMANDS,
     *dispersal.COMMANDS,

@@ -85,6 +85,8 @@ class TimelineEntry:
             return f"footage: {d['text']}"
         if self.kind in ("procedure", "step"):  # "Procedure: … started", "Step 3 done: … — by op1"
             return str(d["text"])
+        if self.kind == "decision":  # "Decision D-2026-0003 recorded: …" (the decision log)
+            return str(d["text"])
         if self.kind == "caller_updated":
             return f"reporter updated: {d['text']}"
         if self.kind == "updated":  # entries written before per-aspect entries existed

@@ -502,6 +502,7 @@ _FUNCTIONS = (
     "controlroom_set_login_password(text, text)",
     "controlroom_set_login_enabled(text, boolean)",
     "controlroom_activity(text, timestamp with time zone, timestamp with time zone)",
+    "controlroom_activity_users(timestamp with time zone, timestamp with time zone)",
 )
 
 
@@ -569,7 +570,8 @@ def _create_functions(connection: Connection) -> None:
         ("controlroom_create_login(text, text, text)", [groups["administrator"]]),
         ("controlroom_set_login_password(text, text)", list(groups.values())),
         ("controlroom_set_login_enabled(text, boolean)", [groups["administrator"]]),
-        (_FUNCTIONS[-1], [groups["operator"], groups["supervisor"], groups["auditor"]]),
+        (_FUNCTIONS[-2], [groups["operator"], groups["supervisor"], groups["auditor"]]),
+        (_FUNCTIONS[-1], [groups["supervisor"], groups["auditor"]]),
     ):
         _sql(connection, f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
         _sql(connection, f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(allowed)}")
@@ -597,12 +599,27 @@ def _create_activity_function(connection: Connection) -> None:
         "a.detail::text FROM audit_log a WHERE a.actor = p_actor AND a.at >= p_since AND a.at < p_until "
         "ORDER BY a.id; END $fn$",
     )
-    # As controlroom_my_venues: the tables' schema in its search_path, quoted server-side.
+    # Who did anything in a window: the names a supervisor or auditor picks a log from.
     _sql(
         connection,
-        "DO $$ BEGIN EXECUTE format('ALTER FUNCTION controlroom_activity(text, timestamptz, timestamptz) "
-        "SET search_path = pg_catalog, %I, pg_temp', current_schema()); END $$",
+        "CREATE OR REPLACE FUNCTION controlroom_activity_users(p_since timestamptz, p_until timestamptz) "  # noqa: S608
+        f"RETURNS SETOF text LANGUAGE plpgsql STABLE {_DEFINER} AS $fn$ BEGIN "
+        "IF NOT pg_has_role(session_user, 'controlroom_supervisor', 'MEMBER') "
+        "AND NOT has_table_privilege(session_user, 'audit_log', 'SELECT') "
+        f"THEN {_REFUSE} 'only a supervisor or auditor may list whose activity to read'; END IF; "
+        "RETURN QUERY SELECT DISTINCT a.actor::text FROM audit_log a "
+        "WHERE a.at >= p_since AND a.at < p_until ORDER BY 1; END $fn$",
     )
+    # As controlroom_my_venues: the tables' schema in its search_path, quoted server-side.
+    for signature in (
+        "controlroom_activity(text, timestamptz, timestamptz)",
+        "controlroom_activity_users(timestamptz, timestamptz)",
+    ):
+        _sql(
+            connection,
+            f"DO $$ BEGIN EXECUTE format('ALTER FUNCTION {signature} "
+            "SET search_path = pg_catalog, %I, pg_temp', current_schema()); END $$",
+        )
 
 
 def _sql(connection: Connection, statement: str) -> None:
