@@ -7,6 +7,7 @@ walk one list and know what the window offers each role.
 
 from __future__ import annotations
 
+from ui.activity.action_specs import ACTIVITY_ACTIONS
 from ui.audit.action_specs import AUDIT_ACTIONS
 from ui.cameras.action_specs import CAMERA_ACTIONS
 from ui.common.actions import ActionSpec, declared
@@ -60,6 +61,7 @@ ALL_ACTIONS: dict[str, ActionSpec] = declared(
     PROCEDURE_ACTIONS,
     HANDOVER_ACTIONS,
     DECISION_ACTIONS,
+    ACTIVITY_ACTIONS,
     CONSOLE_ACTIONS,
     VIEW_ACTIONS,
 )

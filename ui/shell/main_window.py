@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 from controlroom.commands import Commands
 from controlroom.config import Settings
 from controlroom.core.snapshots import SubjectSnapshot, VenueSnapshot
+from ui.activity.gateway import ActivityGateway
+from ui.activity.link import ActivityLink
 from ui.cameras.actions import CameraActions
 from ui.cameras.gateway import CameraGateway
 from ui.cameras.panel import CamerasPanel
@@ -342,6 +344,7 @@ class MainWindow(QMainWindow):
         self.alert_stack.sig_handover_opened.connect(self.handover.open_handover)
         # The decision log (F10) and one's activity (Ctrl+Shift+Y), offered by role.
         entry(OPEN_DECISIONS, menu, self, self.show_decisions)
+        self.activity = ActivityLink(self, ActivityGateway(self.commands), registry=self.registry, menu=menu)
         for name, dock in self.docks.items():
             if name not in ("reports", "decisions"):
                 menu.addAction(dock.toggleViewAction())

@@ -75,12 +75,13 @@ OPERATOR = (
     | {"handover.open", "handover.history"}
     | PROCEDURE_WORK
     | DECISION_WORK
+    | {"activity.open"}
 )
 OFFERED = {
     "operator": OPERATOR,
     "supervisor": OPERATOR | ZONES | CAMERA_KEEPING,
     "partner": EVERYONE | VIEWING | {"incident.new"},
-    "auditor": EVERYONE | {"audit.open", "audit.verify"} | DECISION_READING,
+    "auditor": EVERYONE | {"audit.open", "audit.verify"} | DECISION_READING | {"activity.open"},
     "administrator": EVERYONE | CAMERA_READING | CAMERA_KEEPING,
 }
 WINDOW_WIDE = {WINDOW, "menu"}  # scopes whose keys work anywhere in the window
