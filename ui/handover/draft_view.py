@@ -45,6 +45,7 @@ from ui.common.typed_text import shown_line
 from ui.handover.action_specs import GIVE_KEY, PRINT_KEY, REFRESH_KEY
 from ui.handover.gateway import HandoverGateway
 from ui.handover.notes_tree import HandoverTree
+from ui.handover.roomy_label import RoomyLabel
 
 WIDTH, HEIGHT = 1200, 720  # fits a 1366x768 screen with the window's frame around it
 NOTES_LINES = 3
@@ -96,11 +97,11 @@ class HandoverDraftDialog(QDialog):
 
     def _make_layout(self) -> None:
         form = QFormLayout()
-        notes_label = QLabel("Overall &notes")
+        notes_label = RoomyLabel("Overall &notes")
         notes_label.setBuddy(self.notes)
         form.addRow(notes_label, self.notes)
         form.addRow("", self.notes_error)
-        to_label = QLabel("&To")
+        to_label = RoomyLabel("&To (incoming)")
         to_label.setBuddy(self.to_user)
         form.addRow(to_label, self.to_user)
         form.addRow("", self.to_error)

@@ -38,9 +38,10 @@ from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskSet
 from ui.common.typed_text import shown_line
 from ui.handover.gateway import HandoverGateway
+from ui.handover.roomy_label import RoomyLabel
 
 COLUMNS = ("Handover", "Given", "By", "To", "Acknowledged", "Overall notes")
-COLUMN_WIDTHS = (150, 150, 130, 130, 250)
+COLUMN_WIDTHS = (150, 190, 130, 130, 250)  # "03/12/2026 17:47" whole at 12 pt
 WIDTH, HEIGHT = 1150, 640
 DATE_HINT = "YYYY-MM-DD"
 
@@ -111,7 +112,7 @@ class HandoverHistoryDialog(QDialog):
             ("&From", "since", self.since),
             ("T&o", "until", self.until),
         ):
-            title = QLabel(label)
+            title = RoomyLabel(label)
             title.setBuddy(widget)
             self.form.addRow(title, widget)
             self.form.addRow("", self.errors[name])

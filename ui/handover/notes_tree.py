@@ -40,7 +40,7 @@ from ui.common.typed_text import shown_line, shown_lines
 ITEM, NOTE = 0, 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NOTE_MAX = 2000  # the core refuses a longer note; the editor stops there rather than lose typing
-ITEM_COLUMN_SHARE = 0.58  # the item's cells take a little more than half the width
+ITEM_COLUMN_SHARE = 0.64  # the item's cells take about two thirds; a long note shows whole when edited
 URGENT_MARK = "⚠ "
 TREE_STYLE = f"""
 QTreeWidget {{ background: {theme.PANEL}; border: 1px solid {theme.BORDER};
@@ -112,9 +112,11 @@ class HandoverTree(QTreeWidget):
         bold = QFont(self.font())
         bold.setBold(True)
         muted = QBrush(QColor(theme.MUTED))
+        header = QBrush(QColor(theme.RAISED))
         for section in content.sections:
             head = QTreeWidgetItem(self, [f"{section.title} ({len(section.items)})", ""])
             head.setFont(ITEM, bold)
+            head.setBackground(ITEM, header)
             head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             head.setFirstColumnSpanned(True)
             if section.withheld:
@@ -125,10 +127,12 @@ class HandoverTree(QTreeWidget):
                 self._item_line(head, section, item, notes.get(item.key, item.note))
             head.setExpanded(True)
         self._fit_columns()
+        # The keyboard on the item it was on, else on the first item (Enter writes its note).
+        first = next(iter(self._items), None)
         if current is not None and current in self._items:
             self.setCurrentItem(self._items[current])
-        elif self.topLevelItemCount():
-            self.setCurrentItem(self.topLevelItem(0))
+        elif first is not None:
+            self.setCurrentItem(self._items[first])
 
     def _plain_line(self, head: QTreeWidgetItem, text: str, brush: QBrush) -> None:
         line = QTreeWidgetItem(head, [text, ""])
