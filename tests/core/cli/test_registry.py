@@ -34,6 +34,8 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("report",): ["--venue", "Velvet Fox", "--category", "harassment", "--source", "cctv", "--summary", "x"],
     ("incident", "show"): [REF],
     ("incident", "update"): [REF, "--note", "x"],
+    ("incident", "steps"): [REF],
+    ("incident", "step"): [REF, "1", "--done"],
     ("safe-space",): ["Velvet Fox", "--status", "full"],
     ("unit", "add"): ["SN-99", "--kind", "police_foot"],
     ("unit", "update"): ["SN-99", "--status", "available"],
@@ -62,6 +64,9 @@ SAMPLES: dict[tuple[str, ...], list[str]] = {
     ("footage", "release"): ["1", "--recipient", "PC 1", "--justification", "x"],
     ("footage", "review"): [],
     ("footage", "log"): [REF, "--pdf", "{out}", "--reason", "x"],
+    ("decision", "add"): ["--subject", "s", "--information", "i", "--assessment", "a", "--decision", "d"],
+    ("decision", "list"): [],
+    ("decision", "show"): ["D-2026-0001"],
     ("geo", "import-roads"): ["{out}.gpkg"],
     ("flag",): ["--venue", "Velvet Fox", "--behaviour", "leering", "--reason", "x"],
     ("flags",): [],
@@ -160,6 +165,8 @@ def test_the_commands_without_a_role_action_say_why() -> None:
         ("run",): Access.WINDOW,
         ("screenshot",): Access.WINDOW,
         ("venues",): Access.ANY_USER,
+        # Your own activity log (activity.read_own), or anyone's (activity.read_any): the core decides.
+        ("activity",): Access.ANY_USER,
         ("user", "passwd"): Access.ANY_USER,
         ("db", "upgrade"): Access.NO_LOGIN,
         ("db", "gate-login"): Access.NO_LOGIN,
@@ -201,7 +208,7 @@ ADMINISTRATION = {
 OFFERED_ONLY = {
     # A partner searches its own venues' incidents (the database keeps it to them).
     "partner": {"report", "incident show", "safe-space", "watch", "search"},
-    "auditor": {"audit verify", "audit head", "audit export"},
+    "auditor": {"audit verify", "audit head", "audit export", "decision list", "decision show"},
     "administrator": {
         *("user add", "user disable", "user enable", "user list", "db backup", "db restore"),
         *("camera add", "camera update", "camera import", "camera list", "cameras-for"),
