@@ -178,6 +178,8 @@ PERSONAL_DATA_ACTIONS = frozenset(
         "footage.view",
         "footage.release",
         "footage.print",
+        # The decision log's information often names people: printing it is a disclosure.
+        "decision.print",
     }
 )
 
