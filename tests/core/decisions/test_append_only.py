@@ -64,7 +64,7 @@ def test_the_database_refuses_to_change_or_delete_a_decision(db_url: str, statem
     assert rows[1][2] == rows[0][0] and rows[0][3] == rows[1][3]
 
 
-def test_a_second_console_receives_a_decision_and_the_revised_ones_mark_a_partner_nothing(
+def test_a_second_console_receives_a_decision_and_the_revised_ones_mark_partners_and_auditors_nothing(
     db_url: str,
 ) -> None:
     # The board loads tonight's decisions by the real clock, so this night is tonight.
@@ -75,17 +75,25 @@ def test_a_second_console_receives_a_decision_and_the_revised_ones_mark_a_partne
         first = await night.supervisor.record_decision(ndm(subject="Before the consoles started"))
         console = ChangeFeed(db, viewer=Actor("op_two", "operator"))
         partner = ChangeFeed(db, viewer=Actor("fox_door", "partner", frozenset({1})))
+        auditor = ChangeFeed(db, viewer=Actor("dpo", "auditor"))  # reads the log, not the live board
         board = await console.start()
-        await partner.start()
+        partner_board = await partner.start()
+        auditor_board = await auditor.start()
         revision = await as_user(night, "sup_one", "supervisor", now).record_decision(
             ndm(subject="Door reopened", revises=first.reference)
         )
         diff = await console.poll()
         partner_diff = await partner.poll()
+        auditor_diff = await auditor.poll()
         return {
             "board": board.decisions,
             "changes": diff.decision_changes(),
-            "partner": partner_diff.decision_changes(),
+            "withheld": (
+                partner_board.decisions,
+                auditor_board.decisions,
+                partner_diff.decision_changes(),
+                auditor_diff.decision_changes(),
+            ),
             "revision": revision,
         }
 
@@ -98,7 +106,7 @@ def test_a_second_console_receives_a_decision_and_the_revised_ones_mark_a_partne
         f"D-{now.year}-0001",
         (seen["revision"].reference,),
     )
-    assert seen["partner"] == ()
+    assert seen["withheld"] == ((), (), (), ())
 
 
 @pytest.mark.postgres
