@@ -20,6 +20,7 @@ from controlroom.handover.records import HandoverRecord
 from controlroom.incidents.alerts import AlertKind
 from controlroom.storage.database import Database
 from tests.conftest import run_isolated
+from tests.core.support import unique_tag
 from tests.ui.logins import actor_for, add_users
 from tests.ui.waits import wait_until
 from ui.handover.draft_view import HandoverDraftDialog
@@ -151,9 +152,13 @@ def test_a_refusal_stands_beside_the_field_and_nothing_typed_is_lost(
 
 
 def test_the_incoming_operator_acknowledges_at_a_second_console_and_the_giver_may_not(
-    demo_url: str, open_window: Any, qtbot: Any
+    demo_db_url: str, open_window: Any, qtbot: Any
 ) -> None:
-    outgoing, incoming = _two_operators(demo_url)
+    demo_url = demo_db_url  # on SQLite and on PostgreSQL
+    tag = unique_tag()  # PostgreSQL users are the whole test cluster's
+    out_name, in_name = f"hout_{tag}", f"hin_{tag}"
+    add_users(demo_url, (out_name, "operator", ()), (in_name, "operator", ()), admin=f"hadm_{tag}")
+    outgoing, incoming = actor_for(demo_url, out_name), actor_for(demo_url, in_name)
     console_out = open_window(demo_url, actor=outgoing)
     _give_with_notes(console_out, qtbot)
     [stored] = _stored(demo_url, outgoing)
@@ -182,12 +187,12 @@ def test_the_incoming_operator_acknowledges_at_a_second_console_and_the_giver_ma
         QTest.keyClick(record.tree, Qt.Key.Key_A)
 
     [after] = _stored(demo_url, incoming)
-    assert after.snapshot.acknowledged_by == INCOMING
-    assert record.state.text().startswith(f"Acknowledged by {INCOMING} at ")
+    assert after.snapshot.acknowledged_by == in_name
+    assert record.state.text().startswith(f"Acknowledged by {in_name} at ")
     # Through the feed: the line leaves both consoles' stacks, and the giver's open view says so.
     for console in (console_in, console_out):
         wait_until(qtbot, lambda c=console: not _handover_lines(c), "the handover line left the alert stack")
-    wait_until(qtbot, lambda: own.state.text().startswith(f"Acknowledged by {INCOMING}"), "the giver sees it")
+    wait_until(qtbot, lambda: own.state.text().startswith(f"Acknowledged by {in_name}"), "the giver sees it")
     assert not own.acknowledge_button.isVisible()
 
 
