@@ -18,9 +18,10 @@ from controlroom.core.snapshots import DecisionSnapshot
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
 from controlroom.storage.migrate import upgrade
+from controlroom.storage.models import ChangeLogEntry
 from tests.conftest import run_isolated
 from tests.core.cameras.test_pg_grants import _try
-from tests.core.decisions.support import a_night, as_user, ndm
+from tests.core.decisions.support import NOW, a_night, as_user, ndm
 from tests.core.support import run_with_db
 from tests.pg_cluster import PostgresCluster
 from tests.ui.logins import PASSWORD, add_users, unique_names
@@ -142,3 +143,30 @@ def test_through_their_own_logins_staff_append_the_auditor_reads_a_partner_sees_
     for role in ("operator", "supervisor", "auditor"):
         assert as_(role, "UPDATE decisions SET rationale = 'x'") == "permission denied", role
         assert as_(role, "DELETE FROM decision_links") == "permission denied", role
+
+
+def test_a_damaged_decision_change_is_named_and_skipped_and_the_feed_goes_on(db_url: str) -> None:
+    async def scenario(db: Database) -> Any:
+        night = await a_night(db)
+        feed = ChangeFeed(db, listen=False)
+        await feed.start()
+        damaged = await night.supervisor.record_decision(ndm(subject="Its change is damaged"))
+        payload = {**damaged.to_json(), "links": [["parking", None, "x"]]}
+        async with db.write() as session:
+            await db.take_feed_lock(session)
+            session.add(
+                ChangeLogEntry(
+                    entity="decision", entity_id=damaged.id, op="upsert", payload=payload, committed_at=NOW
+                )
+            )
+        after = await night.supervisor.record_decision(ndm(subject="Recorded after it"))
+        return await feed.poll(), after
+
+    diff, after = run_with_db(db_url, scenario)
+    assert [c.decision.subject for c in diff.decision_changes() if c.decision] == [
+        "Its change is damaged",
+        after.subject,
+    ]
+    [warning] = diff.warnings
+    assert (warning.table, warning.column) == ("decisions", "payload")
+    assert "link kind 'parking'" in warning.reason
