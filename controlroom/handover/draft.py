@@ -258,8 +258,7 @@ def _directions(board: BoardState, personal: bool) -> HandoverSection:
                     d.zone_name,
                     person,
                     d.exclusion_in_words,
-                    _clock(d.exclusion_ends_at, board.now),
-                    _left(d.exclusion_ends_at - board.now),
+                    f"{_clock(d.exclusion_ends_at, board.now)} ({_left(d.exclusion_ends_at - board.now)})",
                     str(d.breaches),
                 ),
                 urgent=d.breaches > 0,
@@ -268,7 +267,7 @@ def _directions(board: BoardState, personal: bool) -> HandoverSection:
     return HandoverSection(
         "directions",
         "s.35 directions running",
-        ("Reference", "Zone", "Person", "Excluded from", "Until", "Time left", "Breaches"),
+        ("Reference", "Zone", "Person", "Excluded from", "Until", "Breaches"),
         tuple(items),
         "" if personal else _WITHHELD_DIRECTIONS,
     )

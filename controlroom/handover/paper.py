@@ -49,14 +49,29 @@ WIDTHS = {
     "incidents": (18, 12, 8, 14, 10, 22),
     "units": (11, 13, 10, 26, 9),
     "flags": (20, 12, 30, 9),
-    "zones": (25, 18, 10, 12),
-    "directions": (17, 12, 16, 15, 8, 9, 7),
-    "persons": (8, 28, 9, 9, 20),
+    "zones": (24, 22, 11, 12),
+    "directions": (17, 11, 16, 16, 13, 9),
+    "persons": (9, 28, 10, 9, 20),
     "safe_spaces": (40, 20),
-    "take_home": (8, 18, 9, 35),
-    "footage": (8, 18, 16, 22, 10, 8),
+    "take_home": (7, 20, 8, 35),
+    "footage": (10, 19, 15, 22, 9, 8),
     "tally": (60, 40),
 }
+# Columns whose values must not break (references and times): "SOT-20261127-0042" split over
+# two lines reads as two references.
+NOWRAP = frozenset(
+    {
+        "Incident",
+        "Reference",
+        "Direction",
+        "Log number",
+        "Due",
+        "Ends",
+        "Since",
+        "Expires",
+        "Last seen",
+    }
+)
 WITHHELD = (
     "Descriptions of people, their places and the notes beside them are left out of this print: "
     "print it with a recipient and a justification (a disclosure, DPA 2018 s.62(3)) to include them."
@@ -163,6 +178,8 @@ def _section(section: HandoverSection) -> dict[str, Any]:
         "title": section.title,
         "columns": [printable(c, SHORT_FIELD_LIMIT) for c in section.columns],
         "widths": _widths(section),
+        "nowrap": [c in NOWRAP for c in section.columns],
+        "note_width": 100 - sum(WIDTHS.get(section.key, ())),
         "withheld": section.withheld,
         "items": [
             {

@@ -62,7 +62,7 @@ def test_a_draft_from_a_known_night_contains_each_item(db_url: str) -> None:
     assert zone[:2] == ("Bedford Place", "LOG-20261127-0427") and zone[3] == "18h00 left"
     direction = _cells(draft, f"direction:{night.direction_id}")
     assert direction[:3] == (night.direction_ref, "Bedford Place", "Boy, about 14, red cap (appears 14)")
-    assert direction[5] == "24h00 left"
+    assert direction[4] == "28/11 23:30 (24h00 left)"
     person = _cells(draft, f"subject:{night.subject_id}")
     assert person == (f"#{night.subject_id}", "Boy, about 14, red cap", "1", "23:28", "Bedford Place")
     assert _cells(draft, f"venue:{night.venue_id}") == ("Velvet Fox", "Full")
