@@ -331,3 +331,27 @@ def test_ctrl_p_prints_the_draft_with_the_notes_typed(
     text = _pdf_text(Path(printed.args[0]))
     assert "manager asks for a call at closing" in text and "nothing else tonight" in text
     assert dialog.tree.note(key) == "manager asks for a call at closing"  # still there to hand over
+
+
+def test_enter_on_the_alert_stacks_handover_line_opens_it(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, incoming = _two_operators(demo_url)
+    console_out = open_window(demo_url, actor=outgoing)
+    _give_with_notes(console_out, qtbot)
+    [stored] = _stored(demo_url, outgoing)
+    console_in = open_window(demo_url, actor=incoming)
+    wait_until(qtbot, lambda: console_in.handover.record is not None, "the handover opened after the login")
+    console_in.handover.record.close()  # read later, from the alert stack
+
+    stack = console_in.alert_stack
+    wait_until(qtbot, lambda: len(_handover_lines(console_in)) == 1, "the handover line on the alert stack")
+    row = next(n for n, e in enumerate(stack.model.entries()) if e.kind is AlertKind.HANDOVER)
+    _active(console_in, qtbot)
+    stack.list.setCurrentIndex(stack.model.index(row))
+    stack.list.setFocus()
+    wait_until(qtbot, stack.list.hasFocus, "the alert stack has the keyboard")
+    QTest.keyClick(stack.list, Qt.Key.Key_Return)
+
+    wait_until(qtbot, lambda: console_in.handover.record.isVisible(), "Enter opened the handover")
+    assert console_in.handover.record.handover_id == stored.id
