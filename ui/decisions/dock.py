@@ -25,10 +25,12 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -48,7 +50,6 @@ from ui.decisions.form import DecisionForm
 from ui.decisions.gateway import DecisionGateway
 from ui.decisions.model import (
     AUTHOR,
-    LINKS,
     REFERENCE,
     REVISION,
     SUBJECT,
@@ -62,6 +63,8 @@ from ui.paperwork.pdf import write_pdf
 
 APPEND_ONLY = "Decisions cannot be changed: revise to record a later decision."
 KEYS = "Enter read · N new · R revise · P print"
+LIST_MIN_ROWS = 3
+DOCK_SHARE = 0.45  # of the window's height, when F10 brings the dock up in a short stack
 RECIPIENTS = (
     "internal use: the control room's decision log",
     "the duty inspector (internal use)",
@@ -74,6 +77,7 @@ class DecisionsPanel(QWidget):
 
     sig_message = Signal(str)  # for the status bar
     sig_printed = Signal(str)  # the PDF written
+    sig_count_changed = Signal(int)  # decisions listed (the dock's title shows it)
 
     def __init__(
         self,
@@ -95,14 +99,10 @@ class DecisionsPanel(QWidget):
         self.model = DecisionTableModel(self)
         self.proxy = DecisionFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.title = QLabel("Tonight's decisions")
-        self.title.setObjectName("boardTitle")
+        # The dock's own title says "Decisions" and how many tonight; one line under it, that they stay.
         self.note = QLabel(APPEND_ONLY)
         self.note.setObjectName("formHint")
         self.note.setWordWrap(True)
-        self.keys = QLabel(KEYS)
-        self.keys.setObjectName("formHint")
-        self.keys.setWordWrap(True)
         self.text_filter = QLineEdit()
         self.text_filter.setPlaceholderText("filter: words, reference, author")
         self.text_filter.setClearButtonEnabled(True)
@@ -114,9 +114,9 @@ class DecisionsPanel(QWidget):
         for edit in (self.text_filter, self.incident_filter):
             edit.returnPressed.connect(self.focus_list)
         self.table = self._make_table()
-        self.status = QLabel("")
-        self.status.setTextFormat(Qt.TextFormat.PlainText)
-        self.status.setWordWrap(True)
+        # What the dock last said goes to the window's status bar (``sig_message``): a line of
+        # its own here took the list's last row at 1366x768.
+        self.last_message = ""
         self.buttons: dict[str, QPushButton] = {}
         self.shortcuts: dict[str, Any] = {}
         buttons = QHBoxLayout()
@@ -140,13 +140,10 @@ class DecisionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        layout.addWidget(self.title)
         layout.addWidget(self.note)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.keys)
         layout.addLayout(buttons)
-        layout.addWidget(self.status)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
 
     def _make_table(self) -> QTableView:
@@ -158,20 +155,20 @@ class DecisionsPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
+        table.setToolTip(KEYS)
         fit_table(
             table,
             {
                 REFERENCE: "D-0000",
                 TIME: "23:59",
-                AUTHOR: "supervisor_1",
-                SUBJECT: "Close Bargate to traffic",
-                LINKS: "SOT-20261127-0042",
+                SUBJECT: "Close Velvet Fox's door",
                 REVISION: "revised by D-0000",
+                AUTHOR: "supervisor_1",
             },
         )
-        # The revision mark last and stretching; the subject and links take the middle.
-        header = table.horizontalHeader()
-        header.setStretchLastSection(True)
+        # Never squeezed to a row or two by the docks around it (1366x768, tabbed under the map).
+        rows = table.verticalHeader().defaultSectionSize() * LIST_MIN_ROWS
+        table.setMinimumHeight(rows + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth())
         return table
 
     # -- the feed ----------------------------------------------------------------------
@@ -200,9 +197,19 @@ class DecisionsPanel(QWidget):
 
     def _count(self) -> None:
         count = self.model.rowCount()
-        self.title.setText(f"Tonight's decisions ({count})" if count else "Tonight's decisions")
+        self.sig_count_changed.emit(count)
 
     # -- the list ----------------------------------------------------------------------
+
+    def make_room(self, dock: QDockWidget) -> None:
+        """Give the docked list its rows: tabbed under the map at 1366x768 it would get two."""
+        window = dock.parentWidget()
+        if dock.isFloating() or not isinstance(window, QMainWindow):
+            return
+        wanted = max(self.minimumSizeHint().height() + dock.height() - self.height(), 0)
+        wanted = max(wanted, int(window.height() * DOCK_SHARE))
+        if dock.height() < wanted:
+            window.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
 
     def focus_list(self) -> None:
         """The keyboard on the list, its current row selected (the dock's first stop)."""
@@ -398,9 +405,9 @@ class DecisionsPanel(QWidget):
         return True
 
     def say(self, text: str) -> None:
-        if not shiboken6.isValid(self.status):
+        if not shiboken6.isValid(self):
             return
-        self.status.setText(text)
+        self.last_message = text
         self.sig_message.emit(text)
 
 

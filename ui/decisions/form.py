@@ -76,7 +76,7 @@ FLAG_FIELDS = {
     "night": LABELS["nights"],
     "revises": "Revises",
 }
-TEXT_LINES = 3  # each NDM box shows three lines; it scrolls beyond
+TEXT_LINES = 4  # each NDM box shows four lines; it scrolls beyond
 FORM_WIDTH, FORM_HEIGHT = 1180, 700
 
 
@@ -121,8 +121,9 @@ class DecisionForm(QDialog):
             box = QPlainTextEdit()
             box.setPlaceholderText(hint)
             box.setTabChangesFocus(True)
+            # The lines, the document's margins and the stylesheet's padding and focus border.
             lines = box.fontMetrics().lineSpacing() * TEXT_LINES
-            box.setFixedHeight(lines + 2 * int(box.document().documentMargin()) + 12)
+            box.setFixedHeight(lines + 2 * round(box.document().documentMargin()) + 16)
             row, column = (n + 1, 0) if n < 3 else (n - 3, 1)
             self._place(grid, name, box, row, column)
         self.incidents = QLineEdit()
@@ -179,6 +180,7 @@ class DecisionForm(QDialog):
         cell.addWidget(label)
         cell.addWidget(edit)
         cell.addWidget(self.errors[name])
+        cell.addStretch(1)  # a short field keeps to the top of a row its neighbour makes taller
         grid.addLayout(cell, row, column)
 
     def _make_links(self, grid: QGridLayout) -> None:

@@ -31,8 +31,10 @@ from ui.common import theme
 from ui.common.typed_text import shown_line
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("Ref", "Time", "By", "Subject", "Links", "Revision")
-REFERENCE, TIME, AUTHOR, SUBJECT, LINKS, REVISION = range(len(COLUMNS))
+# What a docked list (about 500 px at 1366x768) must show first: which, when, what, and whether
+# it still stands; who and what it concerns scroll in beside them.
+COLUMNS = ("Ref", "Time", "Subject", "Revision", "By", "Links")
+REFERENCE, TIME, SUBJECT, REVISION, AUTHOR, LINKS = range(len(COLUMNS))
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

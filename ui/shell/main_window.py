@@ -225,6 +225,7 @@ class MainWindow(QMainWindow):
             DecisionGateway(self.commands), registry=self.registry, selected_incident=self._selected_reference
         )
         self.decisions.follow(feed)
+        self.decisions.sig_count_changed.connect(self._on_decisions_count_changed)
         self.outbox_panel = OutboxPanel(self.writes)
         self.outbox_panel.follow(feed)
         self.banner = OutageBanner()
@@ -443,6 +444,7 @@ class MainWindow(QMainWindow):
         dock = self.docks["decisions"]
         dock.show()
         dock.raise_()
+        self.decisions.make_room(dock)
         self.decisions.focus_list()
 
     def reset_layout(self) -> None:
@@ -470,6 +472,9 @@ class MainWindow(QMainWindow):
     def _incident_reference(self, incident_id: int) -> str | None:
         incident = self.board.incident_by_id(incident_id)
         return incident.reference if incident is not None else None
+
+    def _on_decisions_count_changed(self, count: int) -> None:
+        self.docks["decisions"].setWindowTitle(f"Decisions ({count} tonight)" if count else "Decisions")
 
     def _on_flags_count_changed(self, count: int) -> None:
         title = f"{FLAGS_TAB} ({count})" if count else FLAGS_TAB

@@ -23,6 +23,7 @@ from tests.conftest import run_isolated
 from tests.ui.logins import audit_entries
 from tests.ui.waits import wait_until
 from ui.decisions.form import DecisionForm
+from ui.decisions.model import AUTHOR, LINKS, REVISION, SUBJECT
 
 SUPERVISOR = Actor("sup_dock", "supervisor")
 OPERATOR = Actor("op_dock", "operator")
@@ -73,7 +74,7 @@ def _record(qtbot: Any, form: DecisionForm) -> None:
 
 
 def _subjects(dock: Any) -> list[str]:
-    return [row[3] for row in dock.decision_rows()]
+    return [row[SUBJECT] for row in dock.decision_rows()]
 
 
 def test_record_refuse_revise_read_and_print_from_the_keyboard(
@@ -114,14 +115,18 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     [row] = dock.decision_rows()
     reference = dock.model.decision_at(0).reference
     # Typed text inert: the markup shown as typed, the override spelled out.
-    assert row[2:5] == ("sup_dock", "Close the <b>Velvet Fox</b> door\\u202e until 01:00", incident.reference)
+    assert (row[AUTHOR], row[SUBJECT], row[LINKS]) == (
+        "sup_dock",
+        "Close the <b>Velvet Fox</b> door\\u202e until 01:00",
+        incident.reference,
+    )
     wait_until(qtbot, lambda: len(second.decisions.decision_rows()) == 1, "and on the second console's")
 
     # The operator is not invited to revise the supervisor's decision.
     other = _decisions_open(qtbot, second)
     other.table.selectRow(0)
     QTest.keyClick(other.table, Qt.Key.Key_R)
-    assert other.form is None and "an operator revises only their own" in other.status.text()
+    assert other.form is None and "an operator revises only their own" in other.last_message
     assert not other.buttons["decision.revise"].isEnabled()
 
     # R on the first console: pre-filled from the decision, recorded after it.
@@ -135,17 +140,17 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     _record(qtbot, revise)
     wait_until(qtbot, lambda: len(dock.decision_rows()) == 2, "the revision is a new row")
     newer, older = dock.model.decisions()
-    assert dock.decision_rows()[0][5] == f"revises {reference[:2]}{reference[-4:]}"
+    assert dock.decision_rows()[0][REVISION] == f"revises {reference[:2]}{reference[-4:]}"
     wait_until(
         qtbot,
-        lambda: dock.decision_rows()[1][5] == f"revised by D-{newer.reference[-4:]}",
+        lambda: dock.decision_rows()[1][REVISION] == f"revised by D-{newer.reference[-4:]}",
         "the old row marked revised by the new one",
     )
     wait_until(
         qtbot,
         lambda: (
             second.decisions.decision_rows()[1:]
-            and second.decisions.decision_rows()[1][5].startswith("revised by")
+            and second.decisions.decision_rows()[1][REVISION].startswith("revised by")
         ),
         "and on the second console",
     )
@@ -158,7 +163,7 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     dock.table.setFocus()
     QTest.keyClick(dock.table, Qt.Key.Key_Return)
     wait_until(
-        qtbot, lambda: dock.view is not None and dock.view.isVisible(), f"the view ({dock.status.text()})"
+        qtbot, lambda: dock.view is not None and dock.view.isVisible(), f"the view ({dock.last_message})"
     )
     shown = dock.view.text()
     for heading in (
