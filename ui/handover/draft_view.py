@@ -38,6 +38,7 @@ from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import ControlroomError
 from controlroom.handover.content import HandoverContent
 from controlroom.handover.records import HandoverRecord
+from ui.common import theme
 from ui.common.dialog_parts import error_label
 from ui.common.screen_fit import fit_to_screen
 from ui.common.tasks import TaskSet
@@ -47,6 +48,7 @@ from ui.handover.gateway import HandoverGateway
 from ui.handover.notes_tree import HandoverTree
 from ui.handover.roomy_label import RoomyLabel
 
+STALE_STYLE = f"color: {theme.AMBER};"
 WIDTH, HEIGHT = 1200, 720  # fits a 1366x768 screen with the window's frame around it
 NOTES_LINES = 3
 OVERALL_MAX = 4000
@@ -77,6 +79,12 @@ class HandoverDraftDialog(QDialog):
         self.status.setObjectName("formHint")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        # Said when the feed brings changes after the draft was worked out.
+        self.stale = QLabel("")
+        self.stale.setTextFormat(Qt.TextFormat.PlainText)
+        self.stale.setStyleSheet(STALE_STYLE)
+        self.stale.hide()
+        self._changes_since = 0
         self.tree = HandoverTree(editable=True)
         self.item_error = error_label()
         self.notes = QPlainTextEdit()
@@ -126,6 +134,7 @@ class HandoverDraftDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.status)
+        layout.addWidget(self.stale)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.item_error)
         layout.addLayout(form)
@@ -189,7 +198,22 @@ class HandoverDraftDialog(QDialog):
         if draft.contains_personal:
             said += " It names people: printing it is a disclosure (you will be asked why and for whom)."
         self.status.setText(said)
+        self._changes_since = 0
+        self.stale.hide()
         self.sig_drafted.emit(draft)
+
+    def live_state_changed(self, changes: int) -> None:
+        """The feed brought ``changes`` since the draft: say so (the draft is not redone by itself,
+        so rows do not move under the operator's typing)."""
+        if self.draft is None or changes <= 0:
+            return
+        self._changes_since += changes
+        count = self._changes_since
+        self.stale.setText(
+            f"The live state has changed since this draft ({count} change{'s' * (count != 1)}): "
+            "F5 drafts again, keeping your notes."
+        )
+        self.stale.show()
 
     # -- giving ----------------------------------------------------------------------
 

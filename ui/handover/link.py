@@ -83,6 +83,8 @@ class HandoverLink(QObject):
                 self.open_handover(waiting[0].id)
 
     def _on_feed_diff_received(self, diff: Diff) -> None:
+        if diff.changes and self.draft is not None and shiboken6.isValid(self.draft):
+            self.draft.live_state_changed(len(diff.changes))
         for change in diff.handover_changes():
             if change.handover is not None:
                 self.handovers[change.entity_id] = change.handover

@@ -206,6 +206,8 @@ def test_f5_drafts_again_keeping_the_notes_of_items_still_there(
     dialog.tree.set_note(gone, "resolved soon")
     dialog.tree.set_note(kept, "PC-31 due back at two")
     arun(window.commands.update_incident(on_scene.reference, status="resolved"))
+    wait_until(qtbot, dialog.stale.isVisible, "the draft says the live state has changed")
+    assert "F5 drafts again, keeping your notes" in dialog.stale.text()
 
     with qtbot.waitSignal(dialog.sig_drafted, timeout=DRAFT_MS):
         _focused(qtbot, dialog.tree)
@@ -215,6 +217,7 @@ def test_f5_drafts_again_keeping_the_notes_of_items_still_there(
     assert dialog.tree.note(kept) == "PC-31 due back at two"
     assert dialog.tree.notes() == {kept: "PC-31 due back at two"}
     assert f"1 note dropped: {gone}" in dialog.status.text()
+    assert not dialog.stale.isVisible()
 
 
 def test_tab_in_a_note_goes_on_to_the_next_items_note(demo_url: str, open_window: Any, qtbot: Any) -> None:
