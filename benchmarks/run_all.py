@@ -30,6 +30,7 @@ BENCHMARKS = {
     "start": "bench_start.py",
     "durability": "bench_durability.py",
     "night_pack": "bench_night_pack.py",
+    "handover": "bench_handover.py",
     # The next three make a 1,000,000-incident database once (several minutes each the first time).
     "period": "bench_period.py",
     "reports_dock": "bench_reports_dock.py",
