@@ -13,7 +13,7 @@ by a linked incident, without touching the model.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -36,6 +36,9 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Ref", "Time", "Subject", "Revision", "By", "Links")
 REFERENCE, TIME, SUBJECT, REVISION, AUTHOR, LINKS = range(len(COLUMNS))
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 1
+# Qt 6.10 brought beginFilterChange()/endFilterChange(Rows) in place of invalidateRowsFilter(),
+# deprecated since; pyproject still admits PySide6 6.8 (as ui.incidents.filter_proxy does).
+_HAS_FILTER_CHANGE = hasattr(QSortFilterProxyModel, "endFilterChange")
 
 
 def short_reference(reference: str | None) -> str:
@@ -195,12 +198,19 @@ class DecisionFilter(QSortFilterProxyModel):
         self._incident = ""
 
     def set_text(self, text: str) -> None:
-        self._words = tuple(text.casefold().split())
-        self.invalidateRowsFilter()
+        self._change(lambda: setattr(self, "_words", tuple(text.casefold().split())))
 
     def set_incident(self, reference: str) -> None:
-        self._incident = reference.strip().casefold()
-        self.invalidateRowsFilter()
+        self._change(lambda: setattr(self, "_incident", reference.strip().casefold()))
+
+    def _change(self, change: Callable[[], None]) -> None:
+        if _HAS_FILTER_CHANGE:
+            self.beginFilterChange()  # Qt wants to know before the state the filter reads changes
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
 
     @property
     def incident(self) -> str:
