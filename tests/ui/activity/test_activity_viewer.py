@@ -1,4 +1,4 @@
-"""The activity log viewer in real windows on SQLite: Ctrl+Shift+Y shows an operator what they did
+"""The activity log viewer in real windows on SQLite and PostgreSQL: Ctrl+Shift+Y shows an operator what they did
 tonight, in time order, narrowed by kind; the operator cannot choose another user; a supervisor
 reading the operator's log sees the rows, and the core writes that reading to the audit trail."""
 
@@ -39,9 +39,9 @@ def _show(qtbot: Any, viewer: Any) -> None:
 
 
 def test_an_operator_reads_their_own_night_and_a_supervisor_reads_it_audited(
-    demo_url: str, open_window: Any, qtbot: Any, arun: Any
+    demo_db_url: str, open_window: Any, qtbot: Any, arun: Any
 ) -> None:
-    operator = open_window(demo_url, actor=OPERATOR)
+    operator = open_window(demo_db_url, actor=OPERATOR)
     incident = arun(
         operator.commands.report_incident(
             NewIncident(
@@ -80,13 +80,13 @@ def test_an_operator_reads_their_own_night_and_a_supervisor_reads_it_audited(
     assert viewer.rows() and {r[1] for r in viewer.rows()} == {"decision"}
 
     # A supervisor at another console reads the operator's log: rows, and the reading audited.
-    supervisor = open_window(demo_url, actor=SUPERVISOR)
+    supervisor = open_window(demo_db_url, actor=SUPERVISOR)
     other = _open_viewer(qtbot, supervisor)
     assert other.user.isEnabled() and other.user.isEditable()
-    assert not [e for e in audit_entries(demo_url, actor=SUPERVISOR.name) if e.action == "activity.read"]
+    assert not [e for e in audit_entries(demo_db_url, actor=SUPERVISOR.name) if e.action == "activity.read"]
     other.user.setCurrentText(OPERATOR.name)
     _show(qtbot, other)
     assert any(decision.reference in r[2] for r in other.rows())
     assert "this reading is in the audit trail" in other.summary.text()
-    [reading] = [e for e in audit_entries(demo_url, actor=SUPERVISOR.name) if e.action == "activity.read"]
+    [reading] = [e for e in audit_entries(demo_db_url, actor=SUPERVISOR.name) if e.action == "activity.read"]
     assert OPERATOR.name in str(reading.detail)

@@ -1,4 +1,4 @@
-"""The Decisions dock in real windows on SQLite: a decision recorded with the keyboard (F10, N,
+"""The Decisions dock in real windows on SQLite and PostgreSQL: a decision recorded with the keyboard (F10, N,
 typing, Ctrl+Enter) reaches this console's dock and a second console's through the feed; an empty
 rationale is refused beside its field with nothing written and the words kept; R revises (a new
 row, the old one marked "revised by"); an operator is not invited to revise a supervisor's
@@ -78,10 +78,10 @@ def _subjects(dock: Any) -> list[str]:
 
 
 def test_record_refuse_revise_read_and_print_from_the_keyboard(
-    demo_url: str, open_window: Any, qtbot: Any, arun: Any, tmp_path: Path
+    demo_db_url: str, open_window: Any, qtbot: Any, arun: Any, tmp_path: Path
 ) -> None:
-    first = open_window(demo_url, actor=SUPERVISOR)
-    second = open_window(demo_url, actor=OPERATOR)
+    first = open_window(demo_db_url, actor=SUPERVISOR)
+    second = open_window(demo_db_url, actor=OPERATOR)
     incident = arun(
         first.commands.report_incident(
             NewIncident(category="assault", source="cctv", summary="Fight at the door", venue="Velvet Fox")
@@ -106,7 +106,7 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     assert "rationale" in form.error_of("rationale").lower()
     assert form.isVisible() and form.text_of("decision") == "Ask the DPS to stop entry"
     assert form.errors["rationale"].isVisible() and not form.form_error.isVisible()
-    assert run_isolated(_count(demo_url)) == 0
+    assert run_isolated(_count(demo_db_url)) == 0
 
     _type(form, "rationale", "Least intrusive option, with the venue's agreement")
     _record(qtbot, form)
@@ -192,5 +192,5 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     assert reference in text and newer.reference in text
     assert "Stop entry and close the door at 00:30" in text
     assert "Threat and risk assessment" in text
-    [logged] = [e for e in audit_entries(demo_url, actor="sup_dock") if e.action == "decision.print"]
+    [logged] = [e for e in audit_entries(demo_db_url, actor="sup_dock") if e.action == "decision.print"]
     assert logged.justification == "Night review with the duty inspector"
