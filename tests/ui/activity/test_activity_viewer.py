@@ -1,6 +1,7 @@
-"""The activity log viewer in real windows on SQLite and PostgreSQL: Ctrl+Shift+Y shows an operator what they did
-tonight, in time order, narrowed by kind; the operator cannot choose another user; a supervisor
-reading the operator's log sees the rows, and the core writes that reading to the audit trail."""
+"""The activity log viewer in real windows on SQLite and PostgreSQL: Ctrl+Shift+Y shows an
+operator what they did tonight, in time order, narrowed by kind; the operator cannot choose
+another user; a supervisor reading the operator's log sees the rows, and the core writes that
+reading to the audit trail."""
 
 from __future__ import annotations
 
