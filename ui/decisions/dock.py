@@ -255,6 +255,24 @@ class DecisionsPanel(QWidget):
         # The role is applied after the dock is made: each button follows its key's offer.
         for spec in (NEW_DECISION, REVISE_DECISION, READ_DECISION, PRINT_DECISIONS):
             self.buttons[spec.name].setVisible(self.registry.may(spec.needs))
+        if not self.gateway.on_the_feed and self.registry.may(READ_DECISION.needs):
+            self.read_tonight()
+
+    def read_tonight(self) -> asyncio.Future[Any]:
+        """Tonight's decisions read from the log, for a role the feed does not bring them to."""
+        self.note.setText(f"{APPEND_ONLY} Read from the log when shown (not live).")
+        return self._tasks.spawn(self._read_tonight())
+
+    async def _read_tonight(self) -> None:
+        try:
+            decisions = await self.gateway.night(self.tonight())
+        except ControlroomError as refusal:
+            self.say(f"tonight's decisions could not be read: {refusal}")
+            return
+        if shiboken6.isValid(self):
+            # A new read of the log, not a change to the one shown: a reset is right here.
+            self.model.reset(decisions)
+            self._count()
 
     # -- record and revise -------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from datetime import date
 from controlroom.commands import Commands
 from controlroom.core.roles import Actor
 from controlroom.core.snapshots import DecisionSnapshot
-from controlroom.decisions.queries import DecisionChain, decision_chain
+from controlroom.decisions.queries import DecisionChain, decision_chain, list_decisions
 from controlroom.decisions.records import NewDecision
 from controlroom.paperwork.render import RenderedDocument
 
@@ -30,6 +30,16 @@ class DecisionGateway:
     async def record(self, new: NewDecision) -> DecisionSnapshot:
         """Record (or, with ``new.revises``, revise); refusals are the core's ``DecisionInputError``."""
         return await self.commands.record_decision(new)
+
+    @property
+    def on_the_feed(self) -> bool:
+        """Whether the feed brings this role decisions: those who record them (an auditor reads
+        the log instead; the feed withholds decisions from roles that do not run the board)."""
+        return self.actor.may("decision.record")
+
+    async def night(self, night: date) -> tuple[DecisionSnapshot, ...]:
+        """The night's decisions read from the log (for a role the feed does not bring them to)."""
+        return await list_decisions(self.commands.db, self.actor, night=night)
 
     async def chain(self, reference: str) -> DecisionChain:
         """The decision with what it revises and what revised it."""

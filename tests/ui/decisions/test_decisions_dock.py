@@ -15,8 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from controlroom.commands import Commands
 from controlroom.core.roles import Actor
 from controlroom.decisions.queries import list_decisions
+from controlroom.decisions.records import NewDecision
 from controlroom.incidents.reporting import NewIncident
 from controlroom.storage.database import Database
 from tests.conftest import run_isolated
@@ -194,3 +196,33 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     assert "Threat and risk assessment" in text
     [logged] = [e for e in audit_entries(demo_db_url, actor="sup_dock") if e.action == "decision.print"]
     assert logged.justification == "Night review with the duty inspector"
+
+
+def test_an_auditor_reads_tonights_decisions_from_the_log_and_may_not_record(
+    demo_url: str, board_less_window: Any, qtbot: Any, arun: Any
+) -> None:
+    async def record() -> str:
+        db = Database(demo_url)
+        try:
+            kept = await Commands(db, SUPERVISOR).record_decision(
+                NewDecision(
+                    subject="Close Bargate to traffic",
+                    information="Crowd of 200 on the road",
+                    assessment="Vehicles within a metre of the crowd",
+                    decision="Ask the council to close the road",
+                    rationale="Only closure keeps vehicles away",
+                )
+            )
+            return kept.reference
+        finally:
+            await db.dispose()
+
+    reference = run_isolated(record())
+    window = board_less_window(demo_url, "auditor_dock", "auditor")
+    dock = _decisions_open(qtbot, window)  # the feed brings an auditor no decisions: read from the log
+    wait_until(qtbot, lambda: len(dock.decision_rows()) == 1, "tonight's decision read from the log")
+    assert dock.model.decision_at(0).reference == reference
+    assert "not live" in dock.note.text()
+    assert not dock.buttons["decision.new"].isVisible() and dock.buttons["decision.print"].isVisible()
+    QTest.keyClick(dock.table, Qt.Key.Key_N)
+    assert dock.form is None
