@@ -21,10 +21,12 @@ its most overdue step ("+ 2 more" when there are others). It has a line of its o
 even when the incident is on the stack already (a Grade 1 waiting, a breach): the
 incident line asks an operator to acknowledge or send someone, the step line asks the
 supervisor to get a step done — a different action for a different person, and hiding
-either behind the other would lose it. It ranks *with* the breaches, by how far over
-(a step "within 10 min" of a spiking report is as pressing as a missed attendance
-target, and less so than a Grade 1 nobody has picked up), so above the unacknowledged
-Grade 2s as every breach is; a breach and a step equally far over: the breach first.
+either behind the other would lose it. Step lines come after every incident line
+(most overdue first): a Grade 1 nobody has picked up, a caller waiting past the
+target and an urgent call not yet acknowledged are someone waiting for help now,
+while a step is the follow-up on an incident already in hand. Interleaved with the
+breaches by how far over (tried first), a demo night's dozen unmarked steps, hours
+over, filled the five visible lines and pushed a 37-minute breach out of sight.
 Last come the shift handovers given and not yet acknowledged (oldest first): they
 delay no help to anyone (the outgoing operator stays until one is acknowledged), yet
 must stay in sight on every console until someone signs for them.
@@ -51,8 +53,8 @@ class AlertKind(str, enum.Enum):
 
     G1 = "g1"  # unacknowledged Grade 1
     BREACH = "breach"  # open and past its grade's attendance target
-    STEP_OVERDUE = "step_overdue"  # a procedure step past its time limit (ranks with breaches)
     G2 = "g2"  # unacknowledged Grade 2
+    STEP_OVERDUE = "step_overdue"  # a procedure step past its time limit
     HANDOVER = "handover"  # a shift handover given and not yet acknowledged
 
     @property
@@ -60,14 +62,7 @@ class AlertKind(str, enum.Enum):
         return _RANKS[self]
 
 
-# Breaches and overdue steps share a rank: between them, the further over goes first.
-_RANKS = {
-    AlertKind.G1: 0,
-    AlertKind.BREACH: 1,
-    AlertKind.STEP_OVERDUE: 1,
-    AlertKind.G2: 2,
-    AlertKind.HANDOVER: 3,
-}
+_RANKS = {kind: rank for rank, kind in enumerate(AlertKind)}
 INCIDENT_KINDS = frozenset({AlertKind.G1, AlertKind.BREACH, AlertKind.G2})
 
 
@@ -202,16 +197,14 @@ def handover_alerts(handovers: Iterable[HandoverSnapshot], now: datetime) -> lis
     ]
 
 
-def _rank_key(entry: AlertEntry) -> tuple[int, float, int, int]:
+def _rank_key(entry: AlertEntry) -> tuple[int, float, int]:
     if entry.over is not None and entry.kind in (AlertKind.BREACH, AlertKind.STEP_OVERDUE):
-        # Equally far over: the breach (a caller waiting) before the step.
-        step_line = int(entry.kind is AlertKind.STEP_OVERDUE)
-        return (entry.kind.rank, -entry.over.total_seconds(), step_line, entry.incident_id or 0)
+        return (entry.kind.rank, -entry.over.total_seconds(), entry.incident_id or 0)  # most over first
     if entry.handover is not None:  # oldest first
-        return (entry.kind.rank, entry.handover.given_at.timestamp(), 0, entry.handover.id)
+        return (entry.kind.rank, entry.handover.given_at.timestamp(), entry.handover.id)
     # Grade 1 and Grade 2: newest first; the id breaks a tie between equal report times.
     reported = entry.incident.reported_at.timestamp() if entry.incident is not None else 0.0
-    return (entry.kind.rank, -reported, 0, -(entry.incident_id or 0))
+    return (entry.kind.rank, -reported, -(entry.incident_id or 0))
 
 
 def rank_alerts(

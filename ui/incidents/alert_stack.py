@@ -39,7 +39,7 @@ PULSE_MS = 500
 
 
 def count_text(counts: dict[AlertKind, int]) -> str:
-    """``4 alerts — 1 G1 · 1 over target · 1 step overdue · 1 G2``; ``No alerts``.
+    """``4 alerts — 1 G1 · 1 over target · 1 G2 · 1 step overdue``; ``No alerts``.
 
     Each count is of lines: an incident with a step overdue and a breach counts once in each.
     """
@@ -49,8 +49,8 @@ def count_text(counts: dict[AlertKind, int]) -> str:
     names = (
         (AlertKind.G1, "G1", "G1"),
         (AlertKind.BREACH, "over target", "over target"),
-        (AlertKind.STEP_OVERDUE, "step overdue", "steps overdue"),
         (AlertKind.G2, "G2", "G2"),
+        (AlertKind.STEP_OVERDUE, "step overdue", "steps overdue"),
         (AlertKind.HANDOVER, "handover", "handovers"),
     )
     parts = " · ".join(

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -100,9 +101,10 @@ class IncidentDetailPanel(QWidget):
                 "Duplicate of",
             )
         }
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         for name, label in self.fields.items():
             form.addRow(name, label)
+            form.setRowVisible(label, name in ALWAYS_SHOWN)
         self.status_row = QHBoxLayout()
         self.edit_button = self.registry.button(EDIT_BUTTON, QPushButton())
         self.edit_button.clicked.connect(self._on_edit_clicked)
@@ -124,9 +126,16 @@ class IncidentDetailPanel(QWidget):
         layout.addLayout(form)
         layout.addLayout(self.status_row)
         layout.addLayout(actions)
-        layout.addWidget(self.checklist, 2)
-        layout.addWidget(QLabel("Timeline"))
-        layout.addWidget(self.timeline, 1)
+        # Steps and timeline share the room the timeline had: at 1366x768 the fields above
+        # have none to give (both on top of each other squeezed the fields unreadable).
+        self.steps_and_timeline = QTabWidget()
+        self.steps_and_timeline.setObjectName("detailLower")
+        # The procedure's name beside the tabs, cut to the room left (whole in its tooltip).
+        self.steps_and_timeline.setCornerWidget(self.checklist.procedure)
+        self.steps_and_timeline.addTab(self.checklist, STEPS_TAB)
+        self.steps_and_timeline.addTab(self.timeline, TIMELINE_TAB)
+        layout.addWidget(self.steps_and_timeline, 1)
+        self._show_steps()
         self._set_enabled(False)
 
     def _set_enabled(self, enabled: bool) -> None:
@@ -144,7 +153,19 @@ class IncidentDetailPanel(QWidget):
     def _on_checklist_changed(self, incident_id: int) -> None:
         # A step marked adds a timeline line but leaves the incident's version alone.
         if self.incident is not None and self.incident.id == incident_id:
+            self._show_steps()
             self._reload_timeline(self.incident.reference)
+
+    def _show_steps(self) -> None:
+        """The Steps tab while the shown incident has a checklist (in front when it first shows)."""
+        shown = self.checklist.showing
+        steps = self.steps_and_timeline.indexOf(self.checklist)
+        self.steps_and_timeline.setTabText(steps, self.checklist.heading or STEPS_TAB)
+        if shown and not self.steps_and_timeline.isTabVisible(steps):
+            self.steps_and_timeline.setTabVisible(steps, True)
+            self.steps_and_timeline.setCurrentIndex(steps)
+        elif not shown:
+            self.steps_and_timeline.setTabVisible(steps, False)
 
     def _on_feed_snapshot_loaded(self, snapshot: Snapshot) -> None:
         self._known = {i.id: i for i in snapshot.incidents}
@@ -168,6 +189,7 @@ class IncidentDetailPanel(QWidget):
         """Show this incident now and load its timeline."""
         self.incident = incident
         self.checklist.show_incident(incident.id if incident is not None else None)
+        self._show_steps()
         if incident is None:
             self.header.setText("Select an incident")
             self._set_enabled(False)
@@ -192,6 +214,7 @@ class IncidentDetailPanel(QWidget):
         }
         for name, value in values.items():
             self.fields[name].setText(shown_lines(value))
+            self.form.setRowVisible(self.fields[name], bool(value) or name in ALWAYS_SHOWN)
         self._rebuild_status_buttons(incident)
         self._reload_timeline(incident.reference)
 
@@ -235,6 +258,7 @@ class IncidentDetailPanel(QWidget):
             return
         self.detail = detail
         self.fields["Duplicate of"].setText(detail.duplicate_of_reference or "")
+        self.form.setRowVisible(self.fields["Duplicate of"], bool(detail.duplicate_of_reference))
         if detail.duplicate_of_reference:  # its own status says why its clock stopped
             shown = self.incident
             self.header.setText(
@@ -320,6 +344,10 @@ class IncidentDetailPanel(QWidget):
 
 
 RECENT = timedelta(hours=24)
+STEPS_TAB, TIMELINE_TAB = "Steps", "Timeline"  # no Alt letters: the window's are all taken
+# Rows shown even when empty; the others only when they say something (an empty "THRIVE"
+# row costs the checklist below a line at 1366x768).
+ALWAYS_SHOWN = frozenset({"Category", "Source", "Place", "Summary"})
 
 
 class DuplicateDialog(QDialog):

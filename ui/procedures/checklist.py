@@ -15,14 +15,23 @@ its question. The rows' clocks move once a second (``tick``) while the panel is 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.snapshots import ChecklistSnapshot, Diff, Snapshot, StepSnapshot
@@ -218,10 +227,51 @@ class ChecklistView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSpacing(2)
+        # Three lines at least (a step and a half): at 1366x768 the detail's fields above
+        # must still fit (five lines squeezed a wrapped summary to its first line).
+        self.setMinimumHeight(self.fontMetrics().height() * 3 + 8)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text cut with "…" to the room it is given (the whole in its tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip("<qt>" + html.escape(text) + "</qt>" if text else "")
+        self.updateGeometry()
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        # As a tab widget's corner widget it is given its size hint: ask only for the room
+        # the tabs leave, so they are never squeezed for it.
+        wanted = self.fontMetrics().horizontalAdvance(self._full) + 8
+        tabs = self.parentWidget()
+        if isinstance(tabs, QTabWidget):
+            wanted = min(wanted, tabs.width() - tabs.tabBar().sizeHint().width() - 16)
+        return QSize(max(0, wanted), super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class ChecklistPanel(QWidget):
-    """The procedure of the shown incident, its version and its steps.
+    """The steps of the shown incident's procedure. ``heading`` ("Steps 2/9") is the Steps
+    tab's text and ``procedure`` names the procedure and its version beside the tabs (the
+    detail places both: at 1366x768 it has no line to spare, nor for the keys, which are
+    in the tooltip).
 
     ``sig_checklist_changed(int)``: the shown incident's checklist changed (the detail
     panel reloads its timeline: a marked step adds a line there).
@@ -239,23 +289,17 @@ class ChecklistPanel(QWidget):
         self.index = ChecklistIndex({}, {})
         self.incident_id: int | None = None
         self.model = ChecklistModel(wall_clock, self)
-        self.title = QLabel("")
-        self.title.setObjectName("checklistTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setWordWrap(True)
-        self.hint = QLabel(HINT)
-        self.hint.setObjectName("formHint")
-        self.hint.setWordWrap(True)
+        self.heading = ""
+        self.procedure = ElidedLabel()
+        self.procedure.setObjectName("formHint")  # muted
         self.view = ChecklistView(self.model)
+        self.view.setToolTip(HINT)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.title)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.hint)
         self._clock = QTimer(self)
         self._clock.setInterval(TICK_MS)
         self._clock.timeout.connect(self.model.tick)
-        self.setVisible(False)
 
     def follow(self, feed: FeedController) -> None:
         feed.sig_snapshot_loaded.connect(self._on_feed_snapshot_loaded)
@@ -280,14 +324,35 @@ class ChecklistPanel(QWidget):
             self.sig_checklist_changed.emit(self.incident_id)
 
     def show_incident(self, incident_id: int | None) -> None:
-        """Show this incident's checklist (hidden if it has none)."""
+        """Show this incident's checklist (none if it has none), its next step in sight."""
         self.incident_id = incident_id
         self._refresh()
+        # Once the rows are laid out (their wrapped heights are known): not on every diff,
+        # which would pull the list from under an operator reading further down.
+        QTimer.singleShot(0, self, self._scroll_to_next)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # The dock opened (or the Steps tab came to the front): the view has its size only now.
+        QTimer.singleShot(0, self, self._scroll_to_next)
+
+    def _scroll_to_next(self) -> None:
+        following = self.model.first_pending()
+        checklist = self.model.checklist
+        if following is not None and checklist is not None:
+            row = checklist.steps.index(following)
+            self.view.doItemsLayout()  # the wrapped rows' heights, before scrolling by them
+            self.view.scrollTo(self.model.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
 
     def checklist(self, incident_id: int | None = None) -> ChecklistSnapshot | None:
         """The checklist of ``incident_id`` (default: the shown incident) as last delivered."""
         wanted = self.incident_id if incident_id is None else incident_id
         return self.index.checklists.get(wanted) if wanted is not None else None
+
+    @property
+    def showing(self) -> bool:
+        """Whether the shown incident has a checklist (the detail hides the Steps tab otherwise)."""
+        return self.model.checklist is not None
 
     def reference(self, incident_id: int) -> str | None:
         return self.index.references.get(incident_id)
@@ -301,14 +366,21 @@ class ChecklistPanel(QWidget):
     def _refresh(self) -> None:
         checklist = self.checklist()
         self.model.set_checklist(checklist)
-        self.setVisible(checklist is not None)
         if checklist is None:
+            self.heading = ""
+            self.procedure.set_full_text("")
             self._clock.stop()
             return
         done = sum(1 for s in checklist.steps if s.state in ("done", "skipped", "not_applicable"))
-        self.title.setText(
-            f"Procedure: {shown_line(checklist.title)} (version {shown_line(checklist.version)}) · "
-            f"{done} of {len(checklist.steps)} steps dealt with"
+        self.heading = f"Steps {done}/{len(checklist.steps)}"
+        self.procedure.set_full_text(
+            f"{shown_line(checklist.title)} (procedures {shown_line(checklist.version)})"
         )
+        following = self.model.first_pending()
+        if following is not None:  # the step to do next in sight (once the rows are laid out)
+            row = checklist.steps.index(following)
+            QTimer.singleShot(
+                0, lambda: self.view.scrollTo(self.model.index(row), ChecklistView.ScrollHint.PositionAtTop)
+            )
         if not self._clock.isActive():
             self._clock.start()

@@ -1,6 +1,7 @@
 """Overdue procedure steps and unacknowledged handovers in the alert ranking: a step line appears
-strictly after its due time, ranks with the breaches by how far over, sits beside the incident's own
-line, goes when the step is done or the incident closed; a handover stays last until acknowledged."""
+strictly after its due time, comes after every incident line (most overdue first), sits beside the
+incident's own line, goes when the step is done or the incident closed; a handover stays last until
+acknowledged."""
 
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def test_the_boundary_of_a_step_limit_to_the_second(seconds: int) -> None:
     assert bool(lines) is (seconds > 0)
 
 
-def test_a_step_line_beside_the_incidents_own_line_ranks_with_breaches_by_how_far_over() -> None:
+def test_step_lines_follow_every_incident_line_most_overdue_first_beside_the_incidents_own() -> None:
     waiting_g1 = incident(1, 1, 12)  # G1 unacknowledged, steps 7 min over
     breach = incident(2, 2, 99, "acknowledged")  # 39 min over its target
     stepped = incident(3, 3, 50, "on_scene")  # G3 (no target): its 15-minute step is 35 min over
@@ -98,19 +99,19 @@ def test_a_step_line_beside_the_incidents_own_line_ranks_with_breaches_by_how_fa
     assert [(e.kind, e.incident_id or e.handover_id) for e in ranked] == [
         (AlertKind.G1, 1),
         (AlertKind.BREACH, 2),  # 39 min over
+        (AlertKind.G2, 4),
         (AlertKind.STEP_OVERDUE, 3),  # 35 min over
         (AlertKind.STEP_OVERDUE, 1),  # 7 min over: its own line, below the incident's Grade 1 line
-        (AlertKind.G2, 4),
         (AlertKind.HANDOVER, 7),  # the acknowledged one is gone
     ]
     assert len({e.key for e in ranked}) == len(ranked)
-    assert not ranked[3].unacknowledged  # A acknowledges incidents, not step lines
+    assert not ranked[4].unacknowledged  # A acknowledges incidents, not step lines
     assert ranked[0].unacknowledged
 
 
-def test_a_breach_and_a_step_equally_far_over_put_the_breach_first_and_done_steps_leave() -> None:
+def test_a_step_hours_over_stays_below_a_breach_and_a_done_step_leaves() -> None:
     breach = incident(2, 2, 75, "acknowledged")  # 15 min over its 60 min target
-    stepped = incident(3, 3, 25, "dispatched")  # its 10-minute step: 15 min over
+    stepped = incident(3, 3, 190, "dispatched")  # its 10-minute step: 3 hours over
     sheet = due_from(stepped, checklist(3, 10))
     steps = step_alerts([sheet], [breach, stepped], NOW)
     ranked = rank_alerts([breach, stepped], TARGETS, NOW, steps=steps)

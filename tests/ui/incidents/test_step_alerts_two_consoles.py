@@ -51,12 +51,13 @@ def test_an_overdue_step_alerts_a_second_console_at_its_limit_and_k_on_the_first
     wait_until(qtbot, lambda: step_lines(second), "the step line appeared on the next tick", timeout=3000)
     [line] = step_lines(second)
     assert (line.incident_id, line.step.number, line.step.who) == (incident_id, "1", "operator")
-    assert stack.lines()[0].startswith(
+    assert stack.lines()[1].startswith(
         f"Supervisor: step 1 of {reference} overdue under a minute — Urgent welfare"
     )
-    assert stack.count.text() == "2 alerts — 1 step overdue · 1 G2"  # its own line, beside the G2's
+    assert stack.count.text() == "2 alerts — 1 G2 · 1 step overdue"  # its own line, beside the G2's
+    assert [e.kind for e in stack.model.entries()] == [AlertKind.G2, AlertKind.STEP_OVERDUE]
     clock[0] = limit + timedelta(minutes=2, seconds=5)
-    wait_until(qtbot, lambda: f"{reference} overdue 2 min" in stack.lines()[0], "the line counts the minutes")
+    wait_until(qtbot, lambda: f"{reference} overdue 2 min" in stack.lines()[1], "the line counts the minutes")
 
     # On the first console the operator selects the incident and presses K: step 1 is done.
     first_id = first.board.incident_by_reference(reference).id

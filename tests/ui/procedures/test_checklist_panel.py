@@ -68,11 +68,11 @@ class Panel:
 def test_each_step_shows_its_mark_who_due_time_and_what_became_of_it(qtbot: Any, qtmodeltester: Any) -> None:
     console = Panel(qtbot, minutes_after_report=11)
     console.panel.load(Snapshot(cursor=1, checklists=(sheet(),)))
-    assert console.panel.isHidden()  # no incident shown yet
+    assert not console.panel.showing  # no incident shown yet
     console.panel.show_incident(7)
-    assert console.panel.isVisible()
-    title = "Procedure: Suspected spiking (version 2026.1) · 2 of 6 steps dealt with"
-    assert console.panel.title.text() == title
+    assert console.panel.showing
+    assert console.panel.heading == "Steps 2/6"  # dealt with: done, skipped or not applicable
+    assert console.panel.procedure.full_text() == "Suspected spiking (procedures 2026.1)"
     rows = console.rows()
     assert rows[0] == "1  ✓  Urgent welfare: send St John\n      Operator · due 01:05 · done by op1 at 01:03"
     assert rows[1] == "2  ○  Secure the drink and glass\n      Operator · due 01:10 · overdue 1 min"
@@ -116,14 +116,14 @@ def test_the_clock_moves_the_time_left_and_another_consoles_mark_changes_the_row
     assert sorted(set(changed_rows)) == [1, 2]  # the marked step, and step 3 now the next (bold)
     marked = "2  ✓  Secure the drink and glass\n      Operator · due 01:10 · done by op2 at 01:15"
     assert console.rows()[1] == marked
-    assert console.panel.title.text().endswith("3 of 6 steps dealt with")
+    assert console.panel.heading == "Steps 3/6"
     assert console.panel.current_step().number == "3"  # K / Space would mark step 3 next
     console.panel.show_incident(None)
-    assert console.panel.isHidden()
+    assert not console.panel.showing
 
 
 def test_an_incident_without_a_procedure_shows_no_checklist(qtbot: Any) -> None:
     console = Panel(qtbot, minutes_after_report=1)
     console.panel.load(Snapshot(cursor=1, checklists=(sheet(),)))
     console.panel.show_incident(99)
-    assert console.panel.isHidden() and console.panel.model.rowCount() == 0
+    assert not console.panel.showing and console.panel.model.rowCount() == 0

@@ -38,8 +38,10 @@ def test_k_marks_the_next_step_done_and_the_checklist_and_timeline_say_who(
     panel = window.detail.checklist
     wait_until(qtbot, lambda: panel.model.rowCount() > 5, "the detail shows the spiking checklist")
     window.show_detail()
-    assert panel.isVisible()
-    assert panel.title.text().startswith("Procedure: Suspected spiking (version ")
+    assert panel.isVisible()  # the Steps tab is in front for an incident with a procedure
+    tabs = window.detail.steps_and_timeline
+    assert tabs.tabText(tabs.currentIndex()).startswith("Steps 0/")  # none dealt with yet
+    assert panel.procedure.full_text().startswith("Suspected spiking (procedures ")
     rows = [panel.model.index(r).data() for r in range(panel.model.rowCount())]
     assert (
         rows[0].startswith("1  ○  Urgent welfare") and "Operator · due " in rows[0] and "min left" in rows[0]
