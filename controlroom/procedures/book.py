@@ -222,7 +222,15 @@ def _with_warning(book: ProcedureBook, warning: str) -> ProcedureBook:
 
 def read_book(path: Path) -> ProcedureBook:
     """The procedures in ``path``, or ``ProcedureFileError`` naming the first thing wrong and its line."""
-    text = path.read_text(encoding="utf-8")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProcedureFileError(
+            path,
+            data.count(b"\n", 0, exc.start) + 1,
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -38,7 +38,9 @@ def test_report_writes_incident_timeline_audit_and_change_together(db_url: str) 
     incident, before, after, audit, event, change = run_with_db(db_url, scenario)
     assert incident.reference == "SOT-20261127-0001"
     assert incident.place == "Velvet Fox" and incident.grade == 1 and incident.status == "new"
-    assert {k: after[k] - before[k] for k in after} == {"incidents": 1, "events": 1, "audit": 1, "changes": 1}
+    # A suspected spiking also starts its procedure's checklist (its own timeline line, audit
+    # entry and change), in the same transaction: see tests/core/procedures.
+    assert {k: after[k] - before[k] for k in after} == {"incidents": 1, "events": 2, "audit": 2, "changes": 2}
     assert audit.actor == "operator-7" and audit.action == "incident.report"
     assert event.actor == "operator-7" and event.kind == "reported"
     assert change.payload["reference"] == incident.reference and change.payload["version"] == 1

@@ -173,3 +173,12 @@ def test_the_config_directory_file_is_used_when_present() -> None:
 def test_every_category_and_source_named_in_a_file_is_a_real_one() -> None:
     covered = read_book(DEFAULT_FILE).kinds_covered()
     assert covered <= set(Category.choices()) | set(Source.choices())
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "procedures.toml"
+    path.write_bytes(GOOD.replace("Send St John", "Send St John \xa0").encode("latin-1"))
+
+    book = load_book(path)
+    assert book.path == DEFAULT_FILE and book.warning is not None
+    assert book.warning.startswith(f"{path}:11: is not UTF-8 text (byte 0xa0)")
