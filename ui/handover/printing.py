@@ -6,20 +6,23 @@ and logged there by the core; the pages are painted here (``ui.paperwork.pdf.wri
 which paints with Qt and so runs on the GUI thread) and written whole or not at all.
 
 A handover that names people (the subjects of directions, persons of concern) is Part 3
-personal data: printing it is a disclosure (DPA 2018 s.62(3)), so the justification
-dialog asks why and for whom first, and the core logs both with the print. Cancel there
-prints and logs nothing. Without personal data the print is logged plainly.
+personal data. Printing it, the window asks first: whole — a disclosure (DPA 2018
+s.62(3)), so the justification dialog asks why and for whom and the core logs both with
+the print — or without the people in it, as the CLI prints without ``--recipient``
+(the core leaves those cells and their notes out, "withheld"). Cancel, at either
+question, prints and logs nothing. Without personal data the print is logged plainly.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from controlroom.core.errors import ControlroomError, ValidationError
 from controlroom.handover.content import HandoverContent
@@ -56,7 +59,8 @@ class HandoverPrinter(QObject):
         super().__init__(window)
         self.gateway = gateway
         self.window = window
-        self.disclosure: JustificationDialog | None = None  # the question asked before a print
+        self.question: QMessageBox | None = None  # whole or without people?
+        self.disclosure: JustificationDialog | None = None  # why and for whom, before a whole print
 
     async def print_draft(
         self, draft: HandoverContent, notes: str, item_notes: dict[str, str], to_user: str | None, path: str
@@ -87,13 +91,16 @@ class HandoverPrinter(QObject):
         except ValidationError as refusal:
             self.sig_message.emit(str(refusal))
             return False
-        if personal:
+        whole = await self._ask_whole(what) if personal else False
+        if whole is None:
+            return False  # cancelled: nothing printed, nothing logged
+        if whole:
             document = await self._ask_and_render(what, render)
             if document is None:
                 return False
         else:
             try:
-                document = await render(None, None)
+                document = await render(None, None)  # the core leaves people out ("withheld")
             except ControlroomError as refusal:
                 self.sig_message.emit(f"could not print {what}: {refusal}")
                 return False
@@ -106,6 +113,37 @@ class HandoverPrinter(QObject):
             self.sig_message.emit(f"{what} printed to {target}")
             self.sig_printed.emit(str(target))
         return True
+
+    async def _ask_whole(self, what: str) -> bool | None:
+        """Whole (a disclosure), without the people in it, or not at all (None)."""
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"Print {what}",
+            f"{what[0].upper()}{what[1:]} names people (the subjects of directions, persons of "
+            "concern). Print it whole — a disclosure, logged with why and for whom — or without "
+            "them (references, times and counts only)?",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        question.setTextFormat(Qt.TextFormat.PlainText)
+        self.whole_button = question.addButton("Print &whole…", QMessageBox.ButtonRole.AcceptRole)
+        self.withheld_button = question.addButton("&Without people", QMessageBox.ButtonRole.AcceptRole)
+        cancel = question.addButton(QMessageBox.StandardButton.Cancel)
+        question.setDefaultButton(self.withheld_button)
+        question.setEscapeButton(cancel)
+        answer: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
+
+        def answered(button: object) -> None:
+            if not answer.done():
+                answer.set_result(
+                    True if button is self.whole_button else False if button is self.withheld_button else None
+                )
+
+        question.buttonClicked.connect(answered)
+        question.finished.connect(lambda _result: answered(None))
+        self.question = question
+        question.open()  # not exec(): a nested event loop would stop the feed while they choose
+        return await answer
 
     async def _ask_and_render(self, what: str, render: Render) -> Any | None:
         """Why and for whom (logged with the print by the core), then the paper; None if cancelled."""

@@ -1,5 +1,7 @@
-"""A handover that names people prints only as a logged disclosure: the window asks why and for
-whom first (Cancel prints nothing), and the core logs both with the print."""
+"""A handover that names people prints whole only as a logged disclosure: the window asks whole
+or without the people first, then why and for whom (Cancel at either prints and logs nothing),
+and the core logs both with the print; without the people it prints as the CLI does without
+a recipient."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from controlroom.commands import Commands
 from controlroom.dispersal.zones import ZoneSpec
@@ -56,7 +59,7 @@ def _pdf_text(path: Path) -> str:
     return " ".join(unicodedata.normalize("NFKC", done.stdout).split())
 
 
-def test_printing_a_draft_that_names_people_asks_why_and_for_whom_and_logs_both(
+def test_printing_a_draft_that_names_people_asks_whole_or_without_them_then_why_and_for_whom(
     demo_url: str, open_window: Any, qtbot: Any, tmp_path: Path
 ) -> None:
     add_users(demo_url, (OPERATOR, "operator", ()), (SUPERVISOR, "supervisor", ()))
@@ -69,20 +72,38 @@ def test_printing_a_draft_that_names_people_asks_why_and_for_whom_and_logs_both(
     assert dialog.draft.contains_personal
     assert any(DESCRIPTION in line for line in map(dialog.tree.item_text, dialog.tree.item_keys()))
 
-    # Cancel: nothing printed, nothing logged.
+    started = datetime.now(UTC)
+    # Cancel at the first question: nothing printed, nothing logged.
     link.print_draft(str(tmp_path / "cancelled.pdf"))
-    wait_until(qtbot, lambda: isinstance(link.printer.disclosure, JustificationDialog), "the question")
-    prompt = link.printer.disclosure
-    wait_until(qtbot, prompt.isVisible, "the question is shown")
+    question = _question(link, qtbot, None)
+    QTest.keyClick(question, Qt.Key.Key_Escape)
+    wait_until(qtbot, lambda: not question.isVisible(), "the question went")
+    # Whole, then Cancel at "why and for whom": nothing printed, nothing logged.
+    link.print_draft(str(tmp_path / "cancelled.pdf"))
+    question = _question(link, qtbot, question)
+    QTest.mouseClick(link.printer.whole_button, Qt.MouseButton.LeftButton)
+    prompt = _disclosure(link, qtbot, None)
     QTest.keyClick(prompt.justification, Qt.Key.Key_Escape)
-    wait_until(qtbot, lambda: not prompt.isVisible(), "the question went")
+    wait_until(qtbot, lambda: not prompt.isVisible(), "the justification went")
     assert not (tmp_path / "cancelled.pdf").exists()
+    assert [e for e in audit_entries(demo_url, since=started) if e.entity == "handover"] == []
 
+    # Without the people in it: printed as the CLI prints without --recipient, logged plainly.
+    with qtbot.waitSignal(link.printer.sig_printed, timeout=DRAFT_MS):
+        link.print_draft(str(tmp_path / "withheld.pdf"))
+        question = _question(link, qtbot, question)
+        QTest.keyClick(question, Qt.Key.Key_Return)  # the default: without people
+    assert DESCRIPTION not in _pdf_text(tmp_path / "withheld.pdf")
+    assert [
+        (e.action, e.justification) for e in audit_entries(demo_url, since=started) if e.entity == "handover"
+    ] == [("handover.print", None)]
+
+    # Whole: why and for whom, logged with the print.
     printed_at = datetime.now(UTC)
     link.print_draft(str(tmp_path / "handover.pdf"))
-    wait_until(qtbot, lambda: link.printer.disclosure is not prompt, "the question asked again")
-    prompt = link.printer.disclosure
-    wait_until(qtbot, prompt.isVisible, "the question is shown")
+    question = _question(link, qtbot, question)
+    QTest.mouseClick(link.printer.whole_button, Qt.MouseButton.LeftButton)
+    prompt = _disclosure(link, qtbot, prompt)
     QTest.keyClicks(prompt.justification, "handover file for the night")
     prompt.recipient.setCurrentText("the incoming operator (internal use)")
     with qtbot.waitSignal(link.printer.sig_printed, timeout=DRAFT_MS):
@@ -93,3 +114,21 @@ def test_printing_a_draft_that_names_people_asks_why_and_for_whom_and_logs_both(
     assert [(e.action, e.actor, e.justification, e.recipient) for e in logged] == [
         ("paperwork.print", OPERATOR, "handover file for the night", "the incoming operator (internal use)")
     ]
+
+
+def _question(link: Any, qtbot: Any, before: Any) -> QMessageBox:
+    wait_until(
+        qtbot,
+        lambda: link.printer.question is not before and link.printer.question.isVisible(),
+        "whole or without people? is asked",
+    )
+    return link.printer.question
+
+
+def _disclosure(link: Any, qtbot: Any, before: Any) -> JustificationDialog:
+    wait_until(
+        qtbot,
+        lambda: link.printer.disclosure is not before and link.printer.disclosure.isVisible(),
+        "why and for whom? is asked",
+    )
+    return link.printer.disclosure
