@@ -75,7 +75,7 @@ def _line(step: StepSnapshot, now: datetime, is_open: bool) -> str:
 
     state = "OVERDUE" if is_open and is_overdue(step, now) else STATE_WORDS.get(step.state, step.state)
     due = f"by {step.due_at.astimezone(LOCAL_TZ):%H:%M}" if step.due_at is not None else ""
-    indent = "   " if step.branch_of else ""
+    number = f"  {step.number}" if step.branch_of else step.number
     branch = f"[if {step.branch}] " if step.branch else ""
     text = f"{branch}{step.text}"
     if step.question:
@@ -85,7 +85,7 @@ def _line(step: StepSnapshot, now: datetime, is_open: bool) -> str:
         done = f" — {step.state} {step.at.astimezone(LOCAL_TZ):%H:%M} by {step.by}"
         if step.reason:
             done += f", because: {step.reason}"
-    return f"  {indent}{step.number:<4} {state:<11} {step.who:<10} {due:<8} {text}{done}"
+    return f"  {number:<6} {state:<11} {step.who:<10} {due:<9} {text}{done}"
 
 
 def _json(reference: str, checklist: ChecklistSnapshot, now: datetime, is_open: bool) -> dict[str, Any]:
