@@ -41,6 +41,10 @@ def role_page_text(actor: Actor) -> str:
         offers.append("Console ▸ Audit trail… (Ctrl+Shift+A) reads and exports the audit trail.")
     if actor.may("audit.verify"):
         offers.append("Console ▸ Verify audit trail checks every entry's hash and link.")
+    if actor.may("decision.read"):
+        offers.append("Window ▸ Decisions (F10) reads tonight's decision log; P on its list prints it.")
+    if actor.may("activity.read_any"):
+        offers.append("Window ▸ Activity log… (Ctrl+Shift+Y) reads what any user did in a night (audited).")
     if actor.may("user.add"):
         offers.append("Users are managed with 'controlroom user add / disable / enable / passwd'.")
     role = ROLE_TITLES.get(actor.role or "", actor.role or "")
