@@ -1,8 +1,8 @@
-"""The handover actions the window offers: Ctrl+H hands over, F11 reads past handovers.
+"""The handover actions the window offers: Ctrl+H hands over, Ctrl+Alt+H reads past handovers.
 
-Ctrl+H opens the draft (H for handover; Ctrl+Shift+H is the map's overview). F11 opens the
-history of handovers (D-UI took F10 for the Decisions dock). Both are Window menu entries
-whose keys work anywhere in the window.
+Ctrl+H opens the draft (H for handover; Ctrl+Shift+H is the map's overview). Ctrl+Alt+H
+opens the history of handovers (not F11: that is full screen in the map's own window).
+Both are Window menu entries whose keys work anywhere in the window.
 
 The dialogs' own keys are theirs, not the window's (constants below): in the draft, F2 or
 Enter edits the current item's note, F5 drafts again keeping the notes, Ctrl+Enter hands
@@ -17,7 +17,7 @@ from ui.common.actions import ActionSpec
 MENU = "menu"  # an entry of the Window menu, its key working anywhere in the window
 
 OPEN_DRAFT = ActionSpec("handover.open", "&Hand over…", "Ctrl+H", "handover.draft", MENU)
-OPEN_HISTORY = ActionSpec("handover.history", "Hando&ver history…", "F11", "handover.read", MENU)
+OPEN_HISTORY = ActionSpec("handover.history", "Hando&ver history…", "Ctrl+Alt+H", "handover.read", MENU)
 
 HANDOVER_ACTIONS = (OPEN_DRAFT, OPEN_HISTORY)
 

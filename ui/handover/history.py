@@ -1,4 +1,4 @@
-"""``HandoverHistoryDialog``: past handovers, searchable by text, user and date (F11).
+"""``HandoverHistoryDialog``: past handovers, searchable by text, user and date (Ctrl+Alt+H).
 
 Type and press Enter in any field: the core lists the handovers (``list_handovers``:
 words in the overall notes, the item notes or the items themselves; a user who gave,

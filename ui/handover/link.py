@@ -1,6 +1,6 @@
 """``HandoverLink``: shift handover in the window — its keys, its dialogs, and the feed.
 
-Ctrl+H opens the outgoing operator's draft (``HandoverDraftDialog``), F11 the history
+Ctrl+H opens the outgoing operator's draft (``HandoverDraftDialog``), Ctrl+Alt+H the history
 (``HandoverHistoryDialog``); both are Window menu entries made through the registry, so a
 role without ``handover.draft`` / ``handover.read`` is not offered them. A given handover
 opens read-only with Acknowledge (``HandoverRecordDialog``) from the alert stack's line
@@ -124,7 +124,7 @@ class HandoverLink(QObject):
         return dialog
 
     def open_history(self) -> HandoverHistoryDialog:
-        """F11: the history, with the search text ready and the latest handovers listed."""
+        """Ctrl+Alt+H: the history, with the search text ready and the latest handovers listed."""
         if self.history is None or not shiboken6.isValid(self.history):
             self.history = HandoverHistoryDialog(self.gateway, self.window)
             self.history.sig_open_requested.connect(self.open_handover)

@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         # Reports through its declared entry (F9), offered only to roles that may read reports.
         entry(OPEN_REPORTS, menu, self, self.show_reports)
-        # Shift handover: Ctrl+H drafts and hands over, F11 reads past handovers.
+        # Shift handover: Ctrl+H drafts and hands over, Ctrl+Alt+H reads past handovers.
         self.handover = HandoverLink(
             self, HandoverGateway(self.commands, self.model.targets), registry=self.registry, menu=menu
         )

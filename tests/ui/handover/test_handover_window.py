@@ -252,8 +252,10 @@ def test_the_history_finds_a_handover_by_its_notes_and_opens_it(
     [stored] = _stored(demo_url, outgoing)
 
     _active(window, qtbot)
-    QTest.keyClick(window, Qt.Key.Key_F11)
-    wait_until(qtbot, lambda: window.handover.history is not None, "F11 opened the history")
+    QTest.keyClick(
+        window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+    )
+    wait_until(qtbot, lambda: window.handover.history is not None, "Ctrl+Alt+H opened the history")
     history = window.handover.history
     wait_until(qtbot, lambda: history.summary.text() != "Searching…", "the latest handovers listed")
     _focused(qtbot, history.text)
