@@ -186,6 +186,8 @@ class AlertStack(QWidget):
         self.count = QLabel("No alerts")
         self.count.setObjectName("alertCount")
         self.count.setTextFormat(Qt.TextFormat.PlainText)
+        # Five kinds counted no longer fit one line of a narrow dock: the count wraps, never cut.
+        self.count.setWordWrap(True)
         self.list = AlertListView()
         self.list.setObjectName("alertList")
         self.list.setModel(model)
