@@ -187,16 +187,16 @@ class SkipDialog(QDialog):
         self._task: asyncio.Future[Any] | None = None
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. the person declined an ambulance and went home with a friend")
-        self.reason.setMinimumWidth(460)
+        self.reason.setMinimumWidth(520)
         self.error = error_label()
         self.skip_button = QPushButton("&Skip step")
         buttons = accept_cancel(self, self.skip_button, self.save)
         form = QFormLayout()
-        form.addRow(typed_label(heading))
         form.addRow("&Reason", self.reason)
-        form.addRow(self.error)
         layout = QVBoxLayout(self)
+        layout.addWidget(typed_label(heading))
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.guard = DiscardGuard(self, "reason")
 
@@ -216,6 +216,7 @@ class SkipDialog(QDialog):
             await self._skip(reason)
         except ControlroomError as exc:
             self.error.setText(str(exc))
+            self.adjustSize()  # the wrapped refusal's lines, not cut off at the dialog's edge
             self.reason.setFocus()
             return
         finally:
@@ -242,9 +243,7 @@ class AnswerDialog(QDialog):
             QShortcut(QKeySequence(key), self, lambda a=answer: self._answer(a))
         layout = QVBoxLayout(self)
         layout.addWidget(typed_label(heading))
-        asked = typed_label(f"? {question}")
-        asked.setObjectName("checklistTitle")
-        layout.addWidget(asked)
+        layout.addWidget(typed_label(f"? {question}"))
         layout.addWidget(buttons)
 
     def _answer(self, answer: str) -> None:
