@@ -232,6 +232,7 @@ class AnswerDialog(QDialog):
     def __init__(self, heading: str, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Answer the step's question")
+        self.setMinimumWidth(520)  # the question on a line or two, not a narrow column
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.yes = buttons.addButton("&Yes", QDialogButtonBox.ButtonRole.AcceptRole)
         self.no = buttons.addButton("&No", QDialogButtonBox.ButtonRole.AcceptRole)
