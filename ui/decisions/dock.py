@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -38,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from controlroom.core.domain import operational_night
-from controlroom.core.errors import ControlroomError, ValidationError
+from controlroom.core.errors import ControlroomError
 from controlroom.core.snapshots import DecisionSnapshot, Diff, Snapshot
 from ui.common.actions import ActionRegistry, ActionSpec
 from ui.common.justification_dialog import JustificationDialog
@@ -57,19 +56,14 @@ from ui.decisions.model import (
     DecisionFilter,
     DecisionTableModel,
 )
+from ui.decisions.printing import DecisionLogPrinter
 from ui.decisions.view import DecisionView
 from ui.feed.controller import FeedController
-from ui.paperwork.pdf import write_pdf
 
 APPEND_ONLY = "Decisions cannot be changed: revise to record a later decision."
 KEYS = "Enter read · N new · R revise · P print"
 LIST_MIN_ROWS = 3
 DOCK_SHARE = 0.45  # of the window's height, when F10 brings the dock up in a short stack
-RECIPIENTS = (
-    "internal use: the control room's decision log",
-    "the duty inspector (internal use)",
-    "Professional Standards Department",
-)
 
 
 class DecisionsPanel(QWidget):
@@ -93,9 +87,11 @@ class DecisionsPanel(QWidget):
         self.selected_incident = selected_incident
         self.form: DecisionForm | None = None
         self.view: DecisionView | None = None
-        self.disclosure: JustificationDialog | None = None
         self._select_on_arrival: int | None = None
         self._tasks = TaskSet()
+        self.printer = DecisionLogPrinter(gateway, self)
+        self.printer.sig_message.connect(self.say)
+        self.printer.sig_printed.connect(self.sig_printed)
         self.model = DecisionTableModel(self)
         self.proxy = DecisionFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -386,54 +382,16 @@ class DecisionsPanel(QWidget):
 
     def print_to(self, path: str) -> asyncio.Future[Any]:
         """Print the log (``print_scope``) to ``path``, once the disclosure is logged."""
-        return self._tasks.spawn(self._print(path))
-
-    async def _print(self, path: str) -> bool:
         night, incident = self.print_scope()
-        what = f"incident {shown_line(incident)}" if incident else f"the night of {night:%a %d/%m/%Y}"
-        try:
-            target = _checked_target(path)
-        except ValidationError as refusal:
-            self.say(str(refusal))
-            return False
+        return self._tasks.spawn(self.printer.print_log(path, night=night, incident=incident))
 
-        async def paper(why: str, to: str | None) -> Any:
-            return await self.gateway.paper(night=night, incident=incident, reason=why, recipient=to)
-
-        dialog = JustificationDialog(
-            f"Print the decision log of {what}",
-            "A printed decision log leaves the system: say why and who receives it. Both are written "
-            "to the audit trail with the print (DPA 2018 s.62(3)).",
-            paper,
-            recipients=RECIPIENTS,
-            ok_text="&Log and print",
-            parent=self.window(),
-        )
-        self.disclosure = dialog
-        printed, document = await dialog.ask()
-        if not printed:
-            return False
-        try:
-            pages = write_pdf([document], target)
-        except OSError as failure:
-            self.say(f"the decision log was not written: {failure}")
-            return False
-        self.say(f"Decision log of {what}: {pages} page{'s' if pages != 1 else ''} written to {target}")
-        self.sig_printed.emit(str(target))
-        return True
+    @property
+    def disclosure(self) -> JustificationDialog | None:
+        """The why-and-for-whom question of the print under way, if any."""
+        return self.printer.disclosure
 
     def say(self, text: str) -> None:
         if not shiboken6.isValid(self):
             return
         self.last_message = text
         self.sig_message.emit(text)
-
-
-def _checked_target(text: str) -> Path:
-    """The PDF file chosen, refused (as the command line refuses) if it cannot be written."""
-    target = Path(text).expanduser()
-    if target.is_dir():
-        raise ValidationError(f"{text} is a folder; give a file name such as {target / 'decision-log.pdf'}")
-    if not target.parent.is_dir():
-        raise ValidationError(f"{text}: folder {target.parent} does not exist; create it first")
-    return target
