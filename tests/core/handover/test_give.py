@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from controlroom.core.errors import NotPermittedError
 from controlroom.core.roles import Actor
+from controlroom.handover.content import HandoverContent
 from controlroom.handover.queries import handover_record, list_handovers
 from controlroom.handover.records import HandoverInputError, HandoverRefusedError
 from controlroom.storage.database import Database
@@ -232,3 +235,32 @@ def test_the_history_finds_handovers_by_note_text_user_and_date(db_url: str) -> 
     assert found["quiet"] == ["H-2026-0002"]
     assert found["op_in"] == ["H-2026-0002", "H-2026-0001"] and found["op_out"] == ["H-2026-0001"]
     assert found["27th"] == ["H-2026-0001"] and found["28th"] == ["H-2026-0002"]
+
+
+def test_the_draft_the_window_showed_is_what_is_kept_and_only_its_drafters(db_url: str) -> None:
+    async def scenario(db: Database) -> tuple[Any, ...]:
+        night = await known_night(db)
+        shown = await outgoing(db).draft_handover()
+        # The window drafts in a worker process: the draft crosses as a pickle.
+        shown = pickle.loads(pickle.dumps(shown))  # noqa: S301 - our own bytes, just made
+        boss = commands_for(db, "sup_a", NOW, role="supervisor")
+        await boss.clear_flag(night.flag_id)  # after the draft was shown
+        given = await outgoing(db).give_handover(
+            draft=shown, item_notes={f"flag:{night.flag_id}": "Cleared since? check"}
+        )
+        kept = await handover_record(db, READER, given.id)
+        with pytest.raises(HandoverInputError) as not_theirs:
+            await commands_for(db, TAKER, NOW, role="operator").give_handover(draft=shown)
+        stale = outgoing(db)
+        stale.handovers.context = dataclasses.replace(stale.context, clock=lambda: NOW + timedelta(hours=13))
+        with pytest.raises(HandoverInputError) as too_old:
+            await stale.handovers.give_handover(draft=shown)
+        return night, shown, kept, not_theirs.value, too_old.value
+
+    night, shown, kept, not_theirs, too_old = run_with_db(db_url, scenario)
+    assert kept.content.keys() == shown.keys()
+    flag = kept.content.item(f"flag:{night.flag_id}")
+    assert flag is not None and flag.note == "Cleared since? check"
+    assert HandoverContent.from_json(kept.content.to_json()) == kept.content
+    assert not_theirs.field == "draft" and "this draft was made by op_out, not op_in" in str(not_theirs)
+    assert too_old.field == "draft" and "more than 12 hours ago" in str(too_old)
