@@ -45,7 +45,7 @@ TEMPLATE = "handover.html.j2"
 # rest): Qt's table layout otherwise shares the width out evenly and squeezes the long text.
 WIDTHS = {
     "alerts": (18, 20, 8, 18, 12),
-    "overdue_steps": (18, 33, 10, 8, 8),
+    "overdue_steps": (18, 28, 10, 7, 8),
     "incidents": (18, 12, 8, 14, 10, 22),
     "units": (11, 13, 10, 26, 9),
     "flags": (20, 12, 30, 9),
