@@ -415,7 +415,7 @@ class MainWindow(QMainWindow):
         """The panes F6 visits, in order (hidden ones are skipped by the cycle)."""
         if self.role_page is not None:
             return []
-        return [self.table, self.alert_stack, self.map, self.boards, self.detail]
+        return [self.table, self.alert_stack, self.map, self.boards, self.detail, self.decisions]
 
     def toggle_detail(self) -> None:
         """Show the detail of the selected incident with the keyboard in it, or hide it."""
