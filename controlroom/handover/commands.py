@@ -20,9 +20,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from controlroom.core.domain import LOCAL_TZ
 from controlroom.core.errors import NotPermittedError, ValidationError
 from controlroom.core.grading import GradeTargets
+from controlroom.core.roles import PERMISSIONS, ROLE_TITLES
 from controlroom.core.validation import inert, user_name_characters
 from controlroom.handover.content import SECTION_ORDER, HandoverContent
 from controlroom.handover.draft import draft_handover, may_read
@@ -38,7 +42,7 @@ from controlroom.handover.records import (
     record_of,
     search_text,
 )
-from controlroom.storage.models import Handover
+from controlroom.storage.models import Handover, User
 from controlroom.writes import CommandBase, requires
 
 # A draft the window showed may be given this long after it was drafted; older, draft again.
@@ -74,6 +78,8 @@ class HandoverCommands(CommandBase):
         content = content.with_notes(checked_item_notes(item_notes or {}, content))
         async with self.db.write() as session:
             self.actor.require("handover.give")
+            if addressee is not None:
+                await _check_addressee(session, addressee)
             await self.db.take_feed_lock(session)  # the reference counts on: one giver at a time
             row = Handover(
                 reference=await next_reference(session, now.astimezone(LOCAL_TZ).year),
@@ -189,6 +195,31 @@ class HandoverCommands(CommandBase):
                 f"handover {row.reference} is addressed to {row.to_user}; {row.to_user} acknowledges it "
                 "(or a supervisor, for them)"
             )
+
+
+async def _check_addressee(session: AsyncSession, name: str) -> None:
+    """The named incoming user, where this login can see the users: one who may sign for it.
+
+    On PostgreSQL an operator's own login sees only its own row of ``users`` (row-level
+    security), so there only the form of the name is checked; the acknowledgement itself
+    is by whoever logs in with that name (or a supervisor for them).
+    """
+    visible = {
+        row.name: row for row in (await session.execute(select(User.name, User.role, User.disabled))).all()
+    }
+    found = visible.get(name)
+    if found is None and len(visible) > 1:
+        raise HandoverInputError(
+            "to_user", f"there is no user {name}; `controlroom user list` names them (or leave --to out)"
+        )
+    if found is not None and found.disabled:
+        raise HandoverInputError("to_user", f"{name} is disabled; name an operator or a supervisor on duty")
+    if found is not None and "handover.acknowledge" not in PERMISSIONS.get(found.role, ()):
+        title = ROLE_TITLES.get(found.role, found.role)
+        raise HandoverInputError(
+            "to_user",
+            f"{name}'s role ({title}) may not acknowledge a handover; name an operator or a supervisor",
+        )
 
 
 __all__ = ["DRAFT_KEPT_FOR", "HandoverCommands"]

@@ -119,3 +119,29 @@ def test_bad_input_exits_2_with_the_reason_and_writes_nothing(
     assert ran.code == 2 and ran.err.startswith("controlroom: error: ") and message in ran.err, ran.err
     assert len(ran.err.strip().splitlines()) == 1
     assert run_with_db(url, _written) == (0, 0)
+
+
+def test_the_incoming_user_named_must_be_one_who_may_sign(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # On SQLite every login sees the users; on PostgreSQL an operator's own login sees only its
+    # own row, so there the name's form alone is checked (and a supervisor can sign for them).
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    names = unique_names("administrator", "operator", "auditor")
+    add_users(
+        sqlite_url,
+        (names["operator"], "operator", ()),
+        (names["auditor"], "auditor", ()),
+        admin=names["administrator"],
+    )
+    monkeypatch.setenv("CONTROLROOM_PASSWORD", PASSWORD)
+
+    def give(to: str) -> Ran:
+        return run_cli(capsys, sqlite_url, "handover", "give", "--to", to, user=names["operator"])
+
+    unknown = give("nobody_here")
+    assert unknown.code == 2 and "there is no user nobody_here" in unknown.err
+    auditor = give(names["auditor"])
+    assert auditor.code == 2
+    assert f"{names['auditor']}'s role (auditor (data protection officer)) may not acknowledge" in auditor.err
+    assert run_with_db(sqlite_url, _written) == (0, 0)
