@@ -127,6 +127,16 @@ def _described(change: Change) -> dict[str, Any] | None:
             "revised_by": list(change.decision.revised_by),
             "version": change.decision.version,
         }
+    if change.handover is not None:  # notes stay out: `handover show` reads them
+        h = change.handover
+        return {
+            "event": "handover",
+            "reference": h.reference,
+            "given_by": h.given_by,
+            "to_user": h.to_user,
+            "acknowledged_by": h.acknowledged_by,
+            "version": h.version,
+        }
     return None
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from controlroom.cli.watch import change_line
 from controlroom.core.roles import Actor
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.storage.database import Database
@@ -37,6 +38,16 @@ def test_a_second_console_sees_the_handover_given_and_then_acknowledged(db_url: 
     assert (acknowledged.handover.acknowledged_by, acknowledged.handover.acknowledged_at) == (TAKER, NOW)
     assert acknowledged.handover.given_by == GIVER and acknowledged.handover.version == 2
     assert partner_diff.handover_changes() == ()
+    line = change_line(acknowledged, NOW)
+    assert line is not None and {
+        k: line[k] for k in ("event", "reference", "acknowledged_by", "version")
+    } == {
+        "event": "handover",
+        "reference": "H-2026-0001",
+        "acknowledged_by": TAKER,
+        "version": 2,
+    }
+    assert "Over to you" not in str(line)  # watch prints no typed notes
 
 
 def test_a_handover_row_written_around_the_program_is_named_and_the_board_still_loads(db_url: str) -> None:
