@@ -53,7 +53,7 @@ def test_an_operator_reads_their_own_night_and_a_supervisor_reads_it_audited(
     decision = arun(
         operator.commands.record_decision(
             NewDecision(
-                subject="Patrol to stay at the Velvet Fox",
+                subject="Patrol to stay at the Velvet Fox\u202e until close",
                 information="Two fights at the door",
                 assessment="Risk of a third",
                 decision="Keep the patrol there until close",
@@ -71,6 +71,9 @@ def test_an_operator_reads_their_own_night_and_a_supervisor_reads_it_audited(
     kinds = {r[1] for r in rows}
     assert {"incident", "decision"} <= kinds
     assert any(decision.reference in r[2] for r in rows)
+    # Typed text shown inert: the override spelled out, never obeyed.
+    assert not any("\u202e" in r[2] for r in rows)
+    assert any("\\u202e" in r[2] for r in rows)
     assert any(r[3] == incident.reference for r in rows)
     # Only their own: the picker holds their name and cannot be changed.
     assert not viewer.user.isEnabled() and not viewer.user.isEditable()
