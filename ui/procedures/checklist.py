@@ -376,11 +376,5 @@ class ChecklistPanel(QWidget):
         self.procedure.set_full_text(
             f"{shown_line(checklist.title)} (procedures {shown_line(checklist.version)})"
         )
-        following = self.model.first_pending()
-        if following is not None:  # the step to do next in sight (once the rows are laid out)
-            row = checklist.steps.index(following)
-            QTimer.singleShot(
-                0, lambda: self.view.scrollTo(self.model.index(row), ChecklistView.ScrollHint.PositionAtTop)
-            )
         if not self._clock.isActive():
             self._clock.start()
