@@ -109,6 +109,11 @@ def test_record_refuse_revise_read_and_print_from_the_keyboard(
     assert form.isVisible() and form.text_of("decision") == "Ask the DPS to stop entry"
     assert form.errors["rationale"].isVisible() and not form.form_error.isVisible()
     assert run_isolated(_count(demo_db_url)) == 0
+    # Escape on typed words asks first; "Keep editing" keeps them.
+    QTest.keyClick(form, Qt.Key.Key_Escape)
+    wait_until(qtbot, lambda: form.guard.question is not None and form.guard.question.isVisible(), "asked")
+    form.guard.keep.click()
+    assert form.isVisible() and form.text_of("decision") == "Ask the DPS to stop entry"
 
     _type(form, "rationale", "Least intrusive option, with the venue's agreement")
     _record(qtbot, form)
