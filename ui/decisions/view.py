@@ -83,17 +83,17 @@ class DecisionView(QDialog):
             self.boxes[decision.reference] = box
             column.addWidget(box)
         column.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(body)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.chain_line)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.note)
         fit_to_screen(self, VIEW_WIDTH, VIEW_HEIGHT)
-        self.scroll.ensureWidgetVisible(self.boxes[chosen.reference])
+        self.scroll_area.ensureWidgetVisible(self.boxes[chosen.reference])
 
     @staticmethod
     def _entry(decision: DecisionSnapshot, chosen: bool) -> QGroupBox:
