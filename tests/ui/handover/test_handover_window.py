@@ -360,3 +360,24 @@ def test_enter_on_the_alert_stacks_handover_line_opens_it(
 
     wait_until(qtbot, lambda: console_in.handover.record.isVisible(), "Enter opened the handover")
     assert console_in.handover.record.handover_id == stored.id
+
+
+def test_a_note_refused_by_the_core_is_shown_beside_its_item(
+    demo_url: str, open_window: Any, qtbot: Any
+) -> None:
+    outgoing, _incoming = _two_operators(demo_url)
+    window = open_window(demo_url, actor=outgoing)
+    dialog = _open_draft(window, qtbot)
+    keys = dialog.tree.item_keys()
+    invisible = next(k for k in keys if k.startswith("unit:"))
+    dialog.tree.set_note(invisible, "\u200b\u200b")  # zero-width spaces: nothing anyone could read
+    dialog.tree.go_to(keys[0])
+
+    with qtbot.waitSignal(dialog.sig_refused, timeout=10_000) as refused:
+        dialog.give()
+
+    assert dialog.item_error.isVisible()
+    assert dialog.item_error.text() == f"{dialog.tree.item_text(invisible)}: {refused.args[0]}"
+    assert dialog.tree.current_key() == invisible  # the keyboard is on the item to put right
+    assert dialog.tree.note(invisible) == "\u200b\u200b"
+    assert _stored(demo_url, outgoing) == []
