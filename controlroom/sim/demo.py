@@ -16,10 +16,13 @@ from sqlalchemy import func, select
 
 from controlroom.commands import Commands
 from controlroom.core.domain import operational_night
+from controlroom.core.errors import NotPermittedError
 from controlroom.dispersal.directions import DirectionSpec
 from controlroom.dispersal.persons import NewSubject
 from controlroom.dispersal.zones import ZoneSpec
 from controlroom.incidents.reporting import NewIncident
+from controlroom.procedures.checklist import next_step
+from controlroom.procedures.records import checklist_board
 from controlroom.sim.demo_cameras import load_demo_cameras
 from controlroom.storage.models import Direction, DispersalZone, Unit
 from controlroom.venues.commands import VenueSpec
@@ -298,6 +301,7 @@ async def load_demo(commands: Commands, *, now: datetime) -> tuple[int, int]:
             )
         snapshot = await commands.report_incident(new)
         count += 1
+        await _work_steps(commands, snapshot.id, snapshot.reference, now - reported_at)
         await _age_status(commands, snapshot.reference, now - reported_at)
     return len(venues), count
 
@@ -394,6 +398,29 @@ async def _demo_people(commands: Commands, now: datetime) -> None:
             surrender_in_writing=True,
         )
     )
+
+
+# An incident older than this has had its procedure worked through: the demo night then
+# shows the few young incidents whose steps are still due (or just overdue), as a night
+# well run does, rather than every step of the evening overdue on the alert stack.
+STEPS_WORKED_AFTER = timedelta(minutes=30)
+
+
+async def _work_steps(commands: Commands, incident_id: int, reference: str, age: timedelta) -> None:
+    """Mark an older demo incident's procedure steps done (questions answered "no")."""
+    if age <= STEPS_WORKED_AFTER:
+        return
+    async with commands.context.db.read() as conn:
+        checklists, _ = await checklist_board(conn, [incident_id])
+    if not checklists:
+        return
+    checklist = checklists[0]
+    while (step := next_step(checklist)) is not None:
+        answer = "no" if step.question else None
+        try:
+            checklist = await commands.mark_step(reference, step.number, answer=answer)
+        except NotPermittedError:
+            return  # a supervisor's step, and the demo runs as an operator: it stays due
 
 
 async def _age_status(commands: Commands, reference: str, age: timedelta) -> None:
