@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from controlroom.core.snapshots import Snapshot
 from controlroom.feed.change_feed import ChangeFeed
 from controlroom.procedures.checklist import overdue_steps
