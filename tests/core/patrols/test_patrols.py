@@ -348,6 +348,8 @@ def test_convert_a_flag_moves_its_units_and_records_where_it_came_from(db_url: s
     assert made.status == "on_scene" and made.attended_at == made.reported_at
     assert [e.describe() for e in detail.timeline] == [
         "reported by CCTV operator: Predatory behaviour, G2 Priority",
+        # A predatory-behaviour incident starts the shipped procedure's checklist (tests/core/procedures).
+        "Procedure: Predatory behaviour (red flag) (2026.1) started",
         f"from flag {flag_id} at Velvet Fox: Isolating a lone woman — Man steering a drunk woman away "
         "from her friends (flagged by operator-a at 23:30)",
         f"dispatched PC-1, tasked to flag {flag_id} since 23:32",
@@ -364,7 +366,13 @@ def test_convert_a_flag_moves_its_units_and_records_where_it_came_from(db_url: s
         ("SN-1", "available", None, None),
     ]
     assert sorted((c.entity, c.entity_id) for c in diff.changes) == sorted(
-        [("incident", made.id), ("flag", flag_id), ("unit", units[0].id), ("unit", units[1].id)]
+        [
+            ("incident", made.id),
+            ("checklist", made.id),  # the procedure for predatory behaviour starts with it
+            ("flag", flag_id),
+            ("unit", units[0].id),
+            ("unit", units[1].id),
+        ]
     )
     assert next(c.flag for c in diff.changes if c.flag).active(made.reported_at) is False
     assert listed == ()
