@@ -25,8 +25,11 @@ book, so the procedures package stays below both.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from controlroom.core.domain import LOCAL_TZ, Status
@@ -93,21 +96,23 @@ class StepCommands(CommandBase):
         wanted = _number(number)
         said_answer = _answer(answer) if answer is not None else None
         now = self.clock()
-        async with self.db.write() as session:
-            incident, checklist = await self._open_checklist(session, reference)
-            step = self._step_to_record(incident, checklist, wanted)
-            if step.question is not None and said_answer is None:
-                raise ValidationError(
-                    f"step {step.number} asks: {step.question} — answer it: --answer yes or --answer no"
-                )
-            if step.question is None and said_answer is not None:
-                raise ValidationError(
-                    f"step {step.number} asks no question, so it takes no answer; mark it done without one"
-                )
-            outcome = StepOutcome(step.number, "done", self.actor.name, now, answer=said_answer)
-            answered = f" (answer: {said_answer})" if said_answer else ""
-            said = f"Step {step.number} done{answered}: {_short(step.text)} — by {self.actor.name}"
-            return await self._record(session, incident, outcome, said)
+        with _raced(wanted):
+            async with self.db.write() as session:
+                incident, checklist = await self._open_checklist(session, reference)
+                step = self._step_to_record(incident, checklist, wanted)
+                if step.question is not None and said_answer is None:
+                    raise ValidationError(
+                        f"step {step.number} asks: {step.question} — answer it: --answer yes or --answer no"
+                    )
+                if step.question is None and said_answer is not None:
+                    raise ValidationError(
+                        f"step {step.number} asks no question, so it takes no answer; "
+                        "mark it done without one"
+                    )
+                outcome = StepOutcome(step.number, "done", self.actor.name, now, answer=said_answer)
+                answered = f" (answer: {said_answer})" if said_answer else ""
+                said = f"Step {step.number} done{answered}: {_short(step.text)} — by {self.actor.name}"
+                return await self._record(session, incident, outcome, said)
 
     @requires("procedure.step")
     async def skip_step(self, reference: str, number: str | int, reason: str) -> ChecklistSnapshot:
@@ -115,12 +120,15 @@ class StepCommands(CommandBase):
         wanted = _number(number)
         why = _reason(reason)
         now = self.clock()
-        async with self.db.write() as session:
-            incident, checklist = await self._open_checklist(session, reference)
-            step = self._step_to_record(incident, checklist, wanted)
-            outcome = StepOutcome(step.number, "skipped", self.actor.name, now, reason=why)
-            said = f"Step {step.number} skipped: {_short(step.text)} — by {self.actor.name}, because: {why}"
-            return await self._record(session, incident, outcome, said)
+        with _raced(wanted):
+            async with self.db.write() as session:
+                incident, checklist = await self._open_checklist(session, reference)
+                step = self._step_to_record(incident, checklist, wanted)
+                outcome = StepOutcome(step.number, "skipped", self.actor.name, now, reason=why)
+                said = (
+                    f"Step {step.number} skipped: {_short(step.text)} — by {self.actor.name}, because: {why}"
+                )
+                return await self._record(session, incident, outcome, said)
 
     async def _open_checklist(
         self, session: AsyncSession, reference: str
@@ -202,6 +210,20 @@ class StepCommands(CommandBase):
             session, "procedure.step", "checklist", incident.id, detail, checklist.to_json(), outcome.at
         )
         return checklist
+
+
+@contextlib.contextmanager
+def _raced(number: str) -> Iterator[None]:
+    """Two consoles recording the same step at once (PostgreSQL): the unique key keeps the first."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "uq_checklist_step_outcome" not in str(exc.orig) and "step_number" not in str(exc.orig):
+            raise
+        raise ValidationError(
+            f"step {number} was recorded from another console a moment ago; nothing was recorded — "
+            "`incident steps` shows who did it"
+        ) from None
 
 
 def _number(number: str | int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from controlroom.core.errors import ControlroomError, NotPermittedError, Validat
 from controlroom.core.snapshots import ChecklistSnapshot
 from controlroom.incidents.editing import IncidentEdit
 from controlroom.storage.database import Database
-from controlroom.storage.models import AuditEntry, ChangeLogEntry
+from controlroom.storage.models import AuditEntry, ChangeLogEntry, ChecklistStepOutcome
 from tests.core.procedures.support import (
     SPIKING_V2,
     book_from,
@@ -291,3 +292,44 @@ def test_checklists_and_step_outcomes_cannot_be_changed_or_deleted(
     errors = run_with_db(db_url, scenario)
     assert len(errors) == 2
     assert all(f"{table} is append-only" in e for e in errors)
+
+
+async def _race(db: Database, tmp_path: Path) -> str:
+    """Console A has recorded step 1 but not committed; console B marks step 1 and waits on the key."""
+    book = book_from(tmp_path)
+    incident = await commands(db, book, NOW).report_incident(spiking())
+    async with db.write() as first:
+        first.add(
+            ChecklistStepOutcome(
+                incident_id=incident.id, step_number="1", outcome="done", actor="op1", at=NOW, reason=""
+            )
+        )
+        await first.flush()
+        second = asyncio.ensure_future(commands(db, book, NOW, name="op2").mark_step(incident.reference, "1"))
+        await _until_waiting_on_a_lock(db, second)
+    with pytest.raises(ValidationError) as refused:
+        await second
+    return str(refused.value)
+
+
+async def _until_waiting_on_a_lock(db: Database, task: asyncio.Future[Any]) -> None:
+    """Until another connection waits on a lock (the second insert behind the first's uncommitted key)."""
+    for _ in range(400):  # up to 20 s: a condition polled, not a guessed sleep
+        async with db.read() as conn:
+            waiting = (
+                await conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted"))
+            ).scalar_one()
+        if waiting or task.done():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the second console never waited on the first's step")
+
+
+@pytest.mark.postgres
+def test_two_consoles_marking_one_step_at_once_keep_the_first(pg_cluster: Any, tmp_path: Path) -> None:
+    from controlroom.storage.migrate import upgrade
+
+    url = pg_cluster.create_database()
+    run_with_db(url, upgrade)
+    message = run_with_db(url, lambda db: _race(db, tmp_path))
+    assert message.startswith("step 1 was recorded from another console a moment ago; nothing was recorded")
