@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from controlroom.activity.log import ActivityLog, ActivityQuery, activity_log, activity_users, activity_window
-
 from controlroom.commands import Commands
 from controlroom.core.domain import operational_night
 from controlroom.core.roles import Actor
