@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -213,6 +213,19 @@ class ChecklistIndex:
         return changed
 
 
+SHORT_SCREEN_LINES = 3
+TALL_SCREEN_LINES = 9  # three wrapped steps with their who/due line
+TALL_SCREEN = 900  # available height (px) from which the steps get their taller share
+
+
+def checklist_lines(widget: QWidget) -> int:
+    """How many text lines the steps list keeps at least, for the screen it opens on."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None and screen.availableGeometry().height() >= TALL_SCREEN:
+        return TALL_SCREEN_LINES
+    return SHORT_SCREEN_LINES
+
+
 class ChecklistView(QListView):
     """The steps, one row each (wrapped to the panel's width); the keys act on the current step."""
 
@@ -227,9 +240,11 @@ class ChecklistView(QListView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSpacing(2)
-        # Three lines at least (a step and a half): at 1366x768 the detail's fields above
-        # must still fit (five lines squeezed a wrapped summary to its first line).
-        self.setMinimumHeight(self.fontMetrics().height() * 3 + 8)
+        # Three lines at least (a step and a half) on a 768-high screen: the detail's fields
+        # above must still fit (five lines squeezed a wrapped summary to its first line).
+        # On a taller screen the dock layout would still give the steps only that minimum
+        # (the map takes the rest), so ask for three steps' worth there.
+        self.setMinimumHeight(self.fontMetrics().height() * checklist_lines(self) + 8)
 
 
 class ElidedLabel(QLabel):
