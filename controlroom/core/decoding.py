@@ -100,6 +100,11 @@ def _time(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def decode_time(value: Any) -> datetime:
+    """A stored date and time as UTC, or ``ValueError`` saying what it is not."""
+    return _time(value)
+
+
 def _grade(value: Any) -> int:
     if _whole(value) in (1, 2, 3, 4):
         return int(value)

@@ -18,13 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from controlroom.core.decoding import UndecodableRowError, shown_value
+from controlroom.core.decoding import UndecodableRowError, decode_time, shown_value
 from controlroom.core.errors import ValidationError
 from controlroom.core.snapshots import ChecklistSnapshot, RowWarning
 from controlroom.procedures.book import Procedure, ProcedureBook
 from controlroom.procedures.checklist import StepOutcome, build_checklist
 from controlroom.storage.database import Database
 from controlroom.storage.models import ChecklistStepOutcome, Incident, IncidentChecklist
+from controlroom.storage.raw import stored
 
 # Incident ids per query when reading the board's checklists (well under SQLite's bound-variable limit).
 CHUNK = 500
@@ -117,12 +118,18 @@ async def checklist_board(
     async with AsyncSession(bind=conn) as session:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            # The report time as stored: an incident whose time cannot be read is left off
+            # the board and named there, and must not take the other checklists with it.
             found = await session.execute(
-                select(IncidentChecklist, Incident.reported_at)
+                select(IncidentChecklist, stored(Incident.__table__.c.reported_at))
                 .join(Incident, Incident.id == IncidentChecklist.incident_id)
                 .where(IncidentChecklist.incident_id.in_(chunk))
             )
-            rows.extend((row, reported_at) for row, reported_at in found.all())
+            for row, reported_at in found.all():
+                try:
+                    rows.append((row, decode_time(reported_at)))
+                except ValueError:
+                    continue  # the incident itself is named as unreadable by the board
             done = await session.execute(
                 select(ChecklistStepOutcome)
                 .where(ChecklistStepOutcome.incident_id.in_(chunk))

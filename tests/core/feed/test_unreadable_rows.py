@@ -213,3 +213,18 @@ def test_rewind_delivers_every_change_after_the_cursor_and_refuses_one_beyond_th
     summaries, newest, refusal = run_with_db(db_url, scenario)
     assert summaries == ["while the console was down", "also while down"]
     assert f"cursor {newest + 5} is beyond the newest change in this database ({newest})" in refusal
+
+
+def test_an_unreadable_report_time_leaves_the_other_checklists_on_the_board(sqlite_url: str) -> None:
+    async def scenario(db: Database) -> tuple[int, int, Snapshot]:
+        commands = commands_for(db)
+        spiking = dict(category="suspected_spiking", source="licensed_premises", lat=50.905, lon=-1.404)
+        good = await commands.report_incident(NewIncident(**spiking, summary="kept", place="Above Bar"))
+        bad = await commands.report_incident(NewIncident(**spiking, summary="bad time", place="Bargate"))
+        await _sql(db, "UPDATE incidents SET reported_at = 42 WHERE id = :id", id=bad.id)
+        return good.id, bad.id, await ChangeFeed(db).start()
+
+    good_id, bad_id, board = run_with_db(sqlite_url, scenario)
+    assert [c.incident_id for c in board.checklists] == [good_id]
+    assert [i.id for i in board.incidents] == [good_id]
+    assert {(w.id, w.column) for w in board.warnings} == {(bad_id, "reported_at")}
