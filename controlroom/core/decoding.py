@@ -105,6 +105,17 @@ def decode_time(value: Any) -> datetime:
     return _time(value)
 
 
+# The column decoders other features' records are read with (each raises ``ValueError``).
+decode_text = _text
+decode_whole = _whole
+decode_yes_no = _yes_no
+
+
+def decode_optional(decode: Column) -> Column:
+    """``decode``, letting NULL through as None."""
+    return _optional(decode)
+
+
 def _grade(value: Any) -> int:
     if _whole(value) in (1, 2, 3, 4):
         return int(value)

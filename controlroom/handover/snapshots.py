@@ -12,46 +12,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from controlroom.core.decoding import decode_each, decode_record
+from controlroom.core.decoding import (
+    decode_each,
+    decode_record,
+)
+from controlroom.core.decoding import (
+    decode_optional as _optional,
+)
+from controlroom.core.decoding import (
+    decode_text as _text,
+)
+from controlroom.core.decoding import (
+    decode_time as _time,
+)
+from controlroom.core.decoding import (
+    decode_whole as _whole,
+)
+from controlroom.core.decoding import (
+    decode_yes_no as _yes_no,
+)
 from controlroom.core.domain import LOCAL_TZ, NIGHT_CHANGES_AT_HOUR, operational_night
 from controlroom.core.snapshots import HandoverSnapshot, RowWarning
 from controlroom.storage.models import Handover
 from controlroom.storage.raw import as_stored
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    raise ValueError("is not text")
-
-
-def _whole(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise ValueError("is not a whole number")
-
-
-def _yes_no(value: Any) -> bool:
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):  # SQLite: 0/1
-        return bool(value)
-    raise ValueError("is not true or false")
-
-
-def _time(value: Any) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("is not a date and time (ISO 8601)") from None
-    if not isinstance(value, datetime):
-        raise ValueError("is not a date and time (ISO 8601)")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _counts(value: Any) -> tuple[tuple[str, int], ...]:
@@ -63,10 +52,6 @@ def _counts(value: Any) -> tuple[tuple[str, int], ...]:
         return tuple((_text(key), _whole(count)) for key, count in value)
     except (TypeError, ValueError):
         raise ValueError("is not a JSON list of [section, count] pairs") from None
-
-
-def _optional(decode: Any) -> Any:
-    return lambda value: None if value is None else decode(value)
 
 
 HANDOVER_COLUMNS: dict[str, Any] = {
